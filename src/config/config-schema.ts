@@ -1,0 +1,134 @@
+// The single source of the configuration: its shape, its defaults, its documentation
+// (.describe) and its validation messages. Messages are the "problem" half of a
+// `path: problem` line; formatConfigIssues adds the path and the offending value.
+import { z } from 'zod';
+import { parseNotionId } from './notion-id.js';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const positiveNumber = () =>
+  z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' });
+const positiveInteger = () =>
+  z
+    .number({ error: 'must be a positive integer' })
+    .int({ error: 'must be a positive integer' })
+    .positive({ error: 'must be a positive integer' });
+
+/** Why a string cannot be the Notion API origin, or null if it can. */
+export function baseUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `not a URL: ${JSON.stringify(value)}`;
+  }
+  // Never echo credentials embedded in a URL: they are secrets too.
+  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
+  const shown = JSON.stringify(`${url.protocol}//${url.host}${url.pathname}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must be an http(s) URL (got ${shown})`;
+  // The token travels in every request header: plain http is only safe on this machine.
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname) && !url.hostname.startsWith('127.')) {
+    return `must use https unless the host is loopback (got ${shown})`;
+  }
+  if (url.search !== '' || url.hash !== '') return `must not contain a query or fragment (got ${shown})`;
+  return null;
+}
+
+const baseUrl = z
+  .string({ error: 'must be a URL string' })
+  .superRefine((value, ctx) => {
+    const problem = baseUrlProblem(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  // The SDK appends "/v1/…" itself.
+  .overwrite((value) => value.replace(/\/+$/, ''));
+
+const root = z
+  .string({ error: 'must be a Notion page id or URL string' })
+  .superRefine((value, ctx) => {
+    if (parseNotionId(value) === null) {
+      ctx.addIssue({ code: 'custom', message: `not a Notion page id or URL: ${JSON.stringify(value)}` });
+    }
+  })
+  .overwrite((value) => parseNotionId(value) ?? value);
+
+/** The configuration file schema (strict at every level); parsing `{}` yields all defaults. */
+export const ConfigSchema = z
+  .strictObject({
+    notion: z
+      .strictObject({
+        baseUrl: baseUrl
+          .default('https://api.notion.com')
+          .describe('Origin of the Notion API. The NOTION_BASE_URL environment variable overrides it.'),
+        roots: z
+          .array(root, { error: 'must be a list of Notion page ids or URLs' })
+          .default([])
+          .describe(
+            'Pages or databases to export (ids or URLs), each with everything below it. Empty: everything shared with the integration.',
+          ),
+      }, { error: 'must be a mapping' })
+      .prefault({})
+      .describe('Where to read from.'),
+    output: z
+      .strictObject({
+        dir: z
+          .string({ error: 'must be a directory path' })
+          .min(1, { error: 'must be a non-empty directory path' })
+          .default('output')
+          .describe('Directory that receives the snapshots, relative to the working directory.'),
+      }, { error: 'must be a mapping' })
+      .prefault({})
+      .describe('Where to write to.'),
+    requests: z
+      .strictObject({
+        rate: positiveNumber()
+          .default(3)
+          .describe("Average Notion API requests per second (Notion's published limit is an average of 3)."),
+        concurrency: positiveInteger().default(3).describe('Notion API requests in flight at once.'),
+        timeoutMs: positiveInteger().default(60_000).describe('Time limit for one Notion API request, in milliseconds.'),
+        maxAttempts: positiveInteger()
+          .default(8)
+          .describe('Attempts per request (rate limits, timeouts, 5xx) before the request counts as failed.'),
+        giveUpAfterMs: positiveInteger()
+          .default(300_000)
+          .describe('Total time one request may spend on retries and waits before it counts as failed, in milliseconds.'),
+      }, { error: 'must be a mapping' })
+      .prefault({})
+      .describe('How to talk to the Notion API.'),
+    assets: z
+      .strictObject({
+        external: z
+          .enum(['images', 'all', 'none'], { error: 'must be one of images, all, none' })
+          .default('images')
+          .describe(
+            'Which external (non-Notion) files to download: images, all or none. The rest stay links. Files hosted by Notion are always downloaded.',
+          ),
+        maxBytes: positiveInteger()
+          .default(104_857_600)
+          .describe('Largest file to download, in bytes; larger files are reported and kept as links.'),
+        concurrency: positiveInteger().default(4).describe('File downloads in flight at once.'),
+        timeoutMs: positiveInteger().default(120_000).describe('Time limit for one file download, in milliseconds.'),
+      }, { error: 'must be a mapping' })
+      .prefault({})
+      .describe('Which files (images, attachments) to copy into the archive.'),
+  }, { error: 'must be a mapping' })
+  .describe('notion-kb configuration (config/notion-kb.yaml).');
+
+/** The configuration values as written in a file (every key optional). */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** The validated configuration values, defaults filled in, roots as dashed lowercase UUIDs. */
+export type ConfigValues = z.output<typeof ConfigSchema>;
+
+/** The configuration a command runs with: file, environment and flags merged; `token` comes only from NOTION_TOKEN. */
+export type Config = ConfigValues & { readonly token?: string };
+
+/** The schema defaults (what an empty or missing config file means). */
+export function configDefaults(): ConfigValues {
+  return ConfigSchema.parse({});
+}
+
+/** JSON Schema of the config file, for editors and for the archive's documentation. */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ConfigSchema, { io: 'input' }) as Record<string, unknown>;
+}
