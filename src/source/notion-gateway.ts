@@ -1,0 +1,681 @@
+/**
+ * The one seam to Notion: the only place a `@notionhq/client` Client is built. Every call goes
+ * through the run's limiter (rate + concurrency + global 429 pause) and our retry policy, is
+ * counted by route and status, and fails with a `NotionKbError` that names its target and
+ * never contains the token.
+ */
+import {
+  Client,
+  LogLevel,
+  isFullBlock,
+  isFullComment,
+  isFullDatabase,
+  isFullDataSource,
+  isFullPage,
+  isFullUser,
+  isHTTPResponseError,
+  type BlockObjectResponse,
+  type CommentObjectResponse,
+  type DatabaseObjectResponse,
+  type DataSourceObjectResponse,
+  type GetPagePropertyResponse,
+  type ListBlockChildrenResponse,
+  type ListCommentsResponse,
+  type ListUsersResponse,
+  type PageObjectResponse,
+  type PartialDataSourceObjectResponse,
+  type PartialPageObjectResponse,
+  type PropertyItemListResponse,
+  type PropertyItemObjectResponse,
+  type QueryDataSourceParameters,
+  type QueryDataSourceResponse,
+  type SearchParameters,
+  type SearchResponse,
+  type UserObjectResponse,
+} from '@notionhq/client';
+import pLimit from 'p-limit';
+import { DownloadError, NotionKbError, isNotionKbError, redactSecrets, registerSecret } from '../errors.js';
+import { createLimiter, systemClock, type Clock, type Limiter } from './pacer.js';
+import { createRequestStats, routeOf, type RequestStatsSnapshot } from './request-stats.js';
+import { classifyError, readHeader, withRetry, type RetryInfo, type RetryOptions } from './retry.js';
+
+/** Structured log sink; messages are already redacted. */
+export type GatewayLogger = (
+  level: 'debug' | 'info' | 'warn' | 'error',
+  message: string,
+  context?: Record<string, unknown>,
+) => void;
+
+/** Retry knobs the caller may set; time and randomness come from the gateway's clock. */
+export type GatewayRetryOptions = Pick<
+  RetryOptions,
+  'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'giveUpAfterMs' | 'jitter' | 'random'
+>;
+
+/** Options of `createNotionGateway`. */
+export interface NotionGatewayOptions {
+  token: string;
+  /** Default `https://api.notion.com`; the SDK appends `/v1/`. */
+  baseUrl?: string;
+  /** Average requests per second (default 3, Notion's documented average). */
+  rate?: number;
+  /** Back-to-back requests allowed before pacing applies (default 3). */
+  burst?: number;
+  /** API requests in flight at once (default 3). */
+  concurrency?: number;
+  /** Per attempt, covering the response body too (default 60 000 ms). */
+  timeoutMs?: number;
+  retry?: GatewayRetryOptions;
+  logger?: GatewayLogger;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** The run's limiter, when the orchestrator builds it; otherwise one is built from rate/burst/concurrency. */
+  limiter?: Limiter;
+  /** Parallel file downloads (default 4); they bypass the API pacer. */
+  downloadConcurrency?: number;
+}
+
+/** Options of `fetchBinary`. */
+export interface FetchBinaryOptions {
+  maxBytes: number;
+  /** Whole download, body included (default 120 000 ms). */
+  timeoutMs?: number;
+}
+
+/** Result of `fetchBinary`. */
+export interface BinaryResponse {
+  status: number;
+  bytes: Buffer;
+  contentType: string | undefined;
+}
+
+/** Result of `listPropertyItemsAll`: a single value, or every item of a paginated list. */
+export type PropertyItems =
+  | { kind: 'item'; item: PropertyItemObjectResponse }
+  | {
+      kind: 'list';
+      results: PropertyItemObjectResponse[];
+      /** From the final page: for a calculated rollup it carries the computed value. */
+      propertyItem: PropertyItemListResponse['property_item'];
+    };
+
+/** Reported when Notion stopped a query early (`request_status.type = "incomplete"`). */
+export interface IncompleteResults {
+  route: string;
+  id?: string;
+  reason: string;
+  resultsSeen: number;
+}
+
+/** Options of the paginating iterators that can return truncated results. */
+export interface IncompleteHandling {
+  /**
+   * Called when Notion reports incomplete results. Without it the iterator THROWS an
+   * `incomplete_results` NotionKbError after yielding everything it got, so truncation is
+   * never silent: either the caller opts in to handle it, or the run sees an error.
+   */
+  onIncomplete?: (info: IncompleteResults) => void;
+}
+
+/** A row of a data source query or a search hit. */
+export type PageOrDataSource =
+  | PageObjectResponse
+  | PartialPageObjectResponse
+  | DataSourceObjectResponse
+  | PartialDataSourceObjectResponse;
+
+/** The gateway's counters (API attempts, retries, waits) plus file downloads. */
+export type GatewayStats = RequestStatsSnapshot;
+
+/** Typed, paced, retried access to the Notion API. */
+export interface NotionGateway {
+  search(params?: Omit<SearchParameters, 'auth'>): Promise<SearchResponse>;
+  iterateSearch(
+    params?: Omit<SearchParameters, 'auth' | 'start_cursor'>,
+    handling?: IncompleteHandling,
+  ): AsyncGenerator<PageOrDataSource>;
+  retrievePage(id: string): Promise<PageObjectResponse>;
+  retrieveBlock(id: string): Promise<BlockObjectResponse>;
+  iterateBlockChildren(id: string): AsyncGenerator<BlockObjectResponse>;
+  listBlockChildrenAll(id: string): Promise<BlockObjectResponse[]>;
+  retrieveDatabase(id: string): Promise<DatabaseObjectResponse>;
+  retrieveDataSource(id: string): Promise<DataSourceObjectResponse>;
+  iterateDataSourceQuery(
+    id: string,
+    params?: Omit<QueryDataSourceParameters, 'auth' | 'data_source_id' | 'start_cursor'>,
+    handling?: IncompleteHandling,
+  ): AsyncGenerator<PageOrDataSource>;
+  listPropertyItemsAll(pageId: string, propertyId: string): Promise<PropertyItems>;
+  listUsersAll(): Promise<UserObjectResponse[]>;
+  retrieveUser(id: string): Promise<UserObjectResponse>;
+  me(): Promise<UserObjectResponse>;
+  listCommentsAll(blockId: string): Promise<CommentObjectResponse[]>;
+  fetchBinary(url: string, options: FetchBinaryOptions): Promise<BinaryResponse>;
+  stats(): GatewayStats;
+}
+
+const PAGE_SIZE = 100;
+
+/** What a call is about, for messages: `page 1a2b… → GET /v1/pages/:id`. */
+interface Target {
+  route: string;
+  kind: string;
+  id?: string;
+}
+
+function describe(target: Target): string {
+  return target.id === undefined ? target.route : `${target.kind} ${target.id} → ${target.route}`;
+}
+
+/** Build the gateway (and with it the run's only `Client`). */
+export function createNotionGateway(options: NotionGatewayOptions): NotionGateway {
+  const token = options.token;
+  if (typeof token !== 'string' || token.trim() === '') {
+    throw new NotionKbError(
+      'config',
+      'NOTION_TOKEN is not set. Create an internal integration at https://www.notion.so/profile/integrations, share your wiki root page with it, and export NOTION_TOKEN=<its secret>.',
+    );
+  }
+  registerSecret(token);
+  const secrets = [token];
+  const clock = options.clock ?? systemClock;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const log: GatewayLogger = options.logger ?? (() => undefined);
+  const limiter =
+    options.limiter ??
+    createLimiter({
+      rate: options.rate ?? 3,
+      burst: options.burst ?? 3,
+      concurrency: options.concurrency ?? 3,
+      clock,
+    });
+  const counters = createRequestStats();
+  const downloadLimit = pLimit(Math.max(1, Math.floor(options.downloadConcurrency ?? 4)));
+
+  // Counting here sees every HTTP attempt with its real status. Our own abort signal also
+  // cancels the socket and bounds the body read, which the SDK's timeout does not.
+  const instrumentedFetch = async (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | FormData }) => {
+    const method = init?.method ?? 'GET';
+    const route = routeOf(method, url);
+    try {
+      const response = await baseFetch(url, {
+        method,
+        ...(init?.headers === undefined ? {} : { headers: init.headers }),
+        ...(init?.body === undefined ? {} : { body: init.body }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      counters.recordAttempt(route, String(response.status));
+      return response;
+    } catch (err) {
+      counters.recordAttempt(route, classifyError(err, clock.now()).reason === 'timeout' ? 'timeout' : 'network');
+      throw err;
+    }
+  };
+
+  const client = new Client({
+    auth: token,
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl.replace(/\/+$/, '') }),
+    timeoutMs,
+    retry: false,
+    // The SDK's WARN logs repeat what our errors say; debug logs may carry bodies. Keep it quiet.
+    logLevel: LogLevel.ERROR,
+    logger: (level, message) => log('debug', redactSecrets(`notion sdk ${level}: ${message}`, secrets)),
+    fetch: instrumentedFetch,
+  });
+
+  const retryOptions = options.retry ?? {};
+  const onRetryFor = (target: Target) => (info: RetryInfo) => {
+    counters.recordRetry(info.delayMs);
+    // A 429/529 (or any Retry-After) is about the whole integration, not this request: everyone waits.
+    if (info.rateLimited || info.status === 529 || info.retryAfterMs !== undefined) {
+      limiter.pauseUntil(clock.now() + info.delayMs);
+    }
+    log('warn', redactSecrets(`retrying ${describe(target)} after ${info.reason} (try ${info.attempt + 1}, waiting ${info.delayMs} ms)`, secrets), {
+      route: target.route,
+      ...(target.id === undefined ? {} : { id: target.id }),
+      reason: info.reason,
+      delayMs: info.delayMs,
+    });
+  };
+
+  async function call<T>(target: Target, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetry(() => limiter.run(fn), {
+        ...retryOptions,
+        now: () => clock.now(),
+        sleep: (ms) => clock.sleep(ms),
+        label: describe(target),
+        onRetry: onRetryFor(target),
+      });
+    } catch (err) {
+      throw mapError(err, target, secrets);
+    }
+  }
+
+  async function* paginate<R extends { results: unknown[]; next_cursor: string | null; has_more: boolean }>(
+    target: Target,
+    fetchPage: (cursor: string | undefined) => Promise<R>,
+  ): AsyncGenerator<R> {
+    let cursor: string | undefined;
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await call(target, () => fetchPage(cursor));
+      yield page;
+      if (!page.has_more) return;
+      if (page.next_cursor === null || page.next_cursor === '' || seen.has(page.next_cursor)) {
+        // Stopping quietly here would drop the rest of the list.
+        throw new NotionKbError(
+          'api',
+          `${describe(target)}: Notion said has_more but gave ${page.next_cursor ? 'a repeated' : 'no'} next_cursor; the list cannot be completed`,
+          { route: target.route, ...(target.id === undefined ? {} : { id: target.id }) },
+        );
+      }
+      seen.add(page.next_cursor);
+      cursor = page.next_cursor;
+    }
+  }
+
+  async function* iterateIncompletable(
+    target: Target,
+    fetchPage: (cursor: string | undefined) => Promise<SearchResponse | QueryDataSourceResponse>,
+    handling: IncompleteHandling | undefined,
+  ): AsyncGenerator<PageOrDataSource> {
+    let count = 0;
+    let incompleteReason: string | undefined;
+    for await (const page of paginate(target, fetchPage)) {
+      if (page.request_status?.type === 'incomplete') {
+        incompleteReason = page.request_status.incomplete_reason ?? 'unspecified';
+      }
+      for (const result of page.results) {
+        count += 1;
+        yield result;
+      }
+    }
+    if (incompleteReason === undefined) return;
+    const info: IncompleteResults = {
+      route: target.route,
+      ...(target.id === undefined ? {} : { id: target.id }),
+      reason: incompleteReason,
+      resultsSeen: count,
+    };
+    if (handling?.onIncomplete) {
+      handling.onIncomplete(info);
+      return;
+    }
+    throw new NotionKbError(
+      'incomplete_results',
+      `${describe(target)}: Notion returned only ${count} results and reported the rest as incomplete (${incompleteReason})`,
+      { ...info },
+    );
+  }
+
+  function requireFull<T, F extends T>(value: T, guard: (v: T) => v is F, target: Target): F {
+    if (guard(value)) return value;
+    throw partialError(target, (value as { id?: string }).id);
+  }
+
+  async function* iterateBlockChildren(id: string): AsyncGenerator<BlockObjectResponse> {
+    const target: Target = { route: 'GET /v1/blocks/:id/children', kind: 'block', id };
+    for await (const page of paginate<ListBlockChildrenResponse>(target, (cursor) =>
+      client.blocks.children.list({ block_id: id, page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) }),
+    )) {
+      for (const block of page.results) {
+        if (!isFullBlock(block)) throw partialError(target, block.id);
+        yield block;
+      }
+    }
+  }
+
+  return {
+    search(params = {}) {
+      const target: Target = { route: 'POST /v1/search', kind: 'search' };
+      return call(target, () => client.search({ page_size: PAGE_SIZE, ...params }));
+    },
+
+    iterateSearch(params = {}, handling) {
+      const target: Target = { route: 'POST /v1/search', kind: 'search' };
+      return iterateIncompletable(
+        target,
+        (cursor) => client.search({ page_size: PAGE_SIZE, ...params, ...(cursor ? { start_cursor: cursor } : {}) }),
+        handling,
+      );
+    },
+
+    async retrievePage(id) {
+      const target: Target = { route: 'GET /v1/pages/:id', kind: 'page', id };
+      return requireFull(await call(target, () => client.pages.retrieve({ page_id: id })), isFullPage, target);
+    },
+
+    async retrieveBlock(id) {
+      const target: Target = { route: 'GET /v1/blocks/:id', kind: 'block', id };
+      return requireFull(await call(target, () => client.blocks.retrieve({ block_id: id })), isFullBlock, target);
+    },
+
+    iterateBlockChildren,
+
+    async listBlockChildrenAll(id) {
+      const blocks: BlockObjectResponse[] = [];
+      for await (const block of iterateBlockChildren(id)) blocks.push(block);
+      return blocks;
+    },
+
+    async retrieveDatabase(id) {
+      const target: Target = { route: 'GET /v1/databases/:id', kind: 'database', id };
+      return requireFull(await call(target, () => client.databases.retrieve({ database_id: id })), isFullDatabase, target);
+    },
+
+    async retrieveDataSource(id) {
+      const target: Target = { route: 'GET /v1/data_sources/:id', kind: 'data source', id };
+      return requireFull(
+        await call(target, () => client.dataSources.retrieve({ data_source_id: id })),
+        isFullDataSource,
+        target,
+      );
+    },
+
+    iterateDataSourceQuery(id, params = {}, handling) {
+      const target: Target = { route: 'POST /v1/data_sources/:id/query', kind: 'data source', id };
+      return iterateIncompletable(
+        target,
+        (cursor) =>
+          client.dataSources.query({
+            page_size: PAGE_SIZE,
+            ...params,
+            data_source_id: id,
+            ...(cursor ? { start_cursor: cursor } : {}),
+          }),
+        handling,
+      );
+    },
+
+    async listPropertyItemsAll(pageId, propertyId) {
+      const target: Target = {
+        route: 'GET /v1/pages/:id/properties/:pid',
+        kind: 'page',
+        id: `${pageId} property ${propertyId}`,
+      };
+      const results: PropertyItemObjectResponse[] = [];
+      let last: PropertyItemListResponse | undefined;
+      const fetchPage = async (cursor: string | undefined) => {
+        const response: GetPagePropertyResponse = await client.pages.properties.retrieve({
+          page_id: pageId,
+          property_id: propertyId,
+          page_size: PAGE_SIZE,
+          ...(cursor ? { start_cursor: cursor } : {}),
+        });
+        return response;
+      };
+      const first = await call(target, () => fetchPage(undefined));
+      if (first.object !== 'list') return { kind: 'item', item: first };
+      // Re-use the cursor walk for the remaining pages; the first one is already in hand.
+      let pending: PropertyItemListResponse | undefined = first;
+      for await (const page of paginate<PropertyItemListResponse>(target, async (cursor) => {
+        if (pending !== undefined) {
+          const p = pending;
+          pending = undefined;
+          return p;
+        }
+        const next = await fetchPage(cursor);
+        if (next.object !== 'list') {
+          throw new NotionKbError('api', `${describe(target)}: a later page was not a list`, { route: target.route });
+        }
+        return next;
+      })) {
+        results.push(...page.results);
+        last = page;
+      }
+      return { kind: 'list', results, propertyItem: (last ?? first).property_item };
+    },
+
+    async listUsersAll() {
+      const target: Target = { route: 'GET /v1/users', kind: 'users' };
+      const users: UserObjectResponse[] = [];
+      for await (const page of paginate<ListUsersResponse>(target, (cursor) =>
+        client.users.list({ page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) }),
+      )) {
+        for (const user of page.results) users.push(requireFull(user, isFullUser, target));
+      }
+      return users;
+    },
+
+    async retrieveUser(id) {
+      const target: Target = { route: 'GET /v1/users/:id', kind: 'user', id };
+      return call(target, () => client.users.retrieve({ user_id: id }));
+    },
+
+    async me() {
+      const target: Target = { route: 'GET /v1/users/me', kind: 'bot user' };
+      return call(target, () => client.users.me({}));
+    },
+
+    async listCommentsAll(blockId) {
+      const target: Target = { route: 'GET /v1/comments', kind: 'comments of block', id: blockId };
+      const comments: CommentObjectResponse[] = [];
+      for await (const page of paginate<ListCommentsResponse>(target, (cursor) =>
+        client.comments.list({ block_id: blockId, page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) }),
+      )) {
+        for (const comment of page.results) comments.push(requireFull(comment, isFullComment, target));
+      }
+      return comments;
+    },
+
+    fetchBinary(url, fetchOptions) {
+      return fetchBinary(url, fetchOptions, {
+        baseFetch,
+        clock,
+        retryOptions,
+        counters,
+        downloadLimit,
+        log,
+        secrets,
+      });
+    },
+
+    stats() {
+      const l = limiter.stats();
+      return counters.snapshot({ waitedMs: l.waitedMs, maxInFlight: l.maxInFlight });
+    },
+  };
+}
+
+function partialError(target: Target, childId: string | undefined): NotionKbError {
+  const which = childId !== undefined && childId !== target.id ? ` (object ${childId})` : '';
+  return new NotionKbError(
+    'partial_object',
+    `${describe(target)}: Notion returned a partial object${which} with only its id; the integration probably lacks the "Read content" capability or access`,
+    { route: target.route, ...(target.id === undefined ? {} : { id: target.id }), ...(childId === undefined ? {} : { objectId: childId }) },
+  );
+}
+
+/** Map anything thrown by the SDK, fetch or retry into one `NotionKbError`, once. */
+function mapError(err: unknown, target: Target, secrets: readonly string[]): NotionKbError {
+  const where = { route: target.route, ...(target.id === undefined ? {} : { id: target.id }) };
+  if (isNotionKbError(err)) {
+    if (err.code === 'gave_up') {
+      return new NotionKbError(err.code, err.message, { ...err.context, ...where }, { cause: err.cause });
+    }
+    return err;
+  }
+  if (isHTTPResponseError(err)) {
+    const requestId = err.request_id ?? readHeader(err.headers, 'x-notion-request-id');
+    const notionCode = err.code.startsWith('notionhq_client') ? undefined : err.code;
+    const context = {
+      ...where,
+      status: err.status,
+      ...(notionCode === undefined ? {} : { notionCode }),
+      ...(requestId === undefined ? {} : { requestId }),
+    };
+    const rid = requestId === undefined ? '' : ` (request_id ${requestId})`;
+    if (err.status === 401) {
+      return new NotionKbError(
+        'auth',
+        'NOTION_TOKEN was rejected by Notion (401 unauthorized). Create an internal integration at https://www.notion.so/profile/integrations, share your wiki root page with it (••• → Connections), and export NOTION_TOKEN=<its internal integration secret>.',
+        context,
+      );
+    }
+    if (err.status === 404) {
+      const hint =
+        target.kind === 'user'
+          ? 'Give the integration the "Read user information" capability.'
+          : 'Share it with the integration: open it in Notion → ••• → Connections → add your integration (sharing a parent page shares its children).';
+      return new NotionKbError(
+        'not_found',
+        redactSecrets(`${describe(target)}: not found or not shared with the integration (404 ${notionCode ?? 'not_found'}). ${hint}${rid}`, secrets),
+        context,
+      );
+    }
+    // Notion's own JSON message is useful; an HTML gateway page is not, so only JSON errors contribute text.
+    const detail = notionCode === undefined ? '' : `: ${err.message}`;
+    const hint =
+      err.status === 403
+        ? ' The integration lacks a capability or access (Settings → Integrations → Capabilities).'
+        : '';
+    return new NotionKbError(
+      'api',
+      redactSecrets(`${describe(target)} failed with HTTP ${err.status}${notionCode ? ` ${notionCode}` : ''}${detail}${rid}${hint}`, secrets),
+      context,
+    );
+  }
+  const decision = classifyError(err, Date.now());
+  if (decision.reason === 'timeout' || decision.retryable || /fetch failed|ENOTFOUND|CERT|TLS/.test(decision.reason)) {
+    return new NotionKbError(
+      'network',
+      redactSecrets(`${describe(target)}: could not reach Notion (${decision.reason})`, secrets),
+      { ...where, reason: decision.reason },
+      { cause: err },
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new NotionKbError(
+    'api',
+    redactSecrets(`${describe(target)} failed: ${message}`, secrets),
+    where,
+    { cause: err },
+  );
+}
+
+interface DownloadDeps {
+  baseFetch: typeof fetch;
+  clock: Clock;
+  retryOptions: GatewayRetryOptions;
+  counters: ReturnType<typeof createRequestStats>;
+  downloadLimit: ReturnType<typeof pLimit>;
+  log: GatewayLogger;
+  secrets: readonly string[];
+}
+
+/** Signed file URLs carry credentials in the query string: messages keep only origin and path. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+async function fetchBinary(url: string, options: FetchBinaryOptions, deps: DownloadDeps): Promise<BinaryResponse> {
+  const shown = safeUrl(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DownloadError('unsupported_url', `file ${shown}: not a valid URL`, { url: shown });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new DownloadError('unsupported_url', `file ${shown}: only http: and https: URLs are downloaded, not ${parsed.protocol}`, {
+      url: shown,
+    });
+  }
+  const maxBytes = options.maxBytes;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const label = `GET ${shown}`;
+
+  const attempt = async (): Promise<BinaryResponse> => {
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]);
+    // No Authorization header: the Notion token must never travel to a file host.
+    let response: Response;
+    try {
+      response = await deps.baseFetch(parsed, { method: 'GET', redirect: 'follow', signal });
+    } catch (err) {
+      deps.counters.recordDownload(classifyError(err, deps.clock.now()).reason === 'timeout' ? 'timeout' : 'network', 0);
+      throw err;
+    }
+    const contentType = response.headers.get('content-type') ?? undefined;
+    if (!response.ok) {
+      deps.counters.recordDownload(String(response.status), 0);
+      await response.body?.cancel().catch(() => undefined);
+      const retryAfter = response.headers.get('retry-after');
+      throw new DownloadError(
+        'http_status',
+        `file ${shown}: HTTP ${response.status}${response.status === 403 ? ' (signed URL expired? refresh the parent object)' : ''}`,
+        { url: shown, status: response.status },
+        retryAfter === null ? {} : { headers: { 'retry-after': retryAfter } },
+      );
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    const tooLarge = (seen: number) =>
+      new DownloadError('too_large', `file ${shown}: larger than the limit of ${maxBytes} bytes (${seen} bytes seen)`, {
+        url: shown,
+        status: response.status,
+        maxBytes,
+      });
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      controller.abort();
+      deps.counters.recordDownload(String(response.status), 0);
+      throw tooLarge(declared);
+    }
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    if (response.body !== null) {
+      const reader = response.body.getReader();
+      for (;;) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          deps.counters.recordDownload(String(response.status), received);
+          throw err;
+        }
+        if (chunk.done) break;
+        received += chunk.value.byteLength;
+        if (received > maxBytes) {
+          controller.abort();
+          await reader.cancel().catch(() => undefined);
+          deps.counters.recordDownload(String(response.status), received);
+          throw tooLarge(received);
+        }
+        chunks.push(chunk.value);
+      }
+    }
+    deps.counters.recordDownload(String(response.status), received);
+    return { status: response.status, bytes: Buffer.concat(chunks), contentType };
+  };
+
+  try {
+    return await withRetry(() => deps.downloadLimit(attempt), {
+      ...deps.retryOptions,
+      now: () => deps.clock.now(),
+      sleep: (ms) => deps.clock.sleep(ms),
+      label,
+      onRetry: (info) => {
+        deps.counters.recordRetry(info.delayMs);
+        deps.log('warn', `retrying ${label} after ${info.reason} (try ${info.attempt + 1}, waiting ${info.delayMs} ms)`, {
+          url: shown,
+          reason: info.reason,
+        });
+      },
+    });
+  } catch (err) {
+    if (isNotionKbError(err)) throw err;
+    const decision = classifyError(err, deps.clock.now());
+    throw new NotionKbError(
+      'network',
+      redactSecrets(`file ${shown}: download failed (${decision.reason})`, deps.secrets),
+      { url: shown, reason: decision.reason },
+      { cause: err },
+    );
+  }
+}
