@@ -1,0 +1,261 @@
+// argv → { command, options, positionals }. node:util parseArgs does the tokenising;
+// the checks are ours so that every usage error names the flag and the command, and
+// never echoes a token someone pasted into the command line.
+import { parseArgs as tokenise } from 'node:util';
+import { closestMatch } from '../config/closest-match.js';
+import { parseNotionId } from '../config/notion-id.js';
+import { redactSecrets } from '../config/redact-secrets.js';
+
+/** The commands notion-kb runs. */
+export const COMMAND_NAMES = ['sync', 'verify', 'demo'] as const;
+
+/** A command notion-kb runs. */
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** How an option's value is read. */
+export type OptionKind = 'boolean' | 'string' | 'positive-number' | 'positive-integer' | 'notion-id-list';
+
+/** One command-line option: the parser and the help text both read this. */
+export interface OptionSpec {
+  readonly name: keyof CommandOptions;
+  readonly kind: OptionKind;
+  /** Placeholder shown in help, e.g. "<dir>". */
+  readonly value?: string;
+  readonly description: string;
+}
+
+/** The options of every command; those a command does not take keep these defaults. */
+export interface CommandOptions {
+  out?: string;
+  config?: string;
+  rate?: number;
+  concurrency?: number;
+  /** --root values as dashed lowercase UUIDs (URLs already resolved). */
+  root: string[];
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+/** The parsed command line. `help` and `version` are answered by the CLI itself. */
+export interface ParsedArgs {
+  readonly command: CommandName | 'help' | 'version';
+  /** For `help`: the command whose help was asked for (absent: the tool's help). */
+  readonly topic?: CommandName;
+  readonly options: CommandOptions;
+  readonly positionals: string[];
+}
+
+/** A command line that cannot be run; the CLI prints the message and exits with 2. */
+export class UsageError extends Error {
+  readonly code = 'usage' as const;
+  /** The command whose help the user should read (absent: the tool's help). */
+  readonly command?: CommandName;
+
+  constructor(message: string, command?: CommandName) {
+    const help = command === undefined ? 'notion-kb --help' : `notion-kb ${command} --help`;
+    super(`${redactSecrets(message)}\nRun "${help}" for usage.`);
+    this.name = 'UsageError';
+    if (command !== undefined) this.command = command;
+  }
+}
+
+const OUT: OptionSpec = {
+  name: 'out',
+  kind: 'string',
+  value: '<dir>',
+  description: 'Directory for snapshots (default: output.dir in the config, "output").',
+};
+const CONFIG: OptionSpec = {
+  name: 'config',
+  kind: 'string',
+  value: '<file>',
+  description: 'Config file (default: config/notion-kb.yaml, if it exists).',
+};
+const RATE: OptionSpec = {
+  name: 'rate',
+  kind: 'positive-number',
+  value: '<n>',
+  description: "Average API requests per second (default: 3, Notion's published limit).",
+};
+const CONCURRENCY: OptionSpec = {
+  name: 'concurrency',
+  kind: 'positive-integer',
+  value: '<n>',
+  description: 'API requests in flight at once (default: 3).',
+};
+const ROOT: OptionSpec = {
+  name: 'root',
+  kind: 'notion-id-list',
+  value: '<id-or-url>',
+  description:
+    'Export only this page or database and everything below it; repeatable (default: everything shared with the integration).',
+};
+const JSON_OUTPUT: OptionSpec = { name: 'json', kind: 'boolean', description: 'Print a machine-readable summary (JSON) on stdout.' };
+const QUIET: OptionSpec = { name: 'quiet', kind: 'boolean', description: 'Print only warnings and errors.' };
+const VERBOSE: OptionSpec = {
+  name: 'verbose',
+  kind: 'boolean',
+  description: 'Print every request, retry and the effective configuration (token redacted).',
+};
+
+/** The options each command takes, in help order. */
+export const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionSpec[]>> = {
+  sync: [ROOT, OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
+  verify: [OUT, CONFIG, JSON_OUTPUT],
+  demo: [OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
+};
+
+/** How many positional arguments each command takes. */
+export const COMMAND_POSITIONALS: Readonly<Record<CommandName, number>> = { sync: 0, verify: 1, demo: 0 };
+
+const TOKEN_ADVICE =
+  'the Notion token is read only from the NOTION_TOKEN environment variable, never from the command line ' +
+  '(where shell history and process lists would keep it): NOTION_TOKEN=… notion-kb sync';
+
+/** Parses the arguments after `notion-kb` (process.argv.slice(2)). Throws UsageError. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const terminator = argv.indexOf('--');
+  const flagArea = terminator === -1 ? argv : argv.slice(0, terminator);
+  // Checked first and for every spelling, so no later message can echo the value.
+  const tokenFlag = flagArea.find((arg) => /^--?[^=]*token/i.test(arg));
+  if (tokenFlag !== undefined) throw new UsageError(`${tokenFlag.split('=')[0]}: ${TOKEN_ADVICE}`);
+
+  const commandIndex = flagArea.findIndex((arg) => !arg.startsWith('-'));
+  const before = commandIndex === -1 ? flagArea : flagArea.slice(0, commandIndex);
+  const wantsHelp = (args: readonly string[]) => args.some((a) => a === '--help' || a === '-h');
+  const wantsVersion = (args: readonly string[]) => args.includes('--version');
+
+  if (wantsHelp(before)) return { command: 'help', options: defaultOptions(), positionals: [] };
+  if (wantsVersion(before)) return { command: 'version', options: defaultOptions(), positionals: [] };
+  if (before.length > 0) {
+    throw new UsageError(`${before[0]}: options go after the command (notion-kb <command> [options])`);
+  }
+  if (commandIndex === -1) {
+    if (terminator !== -1) throw new UsageError('missing command before "--"');
+    // A bare `notion-kb` is someone looking for help, not a mistake.
+    return { command: 'help', options: defaultOptions(), positionals: [] };
+  }
+
+  const name = argv[commandIndex]!;
+  const rest = argv.slice(commandIndex + 1);
+  if (name === 'help') return helpFor(rest);
+  const command = toCommand(name);
+  if (wantsHelp(flagArea.slice(commandIndex + 1))) return { command: 'help', topic: command, options: defaultOptions(), positionals: [] };
+  if (wantsVersion(flagArea.slice(commandIndex + 1))) return { command: 'version', options: defaultOptions(), positionals: [] };
+  return parseCommand(command, rest);
+}
+
+function helpFor(rest: readonly string[]): ParsedArgs {
+  if (rest.length > 1) throw new UsageError(`help takes at most one command (got ${rest.length} arguments)`);
+  const topic = rest[0] === undefined ? undefined : toCommand(rest[0]);
+  return { command: 'help', ...(topic !== undefined ? { topic } : {}), options: defaultOptions(), positionals: [] };
+}
+
+function toCommand(name: string): CommandName {
+  if ((COMMAND_NAMES as readonly string[]).includes(name)) return name as CommandName;
+  const near = closestMatch(name, COMMAND_NAMES);
+  const hint = near === undefined ? `commands: ${COMMAND_NAMES.join(', ')}` : `did you mean "${near}"?`;
+  throw new UsageError(`unknown command ${JSON.stringify(name)} (${hint})`);
+}
+
+function parseCommand(command: CommandName, args: readonly string[]): ParsedArgs {
+  const specs = COMMAND_OPTIONS[command];
+  const byName = new Map(specs.map((spec) => [spec.name as string, spec]));
+  const fail = (message: string): never => {
+    throw new UsageError(message, command);
+  };
+  const { tokens } = tokenise({
+    args: [...args],
+    // Strictness is enforced below, token by token, for messages that name flag and command.
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+    options: Object.fromEntries(
+      specs.map((spec) => [
+        spec.name,
+        spec.kind === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: spec.kind === 'notion-id-list' },
+      ]),
+    ),
+  });
+
+  const options = defaultOptions();
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
+      continue;
+    }
+    if (token.kind !== 'option') continue;
+    const spec = byName.get(token.name);
+    if (spec === undefined) {
+      const near = closestMatch(token.name, [...byName.keys()]);
+      const hint = near === undefined ? '' : ` (did you mean --${near}?)`;
+      fail(`unknown option ${token.rawName} for "${command}"${hint}`);
+      continue;
+    }
+    const flag = `--${spec.name}`;
+    if (spec.kind === 'boolean') {
+      if (token.inlineValue === true) fail(`${flag} does not take a value`);
+      options[spec.name as 'json' | 'quiet' | 'verbose'] = true;
+      continue;
+    }
+    const value = token.value;
+    // "--rate --json": tokenise takes the next flag as the value; "--rate -1" is a (bad) number.
+    if (value === undefined || (token.inlineValue !== true && value.startsWith('-') && !isNumberLiteral(value))) {
+      fail(`${flag} needs a value: ${flag} ${spec.value ?? '<value>'}`);
+      continue;
+    }
+    readValue(spec, value, options, fail);
+  }
+
+  const maxPositionals = COMMAND_POSITIONALS[command];
+  if (positionals.length > maxPositionals) {
+    const extra = positionals[maxPositionals]!;
+    const hint = command === 'sync' && parseNotionId(extra) !== null ? ` (to export one page, use --root ${extra})` : '';
+    fail(
+      maxPositionals === 0
+        ? `${command} takes no arguments (got ${JSON.stringify(extra)})${hint}`
+        : `${command} takes at most ${maxPositionals} argument (got ${JSON.stringify(extra)} too)`,
+    );
+  }
+  if (options.quiet && options.verbose) fail('--quiet and --verbose cannot be used together');
+  return { command, options, positionals };
+}
+
+function readValue(spec: OptionSpec, value: string, options: CommandOptions, fail: (message: string) => never): void {
+  const flag = `--${spec.name}`;
+  switch (spec.kind) {
+    case 'string':
+      if (value.trim() === '') fail(`${flag} needs a non-empty value`);
+      options[spec.name as 'out' | 'config'] = value;
+      return;
+    case 'positive-number':
+    case 'positive-integer': {
+      const integer = spec.kind === 'positive-integer';
+      const n = isNumberLiteral(value) ? Number(value) : Number.NaN;
+      if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+        fail(`${flag}: must be a positive ${integer ? 'integer' : 'number'} (got ${JSON.stringify(value)})`);
+      }
+      options[spec.name as 'rate' | 'concurrency'] = n;
+      return;
+    }
+    case 'notion-id-list': {
+      const id = parseNotionId(value);
+      if (id === null) fail(`${flag}: not a Notion page id or URL: ${JSON.stringify(value)}`);
+      else if (!options.root.includes(id)) options.root.push(id);
+      return;
+    }
+    case 'boolean':
+      return;
+  }
+}
+
+// Number() accepts "", "0x10", " 3 " and "Infinity"; a rate is written in decimal.
+function isNumberLiteral(value: string): boolean {
+  return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(value);
+}
+
+function defaultOptions(): CommandOptions {
+  return { root: [], json: false, quiet: false, verbose: false };
+}

@@ -1,0 +1,184 @@
+// Help texts. Option lines come from COMMAND_OPTIONS, the table the parser reads, so
+// help cannot list a flag the parser rejects or miss one it accepts.
+import { COMMAND_NAMES, COMMAND_OPTIONS, type CommandName, type OptionSpec } from './args.js';
+
+/** Exit codes of every notion-kb command; the CLI maps results to these and help documents them. */
+export const EXIT_CODES = {
+  /** Everything exported (or verified) completely. */
+  complete: 0,
+  /** The run failed; nothing was published. */
+  failed: 1,
+  /** Bad command line or configuration; nothing was done. */
+  usage: 2,
+  /** A snapshot was published, but some pages failed; the report lists them by page and block id. */
+  partial: 3,
+} as const;
+
+interface CommandHelp {
+  readonly usage: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly positionals?: readonly [string, string][];
+  readonly env: readonly string[];
+  readonly exitCodes: readonly [number, string][];
+  readonly examples: readonly string[];
+}
+
+const ENV_LINES: Record<string, string> = {
+  NOTION_TOKEN:
+    'The integration token (required). Read only from the environment: never pass it as a flag or put it in a file.',
+  NOTION_BASE_URL: 'API origin (default: notion.baseUrl in the config, else https://api.notion.com).',
+};
+
+const RUN_EXIT_CODES: readonly [number, string][] = [
+  [EXIT_CODES.complete, 'complete: every page exported and a snapshot published'],
+  [EXIT_CODES.failed, 'failed: nothing published (the previous snapshot is untouched)'],
+  [EXIT_CODES.usage, 'usage or configuration error: nothing done'],
+  [EXIT_CODES.partial, 'published, but some pages failed: the report lists them by page and block id'],
+];
+
+const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
+  sync: {
+    usage: 'notion-kb sync [options]',
+    summary: 'Export the Notion workspace into a new snapshot',
+    description: [
+      'Reads every page and database shared with the integration (or only the --root ones and',
+      'everything below them) through the Notion API and publishes a new, checksummed snapshot of',
+      'Markdown and JSON files, with images and attachments, in the output directory.',
+      'Anything that cannot be exported is reported by page id and block id.',
+    ].join('\n'),
+    env: ['NOTION_TOKEN', 'NOTION_BASE_URL'],
+    exitCodes: RUN_EXIT_CODES,
+    examples: [
+      'NOTION_TOKEN=ntn_… notion-kb sync',
+      'NOTION_TOKEN=ntn_… notion-kb sync --root https://www.notion.so/my-team/Wiki-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+      'NOTION_TOKEN=ntn_… notion-kb sync --out archive --rate 2 --json > summary.json',
+    ],
+  },
+  verify: {
+    usage: 'notion-kb verify [<snapshot-dir>] [options]',
+    summary: 'Check a snapshot against its checksums',
+    description: [
+      'Checks that every file of a snapshot is present and matches its recorded checksum, and that',
+      'nothing unrecorded was added. Needs no token and no network.',
+    ].join('\n'),
+    positionals: [['<snapshot-dir>', 'Snapshot to check (default: the latest snapshot in the output directory).']],
+    env: [],
+    exitCodes: [
+      [EXIT_CODES.complete, 'the snapshot is intact'],
+      [EXIT_CODES.failed, 'problems found (each one listed) or no snapshot to check'],
+      [EXIT_CODES.usage, 'usage or configuration error: nothing checked'],
+    ],
+    examples: ['notion-kb verify', 'notion-kb verify --out archive --json'],
+  },
+  demo: {
+    usage: 'notion-kb demo [options]',
+    summary: 'Export the demo workspace from a local Notion server (what `npm start` runs)',
+    description: [
+      'Starts the local Notion API server with the demo workspace on a free loopback port, syncs it',
+      'into the output directory exactly as `sync` would, then stops the server. Needs no token and',
+      'no network: a quick way to see what an archive looks like.',
+    ].join('\n'),
+    env: [],
+    exitCodes: RUN_EXIT_CODES,
+    examples: ['npm start', 'notion-kb demo --out /tmp/demo-archive --verbose'],
+  },
+};
+
+/** The help text for the tool (no topic) or for one command. */
+export function helpText(topic?: CommandName): string {
+  return topic === undefined ? toolHelp() : commandHelp(topic);
+}
+
+function toolHelp(): string {
+  const width = Math.max(...COMMAND_NAMES.map((name) => name.length));
+  return [
+    'notion-kb: export a Notion wiki into a self-contained, checksummed archive of Markdown and JSON.',
+    '',
+    'Usage:',
+    '  notion-kb <command> [options]',
+    '  notion-kb <command> --help',
+    '',
+    'Commands:',
+    ...COMMAND_NAMES.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name].summary}`),
+    '',
+    'Options:',
+    '  -h, --help   Show this help, or a command\'s help after the command',
+    '  --version    Show the version',
+    '',
+    section('Environment', Object.keys(ENV_LINES)),
+    '',
+    'Configuration:',
+    '  config/notion-kb.yaml if it exists, or the file given with --config <file>.',
+    '  Every option and its default: config/notion-kb.example.yaml.',
+    '  Precedence: command-line flags > environment variables > config file > defaults.',
+    '',
+    exitCodeSection(RUN_EXIT_CODES),
+    '',
+    'Examples:',
+    '  npm start                          # try it on the demo workspace',
+    '  NOTION_TOKEN=ntn_… notion-kb sync  # export everything shared with the integration',
+    '  notion-kb verify                   # check the latest snapshot',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(command: CommandName): string {
+  const help = COMMANDS[command];
+  const rows: [string, string][] = [
+    ...(help.positionals ?? []),
+    ...COMMAND_OPTIONS[command].map((spec): [string, string] => [optionLabel(spec), spec.description]),
+    ['-h, --help', 'Show this help'],
+  ];
+  const lines = [
+    `${help.summary}.`,
+    '',
+    'Usage:',
+    `  ${help.usage}`,
+    '',
+    help.description,
+    '',
+    'Options:',
+    ...table(rows),
+  ];
+  if (help.env.length > 0) lines.push('', section('Environment', help.env));
+  lines.push('', exitCodeSection(help.exitCodes), '', 'Examples:', ...help.examples.map((e) => `  ${e}`), '');
+  return lines.join('\n');
+}
+
+function optionLabel(spec: OptionSpec): string {
+  const label = spec.value === undefined ? `--${spec.name}` : `--${spec.name} ${spec.value}`;
+  return spec.kind === 'notion-id-list' ? `${label} ...` : label;
+}
+
+function section(title: string, envNames: readonly string[]): string {
+  return [`${title}:`, ...table(envNames.map((name): [string, string] => [name, ENV_LINES[name] ?? '']))].join('\n');
+}
+
+function exitCodeSection(codes: readonly [number, string][]): string {
+  return ['Exit codes:', ...codes.map(([code, meaning]) => `  ${code}  ${meaning}`)].join('\n');
+}
+
+const LINE_WIDTH = 100;
+
+function table(rows: readonly [string, string][]): string[] {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  const indent = ' '.repeat(width + 4);
+  return rows.flatMap(([left, right]) =>
+    wrap(right, LINE_WIDTH - indent.length).map((line, i) => (i === 0 ? `  ${left.padEnd(width)}  ${line}` : `${indent}${line}`)),
+  );
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line];
+}
