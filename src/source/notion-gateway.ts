@@ -37,7 +37,7 @@ import pLimit from 'p-limit';
 import { DownloadError, NotionKbError, isNotionKbError, redactSecrets, registerSecret } from '../errors.js';
 import { createLimiter, systemClock, type Clock, type Limiter } from './pacer.js';
 import { createRequestStats, routeOf, type RequestStatsSnapshot } from './request-stats.js';
-import { classifyError, readHeader, withRetry, type RetryInfo, type RetryOptions } from './retry.js';
+import { classifyError, parseRetryAfter, readHeader, withRetry, type RetryInfo, type RetryOptions } from './retry.js';
 
 /** Structured log sink; messages are already redacted. */
 export type GatewayLogger = (
@@ -206,6 +206,12 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         signal: AbortSignal.timeout(timeoutMs),
       });
       counters.recordAttempt(route, String(response.status));
+      if (response.status === 429 || response.status === 529) {
+        // Pause the whole run now, while this request still holds its slot, so no queued
+        // caller slips out between this answer and our retry bookkeeping.
+        const waitMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
+        if (waitMs !== undefined) limiter.pauseUntil(clock.now() + waitMs);
+      }
       return response;
     } catch (err) {
       counters.recordAttempt(route, classifyError(err, clock.now()).reason === 'timeout' ? 'timeout' : 'network');

@@ -69,9 +69,9 @@ export function createPacer(options: PacerOptions): Pacer {
     }
   };
 
-  const takeOne = async (): Promise<void> => {
-    const started = clock.now();
-    let waited = false;
+  // `calledAt` is when the caller asked, so time spent queued behind others counts as waiting too.
+  const takeOne = async (calledAt: number): Promise<void> => {
+    let waited = clock.now() > calledAt;
     for (;;) {
       const now = clock.now();
       if (now < pausedUntil) {
@@ -90,13 +90,14 @@ export function createPacer(options: PacerOptions): Pacer {
     counters.acquired += 1;
     if (waited) {
       counters.waitsForRate += 1;
-      counters.waitedMs += clock.now() - started;
+      counters.waitedMs += clock.now() - calledAt;
     }
   };
 
   return {
     acquire() {
-      const turn = tail.then(takeOne);
+      const calledAt = clock.now();
+      const turn = tail.then(() => takeOne(calledAt));
       // A rejected sleep must not wedge the queue for everyone behind it.
       tail = turn.catch(() => undefined);
       return turn;
