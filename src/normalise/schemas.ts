@@ -1,7 +1,7 @@
 /**
  * The published record contract of a notion-kb snapshot. These zod schemas are the single
  * source of the TypeScript record types and of the JSON Schema files shipped in every snapshot
- * (see `build-json-schemas.ts`).
+ * (see `json-schema.ts`).
  *
  * Contract rules (consumers can rely on them):
  * - values are readable without Notion: no option ids, no annotation objects, no API envelopes;

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import type { FileValue } from '../../src/normalise/schemas.js';
+import type { NormaliseContext } from '../../src/normalise/normalise-context.js';
+
+const FIXTURES = new URL('../../../shared/notion-fixtures/', import.meta.url);
+
+/** Parsed JSON of a shared fixture file. */
+export function loadFixture(name: string): unknown {
+  return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
+}
+
+/** Every object with `object: <kind>` anywhere in a fixture (plain bodies and `.exchanges.json` alike), de-duplicated by id. */
+export function objectsOf<T = Record<string, unknown>>(fixture: unknown, kind: string, predicate: (o: Record<string, unknown>) => boolean = () => true): T[] {
+  const found = new Map<string, T>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o.object === kind && predicate(o)) found.set(String(o.id), o as T);
+    Object.values(o).forEach(walk);
+  };
+  walk(fixture);
+  return [...found.values()];
+}
+
+/** Pages (with properties) of a fixture. */
+export function pagesOf(fixture: unknown) {
+  return objectsOf<{ id: string; properties: Record<string, any> }>(fixture, 'page', (o) => typeof o.properties === 'object' && o.properties !== null);
+}
+
+export interface TestContext extends NormaliseContext {
+  warnings: Array<{ code: string; message: string }>;
+  fileRequests: Array<{ key: string; file: { name: string; type: string; external?: { url: string } } }>;
+}
+
+/** A NormaliseContext over plain maps that records warnings and file look-ups. */
+export function testContext(options: {
+  pageId?: string;
+  users?: Record<string, { name: string | null; type: 'person' | 'bot' | null; email?: string | null }>;
+  paths?: Record<string, string>;
+  file?: (key: string, file: { name: string; type: string; external?: { url: string } }) => FileValue;
+} = {}): TestContext {
+  const warnings: TestContext['warnings'] = [];
+  const fileRequests: TestContext['fileRequests'] = [];
+  return {
+    pageId: options.pageId ?? '00000000-0000-4000-8000-0000000000aa',
+    warnings,
+    fileRequests,
+    user: (id) => options.users?.[id],
+    pathOf: (id) => options.paths?.[id] ?? null,
+    file: (key, file) => {
+      fileRequests.push({ key, file });
+      if (options.file) return options.file(key, file);
+      return file.type === 'external'
+        ? { name: file.name, source: 'external', path: null, url: file.external!.url }
+        : { name: file.name, source: 'notion', path: null, url: null, error: 'not downloaded in this test' };
+    },
+    warn: (code, message) => warnings.push({ code, message }),
+  };
+}
