@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from './config-schema.js';
 import { ConfigError } from './config-error.js';
 import { parseConfigYaml } from './parse-config-yaml.js';
+import { redactSecrets } from './redact-secrets.js';
 import { resolveConfig, type ConfigEnv, type ConfigFlags } from './resolve-config.js';
 
 /** The config file read when --config is not given (relative to the working directory). */
@@ -34,9 +35,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const warnings: string[] = [];
   if (text !== null) {
     const parsed = parseConfigYaml(text);
-    if (!parsed.ok) throw new ConfigError(parsed.issues, file);
+    // YAML messages quote only structure, but a token pasted into the file must still not leak.
+    if (!parsed.ok) throw new ConfigError(parsed.issues.map((line) => redactSecrets(line, [options.env['NOTION_TOKEN']])), file);
     fileValue = parsed.value;
-    warnings.push(...parsed.warnings.map((w) => `${file}: ${w}`));
+    warnings.push(...parsed.warnings.map((w) => redactSecrets(`${file}: ${w}`, [options.env['NOTION_TOKEN']])));
   }
   const resolved = resolveConfig({ fileValue, env: options.env, flags: options.flags });
   if (!resolved.ok) throw new ConfigError(resolved.issues, text === null ? undefined : file);

@@ -1,0 +1,84 @@
+// The token must never be printed: not by --verbose, not in any error or warning.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeConfig } from '../../src/config/describe-config.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { redactSecrets } from '../../src/config/redact-secrets.js';
+import { resolveConfig, type ConfigFlags } from '../../src/config/resolve-config.js';
+
+const TOKEN = 'secret_FAKEfakeFAKEfake0123456789abcdefABCDEFxyz';
+const NTN_TOKEN = 'ntn_FAKE0123456789fakeFAKEfake0123456789abcd';
+const ODD_TOKEN = 'tok-123-not-token-shaped-at-all';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'notion-kb-secrets-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('describeConfig', () => {
+  it.each([TOKEN, NTN_TOKEN, ODD_TOKEN])('never shows the token %#', (token) => {
+    const result = resolveConfig({ fileValue: {}, env: { NOTION_TOKEN: token } });
+    if (!result.ok) throw new Error(result.issues.join('\n'));
+    const text = describeConfig(result.config);
+    expect(text).not.toContain(token);
+    expect(text).toContain('token: set (from NOTION_TOKEN, redacted)');
+    expect(text).toContain('rate: 3');
+  });
+
+  it('says when the token is not set', () => {
+    const result = resolveConfig({ fileValue: {}, env: {} });
+    expect(result.ok && describeConfig(result.config)).toContain('token: not set (NOTION_TOKEN)');
+  });
+});
+
+describe('errors and warnings never contain the token', () => {
+  it.each<[string, unknown, ConfigFlags]>([
+    ['token pasted as a root', { notion: { roots: ['TOKEN'] } }, {}],
+    ['token pasted as output dir of the wrong type', { output: { dir: ['TOKEN'] } }, {}],
+    ['token pasted into an enum', { assets: { external: 'TOKEN' } }, {}],
+    ['token pasted as rate', { requests: { rate: 'TOKEN' } }, {}],
+    ['token pasted as baseUrl', { notion: { baseUrl: 'TOKEN' } }, {}],
+    ['token as a key name', { notion: { token: 'TOKEN' } }, {}],
+    ['token given as --root', {}, { root: ['TOKEN'] }],
+    ['token given as --out beside a bad file value', { output: { dir: '' } }, { out: 'TOKEN' }],
+  ])('%s', (_name, fileValue, flags) => {
+    for (const token of [TOKEN, NTN_TOKEN, ODD_TOKEN]) {
+      const inject = (v: unknown): unknown => JSON.parse(JSON.stringify(v).replaceAll('TOKEN', token));
+      const result = resolveConfig({
+        fileValue: inject(fileValue),
+        env: { NOTION_TOKEN: token, NOTION_BASE_URL: 'http://127.0.0.1:1' },
+        flags: inject(flags) as ConfigFlags,
+      });
+      const text = result.ok ? result.warnings.join('\n') : result.issues.join('\n');
+      expect(text).not.toContain(token);
+      if (!result.ok) expect(text.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('not in a ConfigError thrown by loadConfig either', async () => {
+    const file = join(dir, 'leaky.yaml');
+    await writeFile(file, `notion:\n  roots:\n    - ${TOKEN}\n  token: ${TOKEN}\n`);
+    const error = await loadConfig({ file, explicit: true, env: { NOTION_TOKEN: TOKEN } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message)).not.toContain(TOKEN);
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+    expect((error as Error).message).toContain('notion.roots[0]: not a Notion page id or URL: "[redacted]"');
+  });
+});
+
+describe('redactSecrets', () => {
+  it.each([
+    ['secret_ token', `got ${TOKEN} here`, [], 'got [redacted] here'],
+    ['ntn_ token', `"${NTN_TOKEN}"`, [], '"[redacted]"'],
+    ['given secret of any shape', `x ${ODD_TOKEN} y`, [ODD_TOKEN], 'x [redacted] y'],
+    ['short given values are left alone', 'a rate of 3', ['3'], 'a rate of 3'],
+    ['ordinary words stay', 'secret_ sauce and ntn_x', [], 'secret_ sauce and ntn_x'],
+  ])('%s', (_name, text, secrets, expected) => {
+    expect(redactSecrets(text, secrets)).toBe(expected);
+  });
+});
