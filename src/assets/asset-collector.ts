@@ -1,0 +1,119 @@
+import pLimit from 'p-limit';
+import type { FileRef } from '../source/file-refs.js';
+import { fileUrlOf, locateFile } from '../source/file-refs.js';
+import type { AssetStore, StoredAsset } from './asset-store.js';
+
+/** What became of one file. */
+export type AssetOutcome =
+  | { kind: 'stored'; ref: FileRef; asset: StoredAsset }
+  /** An external file kept as a link, by policy or because it could not be downloaded. */
+  | { kind: 'link'; ref: FileRef; url: string; reason?: string }
+  /** A file that could not be had; the page shows a note where it was. */
+  | { kind: 'missing'; ref: FileRef; reason: string };
+
+export interface AssetPolicy {
+  /** Which external (non-Notion) files are downloaded; the rest stay links. */
+  external: 'images' | 'all' | 'none';
+  maxBytes: number;
+  concurrency: number;
+}
+
+export interface Downloader {
+  /** Downloads a URL; rejects with an error carrying `status` for HTTP errors. */
+  fetchBinary(url: string, opts: { maxBytes: number }): Promise<{ bytes: Buffer; contentType?: string | null }>;
+}
+
+/** Retrieves the object that owns a file again, for a fresh signed URL. */
+export interface OwnerRefetcher {
+  retrieveBlock(id: string): Promise<unknown>;
+  retrievePage(id: string): Promise<unknown>;
+  retrieveDatabase(id: string): Promise<unknown>;
+}
+
+const MAX_REFRESHES = 2;
+
+/**
+ * Downloads every file the crawl reports, as soon as it is reported (signed URLs expire),
+ * into the content-addressed store. A 403 on a Notion-hosted file means the URL expired:
+ * the owner is retrieved again for a fresh URL and the download retried.
+ */
+export class AssetCollector {
+  readonly outcomes = new Map<string, AssetOutcome>();
+  private readonly pending: Array<Promise<void>> = [];
+  private readonly limit;
+
+  constructor(
+    private readonly deps: { downloader: Downloader; refetcher: OwnerRefetcher; store: AssetStore; policy: AssetPolicy },
+  ) {
+    this.limit = pLimit(deps.policy.concurrency);
+  }
+
+  /** Takes a file the crawl found; the same key is handled once. */
+  add(ref: FileRef): void {
+    if (this.outcomes.has(ref.key)) return;
+    const placeholder: AssetOutcome = { kind: 'missing', ref, reason: 'not downloaded yet' };
+    this.outcomes.set(ref.key, placeholder);
+    this.pending.push(this.limit(() => this.collect(ref)).then((o) => void this.outcomes.set(ref.key, o)));
+  }
+
+  /** Waits for every download started so far (and any started meanwhile). */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+  }
+
+  private wants(ref: FileRef): { download: boolean; reason?: string } {
+    if (!/^https?:\/\//i.test(ref.url)) return { download: false, reason: `only http and https URLs are downloaded (got ${ref.url.split(':')[0]}:)` };
+    if (ref.source !== 'external') return { download: true };
+    const { external } = this.deps.policy;
+    if (external === 'all' || (external === 'images' && ref.isImage)) return { download: true };
+    return { download: false };
+  }
+
+  private async collect(ref: FileRef): Promise<AssetOutcome> {
+    const wants = this.wants(ref);
+    if (!wants.download) {
+      if (ref.source === 'external') return { kind: 'link', ref, url: ref.url, reason: wants.reason };
+      return { kind: 'missing', ref, reason: wants.reason ?? 'not downloadable' };
+    }
+    let url = ref.url;
+    for (let refresh = 0; ; refresh++) {
+      try {
+        const { bytes, contentType } = await this.deps.downloader.fetchBinary(url, { maxBytes: this.deps.policy.maxBytes });
+        const asset = await this.deps.store.put(bytes, ref.name, contentType ?? undefined);
+        return { kind: 'stored', ref, asset };
+      } catch (err) {
+        const status = (err as { status?: number }).status;
+        const reason = describeDownloadError(err, this.deps.policy.maxBytes);
+        if (status === 403 && ref.source === 'notion' && refresh < MAX_REFRESHES) {
+          const fresh = await this.freshUrl(ref).catch(() => null);
+          if (fresh) {
+            url = fresh;
+            continue;
+          }
+        }
+        if (ref.source === 'external') return { kind: 'link', ref, url: ref.url, reason };
+        return { kind: 'missing', ref, reason };
+      }
+    }
+  }
+
+  private async freshUrl(ref: FileRef): Promise<string | null> {
+    const r = ref.refetch;
+    const { refetcher } = this.deps;
+    let owner: unknown;
+    if (r.kind === 'block') owner = await refetcher.retrieveBlock(r.blockId);
+    else if (r.kind === 'page' || r.kind === 'property') owner = await refetcher.retrievePage(r.pageId);
+    else if (r.kind === 'database') owner = await refetcher.retrieveDatabase(r.databaseId);
+    else return null;
+    return fileUrlOf(locateFile(owner, ref))?.url ?? null;
+  }
+}
+
+function describeDownloadError(err: unknown, maxBytes: number): string {
+  const e = err as { status?: number; code?: string; message?: string };
+  if (e.code === 'too_large') return `larger than the ${Math.round(maxBytes / 1e6)} MB limit (assets.maxBytes)`;
+  if (e.status === 403) return 'the signed URL expired and no fresh one could be had (HTTP 403)';
+  if (e.status) return `HTTP ${e.status}`;
+  // Messages from fetch can contain the URL, and signed URLs carry credentials: keep it short.
+  return e.code ?? 'download failed';
+}

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+
+/** A downloaded file inside a snapshot, addressed by its content. */
+export interface StoredAsset {
+  /** Relative to the snapshot root: `assets/<sha256>.<ext>`. */
+  path: string;
+  sha256: string;
+  bytes: number;
+  mimeType: string;
+}
+
+const extensionsByMime: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/svg+xml': 'svg',
+  'image/avif': 'avif',
+  'image/x-icon': 'ico',
+  'application/pdf': 'pdf',
+  'audio/mpeg': 'mp3',
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
+  'audio/ogg': 'ogg',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+  'text/csv': 'csv',
+  'text/plain': 'txt',
+  'text/markdown': 'md',
+  'application/json': 'json',
+  'application/zip': 'zip',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+};
+
+const mimeByExtension = Object.fromEntries(Object.entries(extensionsByMime).map(([m, e]) => [e, m]));
+mimeByExtension.jpeg = 'image/jpeg';
+
+/** The extension a stored file gets: the name's own when it is plain, else the content type's, else "bin". */
+export function assetExtension(name: string, contentType: string | undefined): string {
+  const fromName = extname(name).slice(1).toLowerCase();
+  if (/^[a-z0-9]{1,8}$/.test(fromName)) return fromName === 'jpeg' ? 'jpg' : fromName;
+  const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return extensionsByMime[mime] ?? 'bin';
+}
+
+/** The MIME type to report: the server's, unless it is missing or generic. */
+export function assetMimeType(ext: string, contentType: string | undefined): string {
+  const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mime && mime !== 'application/octet-stream' && mime !== 'binary/octet-stream') return mime;
+  return mimeByExtension[ext] ?? 'application/octet-stream';
+}
+
+/**
+ * Writes files into `<snapshotDir>/assets/` by sha256: byte-identical files from
+ * different places are stored once (the first name's extension wins).
+ */
+export class AssetStore {
+  private readonly byHash = new Map<string, Promise<StoredAsset>>();
+
+  constructor(private readonly snapshotDir: string) {}
+
+  async put(bytes: Buffer, name: string, contentType: string | undefined): Promise<StoredAsset> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    let stored = this.byHash.get(sha256);
+    if (!stored) {
+      stored = (async () => {
+        const ext = assetExtension(name, contentType);
+        const path = `assets/${sha256}.${ext}`;
+        await mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
+        await writeFile(join(this.snapshotDir, path), bytes);
+        return { path, sha256, bytes: bytes.length, mimeType: assetMimeType(ext, contentType) };
+      })();
+      this.byHash.set(sha256, stored);
+    }
+    return stored;
+  }
+
+  /** Number of distinct files stored. */
+  get size(): number {
+    return this.byHash.size;
+  }
+}

@@ -1,0 +1,187 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { isConfigError } from '../config/config-error.js';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/config-schema.js';
+import { isNotionKbError, userMessage } from '../errors.js';
+import { runSync, type SyncOutcome } from '../run-sync.js';
+import { verifySnapshot } from '../verify/verify-snapshot.js';
+import { parseArgs, UsageError, type CommandOptions, type ParsedArgs } from './args.js';
+import { EXIT_CODES, helpText } from './help.js';
+import { createProgressReporter } from './progress.js';
+
+/** Token the local demo server accepts. Not a secret: the server only listens on 127.0.0.1. */
+const DEMO_TOKEN = 'secret_local_demo_token';
+
+interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The notion-kb command line: parses argv, runs the command, prints, and returns the exit
+ * code (bin/notion-kb.js sets it). The only place that turns errors into exit codes.
+ */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    io.stderr.write(`notion-kb: ${(err as Error).message}\n`);
+    return EXIT_CODES.usage;
+  }
+  const secrets = [io.env.NOTION_TOKEN];
+  try {
+    switch (args.command) {
+      case 'help':
+        io.stdout.write(`${helpText(args.topic)}\n`);
+        return EXIT_CODES.complete;
+      case 'version': {
+        const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+        io.stdout.write(`notion-kb ${pkg.version}\n`);
+        return EXIT_CODES.complete;
+      }
+      case 'sync': {
+        const config = await configFor(args.options, io.env);
+        return report(await syncWithProgress(config, args.options, io), args.options, io);
+      }
+      case 'demo':
+        return await runDemo(args.options, io);
+      case 'verify':
+        return await runVerify(args, io);
+    }
+  } catch (err) {
+    return fail(err, io, secrets);
+  }
+}
+
+/** One line for the user, no stack trace; exit 2 for what the user must fix, else 1. */
+function fail(err: unknown, io: Io, secrets: Array<string | undefined>): number {
+  if (err instanceof UsageError) {
+    io.stderr.write(`notion-kb: ${err.message}\n`);
+    return EXIT_CODES.usage;
+  }
+  if (isConfigError(err)) {
+    io.stderr.write(`notion-kb: ${userMessage(err, secrets)}\n`);
+    return EXIT_CODES.usage;
+  }
+  const message = userMessage(err, secrets);
+  io.stderr.write(`notion-kb: ${message}\n`);
+  if (isNotionKbError(err) && (err.code === 'config' || err.code === 'auth' || err.code === 'usage')) return EXIT_CODES.usage;
+  if (!isNotionKbError(err) && io.env.NOTION_KB_DEBUG) io.stderr.write(`${(err as Error).stack ?? ''}\n`);
+  io.stderr.write('Nothing was published; the previous snapshot (if any) is unchanged.\n');
+  return EXIT_CODES.failed;
+}
+
+async function configFor(options: CommandOptions, env: NodeJS.ProcessEnv, overrides: Partial<Record<string, string>> = {}): Promise<Config> {
+  const { config, warnings } = await loadConfig({
+    file: options.config,
+    explicit: options.config !== undefined,
+    env: { ...env, ...overrides },
+    flags: { out: options.out, rate: options.rate, concurrency: options.concurrency, root: options.root },
+  });
+  for (const w of warnings) if (!options.quiet) process.stderr.write(`notion-kb: warning: ${w}\n`);
+  return config;
+}
+
+async function syncWithProgress(config: Config, options: CommandOptions, io: Io): Promise<SyncOutcome> {
+  const progress = createProgressReporter(io.stderr, { quiet: options.quiet || options.json });
+  try {
+    return await runSync({
+      config,
+      onProgress: (p) => progress.update(p),
+      log: (level, message) => {
+        if (level === 'warn' && !options.quiet) io.stderr.write(`notion-kb: ${message}\n`);
+        else if (level === 'debug' && options.verbose) io.stderr.write(`notion-kb: ${message}\n`);
+      },
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+/** Prints the end-of-run summary (human on stderr, JSON on stdout with --json) and returns the exit code. */
+function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
+  const r = outcome.report;
+  const where = relative(process.cwd(), outcome.snapshotDir) || '.';
+  if (options.json) {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          status: outcome.exitCode === 0 ? 'complete' : 'partial',
+          exitCode: outcome.exitCode,
+          snapshotId: outcome.snapshotId,
+          snapshotDir: outcome.snapshotDir,
+          counts: r.counts,
+          requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited },
+          durationMs: r.durationMs,
+          failures: r.failures.length,
+          warnings: r.warnings.length,
+          unrendered: r.unrendered.length,
+          unresolvedLinks: r.unresolvedLinks.length,
+          assetFailures: r.assetFailures.length,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  }
+  if (!options.quiet && !options.json) {
+    const lines = [
+      `Snapshot ${outcome.snapshotId} written to ${where}`,
+      `  ${r.counts.pages} pages, ${r.counts.databases} databases (${r.counts.rows} rows), ${r.counts.blocks} blocks, ${r.counts.assets} files (${(r.counts.assetBytes / 1024).toFixed(0)} KiB)`,
+      `  ${r.requests.total} API requests, ${r.requests.retries} retries, ${r.requests.rateLimited} rate-limited, in ${(r.durationMs / 1000).toFixed(1)} s`,
+    ];
+    if (r.unresolvedLinks.length) lines.push(`  ${r.unresolvedLinks.length} links point outside the export (kept as Notion URLs)`);
+    if (r.unrendered.length) lines.push(`  ${r.unrendered.length} blocks have no Markdown form (kept in the page records)`);
+    if (r.assetFailures.length) lines.push(`  ${r.assetFailures.length} files could not be downloaded`);
+    if (r.warnings.length) lines.push(`  ${r.warnings.length} warnings`);
+    if (r.failures.length) {
+      lines.push(`  ${r.failures.length} pages or databases FAILED:`);
+      for (const f of r.failures.slice(0, 10)) lines.push(`    - ${f.message}`);
+      if (r.failures.length > 10) lines.push(`    … and ${r.failures.length - 10} more`);
+    }
+    lines.push(`  Details: ${where}/report.json`);
+    io.stderr.write(`${lines.join('\n')}\n`);
+  }
+  return outcome.exitCode === 0 ? EXIT_CODES.complete : EXIT_CODES.partial;
+}
+
+/** `npm start`: the local Notion server with the MAGNET demo wiki, one full sync into output/, server stopped. */
+async function runDemo(options: CommandOptions, io: Io): Promise<number> {
+  const { startNotionServer } = await import('../notion-server/server.js');
+  const { buildDemoWorkspace } = await import('../notion-server/demo-workspace.js');
+  // The demo server is generous so the demo takes seconds; real runs keep Notion's 3 requests/s.
+  const server = await startNotionServer({ workspace: buildDemoWorkspace(), token: DEMO_TOKEN, rateLimit: { ratePerSecond: 50, burst: 50 } });
+  try {
+    if (!options.quiet && !options.json) io.stderr.write(`Local Notion API (demo workspace "MAGNET Network") at ${server.baseUrl}\n`);
+    const config = await configFor({ ...options, rate: options.rate ?? 40, concurrency: options.concurrency ?? 6 }, io.env, {
+      NOTION_TOKEN: DEMO_TOKEN,
+      NOTION_BASE_URL: server.baseUrl,
+    });
+    const code = report(await syncWithProgress(config, options, io), options, io);
+    if (!options.quiet && !options.json) {
+      io.stderr.write(`Open ${relative(process.cwd(), resolve(config.output.dir)) || '.'}/latest.json to find the newest snapshot; check it with: node bin/notion-kb.js verify\n`);
+    }
+    return code;
+  } finally {
+    await server.close();
+  }
+}
+
+async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
+  const options = args.options;
+  const outDir = options.out ?? (await configFor(options, io.env)).output.dir;
+  const result = await verifySnapshot({ outDir, snapshotDir: args.positionals[0] });
+  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
+    for (const p of result.problems) io.stderr.write(`${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+    io.stderr.write(
+      result.ok
+        ? `Snapshot ${result.snapshotDir} is intact: ${result.checked.files} files, ${result.checked.links} links, ${result.checked.records} records checked.\n`
+        : `Snapshot ${result.snapshotDir} has ${result.problems.length} problem(s).\n`,
+    );
+  }
+  return result.ok ? EXIT_CODES.complete : EXIT_CODES.failed;
+}

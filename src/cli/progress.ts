@@ -1,0 +1,48 @@
+import type { SyncProgress } from '../run-sync.js';
+
+/** Where progress goes: a live status line on a terminal, occasional plain lines elsewhere. */
+export interface ProgressReporter {
+  update(p: SyncProgress): void;
+  done(): void;
+}
+
+const PLAIN_INTERVAL_MS = 10_000;
+
+function line(p: SyncProgress): string {
+  const waits = p.rateLimited > 0 ? `, ${p.rateLimited} rate-limited` : '';
+  return `${p.phase}: pages ${p.pagesDone}/${p.pagesFound}, databases ${p.databasesDone}/${p.databasesFound}, files ${p.assetsDone}, requests ${p.requests}${waits}, waited ${(p.waitedMs / 1000).toFixed(1)} s for the rate limit`;
+}
+
+/** A reporter for the stream (stderr): redraws one line on a TTY, prints a line every 10 s otherwise. */
+export function createProgressReporter(stream: NodeJS.WriteStream, opts: { quiet: boolean; now?: () => number }): ProgressReporter {
+  const now = opts.now ?? Date.now;
+  if (opts.quiet) return { update() {}, done() {} };
+  if (stream.isTTY) {
+    let last = 0;
+    let drawn = false;
+    return {
+      update(p) {
+        if (now() - last < 100) return;
+        last = now();
+        const text = line(p).slice(0, Math.max(20, (stream.columns ?? 100) - 1));
+        stream.write(`\r\x1b[2K${text}`);
+        drawn = true;
+      },
+      done() {
+        if (drawn) stream.write('\r\x1b[2K');
+      },
+    };
+  }
+  let lastPhase = '';
+  let last = now();
+  return {
+    update(p) {
+      if (p.phase !== lastPhase || now() - last >= PLAIN_INTERVAL_MS) {
+        lastPhase = p.phase;
+        last = now();
+        stream.write(`${line(p)}\n`);
+      }
+    },
+    done() {},
+  };
+}

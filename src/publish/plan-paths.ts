@@ -1,0 +1,173 @@
+import type { CrawlResult } from '../source/crawl-types.js';
+import type { BlockNode } from '../source/block-tree.js';
+import { richTextToPlain } from '../normalise/rich-text-to-markdown.js';
+
+/** Where one page's files go, relative to the snapshot root. */
+export interface PagePaths {
+  /** The Markdown file. */
+  markdown: string;
+  /** The JSON record. */
+  record: string;
+  /** Parent page or database in the export, or null at the top. */
+  parentId: string | null;
+  /** The database the page is a row of, or null. */
+  databaseId: string | null;
+}
+
+/** Where one database's files go. */
+export interface DatabasePaths {
+  /** A Markdown overview (schema and row table) that people and links open. */
+  markdown: string;
+  /** The JSON record (the contract's `path`). */
+  json: string;
+  /** One CSV per data source, in data source order. */
+  csv: string[];
+  parentId: string | null;
+}
+
+export interface PathPlan {
+  pages: Map<string, PagePaths>;
+  databases: Map<string, DatabasePaths>;
+  /** Exported page that holds each block (for links to blocks and pages parented by blocks). */
+  pageOfBlock: Map<string, string>;
+}
+
+const MAX_SLUG_CHARS = 60;
+
+/**
+ * A file-name-safe slug of a title: letters and digits of any script, lower case, dashes
+ * between words, at most 60 characters; never empty, never dots only, never a path.
+ */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  const cut = [...slug].slice(0, MAX_SLUG_CHARS).join('').replace(/-+$/, '');
+  return cut || 'untitled';
+}
+
+const hex = (id: string) => id.replaceAll('-', '');
+
+/** Title of a page object (its title property), plain text. */
+export function pageTitle(page: { properties: Record<string, { type: string }> }): string {
+  const title = Object.values(page.properties).find((p) => p.type === 'title') as { title?: unknown[] } | undefined;
+  return richTextToPlain((title?.title ?? []) as never);
+}
+
+/** Title of a database object, plain text. */
+export function databaseTitle(db: { title: unknown[] }): string {
+  return richTextToPlain(db.title as never);
+}
+
+function walkBlocks(blocks: BlockNode[], visit: (b: BlockNode) => void): void {
+  for (const b of blocks) {
+    visit(b);
+    walkBlocks(b.children, visit);
+  }
+}
+
+/**
+ * Plans every file name of a snapshot (pure). The Markdown tree mirrors the wiki: a page's
+ * children live in a folder named like the page's file. Each name is `<slug>-<8 hex of id>`;
+ * when two siblings share those 8 hex digits, the full id is used, so names are unique and
+ * depend only on the exported set, never on crawl order.
+ */
+export function planPaths(crawl: CrawlResult): PathPlan {
+  const pageOfBlock = new Map<string, string>();
+  for (const [pageId, { blocks }] of crawl.pages) walkBlocks(blocks, (b) => pageOfBlock.set(b.id, pageId));
+
+  type Node = { id: string; kind: 'page' | 'database'; title: string; parentId: string | null };
+  const nodes = new Map<string, Node>();
+  const exported = (id: string | null | undefined): string | null =>
+    id && (crawl.pages.has(id) || crawl.databases.has(id)) ? id : null;
+
+  // Resolves an API parent to the exported page or database it sits in.
+  const containerOf = (parent: Record<string, unknown> | undefined): string | null => {
+    if (!parent) return null;
+    switch (parent.type) {
+      case 'page_id':
+        return exported(parent.page_id as string);
+      case 'database_id':
+        return exported(parent.database_id as string);
+      case 'data_source_id':
+        return exported(parent.database_id as string);
+      case 'block_id': {
+        const page = pageOfBlock.get(parent.block_id as string);
+        return exported(page);
+      }
+      default:
+        return null;
+    }
+  };
+
+  for (const [id, { page }] of crawl.pages) {
+    nodes.set(id, { id, kind: 'page', title: pageTitle(page), parentId: containerOf(page.parent as never) });
+  }
+  for (const [id, { database }] of crawl.databases) {
+    nodes.set(id, { id, kind: 'database', title: databaseTitle(database), parentId: containerOf(database.parent as never) });
+  }
+  // A parent cycle cannot happen in Notion, but a broken response must not loop forever.
+  for (const node of nodes.values()) {
+    const seen = new Set<string>([node.id]);
+    for (let p = node.parentId; p; p = nodes.get(p)?.parentId ?? null) {
+      if (seen.has(p)) {
+        node.parentId = null;
+        break;
+      }
+      seen.add(p);
+    }
+  }
+
+  const childrenOf = new Map<string | null, Node[]>();
+  for (const node of nodes.values()) {
+    const list = childrenOf.get(node.parentId) ?? [];
+    list.push(node);
+    childrenOf.set(node.parentId, list);
+  }
+
+  const baseNames = new Map<string, string>();
+  for (const siblings of childrenOf.values()) {
+    const prefixCount = new Map<string, number>();
+    for (const n of siblings) prefixCount.set(hex(n.id).slice(0, 8), (prefixCount.get(hex(n.id).slice(0, 8)) ?? 0) + 1);
+    for (const n of siblings) {
+      const short = hex(n.id).slice(0, 8);
+      baseNames.set(n.id, `${slugify(n.title)}-${prefixCount.get(short)! > 1 ? hex(n.id) : short}`);
+    }
+  }
+
+  const dirOf = new Map<string, string>();
+  const dirFor = (id: string | null): string => {
+    if (id === null) return 'pages';
+    const cached = dirOf.get(id);
+    if (cached) return cached;
+    const node = nodes.get(id)!;
+    const dir = `${dirFor(node.parentId)}/${baseNames.get(id)}`;
+    dirOf.set(id, dir);
+    return dir;
+  };
+
+  const pages = new Map<string, PagePaths>();
+  const databases = new Map<string, DatabasePaths>();
+  for (const node of nodes.values()) {
+    const stem = `${dirFor(node.parentId)}/${baseNames.get(node.id)}`;
+    if (node.kind === 'page') {
+      const parentIsDb = node.parentId !== null && crawl.databases.has(node.parentId);
+      pages.set(node.id, {
+        markdown: `${stem}.md`,
+        record: `records/${node.id}.json`,
+        parentId: node.parentId,
+        databaseId: parentIsDb ? node.parentId : null,
+      });
+    } else {
+      const sources = crawl.databases.get(node.id)!.dataSources;
+      const csv =
+        sources.length === 1
+          ? [`${stem}.csv`]
+          : sources.map((s) => `${stem}--${slugify(richTextToPlain(s.dataSource.title as never))}-${hex(s.dataSource.id).slice(0, 8)}.csv`);
+      databases.set(node.id, { markdown: `${stem}.md`, json: `${stem}.json`, csv, parentId: node.parentId });
+    }
+  }
+  return { pages, databases, pageOfBlock };
+}

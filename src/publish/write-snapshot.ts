@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, posix, relative, sep } from 'node:path';
+import type { LatestPointer, Manifest } from '../normalise/schemas.js';
+import { canonicalJson } from './build-snapshot.js';
+
+/** Prefix of staging directories: snapshots being written, never read as snapshots. */
+export const STAGING_PREFIX = '.tmp-';
+
+/** A sortable, unique snapshot id from the run's start time: `20261128T183730Z-1a2b3c`. */
+export function newSnapshotId(startedAt: Date): string {
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Creates `<out>/snapshots/.tmp-<id>/`, the directory a snapshot is written into before it is published. */
+export async function createStaging(outDir: string, snapshotId: string): Promise<string> {
+  const dir = join(outDir, 'snapshots', `${STAGING_PREFIX}${snapshotId}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** Removes staging directories left behind by killed runs (never a published snapshot). */
+export async function removeStaleStaging(outDir: string, keep?: string): Promise<void> {
+  const snapshots = join(outDir, 'snapshots');
+  const entries = await readdir(snapshots).catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((e) => e.startsWith(STAGING_PREFIX) && join(snapshots, e) !== keep)
+      .map((e) => rm(join(snapshots, e), { recursive: true, force: true })),
+  );
+}
+
+/** Writes text files into a directory (paths are snapshot-relative, forward slashes). */
+export async function writeFiles(dir: string, files: Map<string, string>): Promise<void> {
+  const dirs = new Set([...files.keys()].map((p) => dirname(join(dir, p))));
+  for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
+  for (const [path, content] of files) {
+    const target = join(dir, path);
+    if (!target.startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
+    await writeFile(target, content);
+  }
+}
+
+/** Every file below a directory, as sorted snapshot-relative paths. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else out.push(relative(dir, p).split(sep).join(posix.sep));
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
+  const bytes = await readFile(path);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+}
+
+/** Hashes every file of the staging directory and writes manifest.json (which lists all files but itself). */
+export async function writeManifest(dir: string): Promise<Manifest> {
+  const files = (await listFiles(dir)).filter((p) => p !== 'manifest.json');
+  const manifest: Manifest = { files: [] };
+  for (const path of files) manifest.files.push({ path, ...(await sha256File(join(dir, path))) });
+  await writeFile(join(dir, 'manifest.json'), canonicalJson(manifest));
+  return manifest;
+}
+
+/**
+ * Publishes a complete staging directory: rename it into `snapshots/<id>` (atomic on one
+ * file system), then replace latest.json through a temporary file and a rename. Until the
+ * last rename, readers of latest.json still see the previous snapshot.
+ */
+export async function publishSnapshot(outDir: string, stagingDir: string, snapshotId: string): Promise<string> {
+  const finalDir = join(outDir, 'snapshots', snapshotId);
+  if (await stat(finalDir).catch(() => null)) throw new Error(`snapshot ${snapshotId} already exists`);
+  await rename(stagingDir, finalDir);
+  const pointer: LatestPointer = { snapshotId, path: `snapshots/${snapshotId}` };
+  const tmp = join(outDir, `.latest.json.${process.pid}.tmp`);
+  await writeFile(tmp, canonicalJson(pointer));
+  await rename(tmp, join(outDir, 'latest.json'));
+  return finalDir;
+}
+
+/** Reads `<out>/latest.json`; null when there is none yet. */
+export async function readLatest(outDir: string): Promise<LatestPointer | null> {
+  try {
+    return JSON.parse(await readFile(join(outDir, 'latest.json'), 'utf8')) as LatestPointer;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}

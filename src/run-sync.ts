@@ -1,0 +1,157 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AssetCollector } from './assets/asset-collector.js';
+import { AssetStore } from './assets/asset-store.js';
+import type { Config } from './config/config-schema.js';
+import { NotionKbError } from './errors.js';
+import { buildJsonSchemas } from './normalise/json-schema.js';
+import type { Report } from './normalise/schemas.js';
+import { buildSnapshot, canonicalJson } from './publish/build-snapshot.js';
+import { planPaths } from './publish/plan-paths.js';
+import { createStaging, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
+import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
+import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
+
+/** Progress of a run, for the terminal. */
+export interface SyncProgress extends CrawlProgress {
+  phase: 'crawl' | 'assets' | 'write' | 'publish';
+  requests: number;
+  rateLimited: number;
+  waitedMs: number;
+  assetsDone: number;
+}
+
+/** Everything effectful a sync needs, handed in from the CLI (or a test). */
+export interface SyncDeps {
+  config: Config;
+  /** The run's clock (snapshot id, report times). */
+  now?: () => Date;
+  log?: (level: 'info' | 'warn' | 'debug', message: string) => void;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+export interface SyncOutcome {
+  /** 0 complete, 3 published with failures. (Failures before publishing throw.) */
+  exitCode: 0 | 3;
+  snapshotId: string;
+  snapshotDir: string;
+  report: Report;
+}
+
+/**
+ * One full sync: crawl everything, download every file while its URL is fresh, render and
+ * normalise, write the snapshot into a staging directory, hash it, then publish it by
+ * rename and move latest.json last. Anything that throws before the rename leaves the
+ * previous snapshot and latest.json untouched (the staging directory is removed).
+ */
+export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
+  const { config } = deps;
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? (() => {});
+  if (!config.token) {
+    throw new NotionKbError(
+      'config',
+      'NOTION_TOKEN is not set. Create an internal integration at https://www.notion.so/profile/integrations, share your wiki pages with it, then: export NOTION_TOKEN=<its secret>',
+    );
+  }
+  const startedAt = now();
+  const snapshotId = newSnapshotId(startedAt);
+  const outDir = config.output.dir;
+  await mkdir(join(outDir, 'snapshots'), { recursive: true });
+  await removeStaleStaging(outDir);
+  const staging = await createStaging(outDir, snapshotId);
+
+  const gateway = createNotionGateway({
+    token: config.token,
+    baseUrl: config.notion.baseUrl,
+    rate: config.requests.rate,
+    concurrency: config.requests.concurrency,
+    timeoutMs: config.requests.timeoutMs,
+    retry: { maxAttempts: config.requests.maxAttempts, giveUpAfterMs: config.requests.giveUpAfterMs },
+    downloadConcurrency: config.assets.concurrency,
+    logger: (level, message) => {
+      if (level === 'warn' || level === 'error') log('warn', message);
+      else log('debug', message);
+    },
+  });
+
+  const store = new AssetStore(staging);
+  const collector = new AssetCollector({
+    downloader: { fetchBinary: (url, o) => gateway.fetchBinary(url, { maxBytes: o.maxBytes, timeoutMs: config.assets.timeoutMs }) },
+    refetcher: gateway,
+    store,
+    policy: { external: config.assets.external, maxBytes: config.assets.maxBytes, concurrency: config.assets.concurrency },
+  });
+
+  let phase: SyncProgress['phase'] = 'crawl';
+  let crawlProgress: CrawlProgress = { pagesFound: 0, pagesDone: 0, databasesFound: 0, databasesDone: 0 };
+  const emit = () => {
+    const s = gateway.stats();
+    deps.onProgress?.({ ...crawlProgress, phase, requests: s.total, rateLimited: s.rateLimited, waitedMs: s.waitedMs, assetsDone: store.size });
+  };
+
+  try {
+    const crawl = await crawlWorkspace({
+      reader: gateway,
+      roots: config.notion.roots,
+      onFile: (ref) => collector.add(ref),
+      onProgress: (p) => {
+        crawlProgress = p;
+        emit();
+      },
+    });
+    phase = 'assets';
+    emit();
+    await collector.drain();
+    if (crawl.pages.size === 0 && crawl.databases.size === 0) {
+      const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
+      throw new NotionKbError('not_found', `Nothing to export: ${why}. In Notion, open each top-level page → ••• → Connections → add your integration.`);
+    }
+
+    phase = 'write';
+    emit();
+    const plan = planPaths(crawl);
+    const content = await buildSnapshot({ crawl, plan, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString() });
+    for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
+    await writeFiles(staging, content.files);
+
+    const stats: GatewayStats = gateway.stats();
+    const finishedAt = now();
+    const failures = crawl.failures.map((f) => ({ code: f.code, message: f.message, ...(f.pageId ? { pageId: f.pageId } : {}), ...(f.databaseId ? { databaseId: f.databaseId } : {}) }));
+    const warnings = [...crawl.warnings, ...content.warnings].map((w) => ({
+      code: w.code,
+      message: w.message,
+      ...(w.pageId ? { pageId: w.pageId } : {}),
+      ...(w.blockId ? { blockId: w.blockId } : {}),
+    }));
+    const assetBytes = [...collector.outcomes.values()].reduce(
+      (acc, o) => (o.kind === 'stored' && !acc.seen.has(o.asset.path) ? (acc.seen.add(o.asset.path), { seen: acc.seen, bytes: acc.bytes + o.asset.bytes }) : acc),
+      { seen: new Set<string>(), bytes: 0 },
+    ).bytes;
+    const report: Report = {
+      snapshotId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: Math.max(0, finishedAt.getTime() - startedAt.getTime()),
+      complete: failures.length === 0 && content.assetFailures.length === 0 && content.unrendered.length === 0,
+      counts: { ...content.counts, assets: store.size, assetBytes },
+      requests: { total: stats.total, byRoute: stats.byRoute, retries: stats.retries, rateLimited: stats.rateLimited, waitedMs: Math.round(stats.waitedMs + stats.retryWaitedMs) },
+      warnings,
+      failures,
+      unrendered: content.unrendered,
+      unresolvedLinks: content.unresolvedLinks,
+      assetFailures: content.assetFailures,
+    };
+    await writeFile(join(staging, 'report.json'), canonicalJson(report));
+    await writeManifest(staging);
+
+    phase = 'publish';
+    emit();
+    const snapshotDir = await publishSnapshot(outDir, staging, snapshotId);
+    log('info', `published snapshot ${snapshotId}`);
+    return { exitCode: failures.length > 0 ? 3 : 0, snapshotId, snapshotDir, report };
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  }
+}

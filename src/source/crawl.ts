@@ -1,0 +1,216 @@
+import type { BlockObjectResponse, DatabaseObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
+import type { BlockNode } from './block-tree.js';
+import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage, NotionReader } from './crawl-types.js';
+import { blockFileRefs, databaseFileRefs, pageFileRefs, type FileRef } from './file-refs.js';
+
+export interface CrawlProgress {
+  pagesFound: number;
+  pagesDone: number;
+  databasesFound: number;
+  databasesDone: number;
+}
+
+export interface CrawlOptions {
+  reader: NotionReader;
+  /** Dashed page or database ids to export with everything below them; empty: everything shared with the integration. */
+  roots: string[];
+  /** Called as soon as a file URL is seen, so that it can be downloaded before the signed URL expires. */
+  onFile: (ref: FileRef) => void;
+  onProgress?: (p: CrawlProgress) => void;
+}
+
+/** Lists the value of a property item response as an array of items (the endpoint answers a list or one item). */
+function propertyItems(response: unknown): Array<Record<string, unknown>> {
+  const r = response as { kind?: string; results?: Array<Record<string, unknown>>; item?: Record<string, unknown> };
+  if (r.kind === 'list' && Array.isArray(r.results)) return r.results;
+  if (r.kind === 'item' && r.item) return [r.item];
+  throw new Error('unexpected property item response');
+}
+
+const mentionCount = (items: Array<{ type: string }>) => items.filter((i) => i.type === 'mention').length;
+
+/** Notion cuts relation, people and mention lists at 25 items in page objects. */
+const CUT_AT = 25;
+
+/**
+ * Walks everything reachable from the roots (or everything search finds), fetching each
+ * page, block tree, database, data source and row exactly once. Page objects returned by
+ * search and queries are reused; property values cut at 25 items are completed through the
+ * property endpoint. Failures of single pages are collected, not thrown.
+ */
+export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
+  const { reader } = opts;
+  const pages = new Map<string, CrawledPage>();
+  const databases = new Map<string, CrawledDatabase>();
+  const users = new Map<string, UserObjectResponse>();
+  const failures: CrawlIssue[] = [];
+  const warnings: CrawlIssue[] = [];
+  const seenPages = new Set<string>();
+  const seenDatabases = new Set<string>();
+  const syncedChildren = new Map<string, Promise<BlockNode[]>>();
+  const tasks: Array<Promise<void>> = [];
+  const progress: CrawlProgress = { pagesFound: 0, pagesDone: 0, databasesFound: 0, databasesDone: 0 };
+  const report = () => opts.onProgress?.({ ...progress });
+
+  const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+  const codeOf = (err: unknown) => (err as { code?: string })?.code ?? 'error';
+
+  const emitFiles = (refs: FileRef[]) => refs.forEach((r) => opts.onFile(r));
+
+  async function completeProperties(page: PageObjectResponse): Promise<void> {
+    for (const [name, value] of Object.entries(page.properties)) {
+      const v = value as Record<string, unknown> & { id: string; type: string };
+      let needsAll = false;
+      if (v.type === 'relation') needsAll = v.has_more === true || (v.relation as unknown[]).length >= CUT_AT;
+      else if (v.type === 'people') needsAll = (v.people as unknown[]).length >= CUT_AT;
+      else if (v.type === 'title' || v.type === 'rich_text') needsAll = mentionCount(v[v.type] as Array<{ type: string }>) >= CUT_AT;
+      if (!needsAll) continue;
+      const items = propertyItems(await reader.listPropertyItemsAll(page.id, v.id));
+      const complete = items.map((item) => item[v.type]);
+      (page.properties as Record<string, unknown>)[name] =
+        v.type === 'relation' ? { ...v, relation: complete, has_more: false } : { ...v, [v.type]: complete };
+    }
+  }
+
+  /** Fetches the children of a block (or page), recursively, and reports the files in them. */
+  async function fetchTree(parentId: string, pageId: string): Promise<BlockNode[]> {
+    const children = await reader.listBlockChildrenAll(parentId);
+    return Promise.all(children.map((b) => fetchNode(b, pageId)));
+  }
+
+  async function fetchNode(block: BlockObjectResponse, pageId: string): Promise<BlockNode> {
+    emitFiles(blockFileRefs(block, pageId));
+    if (block.type === 'child_page') {
+      visitPage(block.id);
+      return { ...block, children: [] };
+    }
+    if (block.type === 'child_database') {
+      visitDatabase(block.id);
+      return { ...block, children: [] };
+    }
+    if (!block.has_children) return { ...block, children: [] };
+    if (block.type === 'synced_block' && block.synced_block.synced_from?.type === 'block_id') {
+      // Every reference shows the original's children: fetch them once, through the reference
+      // (which works even when the original itself is not shared with the integration).
+      const originalId = block.synced_block.synced_from.block_id;
+      let shared = syncedChildren.get(originalId);
+      if (!shared) {
+        shared = fetchTree(block.id, pageId);
+        syncedChildren.set(originalId, shared);
+      }
+      return { ...block, children: await shared };
+    }
+    return { ...block, children: await fetchTree(block.id, pageId) };
+  }
+
+  function visitPage(id: string, known?: PageObjectResponse): void {
+    if (seenPages.has(id)) return;
+    seenPages.add(id);
+    progress.pagesFound++;
+    report();
+    tasks.push(
+      (async () => {
+        try {
+          const page = known ?? (await reader.retrievePage(id));
+          if (page.in_trash) return;
+          await completeProperties(page);
+          emitFiles(pageFileRefs(page));
+          const blocks = await fetchTree(page.id, page.id);
+          pages.set(page.id, { page, blocks });
+        } catch (err) {
+          failures.push({ code: codeOf(err), message: `page ${id}: ${describe(err)}`, pageId: id });
+        } finally {
+          progress.pagesDone++;
+          report();
+        }
+      })(),
+    );
+  }
+
+  function visitDatabase(id: string, known?: DatabaseObjectResponse): void {
+    if (seenDatabases.has(id)) return;
+    seenDatabases.add(id);
+    progress.databasesFound++;
+    report();
+    tasks.push(
+      (async () => {
+        try {
+          const database = known ?? (await reader.retrieveDatabase(id));
+          if (database.in_trash) return;
+          emitFiles(databaseFileRefs(database));
+          if (database.data_sources.length === 0) {
+            warnings.push({
+              code: 'linked_view',
+              message: `database ${id}: a linked view; the API gives no data sources for it, so only its title is exported`,
+              databaseId: id,
+            });
+          }
+          const dataSources = await Promise.all(
+            database.data_sources.map(async ({ id: dsId }) => {
+              const dataSource = await reader.retrieveDataSource(dsId);
+              const rowIds: string[] = [];
+              const onIncomplete = (info: { reason: string; resultsSeen: number }) =>
+                warnings.push({
+                  code: 'incomplete_query',
+                  message: `data source ${dsId}: Notion stopped the query after ${info.resultsSeen} rows (${info.reason}); the rest of the rows are missing`,
+                  databaseId: id,
+                });
+              for await (const row of reader.iterateDataSourceQuery(dsId, {}, { onIncomplete })) {
+                const r = row as PageObjectResponse;
+                if (r.object !== 'page') continue;
+                rowIds.push(r.id);
+                visitPage(r.id, r);
+              }
+              return { dataSource, rowIds };
+            }),
+          );
+          databases.set(database.id, { database, dataSources });
+        } catch (err) {
+          failures.push({ code: codeOf(err), message: `database ${id}: ${describe(err)}`, databaseId: id });
+        } finally {
+          progress.databasesDone++;
+          report();
+        }
+      })(),
+    );
+  }
+
+  try {
+    for (const u of await reader.listUsersAll()) users.set(u.id, u);
+  } catch (err) {
+    if (codeOf(err) === 'auth') throw err; // a rejected token fails the run at once
+    warnings.push({ code: codeOf(err), message: `users could not be listed (${describe(err)}); people are exported by id only` });
+  }
+
+  if (opts.roots.length === 0) {
+    const onIncomplete = (info: { reason: string }) =>
+      warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
+    for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete })) {
+      const r = result as { object: string; id: string; parent?: { database_id?: string } };
+      if (r.object === 'page') visitPage(r.id, result as PageObjectResponse);
+      else if (r.object === 'data_source' && r.parent?.database_id) visitDatabase(r.parent.database_id);
+    }
+  } else {
+    for (const root of opts.roots) tasks.push(visitRoot(root));
+  }
+
+  async function visitRoot(id: string): Promise<void> {
+    try {
+      visitPage(id, await reader.retrievePage(id));
+    } catch (pageErr) {
+      if (codeOf(pageErr) !== 'not_found' && codeOf(pageErr) !== 'object_not_found') throw pageErr;
+      try {
+        visitDatabase(id, await reader.retrieveDatabase(id));
+      } catch (dbErr) {
+        failures.push({
+          code: 'root_not_found',
+          message: `root ${id}: no page or database with this id is shared with the integration (${describe(dbErr)})`,
+          pageId: id,
+        });
+      }
+    }
+  }
+
+  while (tasks.length > 0) await Promise.all(tasks.splice(0));
+  return { pages, databases, users, failures, warnings };
+}
