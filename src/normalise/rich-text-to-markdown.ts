@@ -13,8 +13,8 @@ export interface RichTextLinkResolver {
 }
 
 interface Segment {
+  /** The segment's text as Markdown (escaped text, code span or inline equation), without emphasis. */
   markdown: string;
-  /** Segment is already literal Markdown (code span, equation): never wrap in emphasis markers piecewise. */
   bold: boolean;
   italic: boolean;
   strikethrough: boolean;
@@ -36,7 +36,7 @@ export function richTextToMarkdown(items: readonly RichTextItemResponse[], resol
     const link = segments[i]!.link;
     let j = i;
     while (j < segments.length && segments[j]!.link === link) j++;
-    const inner = emphasise(mergeRuns(segments.slice(i, j)));
+    const inner = emphasise(segments.slice(i, j));
     out += link === null ? inner : `[${inner}](${linkDestination(link)})`;
     i = j;
   }
@@ -72,36 +72,40 @@ function resolveHref(href: string | null, resolver: RichTextLinkResolver): strin
   return (id !== null && resolver.pathOf(id)) || href;
 }
 
-/** Joins neighbours with the same emphasis so `**a****b**` never happens. */
-function mergeRuns(segments: Segment[]): Segment[] {
-  const merged: Segment[] = [];
-  for (const s of segments) {
-    const last = merged.at(-1);
-    if (last && last.bold === s.bold && last.italic === s.italic && last.strikethrough === s.strikethrough) {
-      last.markdown += s.markdown;
-    } else {
-      merged.push({ ...s });
-    }
+type Mark = 'strikethrough' | 'bold' | 'italic';
+const MARKS: ReadonlyArray<[Mark, string]> = [
+  ['strikethrough', '~~'],
+  ['bold', '**'],
+  ['italic', '*'],
+];
+
+/**
+ * Wraps maximal runs of segments sharing a mark, so marks nest (`~~a **b *c*.**~~`) instead of
+ * touching (`~~a~~~~b~~` and `**a****b**` do not parse as intended). The mark covering the most
+ * text goes outermost, which keeps touching delimiters rare.
+ */
+function emphasise(segments: Segment[], marks: ReadonlyArray<[Mark, string]> = MARKS): string {
+  if (marks.length === 0) return segments.map((s) => s.markdown).join('');
+  const covered = (mark: Mark) => segments.reduce((n, s) => n + (s[mark] ? s.markdown.length : 0), 0);
+  const outer = marks.reduce((best, m) => (covered(m[0]) > covered(best[0]) ? m : best));
+  const [mark, delimiter] = outer;
+  const inner = marks.filter((m) => m !== outer);
+  let out = '';
+  for (let i = 0; i < segments.length; ) {
+    const on = segments[i]![mark];
+    let j = i;
+    while (j < segments.length && segments[j]![mark] === on) j++;
+    const content = emphasise(segments.slice(i, j), inner);
+    out += on ? wrap(content, delimiter) : content;
+    i = j;
   }
-  return merged;
+  return out;
 }
 
-function emphasise(segments: Segment[]): string {
-  return segments
-    .map((s) => {
-      let open = '';
-      if (s.strikethrough) open += '~~';
-      if (s.bold) open += '**';
-      if (s.italic) open += '*';
-      if (open === '') return s.markdown;
-      // Emphasis markers must touch non-space characters, or CommonMark ignores them.
-      const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(s.markdown)!;
-      const core = m[2]!;
-      if (core === '') return s.markdown;
-      const close = [...open.matchAll(/~~|\*\*|\*/g)].map((x) => x[0]).reverse().join('');
-      return `${m[1]}${open}${core}${close}${m[3]}`;
-    })
-    .join('');
+/** Emphasis markers must touch non-space characters, or CommonMark ignores them. */
+function wrap(markdown: string, delimiter: string): string {
+  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(markdown)!;
+  return m[2] === '' ? markdown : `${m[1]}${delimiter}${m[2]}${delimiter}${m[3]}`;
 }
 
 function codeSpan(text: string): string {

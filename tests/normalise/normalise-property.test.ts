@@ -48,7 +48,7 @@ describe('normaliseProperties over the recorded fixtures', () => {
   });
 
   it('orders the title property first, then by name in code-point order', () => {
-    const [{ properties }] = normaliseFixture('data-source-query-all-props-db.json') as [{ properties: Record<string, PropertyValue> }];
+    const [{ properties }] = normaliseFixture('data-source-query-all-props-db.json') as unknown as [{ properties: Record<string, PropertyValue> }];
     const names = Object.keys(properties);
     expect(names[0]).toBe('Title');
     const rest = names.slice(1);
@@ -108,7 +108,7 @@ describe('concrete values', () => {
   });
 
   it('keys files by assetKeys.property(page, property id, index) and passes external links on', () => {
-    const [{ ctx }] = normaliseFixture(ALL) as [{ ctx: ReturnType<typeof testContext> }];
+    const [{ ctx }] = normaliseFixture(ALL) as unknown as [{ ctx: ReturnType<typeof testContext> }];
     expect(ctx.fileRequests).toEqual([
       {
         key: 'property:38c9ce7b-60a4-81a7-af53-e2ed822a1d7f:VWNE:0',
