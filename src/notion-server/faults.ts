@@ -1,0 +1,79 @@
+/**
+ * Seeded fault injection: the failures an exporter meets against the real API
+ * (5xx with Notion bodies, a Cloudflare HTML 502, overload, hung and reset connections).
+ */
+
+export type FaultKind = '500' | '502-html' | '503' | '529' | 'hang' | 'reset';
+
+export const FAULT_KINDS: readonly FaultKind[] = ['500', '502-html', '503', '529', 'hang', 'reset'];
+
+export interface FaultScriptEntry {
+  /** `route` is the route pattern, e.g. 'POST /v1/search' or 'GET /v1/blocks/:id/children'; `nth` counts matching requests from 1. */
+  match: { method?: string; route?: string; nth?: number };
+  fault: FaultKind;
+}
+
+/** Which faults to inject: random ones at `rate` per API request (drawn from `kinds`), and scripted ones. */
+export interface FaultPlan {
+  seed: number | string;
+  rate?: number;
+  kinds?: FaultKind[];
+  script?: FaultScriptEntry[];
+}
+
+/** Decides, deterministically from the seed and the order of requests, which request gets which fault. */
+export class FaultInjector {
+  private readonly random: () => number;
+  private readonly seen = new Map<number, number>();
+
+  constructor(private readonly plan: FaultPlan) {
+    this.random = mulberry32(hashSeed(String(plan.seed)));
+  }
+
+  /** The fault for this request, or null. `route` is the matched pattern ('GET /v1/users/:id'). */
+  next(method: string, route: string): FaultKind | null {
+    let scripted: FaultKind | null = null;
+    (this.plan.script ?? []).forEach((entry, i) => {
+      const m = entry.match;
+      if (m.method && m.method.toUpperCase() !== method) return;
+      if (m.route && m.route !== route) return;
+      const count = (this.seen.get(i) ?? 0) + 1;
+      this.seen.set(i, count);
+      if (scripted === null && (m.nth === undefined || m.nth === count)) scripted = entry.fault;
+    });
+    if (scripted !== null) return scripted;
+    const rate = this.plan.rate ?? 0;
+    if (rate <= 0) return null;
+    // Always draw both numbers so one request's outcome never shifts the next one's.
+    const hit = this.random();
+    const pick = this.random();
+    if (hit >= rate) return null;
+    const kinds = this.plan.kinds?.length ? this.plan.kinds : FAULT_KINDS;
+    return kinds[Math.floor(pick * kinds.length)]!;
+  }
+}
+
+function hashSeed(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+function mulberry32(a: number): () => number {
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The Cloudflare-style HTML page Notion's edge answers a 502 with (the SDK cannot parse it as JSON). */
+export const CLOUDFLARE_502_HTML = `<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>cloudflare</center>
+</body>
+</html>
+`;

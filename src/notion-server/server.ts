@@ -1,0 +1,277 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { WorkspaceData } from './workspace-model.js';
+import { ApiError, errorBody } from './api-error.js';
+import { matchRoute } from './api-routes.js';
+import { CursorCodec } from './pagination.js';
+import { FileSigner, s3ErrorXml } from './file-signing.js';
+import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
+import { CLOUDFLARE_502_HTML, FaultInjector, type FaultKind, type FaultPlan } from './faults.js';
+import { createMutations, type Mutations } from './mutations.js';
+import type { SerialiseContext } from './serialise-context.js';
+
+/**
+ * A local Notion API (version 2025-09-03) over real HTTP on 127.0.0.1, serving a WorkspaceData:
+ * the SDK talks to it through `new Client({ auth, baseUrl })` exactly as to api.notion.com.
+ * It reproduces what an exporter must cope with: rate limits with Retry-After, opaque cursors,
+ * minute-rounded timestamps, relations cut at 25, expiring signed file URLs, unshared objects as
+ * 404, and seeded faults (5xx, HTML 502, hangs, resets).
+ */
+
+export interface NotionServerOptions {
+  workspace: WorkspaceData;
+  /** The integration token clients must send as `Authorization: Bearer <token>`. */
+  token: string;
+  /** Token bucket; default Notion's average 3 requests/s with a burst of 10. `false` disables it. */
+  rateLimit?: RateLimitOptions | false;
+  /** Delay added to every API answer. */
+  latencyMs?: number;
+  faults?: FaultPlan;
+  /** Lifetime of signed file URLs; default 3600 like Notion's S3 URLs. */
+  fileExpirySeconds?: number;
+  /** Loopback only: the server never listens on any other address. */
+  host?: '127.0.0.1';
+  port?: number;
+  /** Injectable clock (epoch ms) for file expiry, the rate limit and mutation timestamps. */
+  clock?: () => number;
+}
+
+export interface ServerStats {
+  requests: { byRoute: Record<string, number>; byStatus: Record<number, number>; total: number };
+  maxConcurrent: number;
+  /** 429s sent. */
+  rateLimited: number;
+  faultsInjected: number;
+  fileDownloads: number;
+}
+
+export interface NotionServer {
+  /** e.g. http://127.0.0.1:54321, for the SDK's `baseUrl` (it appends /v1/…). */
+  baseUrl: string;
+  stats(): ServerStats;
+  resetStats(): void;
+  close(): Promise<void>;
+  mutate: Mutations;
+  workspace: WorkspaceData;
+  clock: () => number;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+const FAULT_ERRORS: Record<'500' | '503' | '529', ApiError> = {
+  '500': new ApiError(500, 'internal_server_error', 'Unexpected error occurred.'),
+  '503': new ApiError(503, 'service_unavailable', 'Notion is unavailable, please try again later.'),
+  // No recorded 529 body exists; the code is the documented one, the message is ours.
+  '529': new ApiError(529, 'service_overload', 'Notion is experiencing high load, please try again later.'),
+};
+
+/** Starts the server on 127.0.0.1 and resolves once it listens. */
+export async function startNotionServer(opts: NotionServerOptions): Promise<NotionServer> {
+  if (opts.host !== undefined && opts.host !== '127.0.0.1') throw new Error(`notion-server: refusing to listen on ${String(opts.host)}; only 127.0.0.1`);
+  const clock = opts.clock ?? Date.now;
+  const ws = opts.workspace;
+  let baseUrl = '';
+  const signer = new FileSigner(() => baseUrl, clock, opts.fileExpirySeconds ?? 3600);
+  const codec = new CursorCodec(randomBytes(32));
+  const bucket = opts.rateLimit === false ? null : new TokenBucket(opts.rateLimit ?? { ratePerSecond: 3, burst: 10 }, clock);
+  const faults = opts.faults ? new FaultInjector(opts.faults) : null;
+  const ctx = (): SerialiseContext => ({ ws, baseUrl, signer });
+
+  let stats = freshStats();
+  let inFlight = 0;
+  const hanging = new Set<ServerResponse>();
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // A bug in a handler must still produce an answer, never a hung client.
+      if (!res.headersSent) sendJson(res, 500, errorBody(new ApiError(500, 'internal_server_error', 'Unexpected error occurred.'), randomUUID()), true);
+      else res.destroy();
+      console.error('notion-server: handler failed:', err instanceof Error ? err.message : err);
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (url.pathname.startsWith('/files/') || url.pathname.startsWith('/emoji/')) {
+      await drain(req);
+      return serveFile(method, url, res);
+    }
+
+    const match = matchRoute(method, url.pathname);
+    const routeKey = match ? match.route.key : `${method} (unknown route)`;
+    inFlight++;
+    stats.maxConcurrent = Math.max(stats.maxConcurrent, inFlight);
+    stats.requests.total++;
+    stats.requests.byRoute[routeKey] = (stats.requests.byRoute[routeKey] ?? 0) + 1;
+    res.on('close', () => inFlight--);
+    const requestId = randomUUID();
+    const rawBody = await drain(req);
+
+    const fail = (err: ApiError, withRequestIdHeader = true) => {
+      record(err.status);
+      for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+      sendJson(res, err.status, errorBody(err, requestId), withRequestIdHeader ? requestId : false);
+    };
+
+    // The recorded 400 invalid_request_url and 401 answers carry no x-notion-request-id header.
+    if (!match) return fail(new ApiError(400, 'invalid_request_url', 'Invalid request URL.'), false);
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `Bearer ${opts.token}`) return fail(new ApiError(401, 'unauthorized', 'API token is invalid.'), false);
+    const version = req.headers['notion-version'];
+    if (version === undefined) {
+      return fail(
+        new ApiError(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.'),
+      );
+    }
+    if (version !== '2025-09-03') {
+      return fail(
+        new ApiError(400, 'validation_error', `Notion-Version header failed validation: this local server only speaks \`"2025-09-03"\`, instead was \`${JSON.stringify(version)}\`.`),
+      );
+    }
+    if (bucket) {
+      const taken = bucket.take();
+      if (!taken.ok) {
+        stats.rateLimited++;
+        return fail(
+          new ApiError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', undefined, {
+            'retry-after': String(taken.retryAfterSeconds),
+          }),
+        );
+      }
+    }
+    const fault = faults?.next(method, match.route.key) ?? null;
+    if (fault) {
+      stats.faultsInjected++;
+      if (injectFault(fault, res, requestId)) return;
+    }
+    if (opts.latencyMs) await sleep(opts.latencyMs);
+
+    let body: Record<string, unknown> = {};
+    if (method === 'POST' && rawBody.length > 0) {
+      try {
+        const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        body = parsed as Record<string, unknown>;
+      } catch {
+        return fail(new ApiError(400, 'invalid_json', 'Error parsing JSON body.'));
+      }
+    }
+    let result: Record<string, unknown>;
+    try {
+      result = match.route.handle({ ctx: ctx(), codec, params: match.params, query: url.searchParams, body });
+    } catch (err) {
+      if (err instanceof ApiError) return fail(err);
+      throw err;
+    }
+    record(200);
+    sendJson(res, 200, { ...result, request_id: requestId }, requestId);
+  }
+
+  function injectFault(fault: FaultKind, res: ServerResponse, requestId: string): boolean {
+    switch (fault) {
+      case '500':
+      case '503':
+      case '529': {
+        const err = FAULT_ERRORS[fault];
+        record(err.status);
+        sendJson(res, err.status, errorBody(err, requestId), requestId);
+        return true;
+      }
+      case '502-html':
+        record(502);
+        res.writeHead(502, { 'content-type': 'text/html', 'cf-ray': `${randomBytes(8).toString('hex')}-FRA` });
+        res.end(CLOUDFLARE_502_HTML);
+        return true;
+      case 'hang':
+        // Never answered; close() ends it.
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return true;
+      case 'reset':
+        res.socket?.destroy();
+        return true;
+    }
+  }
+
+  function serveFile(method: string, url: URL, res: ServerResponse): void {
+    stats.fileDownloads++;
+    const xml = (status: number, reason: 'expired' | 'bad-signature' | 'not-found') => {
+      res.writeHead(status, { 'content-type': 'application/xml' });
+      res.end(s3ErrorXml(reason, url.pathname));
+    };
+    const parts = url.pathname.split('/');
+    const [, kind, id] = parts;
+    if (kind === 'emoji') {
+      const emoji = ws.customEmojis[id ?? ''];
+      const file = emoji ? ws.files[emoji.fileId] : undefined;
+      if (!file) return xml(404, 'not-found');
+      return sendBytes(res, method, file.contentType, Buffer.from(file.base64, 'base64'));
+    }
+    const verdict = signer.verify(url.pathname, url.searchParams);
+    if (!verdict.ok) return xml(403, verdict.reason);
+    const file = ws.files[id ?? ''];
+    if (!file) return xml(404, 'not-found');
+    sendBytes(res, method, file.contentType, Buffer.from(file.base64, 'base64'));
+  }
+
+  function record(status: number): void {
+    stats.requests.byStatus[status] = (stats.requests.byStatus[status] ?? 0) + 1;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    baseUrl,
+    workspace: ws,
+    clock,
+    mutate: createMutations(ws, clock),
+    stats: () => structuredClone(stats),
+    resetStats: () => {
+      stats = freshStats();
+    },
+    close: async () => {
+      for (const res of hanging) res.destroy();
+      hanging.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function freshStats(): ServerStats {
+  return { requests: { byRoute: {}, byStatus: {}, total: 0 }, maxConcurrent: 0, rateLimited: 0, faultsInjected: 0, fileDownloads: 0 };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string | false | true): void {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)) };
+  if (typeof requestId === 'string') headers['x-notion-request-id'] = requestId;
+  res.writeHead(status, headers);
+  res.end(text);
+}
+
+function sendBytes(res: ServerResponse, method: string, contentType: string, bytes: Buffer): void {
+  res.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes.length) });
+  res.end(method === 'HEAD' ? undefined : bytes);
+}
+
+function drain(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
