@@ -1,0 +1,61 @@
+import type { BlockNode } from '../../source/block-tree.js';
+import { plainText } from './render-rich-text.js';
+
+/** A heading of the page, with the anchor GitHub-style renderers give it. */
+export interface HeadingEntry {
+  blockId: string;
+  level: 1 | 2 | 3 | 4;
+  text: string;
+  slug: string;
+}
+
+/** GitHub's anchor for a heading text (github-slugger rules: lower case, punctuation dropped, spaces to dashes). */
+export function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
+}
+
+/** All headings of a page in document order (inside toggles, columns and synced blocks too), with unique slugs. */
+export function collectHeadings(blocks: readonly BlockNode[]): HeadingEntry[] {
+  const seen = new Map<string, number>();
+  const out: HeadingEntry[] = [];
+  const visit = (nodes: readonly BlockNode[]): void => {
+    for (const node of nodes) {
+      const level = headingLevel(node);
+      if (level) {
+        const text = plainText((node as unknown as Record<string, { rich_text: [] }>)[node.type]!.rich_text);
+        const base = slugify(text);
+        // Same rule as github-slugger: the second "a" becomes "a-1", the third "a-2".
+        let slug = base;
+        let count = seen.get(base) ?? 0;
+        while (seen.has(slug)) {
+          count += 1;
+          slug = `${base}-${count}`;
+        }
+        seen.set(base, count);
+        seen.set(slug, 0);
+        out.push({ blockId: node.id, level, text, slug });
+      }
+      visit(node.children);
+    }
+  };
+  visit(blocks);
+  return out;
+}
+
+function headingLevel(node: BlockNode): HeadingEntry['level'] | undefined {
+  switch (node.type) {
+    case 'heading_1':
+      return 1;
+    case 'heading_2':
+      return 2;
+    case 'heading_3':
+      return 3;
+    case 'heading_4':
+      return 4;
+    default:
+      return undefined;
+  }
+}
