@@ -160,7 +160,10 @@ async function runDemo(options: CommandOptions, io: Io): Promise<number> {
       NOTION_TOKEN: DEMO_TOKEN,
       NOTION_BASE_URL: server.baseUrl,
     });
-    const code = report(await syncWithProgress(config, options, io), options, io);
+    // The demo wiki's external files live on fictional hosts; fetching them would send traffic
+    // beyond this machine, so the demo keeps every external file as a link.
+    const demoConfig: Config = { ...config, assets: { ...config.assets, external: 'none' } };
+    const code = report(await syncWithProgress(demoConfig, options, io), options, io);
     if (!options.quiet && !options.json) {
       io.stderr.write(`Open ${relative(process.cwd(), resolve(config.output.dir)) || '.'}/latest.json to find the newest snapshot; check it with: node bin/notion-kb.js verify\n`);
     }
