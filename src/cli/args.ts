@@ -190,7 +190,9 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedArgs
     const spec = byName.get(token.name);
     if (spec === undefined) {
       const near = closestMatch(token.name, [...byName.keys()]);
-      const hint = near === undefined ? '' : ` (did you mean --${near}?)`;
+      const owners = COMMAND_NAMES.filter((c) => COMMAND_OPTIONS[c].some((s) => s.name === token.name));
+      const hint =
+        near !== undefined ? ` (did you mean --${near}?)` : owners.length > 0 ? ` (it is an option of ${owners.join(', ')})` : '';
       fail(`unknown option ${token.rawName} for "${command}"${hint}`);
       continue;
     }

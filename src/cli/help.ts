@@ -51,8 +51,8 @@ const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
     exitCodes: RUN_EXIT_CODES,
     examples: [
       'NOTION_TOKEN=ntn_… notion-kb sync',
-      'NOTION_TOKEN=ntn_… notion-kb sync --root https://www.notion.so/my-team/Wiki-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
-      'NOTION_TOKEN=ntn_… notion-kb sync --out archive --rate 2 --json > summary.json',
+      'notion-kb sync --root https://www.notion.so/my-team/Wiki-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d',
+      'notion-kb sync --out archive --rate 2 --json > summary.json',
     ],
   },
   verify: {
