@@ -207,7 +207,7 @@ export async function startSample(opts: Partial<NotionServerOptions> = {}): Prom
 }> {
   const { ws, ids } = buildSample();
   const server = await startNotionServer({ workspace: ws, token: TOKEN, rateLimit: false, ...opts });
-  const client = new Client({ auth: TOKEN, baseUrl: server.baseUrl, retry: false, logLevel: 'error' as never });
+  const client = new Client({ auth: TOKEN, baseUrl: server.baseUrl, retry: false, logger: () => {} });
   return { server, client, ids, ws };
 }
 
