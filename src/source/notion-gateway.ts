@@ -161,10 +161,14 @@ interface Target {
   route: string;
   kind: string;
   id?: string;
+  /** Extra context for the run report, e.g. the property id of a property-item call. */
+  extra?: Record<string, string>;
 }
 
 function describe(target: Target): string {
-  return target.id === undefined ? target.route : `${target.kind} ${target.id} → ${target.route}`;
+  if (target.id === undefined) return target.route;
+  const extra = Object.entries(target.extra ?? {}).map(([k, v]) => ` ${k} ${v}`).join('');
+  return `${target.kind} ${target.id}${extra} → ${target.route}`;
 }
 
 /** Build the gateway (and with it the run's only `Client`). */
@@ -399,7 +403,8 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       const target: Target = {
         route: 'GET /v1/pages/:id/properties/:pid',
         kind: 'page',
-        id: `${pageId} property ${propertyId}`,
+        id: pageId,
+        extra: { property: propertyId },
       };
       const results: PropertyItemObjectResponse[] = [];
       let last: PropertyItemListResponse | undefined;
@@ -496,7 +501,7 @@ function partialError(target: Target, childId: string | undefined): NotionKbErro
 
 /** Map anything thrown by the SDK, fetch or retry into one `NotionKbError`, once. */
 function mapError(err: unknown, target: Target, secrets: readonly string[]): NotionKbError {
-  const where = { route: target.route, ...(target.id === undefined ? {} : { id: target.id }) };
+  const where = { route: target.route, ...(target.id === undefined ? {} : { id: target.id }), ...target.extra };
   if (isNotionKbError(err)) {
     if (err.code === 'gave_up') {
       return new NotionKbError(err.code, err.message, { ...err.context, ...where }, { cause: err.cause });

@@ -228,8 +228,15 @@ describe('retries', () => {
 
   it('gives up after maxAttempts with a gave_up error naming the route', async () => {
     const notion = await scriptedNotion(inOrder(notionError(503, 'service_unavailable', 'Notion is unavailable')));
-    const gateway = gatewayFor(notion.url, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });
+    const lines: string[] = [];
+    const gateway = gatewayFor(notion.url, {
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+      logger: (level, message, context) => lines.push(`${level} ${message} ${JSON.stringify(context)}`),
+    });
     const err = await failure(gateway.search({ query: 'Partners' }));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^warn retrying POST \/v1\/search after HTTP 503 service_unavailable \(try 2/);
+    expect(lines.join('\n')).not.toContain(TOKEN);
     expect(err.code).toBe('gave_up');
     expect(err.message).toContain('POST /v1/search');
     expect(err.message).toContain('3 tries');
@@ -445,6 +452,13 @@ describe('pagination', () => {
     const err = await failure(gatewayFor(notion.url).listBlockChildrenAll('parent-1'));
     expect(err.code).toBe('api');
     expect(err.message).toMatch(/block parent-1 .* has_more but gave no next_cursor/);
+  });
+
+  it('a failing property-item call names the page and the property', async () => {
+    const notion = await scriptedNotion(() => notionError(400, 'validation_error', 'bad property'));
+    const err = await failure(gatewayFor(notion.url).listPropertyItemsAll('page-9', '%3Djxv'));
+    expect(err.message).toContain('page page-9 property %3Djxv → GET /v1/pages/:id/properties/:pid');
+    expect(err.context).toMatchObject({ id: 'page-9', property: '%3Djxv', status: 400 });
   });
 
   it('a partial block among the children is reported with both ids', async () => {
