@@ -13,9 +13,13 @@ import type { RenderContext, RenderedBody } from './render-types.js';
 export type { RenderContext, RenderedBody, UnrenderedBlock } from './render-types.js';
 export { renderRichText, type InlineMode, type RichTextOptions } from './render-rich-text.js';
 
-// Their children are separate records (child_page / child_database) or handled by the handler
-// itself (a synced reference without its original).
-const CHILDREN_ELSEWHERE = new Set(['child_page', 'child_database', 'synced_block']);
+/** True when a block says it has children but the crawl supplied none (and they are not kept elsewhere). */
+function childrenMissing(node: BlockNode): boolean {
+  if (!node.has_children || node.children.length > 0) return false;
+  // Sub-pages and databases are separate records; a synced reference reports its own missing original.
+  if (node.type === 'child_page' || node.type === 'child_database') return false;
+  return !(node.type === 'synced_block' && node.synced_block.synced_from);
+}
 
 /** Renders one block through its handler; a handler failure becomes a placeholder, not a lost page. */
 async function renderBlock(node: BlockNode, state: RenderState, position: BlockPosition): Promise<string> {
@@ -28,7 +32,7 @@ async function renderBlock(node: BlockNode, state: RenderState, position: BlockP
     const reason = `renderer failed: ${error instanceof Error ? error.message : String(error)}`;
     return state.placeholder(node, `Block not exported: ${node.type} (block ${node.id}) could not be rendered`, reason);
   }
-  if (node.has_children && node.children.length === 0 && !CHILDREN_ELSEWHERE.has(node.type)) {
+  if (childrenMissing(node)) {
     state.report(node, 'has_children is true but no children were crawled');
     markdown = [markdown, warningNote(`Nested content of this ${node.type} block was not available (block ${node.id})`)].filter(Boolean).join('\n\n');
   }

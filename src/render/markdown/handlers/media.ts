@@ -18,11 +18,13 @@ interface MediaPayload {
   name?: string;
 }
 
+/** The file name in a URL's path; for a URL that names no file (…/watch?v=…) the URL itself. */
 function nameFromUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
     const last = new URL(url).pathname.split('/').filter(Boolean).pop();
-    return last ? decodeURIComponent(last) : undefined;
+    if (!last || !last.includes('.')) return isNotionHostedFileUrl(url) ? undefined : url;
+    return decodeURIComponent(last);
   } catch {
     return undefined;
   }
