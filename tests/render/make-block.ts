@@ -23,10 +23,11 @@ export function makeBlock(type: string, payload: unknown, children: BlockNode[] 
   } as unknown as BlockNode;
 }
 
-const PLAIN = { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' } as const;
+const PLAIN = { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' as const };
+type Annotations = { bold: boolean; italic: boolean; strikethrough: boolean; underline: boolean; code: boolean };
 
 /** A text rich text item; `annotations` and `link` as needed. */
-export function text(content: string, annotations: Partial<typeof PLAIN> = {}, link?: string): RichTextItemResponse {
+export function text(content: string, annotations: Partial<Annotations> = {}, link?: string): RichTextItemResponse {
   return {
     type: 'text',
     text: { content, link: link ? { url: link } : null },
