@@ -99,10 +99,22 @@ export function propertyValue(ctx: SerialiseContext, page: WsPage, schema: Schem
       const all = (stored?.people ?? []) as Array<{ id: Id }>;
       return { type, people: all.slice(0, limit).map((u) => userInValue(ctx.ws, u.id)) };
     }
+    case 'status': {
+      const value = stored?.status ?? null;
+      // A status always has a value in Notion: unset means the default option (first of the first group).
+      return { type, status: value ?? defaultStatus(schema) };
+    }
     default:
       if (stored && stored.type === type) return materialise(ctx, stored);
       return emptyValue(type);
   }
+}
+
+function defaultStatus(schema: SchemaEntry): Record<string, unknown> | null {
+  const config = (schema.status ?? {}) as { options?: Array<{ id: string; name: string; color: string }>; groups?: Array<{ option_ids: string[] }> };
+  const firstId = config.groups?.[0]?.option_ids[0];
+  const option = config.options?.find((o) => o.id === firstId) ?? config.options?.[0];
+  return option ? { id: option.id, name: option.name, color: option.color } : null;
 }
 
 /** The value Notion shows for a property a page has never had set. */

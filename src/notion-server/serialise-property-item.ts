@@ -3,6 +3,14 @@ import type { SerialiseContext } from './serialise-context.js';
 import { propertyValue } from './serialise-page.js';
 import { paginate, type CursorCodec, type PageRequest } from './pagination.js';
 
+/** Splits array-valued rollup elements (`{ type: 'title', title: [a, b] }`) into one element per item. */
+function flatten(values: Array<Record<string, unknown> & { type: string }>): unknown[] {
+  return values.flatMap((v) => {
+    const inner = v[v.type];
+    return Array.isArray(inner) ? inner.map((x) => ({ type: v.type, [v.type]: x })) : [v];
+  });
+}
+
 type SchemaEntry = Record<string, unknown> & { id: string; name: string; type: string };
 
 /** Property types GET /v1/pages/:id/properties/:pid answers as a paginated list of property items. */
@@ -28,8 +36,9 @@ export function serialisePropertyItem(
   let summary: Record<string, unknown> = {};
   if (type === 'rollup') {
     const rollup = full.rollup as Record<string, unknown> & { type: string };
-    // "Show original" rollups come back flattened as items; calculated ones only in `property_item.rollup`.
-    elements = rollup.type === 'array' ? (rollup.array as unknown[]) : [];
+    // "Show original" rollups come back flattened as items (one per rich text element, person or
+    // relation of each related value); calculated ones only in `property_item.rollup`.
+    elements = rollup.type === 'array' ? flatten(rollup.array as Array<Record<string, unknown> & { type: string }>) : [];
     summary = rollup;
   } else {
     elements = full[type] as unknown[];
