@@ -33,10 +33,18 @@ export interface PathPlan {
 }
 
 const MAX_SLUG_CHARS = 60;
+/**
+ * A bound in UTF-8 bytes too: a multi-data-source CSV name holds two slugs plus a full id
+ * ("<slug>-<32 hex>--<slug>-<8 hex>.csv"), and file systems allow 255 bytes per name.
+ */
+const MAX_SLUG_BYTES = 100;
+/** Device names Windows refuses as file names (with or without an extension), superscript digits included. */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/;
 
 /**
  * A file-name-safe slug of a title: letters and digits of any script, lower case, dashes
- * between words, at most 60 characters; never empty, never dots only, never a path.
+ * between words, at most 60 characters and 100 bytes; never empty, never dots only, never a
+ * path, never a Windows device name.
  */
 export function slugify(title: string): string {
   const slug = title
@@ -44,7 +52,13 @@ export function slugify(title: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '');
-  const cut = [...slug].slice(0, MAX_SLUG_CHARS).join('').replace(/-+$/, '');
+  let cut = '';
+  for (const ch of [...slug].slice(0, MAX_SLUG_CHARS)) {
+    if (Buffer.byteLength(cut + ch, 'utf8') > MAX_SLUG_BYTES) break;
+    cut += ch;
+  }
+  cut = cut.replace(/-+$/, '');
+  if (WINDOWS_RESERVED.test(cut)) return `_${cut}`;
   return cut || 'untitled';
 }
 
@@ -61,10 +75,14 @@ export function databaseTitle(db: { title: unknown[] }): string {
   return richTextToPlain(db.title as never);
 }
 
-function walkBlocks(blocks: BlockNode[], visit: (b: BlockNode) => void): void {
+/** A synced_block reference: its children are the original's, which belong to another page. */
+const isSyncedReference = (b: BlockNode): boolean =>
+  b.type === 'synced_block' && Boolean((b as { synced_block?: { synced_from?: unknown } }).synced_block?.synced_from);
+
+function walkBlocks(blocks: BlockNode[], visit: (b: BlockNode, viaReference: boolean) => void, viaReference = false): void {
   for (const b of blocks) {
-    visit(b);
-    walkBlocks(b.children, visit);
+    visit(b, viaReference);
+    walkBlocks(b.children, visit, viaReference || isSyncedReference(b));
   }
 }
 
@@ -75,8 +93,18 @@ function walkBlocks(blocks: BlockNode[], visit: (b: BlockNode) => void): void {
  * depend only on the exported set, never on crawl order.
  */
 export function planPaths(crawl: CrawlResult): PathPlan {
+  // A block seen through a synced_block reference belongs to the page holding the original;
+  // only when that page is not exported does a referencing page hold it (the smallest id, so
+  // the answer never depends on crawl order).
   const pageOfBlock = new Map<string, string>();
-  for (const [pageId, { blocks }] of crawl.pages) walkBlocks(blocks, (b) => pageOfBlock.set(b.id, pageId));
+  const viaReference = new Map<string, string>();
+  for (const [pageId, { blocks }] of crawl.pages) {
+    walkBlocks(blocks, (b, shared) => {
+      if (!shared) pageOfBlock.set(b.id, pageId);
+      else if (!viaReference.has(b.id) || pageId < viaReference.get(b.id)!) viaReference.set(b.id, pageId);
+    });
+  }
+  for (const [blockId, pageId] of viaReference) if (!pageOfBlock.has(blockId)) pageOfBlock.set(blockId, pageId);
 
   type Node = { id: string; kind: 'page' | 'database'; title: string; parentId: string | null };
   const nodes = new Map<string, Node>();
