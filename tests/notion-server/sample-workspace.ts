@@ -7,6 +7,7 @@ import {
   bold,
   inlineEquation,
   link,
+  text,
 } from '../../src/notion-server/builder.js';
 import { startNotionServer, type NotionServer, type NotionServerOptions } from '../../src/notion-server/server.js';
 import type { Id, WorkspaceData } from '../../src/notion-server/workspace-model.js';
@@ -91,6 +92,15 @@ export function buildSample(): { ws: WorkspaceData; ids: SampleIds } {
     block.template('Template', [block.paragraph('template child')]),
     block.unsupported('ai_block'),
     block.raw('tab', {}, [block.paragraph('tab child')]),
+    ...(['meeting_notes', 'transcription'] as const).map((type) =>
+      block.raw(type, {
+        title: [text('Meeting')],
+        status: 'notes_ready',
+        children: { summary_block_id: syncedOriginal, notes_block_id: syncedOriginal, transcript_block_id: syncedOriginal },
+        calendar_event: { start_time: '2025-01-07T09:00:00.000Z', end_time: '2025-01-07T10:00:00.000Z', attendees: [users[0]!] },
+        recording: { start_time: '2025-01-07T09:00:00.000Z', end_time: '2025-01-07T10:00:00.000Z' },
+      }),
+    ),
     block.paragraph([mention.page(root), ' ', mention.user(users[0]!), ' ', mention.date('2025-01-01'), ' ', mention.customEmoji(emoji, 'magnet')]),
   ]);
   const [imageBlock] = b.append(kitchen, [block.image({ fileId: imageFile })]);
