@@ -323,7 +323,7 @@ describe('demo workspace: awkward cases', () => {
     expect(Object.values(ws.pages).some((p) => (p.cover as { type?: string } | null)?.type === type)).toBe(true);
   });
 
-  it.each(['page', 'database', 'user', 'date', 'link_preview'])('has a %s mention', (type) => {
+  it.each(['page', 'database', 'user', 'date', 'link_preview', 'custom_emoji'])('has a %s mention', (type) => {
     const found = allContent(ws).some(([v, o]) => [...walk(v, o)].some(([x]) => x.type === 'mention' && (x.mention as { type: string }).type === type));
     expect(found).toBe(true);
   });

@@ -22,7 +22,7 @@ const ALL_SESSIONS = 'All sessions';
  * with Partners and fills the partners' relation and rollup values from the sessions.
  */
 export function addAcademyDatabase(ctx: DemoContext, parent: Id, partners: PartnersDb): AcademyDb {
-  const { b, users, media } = ctx;
+  const { b, users } = ctx;
   const db = b.database({
     parent,
     title: 'Academy Sessions',
