@@ -9,7 +9,7 @@ export const FAULT_KINDS: readonly FaultKind[] = ['500', '502-html', '503', '529
 
 export interface FaultScriptEntry {
   /** `route` is the route pattern, e.g. 'POST /v1/search' or 'GET /v1/blocks/:id/children'; `nth` counts matching requests from 1. */
-  match: { method?: string; route?: string; nth?: number };
+  match: { method?: string; route?: string; nth?: number; /** Only requests whose path contains this (e.g. one block id). */ pathIncludes?: string };
   fault: FaultKind;
 }
 
@@ -31,12 +31,13 @@ export class FaultInjector {
   }
 
   /** The fault for this request, or null. `route` is the matched pattern ('GET /v1/users/:id'). */
-  next(method: string, route: string): FaultKind | null {
+  next(method: string, route: string, path = ''): FaultKind | null {
     let scripted: FaultKind | null = null;
     (this.plan.script ?? []).forEach((entry, i) => {
       const m = entry.match;
       if (m.method && m.method.toUpperCase() !== method) return;
       if (m.route && m.route !== route) return;
+      if (m.pathIncludes && !path.includes(m.pathIncludes)) return;
       const count = (this.seen.get(i) ?? 0) + 1;
       this.seen.set(i, count);
       if (scripted === null && (m.nth === undefined || m.nth === count)) scripted = entry.fault;

@@ -141,7 +141,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
         );
       }
     }
-    const fault = faults?.next(method, match.route.key) ?? null;
+    const fault = faults?.next(method, match.route.key, url.pathname) ?? null;
     if (fault) {
       stats.faultsInjected++;
       if (injectFault(fault, res, requestId)) return;

@@ -27,6 +27,16 @@ describe('scripted faults', () => {
     expect(server.stats().requests.byStatus[status]).toBe(1);
   });
 
+  it('pathIncludes limits a scripted fault to one object', async () => {
+    let ids: any;
+    ({ server, ids } = await startSample({ faults: { seed: 1, script: [{ match: { route: 'GET /v1/pages/:id', pathIncludes: 'PLACEHOLDER' }, fault: '500' }] } }));
+    await server.close();
+    ({ server, ids } = await startSample({ faults: { seed: 1, script: [{ match: { route: 'GET /v1/pages/:id', pathIncludes: ids.kitchen }, fault: '500' }] } }));
+    expect((await api(server, 'GET', `/v1/pages/${ids.root}`)).status).toBe(200);
+    expect((await api(server, 'GET', `/v1/pages/${ids.kitchen}`)).status).toBe(500);
+    expect((await api(server, 'GET', `/v1/pages/${ids.kitchen}`)).status).toBe(500);
+  });
+
   it('502-html answers Cloudflare HTML the SDK cannot parse', async () => {
     ({ server } = await startSample({ faults: { seed: 1, script: [{ match: { method: 'POST', route: 'POST /v1/search' }, fault: '502-html' }] } }));
     const res = await api(server, 'POST', '/v1/search', {});
