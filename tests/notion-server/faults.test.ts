@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client } from '@notionhq/client';
-import { api, startSample, TOKEN } from './sample-workspace.js';
+import { api, buildSample, startSample, TOKEN, type SampleIds } from './sample-workspace.js';
 import type { NotionServer } from '../../src/notion-server/server.js';
 import type { FaultKind, FaultPlan } from '../../src/notion-server/faults.js';
 
@@ -28,10 +28,10 @@ describe('scripted faults', () => {
   });
 
   it('pathIncludes limits a scripted fault to one object', async () => {
-    let ids: any;
-    ({ server, ids } = await startSample({ faults: { seed: 1, script: [{ match: { route: 'GET /v1/pages/:id', pathIncludes: 'PLACEHOLDER' }, fault: '500' }] } }));
-    await server.close();
-    ({ server, ids } = await startSample({ faults: { seed: 1, script: [{ match: { route: 'GET /v1/pages/:id', pathIncludes: ids.kitchen }, fault: '500' }] } }));
+    // The sample is deterministic, so its ids are known before the server starts.
+    const { ids: known } = buildSample();
+    let ids: SampleIds;
+    ({ server, ids } = await startSample({ faults: { seed: 1, script: [{ match: { route: 'GET /v1/pages/:id', pathIncludes: known.kitchen }, fault: '500' }] } }));
     expect((await api(server, 'GET', `/v1/pages/${ids.root}`)).status).toBe(200);
     expect((await api(server, 'GET', `/v1/pages/${ids.kitchen}`)).status).toBe(500);
     expect((await api(server, 'GET', `/v1/pages/${ids.kitchen}`)).status).toBe(500);
