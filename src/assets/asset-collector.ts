@@ -110,10 +110,22 @@ export class AssetCollector {
 }
 
 function describeDownloadError(err: unknown, maxBytes: number): string {
-  const e = err as { status?: number; code?: string; message?: string };
-  if (e.code === 'too_large') return `larger than the ${Math.round(maxBytes / 1e6)} MB limit (assets.maxBytes)`;
-  if (e.status === 403) return 'the signed URL expired and no fresh one could be had (HTTP 403)';
-  if (e.status) return `HTTP ${e.status}`;
-  // Messages from fetch can contain the URL, and signed URLs carry credentials: keep it short.
-  return e.code ?? 'download failed';
+  // The gateway's DownloadError carries code "download" and the cause in `reason`; errors
+  // after retries ("gave_up", "network") carry status and cause in `context`.
+  const e = err as { status?: number; code?: string; reason?: string; context?: { status?: unknown; reason?: unknown; lastReason?: unknown; attempts?: unknown } };
+  const ctx = e.context ?? {};
+  if (e.reason === 'too_large' || e.code === 'too_large') return `larger than the ${formatBytes(maxBytes)} limit (assets.maxBytes)`;
+  const status = e.status ?? (typeof ctx.status === 'number' ? ctx.status : undefined);
+  const tries = typeof ctx.attempts === 'number' ? ` after ${ctx.attempts} tries` : '';
+  if (status === 403) return 'the signed URL expired and no fresh one could be had (HTTP 403)';
+  if (status) return `HTTP ${status}${tries}`;
+  // Messages from fetch can contain the URL, and signed URLs carry credentials: keep to the cause.
+  const why = [ctx.reason, ctx.lastReason].find((r): r is string => typeof r === 'string');
+  return `download failed${tries}${why ? `: ${why}` : e.code ? `: ${e.code}` : ''}`;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1e6) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${Number((n / 1e6).toFixed(1))} MB`;
 }

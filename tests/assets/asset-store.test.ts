@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assetExtension, assetMimeType, AssetStore } from '../../src/assets/asset-store.js';
+import { tempDir } from '../support/cli.js';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('assetExtension', () => {
+  it.each([
+    ['photo.png', undefined, 'png'],
+    ['Photo.JPEG', 'image/jpeg', 'jpg'],
+    ['scan.jpg', 'application/octet-stream', 'jpg'],
+    ['report.PDF', undefined, 'pdf'],
+    ['archive.tar.gz', undefined, 'gz'],
+    // The name wins over the content type when it has a plain extension.
+    ['minutes.docx', 'application/octet-stream', 'docx'],
+    ['image', 'image/png', 'png'],
+    ['image', 'image/svg+xml; charset=utf-8', 'svg'],
+    ['image', 'IMAGE/WEBP', 'webp'],
+    ['file', 'application/x-unknown', 'bin'],
+    ['file', undefined, 'bin'],
+    ['', '', 'bin'],
+    // Not a plain extension: spaces, punctuation, too long, or a path.
+    ['notes.final version', 'text/plain', 'txt'],
+    ['data.verylongextension', 'text/csv', 'csv'],
+    ['x.p%2Fng', 'image/png', 'png'],
+    ['../../etc/passwd', undefined, 'bin'],
+    ['evil.sh;rm', 'text/plain', 'txt'],
+    ['.hidden', 'application/pdf', 'pdf'],
+    ['dots.', 'image/gif', 'gif'],
+  ])('%j with %j → .%s', (name, contentType, ext) => {
+    expect(assetExtension(name, contentType)).toBe(ext);
+  });
+});
+
+describe('assetMimeType', () => {
+  it.each([
+    ['png', 'image/png', 'image/png'],
+    ['png', 'image/png; charset=binary', 'image/png'],
+    ['pdf', 'application/octet-stream', 'application/pdf'],
+    ['jpg', 'binary/octet-stream', 'image/jpeg'],
+    ['jpg', undefined, 'image/jpeg'],
+    ['docx', '', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    ['xyz', undefined, 'application/octet-stream'],
+  ])('.%s served as %j → %s', (ext, contentType, mime) => {
+    expect(assetMimeType(ext, contentType)).toBe(mime);
+  });
+});
+
+describe('AssetStore', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    tmp = await tempDir('notion-kb-assets-');
+  });
+  afterEach(async () => tmp.cleanup());
+
+  it('stores byte-identical files once, under their sha256, with the first name’s extension', async () => {
+    const store = new AssetStore(tmp.dir);
+    const bytes = Buffer.from('the same logo, twice');
+    const first = await store.put(bytes, 'logo.png', 'image/png');
+    const second = await store.put(Buffer.from(bytes), 'logo-copy.jpeg', 'image/jpeg');
+    expect(second).toEqual(first);
+    expect(first).toEqual({ path: `assets/${sha(bytes)}.png`, sha256: sha(bytes), bytes: bytes.length, mimeType: 'image/png' });
+    expect(store.size).toBe(1);
+    expect(await readdir(join(tmp.dir, 'assets'))).toEqual([`${sha(bytes)}.png`]);
+    expect(await readFile(join(tmp.dir, first.path))).toEqual(bytes);
+  });
+
+  it('stores different bytes separately, even under the same name', async () => {
+    const store = new AssetStore(tmp.dir);
+    const a = await store.put(Buffer.from('version 1'), 'budget.xlsx', undefined);
+    const b = await store.put(Buffer.from('version 2'), 'budget.xlsx', undefined);
+    expect(a.path).not.toBe(b.path);
+    expect(store.size).toBe(2);
+    expect((await readdir(join(tmp.dir, 'assets'))).sort()).toEqual([a.path, b.path].map((p) => p.slice('assets/'.length)).sort());
+    expect(await readFile(join(tmp.dir, b.path), 'utf8')).toBe('version 2');
+  });
+
+  it('writes a file once when the same bytes arrive concurrently', async () => {
+    const store = new AssetStore(tmp.dir);
+    const bytes = Buffer.alloc(64 * 1024, 7);
+    const all = await Promise.all(Array.from({ length: 8 }, (_, i) => store.put(bytes, `copy-${i}.bin`, undefined)));
+    expect(new Set(all.map((a) => a.path)).size).toBe(1);
+    expect(store.size).toBe(1);
+    expect(sha(await readFile(join(tmp.dir, all[0]!.path)))).toBe(sha(bytes));
+  });
+
+  it.each(['../../escape.png', '/etc/passwd', 'a/b/c.png', 'C:\\x\\y.png', 'ïmägé.PNG'])('keeps files inside assets/ whatever the name (%j)', async (name) => {
+    const store = new AssetStore(tmp.dir);
+    const stored = await store.put(Buffer.from(name), name, 'image/png');
+    expect(stored.path).toMatch(/^assets\/[0-9a-f]{64}\.[a-z0-9]{1,8}$/);
+    expect(await readdir(tmp.dir)).toEqual(['assets']);
+  });
+
+  it('stores an empty file', async () => {
+    const store = new AssetStore(tmp.dir);
+    const stored = await store.put(Buffer.alloc(0), 'empty.txt', 'text/plain');
+    expect(stored.bytes).toBe(0);
+    expect(stored.path).toBe(`assets/${sha(Buffer.alloc(0))}.txt`);
+  });
+});
