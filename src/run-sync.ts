@@ -117,7 +117,13 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
 
     const stats: GatewayStats = gateway.stats();
     const finishedAt = now();
-    const failures = crawl.failures.map((f) => ({ code: f.code, message: f.message, ...(f.pageId ? { pageId: f.pageId } : {}), ...(f.databaseId ? { databaseId: f.databaseId } : {}) }));
+    const failures = crawl.failures.map((f) => ({
+      code: f.code,
+      message: f.message,
+      ...(f.pageId ? { pageId: f.pageId } : {}),
+      ...(f.blockId ? { blockId: f.blockId } : {}),
+      ...(f.databaseId ? { databaseId: f.databaseId } : {}),
+    }));
     const warnings = [...crawl.warnings, ...content.warnings].map((w) => ({
       code: w.code,
       message: w.message,

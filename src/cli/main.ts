@@ -3,7 +3,8 @@ import { relative, resolve } from 'node:path';
 import { isConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/config-schema.js';
-import { isNotionKbError, userMessage } from '../errors.js';
+import { isNotionKbError, redactSecrets, userMessage } from '../errors.js';
+import { describeConfig } from '../config/describe-config.js';
 import { runSync, type SyncOutcome } from '../run-sync.js';
 import { verifySnapshot } from '../verify/verify-snapshot.js';
 import { parseArgs, UsageError, type CommandOptions, type ParsedArgs } from './args.js';
@@ -43,7 +44,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return EXIT_CODES.complete;
       }
       case 'sync': {
-        const config = await configFor(args.options, io.env);
+        const config = await configFor(args.options, io);
         return report(await syncWithProgress(config, args.options, io), args.options, io);
       }
       case 'demo':
@@ -63,25 +64,29 @@ function fail(err: unknown, io: Io, secrets: Array<string | undefined>): number 
     return EXIT_CODES.usage;
   }
   if (isConfigError(err)) {
-    io.stderr.write(`notion-kb: ${userMessage(err, secrets)}\n`);
+    // One `path: problem` line per issue; ConfigError messages are already free of secrets.
+    io.stderr.write(`notion-kb: ${redactSecrets(err.message, secrets)}\n`);
     return EXIT_CODES.usage;
   }
   const message = userMessage(err, secrets);
   io.stderr.write(`notion-kb: ${message}\n`);
-  if (isNotionKbError(err) && (err.code === 'config' || err.code === 'auth' || err.code === 'usage')) return EXIT_CODES.usage;
+  // What the user must fix (flags, config, token, sharing, ids) is 2; anything else failed the run.
+  if (isNotionKbError(err) && ['config', 'auth', 'usage', 'not_found'].includes(err.code)) return EXIT_CODES.usage;
   if (!isNotionKbError(err) && io.env.NOTION_KB_DEBUG) io.stderr.write(`${(err as Error).stack ?? ''}\n`);
   io.stderr.write('Nothing was published; the previous snapshot (if any) is unchanged.\n');
   return EXIT_CODES.failed;
 }
 
-async function configFor(options: CommandOptions, env: NodeJS.ProcessEnv, overrides: Partial<Record<string, string>> = {}): Promise<Config> {
+async function configFor(options: CommandOptions, io: Io, overrides: Partial<Record<string, string>> = {}): Promise<Config> {
+  const env = io.env;
   const { config, warnings } = await loadConfig({
     file: options.config,
     explicit: options.config !== undefined,
     env: { ...env, ...overrides },
     flags: { out: options.out, rate: options.rate, concurrency: options.concurrency, root: options.root },
   });
-  for (const w of warnings) if (!options.quiet) process.stderr.write(`notion-kb: warning: ${w}\n`);
+  for (const w of warnings) if (!options.quiet) io.stderr.write(`notion-kb: warning: ${w}\n`);
+  if (options.verbose) io.stderr.write(`${describeConfig(config)}\n`);
   return config;
 }
 
@@ -156,7 +161,7 @@ async function runDemo(options: CommandOptions, io: Io): Promise<number> {
   const server = await startNotionServer({ workspace: buildDemoWorkspace(), token: DEMO_TOKEN, rateLimit: { ratePerSecond: 50, burst: 50 } });
   try {
     if (!options.quiet && !options.json) io.stderr.write(`Local Notion API (demo workspace "MAGNET Network") at ${server.baseUrl}\n`);
-    const config = await configFor({ ...options, rate: options.rate ?? 40, concurrency: options.concurrency ?? 6 }, io.env, {
+    const config = await configFor({ ...options, rate: options.rate ?? 40, concurrency: options.concurrency ?? 6 }, io, {
       NOTION_TOKEN: DEMO_TOKEN,
       NOTION_BASE_URL: server.baseUrl,
     });
@@ -175,7 +180,7 @@ async function runDemo(options: CommandOptions, io: Io): Promise<number> {
 
 async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
   const options = args.options;
-  const outDir = options.out ?? (await configFor(options, io.env)).output.dir;
+  const outDir = options.out ?? (await configFor(options, io)).output.dir;
   const result = await verifySnapshot({ outDir, snapshotDir: args.positionals[0] });
   if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {

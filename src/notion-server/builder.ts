@@ -256,7 +256,7 @@ export class WorkspaceBuilder {
       type: 'person',
       name: init.name,
       avatar_url: init.avatarUrl ?? null,
-      person: { email: init.email ?? `${init.name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org` },
+      person: { email: init.email ?? `${init.name.toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.|\.$/g, '')}@example.org` },
     };
     return id;
   }

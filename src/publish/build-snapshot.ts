@@ -163,6 +163,7 @@ export async function buildSnapshot(input: BuildSnapshotInput): Promise<Snapshot
       return { error: o.reason };
     },
     userName: (id) => crawl.users.get(id)?.name ?? undefined,
+    titleOf: (id) => titles.get(id) ?? undefined,
   });
 
   // Pages ------------------------------------------------------------------------------
@@ -187,6 +188,8 @@ export async function buildSnapshot(input: BuildSnapshotInput): Promise<Snapshot
     });
     propertiesOf.set(id, properties);
     const body = await renderBlocks(blocks, renderContext(links));
+    const contentFailure = crawl.failures.find((f) => f.pageId === id && !f.blockId);
+    if (contentFailure) body.markdown = `> ⚠️ The content of this page could not be exported: ${contentFailure.message}\n\n${body.markdown}`;
     for (const u of body.unrendered) unrendered.push({ pageId: id, blockId: u.blockId, type: u.type, reason: u.reason });
     unresolvedLinks.push(...links.unresolved);
 

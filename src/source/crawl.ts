@@ -49,6 +49,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   const seenDatabases = new Set<string>();
   const syncedChildren = new Map<string, Promise<BlockNode[]>>();
   const tasks: Array<Promise<void>> = [];
+  /** An error that ends the whole crawl (a rejected token); tasks record it instead of rejecting. */
+  let fatal: unknown;
   const progress: CrawlProgress = { pagesFound: 0, pagesDone: 0, databasesFound: 0, databasesDone: 0 };
   const report = () => opts.onProgress?.({ ...progress });
 
@@ -95,16 +97,35 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       const originalId = block.synced_block.synced_from.block_id;
       let shared = syncedChildren.get(originalId);
       if (!shared) {
-        shared = fetchTree(block.id, pageId);
+        shared = fetchChildrenOrReport(block, pageId);
         syncedChildren.set(originalId, shared);
       }
       return { ...block, children: await shared };
     }
-    return { ...block, children: await fetchTree(block.id, pageId) };
+    return { ...block, children: await fetchChildrenOrReport(block, pageId) };
+  }
+
+  /**
+   * Children of one block; when they cannot be had (after the gateway's retries) the page keeps
+   * everything else, the block shows a note, and the failure is reported by page and block id.
+   */
+  async function fetchChildrenOrReport(block: BlockObjectResponse, pageId: string): Promise<BlockNode[]> {
+    try {
+      return await fetchTree(block.id, pageId);
+    } catch (err) {
+      if (codeOf(err) === 'auth') throw err;
+      failures.push({
+        code: codeOf(err),
+        message: `page ${pageId} → block ${block.id} (${block.type}): its content could not be fetched: ${describe(err)}`,
+        pageId,
+        blockId: block.id,
+      });
+      return [];
+    }
   }
 
   function visitPage(id: string, known?: PageObjectResponse): void {
-    if (seenPages.has(id)) return;
+    if (seenPages.has(id) || fatal) return;
     seenPages.add(id);
     progress.pagesFound++;
     report();
@@ -115,10 +136,18 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
           if (page.in_trash) return;
           await completeProperties(page);
           emitFiles(pageFileRefs(page));
-          const blocks = await fetchTree(page.id, page.id);
+          let blocks: BlockNode[] = [];
+          try {
+            blocks = await fetchTree(page.id, page.id);
+          } catch (err) {
+            // Keep the page (title, properties, files) and report that its content is missing.
+            if (codeOf(err) === 'auth') throw err;
+            failures.push({ code: codeOf(err), message: `page ${id}: its content could not be fetched: ${describe(err)}`, pageId: id });
+          }
           pages.set(page.id, { page, blocks });
         } catch (err) {
-          failures.push({ code: codeOf(err), message: `page ${id}: ${describe(err)}`, pageId: id });
+          if (codeOf(err) === 'auth') fatal ??= err;
+          else failures.push({ code: codeOf(err), message: `page ${id}: ${describe(err)}`, pageId: id });
         } finally {
           progress.pagesDone++;
           report();
@@ -128,7 +157,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   }
 
   function visitDatabase(id: string, known?: DatabaseObjectResponse): void {
-    if (seenDatabases.has(id)) return;
+    if (seenDatabases.has(id) || fatal) return;
     seenDatabases.add(id);
     progress.databasesFound++;
     report();
@@ -166,7 +195,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
           );
           databases.set(database.id, { database, dataSources });
         } catch (err) {
-          failures.push({ code: codeOf(err), message: `database ${id}: ${describe(err)}`, databaseId: id });
+          if (codeOf(err) === 'auth') fatal ??= err;
+          else failures.push({ code: codeOf(err), message: `database ${id}: ${describe(err)}`, databaseId: id });
         } finally {
           progress.databasesDone++;
           report();
@@ -212,5 +242,6 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   }
 
   while (tasks.length > 0) await Promise.all(tasks.splice(0));
+  if (fatal) throw fatal;
   return { pages, databases, users, failures, warnings };
 }
