@@ -1,0 +1,30 @@
+import type { FaultPlan } from '../src/notion-server/faults.js';
+import type { RateLimitOptions } from '../src/notion-server/rate-limit.js';
+import type { ServerStats } from '../src/notion-server/server.js';
+
+/** Which workspace the bench server serves; built inside the server process from this recipe. */
+export type WorkspaceSpec =
+  | { kind: 'demo' }
+  | { kind: 'generated'; seed: string | number; pages: number; blocksPerPage: number; databases?: number; rowsPerDatabase?: number };
+
+/** How the bench server behaves: Notion's limits and failures, reproduced. */
+export interface ServerSpec {
+  workspace: WorkspaceSpec;
+  rateLimit: RateLimitOptions | false;
+  latencyMs: number;
+  faults?: FaultPlan;
+}
+
+/** Parent → server process. */
+export type ToServer = { type: 'start'; spec: ServerSpec; token: string } | { type: 'stats' } | { type: 'stop' };
+
+/** Server process → parent. `cpuMs` is the server process's own CPU time since it started listening. */
+export type FromServer =
+  | { type: 'listening'; baseUrl: string }
+  | { type: 'stats'; stats: ServerStats; cpuMs: number }
+  | { type: 'error'; message: string };
+
+/** A stable key for a workspace recipe, so reference runs can be shared between scenarios. */
+export function workspaceKey(spec: WorkspaceSpec): string {
+  return JSON.stringify(spec);
+}

@@ -1,0 +1,62 @@
+// The bench's Notion server runs in its own process so the exporter's CPU time and memory
+// are measured without the server's (the two also get a core each, as in real life).
+import { buildDemoWorkspace } from '../src/notion-server/demo-workspace.js';
+import { generateWorkspace } from '../src/notion-server/generate-workspace.js';
+import { startNotionServer, type NotionServer } from '../src/notion-server/server.js';
+import type { WorkspaceData } from '../src/notion-server/workspace-model.js';
+import type { FromServer, ToServer, WorkspaceSpec } from './bench-protocol.js';
+
+function send(message: FromServer): void {
+  process.send?.(message);
+}
+
+function buildWorkspace(spec: WorkspaceSpec): WorkspaceData {
+  if (spec.kind === 'demo') return buildDemoWorkspace();
+  return generateWorkspace({
+    seed: spec.seed,
+    pages: spec.pages,
+    blocksPerPage: spec.blocksPerPage,
+    ...(spec.databases !== undefined ? { databases: spec.databases } : {}),
+    ...(spec.rowsPerDatabase !== undefined ? { rowsPerDatabase: spec.rowsPerDatabase } : {}),
+  });
+}
+
+if (!process.send) {
+  console.error('bench/server-child.ts is started by bench/run-bench.ts over IPC, not by hand.');
+  process.exit(2);
+}
+
+let server: NotionServer | null = null;
+let cpuStart = process.cpuUsage();
+
+process.on('message', (raw: ToServer) => {
+  void (async () => {
+    try {
+      if (raw.type === 'start') {
+        const { spec, token } = raw;
+        server = await startNotionServer({
+          workspace: buildWorkspace(spec.workspace),
+          token,
+          rateLimit: spec.rateLimit,
+          latencyMs: spec.latencyMs,
+          ...(spec.faults ? { faults: spec.faults } : {}),
+        });
+        cpuStart = process.cpuUsage();
+        send({ type: 'listening', baseUrl: server.baseUrl });
+      } else if (raw.type === 'stats') {
+        if (!server) throw new Error('stats asked before start');
+        const cpu = process.cpuUsage(cpuStart);
+        send({ type: 'stats', stats: server.stats(), cpuMs: (cpu.user + cpu.system) / 1000 });
+      } else if (raw.type === 'stop') {
+        await server?.close();
+        process.disconnect();
+      }
+    } catch (err) {
+      send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  })();
+});
+// The parent went away (crash, Ctrl-C): never linger as an orphan holding a port.
+process.on('disconnect', () => {
+  void (server?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+});
