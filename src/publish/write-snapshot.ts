@@ -33,13 +33,13 @@ export async function removeStaleStaging(outDir: string, keep?: string): Promise
 
 /** Writes text files into a directory (paths are snapshot-relative, forward slashes). */
 export async function writeFiles(dir: string, files: Map<string, string>): Promise<void> {
+  // Every path is checked before anything is created, so a bad one leaves no directory behind.
+  for (const path of files.keys()) {
+    if (!join(dir, path).startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
+  }
   const dirs = new Set([...files.keys()].map((p) => dirname(join(dir, p))));
   for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
-  for (const [path, content] of files) {
-    const target = join(dir, path);
-    if (!target.startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
-    await writeFile(target, content);
-  }
+  for (const [path, content] of files) await writeFile(join(dir, path), content);
 }
 
 /** Every file below a directory, as sorted snapshot-relative paths. */
