@@ -20,6 +20,8 @@ const COLUMNS: Column[] = [
   { title: 'pages/s', value: (r) => fixed(1)(r.pagesPerS), align: 'right' },
   { title: 'cpu s', value: (r) => fixed(1)(r.cpuS), align: 'right' },
   { title: 'RSS MB', value: (r) => fixed(0)(r.rssPeakMB), align: 'right' },
+  // Peak minus the RSS once Node, tsx and the modules are loaded: what the export itself costs.
+  { title: '+MB', value: (r) => fixed(0)(r.rssPeakMB - r.rssStartMB), align: 'right' },
 ];
 
 /** The results as a fixed-width text table, one row per scenario. */

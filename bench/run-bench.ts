@@ -44,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   console.log(`\n${formatTable(results)}`);
   console.log(
-    `\nrequests = API attempts sent (retries included); 429s and retries as the exporter saw them; cpu s and RSS MB are the exporter's process only (the server runs in its own).`,
+    `\nrequests = API attempts sent (retries included); 429s and retries as the exporter saw them; cpu s and RSS MB (peak; +MB above the process's RSS after loading) are the exporter's own process, one per run; the server runs in another.`,
   );
 
   const out = resolve(args.out);

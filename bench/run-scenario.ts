@@ -1,5 +1,6 @@
 import { workspaceKey, type ServerSpec } from './bench-protocol.js';
-import { runExport, type ExportMeasurement } from './run-export.js';
+import { runExportInProcess } from './export-process.js';
+import type { ExportMeasurement } from './run-export.js';
 import type { Scenario } from './scenarios.js';
 
 /** One named pass/fail fact about a scenario's export. */
@@ -59,7 +60,7 @@ const CLEAN_CLIENT = { rate: 1000, concurrency: 8 };
 
 /** Runs one scenario (plus, if it compares, a clean reference run of its workspace) and checks its export is complete. */
 export async function runScenario(scenario: Scenario, token: string, cleanRuns: CleanRuns): Promise<ScenarioResult> {
-  const m = await runExport(scenario.server, scenario.client, token);
+  const m = await runExportInProcess(scenario.server, scenario.client, token);
   const checks: Check[] = [];
   const r = m.report;
   checks.push({ name: 'sync published a snapshot', ok: m.error === null, detail: m.error ?? `exit code ${m.exitCode}` });
@@ -79,7 +80,7 @@ export async function runScenario(scenario: Scenario, token: string, cleanRuns: 
     const key = workspaceKey(ws);
     let clean = cleanRuns.get(key);
     if (!clean) {
-      clean = runExport({ workspace: ws, rateLimit: false, latencyMs: 0 }, CLEAN_CLIENT, token);
+      clean = runExportInProcess({ workspace: ws, rateLimit: false, latencyMs: 0 }, CLEAN_CLIENT, token);
       cleanRuns.set(key, clean);
     }
     const reference = await clean;
@@ -88,7 +89,7 @@ export async function runScenario(scenario: Scenario, token: string, cleanRuns: 
     // the run is as complete as it can be when it reports exactly the clean run's.
     if (r) checks.push(compareUnrendered(r, reference));
   } else if (r) {
-    checks.push({ name: 'report.complete', ok: r.complete, detail: r.complete ? 'complete' : `${r.unrendered.length} unrendered blocks${firstFailure(r)}` });
+    checks.push({ name: 'report.complete', ok: r.complete, detail: r.complete ? 'complete' : `${r.unrendered.length} unrendered blocks${r.unrendered[0] ? `; first: ${r.unrendered[0].reason}` : ''}` });
   }
 
   const s = m.server;
@@ -132,7 +133,7 @@ export async function runScenario(scenario: Scenario, token: string, cleanRuns: 
 }
 
 function firstFailure(r: NonNullable<ExportMeasurement['report']>): string {
-  const first = r.failures[0]?.message ?? r.unrendered[0]?.reason ?? r.assetFailures[0]?.reason;
+  const first = r.failures[0]?.message ?? r.assetFailures[0]?.reason;
   return first ? `; first: ${first}` : '';
 }
 
