@@ -31,8 +31,8 @@ export interface VerifyResult {
 type AjvClass = new (opts: Record<string, unknown>) => { compile(schema: object): unknown };
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvClass }).default ?? Ajv2020Module) as unknown as AjvClass;
 
-/** Markdown links and images `[x](target)` / `![x](target "title")`, and HTML src/href attributes. */
-const MARKDOWN_LINK = /!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
+/** Markdown links and images `[x](target)` / `![x](<target with spaces> "title")`, and HTML src/href attributes. */
+const MARKDOWN_LINK = /!?\[(?:[^\]\\]|\\.)*\]\(\s*(?:<([^>\n]+)>|([^)\s>]+))(?:\s+"[^"]*")?\s*\)/g;
 const HTML_LINK = /\s(?:src|href)="([^"]+)"/g;
 /** Signed, expiring Notion file URLs (real S3 ones and the local server's). */
 const EXPIRING_URL = /(X-Amz-Signature|X-Amz-Credential|prod-files-secure\.s3|secure\.notion-static\.com|file\.notion\.so\/f\/|\/files\/[0-9a-f-]{36}\/[^\s)"']*[?&]sig=)/i;
@@ -153,14 +153,26 @@ async function readJson(dir: string, path: string, problems: VerifyProblem[]): P
 
 type Validator = ((v: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
 
+// Compiling the record schemas takes about a second; snapshots of one version ship the same
+// schemas, so a process that verifies several snapshots compiles each distinct text once.
+const compiledSchemas = new Map<string, Validator>();
+
 async function shippedValidators(dir: string, problems: VerifyProblem[]): Promise<Map<string, Validator>> {
-  const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
   const out = new Map<string, Validator>();
   for (const file of ['index.schema.json', 'page-record.schema.json', 'database-record.schema.json', 'report.schema.json']) {
     const schema = await readJson(dir, `schema/${file}`, problems);
     if (schema === undefined) continue;
+    const key = JSON.stringify(schema);
+    const cached = compiledSchemas.get(key);
+    if (cached) {
+      out.set(file, cached);
+      continue;
+    }
     try {
-      out.set(file, ajv.compile(schema as object) as Validator);
+      // One Ajv per schema: two snapshots' schemas may share an $id with different content.
+      const validator = new Ajv2020({ allErrors: false, strict: false, validateFormats: false }).compile(schema as object) as Validator;
+      compiledSchemas.set(key, validator);
+      out.set(file, validator);
     } catch (err) {
       problems.push({ path: `schema/${file}`, message: `not a usable JSON Schema (${(err as Error).message})` });
     }
@@ -182,7 +194,7 @@ function filePathsIn(properties: Record<string, unknown> | undefined): string[] 
 export function linkTargets(markdown: string): string[] {
   const text = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
   const out: string[] = [];
-  for (const m of text.matchAll(MARKDOWN_LINK)) out.push(m[1]!);
+  for (const m of text.matchAll(MARKDOWN_LINK)) out.push((m[1] ?? m[2])!);
   for (const m of text.matchAll(HTML_LINK)) out.push(m[1]!);
   return out;
 }
