@@ -34,6 +34,8 @@ export interface PacerStats {
   waitedMs: number;
   /** How many times `pauseUntil` extended the pause. */
   pauses: number;
+  /** The rate in force now: the configured one, or less after 429s. */
+  currentRate: number;
 }
 
 /** A shared pacer. */
@@ -53,14 +55,20 @@ export function createPacer(options: PacerOptions): Pacer {
   }
   const burst = Math.max(1, Math.floor(options.burst ?? 1));
   const clock = options.clock ?? systemClock;
-  const msPerToken = 1000 / rate;
+  // After a 429 the rate is halved (the server's budget is smaller than we assumed: other
+  // integrations share it, or the plan's limit is lower) and then creeps back up by 5 % of the
+  // configured rate every 20 requests without another 429.
+  const minRate = Math.min(rate, 0.25);
+  let currentRate = rate;
+  let msPerToken = 1000 / rate;
+  let sinceSlowdown = 0;
 
   let tokens = burst;
   let refilledAt = clock.now();
   let pausedUntil = 0;
   // Serialising acquires keeps them FIFO and means only the head of the queue ever sleeps.
   let tail: Promise<void> = Promise.resolve();
-  const counters: PacerStats = { acquired: 0, waitsForRate: 0, waitedMs: 0, pauses: 0 };
+  const counters: Omit<PacerStats, 'currentRate'> = { acquired: 0, waitsForRate: 0, waitedMs: 0, pauses: 0 };
 
   const refill = (now: number): void => {
     if (now > refilledAt) {
@@ -71,7 +79,9 @@ export function createPacer(options: PacerOptions): Pacer {
 
   // `calledAt` is when the caller asked, so time spent queued behind others counts as waiting too.
   const takeOne = async (calledAt: number): Promise<void> => {
-    let waited = clock.now() > calledAt;
+    // Counted as a wait when this caller had to sleep for a token or a pause; the time it
+    // spent queued behind others still counts in waitedMs.
+    let waited = false;
     for (;;) {
       const now = clock.now();
       if (now < pausedUntil) {
@@ -88,6 +98,11 @@ export function createPacer(options: PacerOptions): Pacer {
       await clock.sleep(Math.ceil((1 - tokens) * msPerToken));
     }
     counters.acquired += 1;
+    if (currentRate < rate && ++sinceSlowdown >= 20) {
+      sinceSlowdown = 0;
+      currentRate = Math.min(rate, currentRate + rate * 0.05);
+      msPerToken = 1000 / currentRate;
+    }
     if (waited) {
       counters.waitsForRate += 1;
       counters.waitedMs += clock.now() - calledAt;
@@ -104,13 +119,19 @@ export function createPacer(options: PacerOptions): Pacer {
     },
     pauseUntil(epochMs) {
       if (!(epochMs > pausedUntil)) return;
+      // Several 429s of one burst arrive while the first pause runs: slow down once per pause.
+      if (clock.now() >= pausedUntil) {
+        currentRate = Math.max(minRate, currentRate / 2);
+        msPerToken = 1000 / currentRate;
+        sinceSlowdown = 0;
+      }
       pausedUntil = epochMs;
       counters.pauses += 1;
       // Right after a 429 the server's budget is spent: restart from one token, not a full burst.
       tokens = Math.min(tokens, 1);
       refilledAt = Math.max(refilledAt, epochMs);
     },
-    stats: () => ({ ...counters }),
+    stats: () => ({ ...counters, currentRate }),
   };
 }
 

@@ -115,7 +115,23 @@ describe('createPacer', () => {
     const pacer = createPacer({ rate: 1, burst: 5, clock });
     pacer.pauseUntil(1_000);
     const times = await Promise.all([0, 1, 2].map(() => pacer.acquire().then(() => clock.now())));
-    expect(times).toEqual([1_000, 2_000, 3_000]);
+    // One token at the end of the pause, then the halved rate (0.5/s).
+    expect(times).toEqual([1_000, 3_000, 5_000]);
+  });
+
+  it('halves the rate once per 429 burst and creeps back to the configured rate', async () => {
+    const clock = simulatedClock();
+    const pacer = createPacer({ rate: 4, burst: 1, clock });
+    pacer.pauseUntil(1_000);
+    pacer.pauseUntil(1_200); // a second 429 of the same burst: no second halving
+    expect(pacer.stats().currentRate).toBe(2);
+    for (let i = 0; i < 20; i++) await pacer.acquire();
+    expect(pacer.stats().currentRate).toBeCloseTo(2.2);
+    for (let i = 0; i < 400; i++) await pacer.acquire();
+    expect(pacer.stats().currentRate).toBe(4);
+    await clock.sleep(1);
+    pacer.pauseUntil(clock.now() + 1_000);
+    expect(pacer.stats().currentRate).toBe(2);
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('rejects rate %s', (rate) => {
