@@ -17,6 +17,8 @@ export interface SyncProgress extends CrawlProgress {
   phase: 'crawl' | 'assets' | 'write' | 'publish';
   requests: number;
   rateLimited: number;
+  /** Requests that waited for the rate limit so far, and their waiting summed over callers. */
+  waitsForRate: number;
   waitedMs: number;
   assetsDone: number;
 }
@@ -87,7 +89,7 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
   let crawlProgress: CrawlProgress = { pagesFound: 0, pagesDone: 0, databasesFound: 0, databasesDone: 0 };
   const emit = () => {
     const s = gateway.stats();
-    deps.onProgress?.({ ...crawlProgress, phase, requests: s.total, rateLimited: s.rateLimited, waitedMs: s.waitedMs, assetsDone: store.size });
+    deps.onProgress?.({ ...crawlProgress, phase, requests: s.total, rateLimited: s.rateLimited, waitsForRate: s.waitsForRate, waitedMs: s.waitedMs, assetsDone: store.size });
   };
 
   try {

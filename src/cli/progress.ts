@@ -10,7 +10,7 @@ const PLAIN_INTERVAL_MS = 10_000;
 
 function line(p: SyncProgress): string {
   const waits = p.rateLimited > 0 ? `, ${p.rateLimited} rate-limited` : '';
-  return `${p.phase}: pages ${p.pagesDone}/${p.pagesFound}, databases ${p.databasesDone}/${p.databasesFound}, files ${p.assetsDone}, requests ${p.requests}${waits}, waited ${(p.waitedMs / 1000).toFixed(1)} s for the rate limit`;
+  return `${p.phase}: pages ${p.pagesDone}/${p.pagesFound}, databases ${p.databasesDone}/${p.databasesFound}, files ${p.assetsDone}, requests ${p.requests} (${p.waitsForRate} paced${waits})`;
 }
 
 /** A reporter for the stream (stderr): redraws one line on a TTY, prints a line every 10 s otherwise. */

@@ -485,7 +485,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
 
     stats() {
       const l = limiter.stats();
-      return counters.snapshot({ waitedMs: l.waitedMs, maxInFlight: l.maxInFlight });
+      return counters.snapshot({ waitedMs: l.waitedMs, waitsForRate: l.waitsForRate, maxInFlight: l.maxInFlight });
     },
   };
 }

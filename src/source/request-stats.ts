@@ -15,6 +15,8 @@ export interface RequestStatsSnapshot {
   rateLimited: number;
   /** Time callers waited in the pacer (rate and Retry-After pauses), summed over callers. */
   waitedMs: number;
+  /** Requests that had to wait for the rate limit (pacing or a Retry-After pause). */
+  waitsForRate: number;
   /** Time spent sleeping between retries, summed over callers. */
   retryWaitedMs: number;
   maxInFlight: number;
@@ -27,7 +29,7 @@ export interface RequestStats {
   recordAttempt(route: string, status: string): void;
   recordRetry(delayMs: number): void;
   recordDownload(status: string, bytes: number): void;
-  snapshot(extra: { waitedMs: number; maxInFlight: number }): RequestStatsSnapshot;
+  snapshot(extra: { waitedMs: number; waitsForRate: number; maxInFlight: number }): RequestStatsSnapshot;
 }
 
 // Segments that are part of a route's shape, never an id.
@@ -96,6 +98,7 @@ export function createRequestStats(): RequestStats {
         retries,
         rateLimited,
         waitedMs: extra.waitedMs,
+        waitsForRate: extra.waitsForRate,
         retryWaitedMs,
         maxInFlight: extra.maxInFlight,
         downloads: { ...downloads, byStatus: { ...downloads.byStatus } },
