@@ -83,13 +83,19 @@ export class AssetCollector {
         return { kind: 'stored', ref, asset };
       } catch (err) {
         const status = (err as { status?: number }).status;
-        const reason = describeDownloadError(err, this.deps.policy.maxBytes);
+        let reason = describeDownloadError(err, this.deps.policy.maxBytes);
         if (status === 403 && ref.source === 'notion' && refresh < MAX_REFRESHES) {
-          const fresh = await this.freshUrl(ref).catch(() => null);
+          let why = 'the file is no longer there';
+          const fresh = await this.freshUrl(ref).catch((e: unknown) => {
+            // Say why (e.g. not_found: the page is no longer shared); codes carry no URLs or tokens.
+            why = `failed (${(e as { code?: string }).code ?? 'error'})`;
+            return null;
+          });
           if (fresh) {
             url = fresh;
             continue;
           }
+          reason = `${reason}; retrieving its ${ref.refetch.kind} again ${why}`;
         }
         if (ref.source === 'external') return { kind: 'link', ref, url: ref.url, reason };
         return { kind: 'missing', ref, reason };

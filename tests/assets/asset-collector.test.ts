@@ -231,7 +231,7 @@ describe('AssetCollector against the local Notion server (signed URLs live 1 s)'
     it('reports a file whose refresh fails (owner no longer shared) as missing, with the reason', () => {
       const key = blockKeyOf(NOTION_FILES.revoked);
       const outcome = outcomes.get(key)!;
-      expect(outcome).toMatchObject({ kind: 'missing', reason: expect.stringMatching(/expired.*403/) });
+      expect(outcome).toMatchObject({ kind: 'missing', reason: expect.stringMatching(/expired.*403.*retrieving its block again failed \(not_found\)/) });
       expect(outcome.ref.pageId).toBe(ids.revoked);
       expect(refetcher.calls).toContain(`block:${outcome.ref.blockId}`);
     });
