@@ -74,7 +74,7 @@ function userRef(id: string, users: Map<string, UserObjectResponse>): UserRef {
 }
 
 /** Frontmatter form of a property value: scalars stay scalars, lists stay lists, the rest reads as in the CSV. */
-function frontmatterValue(v: PropertyValue, titleOf: (id: string) => string | null): unknown {
+function frontmatterValue(v: PropertyValue, titleOf: (id: string) => string | null, rel: (path: string | null) => string | null): unknown {
   if ('unknown' in v) return v.raw ?? null;
   switch (v.type) {
     case 'number':
@@ -87,7 +87,7 @@ function frontmatterValue(v: PropertyValue, titleOf: (id: string) => string | nu
     case 'relation':
       return v.value.map((r) => titleOf(r.id) ?? r.id);
     case 'files':
-      return v.value.map((f) => f.path ?? f.url ?? f.name);
+      return v.value.map((f) => rel(f.path) ?? f.url ?? f.name);
     default: {
       const cell = propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) });
       return cell === '' ? null : cell;
@@ -351,9 +351,14 @@ function pageDocument(entry: PageEntry, record: PageRecord, body: string, titleO
     createdBy: record.authors.createdBy.name ?? record.authors.createdBy.id,
     lastEditedBy: record.authors.lastEditedBy.name ?? record.authors.lastEditedBy.id,
   };
-  if (record.icon) front.icon = record.icon.type === 'emoji' ? record.icon.emoji : record.icon.type === 'icon' ? record.icon.name : (('path' in record.icon && record.icon.path) || ('url' in record.icon ? record.icon.url : null));
+  // Paths in frontmatter are relative to the Markdown file, like the links in its body.
+  const rel = (path: string | null | undefined) => (path ? relativeHref(entry.path, path) : null);
+  if (record.icon) {
+    const icon = record.icon;
+    front.icon = icon.type === 'emoji' ? icon.emoji : icon.type === 'icon' ? icon.name : (rel('path' in icon ? icon.path : null) ?? ('url' in icon ? icon.url : null));
+  }
   const props = Object.entries(record.properties).filter(([, v]) => v.type !== 'title');
-  if (props.length > 0) front.properties = Object.fromEntries(props.map(([k, v]) => [k, frontmatterValue(v, titleOf)]));
+  if (props.length > 0) front.properties = Object.fromEntries(props.map(([k, v]) => [k, frontmatterValue(v, titleOf, rel)]));
   const parts = [`---\n${toYaml(front, { lineWidth: 0 }).trimEnd()}\n---`, `# ${escapeInline(entry.title || 'Untitled')}`];
   if (record.cover) {
     const src = record.cover.path ? relativeHref(entry.path, record.cover.path) : record.cover.type === 'external' ? record.cover.url : null;
