@@ -62,14 +62,22 @@ export function pageFileRefs(page: PageObjectResponse): FileRef[] {
     ref(page.cover as AnyFile, { key: assetKeys.cover(page.id), pageId: page.id, isImage: true, refetch: { kind: 'page', pageId: page.id, field: 'cover' } }),
   ];
   for (const [name, value] of Object.entries(page.properties)) {
-    if (value.type !== 'files') continue;
-    value.files.forEach((f, index) => {
+    // Files of one property are numbered in order, across the items of a rollup array too
+    // (the normaliser looks them up under the same keys).
+    const files: AnyFile[] =
+      value.type === 'files'
+        ? (value.files as AnyFile[])
+        : value.type === 'rollup' && value.rollup.type === 'array'
+          ? (value.rollup.array as Array<{ type: string; files?: AnyFile[] }>).flatMap((item) => (item.type === 'files' ? (item.files ?? []) : []))
+          : [];
+    files.forEach((f, index) => {
       out.push(
-        ref(f as AnyFile, {
+        ref(f, {
           key: assetKeys.property(page.id, value.id, index),
           pageId: page.id,
           isImage: looksLikeImage(f.name),
-          refetch: { kind: 'property', pageId: page.id, propertyName: name, index },
+          // A rollup's files belong to other pages; a fresh URL comes with the page's own rollup again.
+          refetch: value.type === 'files' ? { kind: 'property', pageId: page.id, propertyName: name, index } : { kind: 'none' },
         }),
       );
     });
