@@ -135,7 +135,7 @@ describe('parseArgs: the token never comes from argv and is never echoed', () =>
   ])('%# other errors redact a pasted token', (argv) => {
     const error = usageError(argv);
     expect(error.message).not.toContain(TOKEN);
-    expect(error.message).toContain('[redacted]');
+    expect(error.message).toContain('[REDACTED]');
   });
 
   it('a file name that merely contains "token" after -- is fine', () => {

@@ -67,15 +67,15 @@ describe('errors and warnings never contain the token', () => {
     expect(error).toBeInstanceOf(Error);
     expect(String((error as Error).message)).not.toContain(TOKEN);
     expect(JSON.stringify(error)).not.toContain(TOKEN);
-    expect((error as Error).message).toContain('notion.roots[0]: not a Notion page id or URL: "[redacted]"');
+    expect((error as Error).message).toContain('notion.roots[0]: not a Notion page id or URL: "[REDACTED]"');
   });
 });
 
 describe('redactSecrets', () => {
   it.each([
-    ['secret_ token', `got ${TOKEN} here`, [], 'got [redacted] here'],
-    ['ntn_ token', `"${NTN_TOKEN}"`, [], '"[redacted]"'],
-    ['given secret of any shape', `x ${ODD_TOKEN} y`, [ODD_TOKEN], 'x [redacted] y'],
+    ['secret_ token', `got ${TOKEN} here`, [], 'got [REDACTED] here'],
+    ['ntn_ token', `"${NTN_TOKEN}"`, [], '"[REDACTED]"'],
+    ['given secret of any shape', `x ${ODD_TOKEN} y`, [ODD_TOKEN], 'x [REDACTED] y'],
     ['short given values are left alone', 'a rate of 3', ['3'], 'a rate of 3'],
     ['ordinary words stay', 'secret_ sauce and ntn_x', [], 'secret_ sauce and ntn_x'],
   ])('%s', (_name, text, secrets, expected) => {
