@@ -35,7 +35,7 @@ async function main(argv: readonly string[]): Promise<number> {
     results.push(result);
     console.error(
       `  ${result.pages} pages, ${result.requests} requests, ${result.rateLimited} × 429, ${result.retries} retries, ${result.wallS.toFixed(1)} s` +
-        ` (pacer waits ${result.pacerWaitedS.toFixed(1)} s summed over callers; server CPU ${result.serverCpuS.toFixed(1)} s)`,
+        ` (${result.pacerWaits} requests waited in the pacer, ${result.pacerWaitedS.toFixed(1)} s summed over callers; server CPU ${result.serverCpuS.toFixed(1)} s)`,
     );
     for (const c of result.checks) console.error(`  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
     if (!result.ok) for (const w of result.warnings) console.error(`    warning: ${w}`);

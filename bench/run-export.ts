@@ -19,6 +19,8 @@ export interface ExportMeasurement {
   pageIds: string[];
   /** Pacer waits (rate pacing and Retry-After pauses) summed over callers, in ms. */
   pacerWaitedMs: number;
+  /** Requests that had to sleep in the pacer (for the rate or a 429 pause). */
+  pacerWaits: number;
   usage: ResourceUsage;
   server: ServerStats;
   serverCpuMs: number;
@@ -78,8 +80,10 @@ export async function runExport(server: ServerSpec, client: { rate: number; conc
       error = (err instanceof Error ? err.message : String(err)).split(token).join('<token>');
     }
     const { stats, cpuMs } = await proc.stats();
-    const pacerWaitedMs = (last as SyncProgress | null)?.waitedMs ?? 0;
-    return { error, exitCode, report, pageIds, pacerWaitedMs, usage, server: stats, serverCpuMs: cpuMs, warnings, warningCount };
+    const final = last as SyncProgress | null;
+    const pacerWaitedMs = final?.waitedMs ?? 0;
+    const pacerWaits = final?.waitsForRate ?? 0;
+    return { error, exitCode, report, pageIds, pacerWaitedMs, pacerWaits, usage, server: stats, serverCpuMs: cpuMs, warnings, warningCount };
   } finally {
     await rm(dir, { recursive: true, force: true });
     await proc.stop();

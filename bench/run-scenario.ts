@@ -37,6 +37,8 @@ export interface ScenarioResult {
   faultsInjected: number;
   fileDownloads: number;
   serverMaxConcurrent: number;
+  /** Requests that slept in the pacer (rate or 429 pause). */
+  pacerWaits: number;
   /** Pacer waits summed over concurrent callers, so it can exceed the wall time. */
   pacerWaitedS: number;
   wallS: number;
@@ -117,6 +119,7 @@ export async function runScenario(scenario: Scenario, token: string, cleanRuns: 
     faultsInjected: s.faultsInjected,
     fileDownloads: s.fileDownloads,
     serverMaxConcurrent: s.maxConcurrent,
+    pacerWaits: m.pacerWaits,
     pacerWaitedS: m.pacerWaitedMs / 1000,
     wallS,
     pagesPerS: wallS > 0 ? pages / wallS : 0,
