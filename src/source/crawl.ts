@@ -228,7 +228,9 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
     try {
       visitPage(id, await reader.retrievePage(id));
     } catch (pageErr) {
-      if (codeOf(pageErr) !== 'not_found' && codeOf(pageErr) !== 'object_not_found') throw pageErr;
+      // Not a page (or not a valid id): try it as a database. Transient trouble and a rejected
+      // token are not about the id, and end the run.
+      if (['auth', 'network', 'gave_up'].includes(codeOf(pageErr))) throw pageErr;
       try {
         visitDatabase(id, await reader.retrieveDatabase(id));
       } catch (dbErr) {
