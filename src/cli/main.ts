@@ -141,7 +141,7 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
     if (r.unresolvedLinks.length) lines.push(`  ${r.unresolvedLinks.length} links point outside the export (kept as Notion URLs)`);
     if (r.unrendered.length) lines.push(`  ${r.unrendered.length} blocks have no Markdown form (kept in the page records)`);
     if (r.assetFailures.length) lines.push(`  ${r.assetFailures.length} files could not be downloaded`);
-    if (r.warnings.length) lines.push(`  ${r.warnings.length} warnings`);
+    if (r.warnings.length) lines.push(`  ${r.warnings.length} ${r.warnings.length === 1 ? 'warning' : 'warnings'} (listed in report.json)`);
     if (r.failures.length) {
       lines.push(`  ${r.failures.length} pages or databases FAILED:`);
       for (const f of r.failures.slice(0, 10)) lines.push(`    - ${f.message}`);
@@ -170,7 +170,7 @@ async function runDemo(options: CommandOptions, io: Io): Promise<number> {
     const demoConfig: Config = { ...config, assets: { ...config.assets, external: 'none' } };
     const code = report(await syncWithProgress(demoConfig, options, io), options, io);
     if (!options.quiet && !options.json) {
-      io.stderr.write(`Open ${relative(process.cwd(), resolve(config.output.dir)) || '.'}/latest.json to find the newest snapshot; check it with: node bin/notion-kb.js verify\n`);
+      io.stderr.write(`Open ${relative(process.cwd(), resolve(config.output.dir)) || '.'}/latest.json to find the newest snapshot; check it with: node bin/notion-kb.js verify${options.out ? ` --out ${options.out}` : ''}\n`);
     }
     return code;
   } finally {

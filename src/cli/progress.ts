@@ -24,7 +24,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream, opts: { quiet
       update(p) {
         if (now() - last < 100) return;
         last = now();
-        const text = line(p).slice(0, Math.max(20, (stream.columns ?? 100) - 1));
+        const text = line(p).slice(0, Math.max(20, (stream.columns || 100) - 1));
         stream.write(`\r\x1b[2K${text}`);
         drawn = true;
       },
