@@ -1,5 +1,4 @@
-import type { DatabaseObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
-import { stringify as toYaml } from 'yaml';
+import type { UserObjectResponse } from '@notionhq/client';
 import type { AssetOutcome } from '../assets/asset-collector.js';
 import { assetKeys } from '../assets/asset-keys.js';
 import { LinkIndex, PageLinks, relativeHref, type UnresolvedLink } from '../links/link-index.js';
@@ -20,6 +19,7 @@ import type {
   PropertyValue,
   UserRef,
 } from '../normalise/schemas.js';
+import { databaseDocument, orderedColumns, pageDocument } from '../render/markdown/documents.js';
 import { renderBlocks, type RenderContext } from '../render/markdown/render-blocks.js';
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawlIssue, CrawlResult } from '../source/crawl-types.js';
@@ -73,28 +73,6 @@ function userRef(id: string, users: Map<string, UserObjectResponse>): UserRef {
   return { id, name: u.name ?? null, type: u.type, ...(email !== undefined ? { email } : {}) };
 }
 
-/** Frontmatter form of a property value: scalars stay scalars, lists stay lists, the rest reads as in the CSV. */
-function frontmatterValue(v: PropertyValue, titleOf: (id: string) => string | null, rel: (path: string | null) => string | null): unknown {
-  if ('unknown' in v) return v.raw ?? null;
-  switch (v.type) {
-    case 'number':
-    case 'checkbox':
-      return v.value;
-    case 'multi_select':
-      return v.value.map((o) => o.name);
-    case 'people':
-      return v.value.map((u) => u.name ?? u.id);
-    case 'relation':
-      return v.value.map((r) => titleOf(r.id) ?? r.id);
-    case 'files':
-      return v.value.map((f) => rel(f.path) ?? f.url ?? f.name);
-    default: {
-      const cell = propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) });
-      return cell === '' ? null : cell;
-    }
-  }
-}
-
 export interface BuildSnapshotInput {
   crawl: CrawlResult;
   plan: PathPlan;
@@ -135,15 +113,15 @@ export async function buildSnapshot(input: BuildSnapshotInput): Promise<Snapshot
     return { name: file.name, source, path: null, url, error: o?.kind === 'missing' ? o.reason : 'not downloaded' };
   };
 
-  const iconOf = (ownerId: string, icon: unknown, key: string): Icon => {
+  const iconOf = (icon: unknown, key: string): Icon => {
     const i = icon as { type?: string; emoji?: string; external?: { url: string }; custom_emoji?: { id: string; name: string }; icon?: { name: string; color: string } } | null;
     if (!i?.type) return null;
     if (i.type === 'emoji') return { type: 'emoji', emoji: i.emoji ?? '' };
     if (i.type === 'icon') return { type: 'icon', name: i.icon?.name ?? '', color: i.icon?.color ?? 'default' };
     if (i.type === 'custom_emoji') return { type: 'custom_emoji', name: i.custom_emoji?.name ?? '', path: assetRefOf(assetKeys.customEmoji(i.custom_emoji?.id ?? ''))?.path ?? null };
-    return imageOf(ownerId, i, key);
+    return imageOf(i, key);
   };
-  const imageOf = (_ownerId: string, f: { type?: string; external?: { url: string } } | null, key: string): Cover => {
+  const imageOf = (f: { type?: string; external?: { url: string } } | null, key: string): Cover => {
     if (!f?.type) return null;
     const o = assets.get(key);
     if (f.type === 'external') return { type: 'external', url: f.external?.url ?? '', path: o?.kind === 'stored' ? o.asset.path : null };
@@ -207,8 +185,8 @@ export async function buildSnapshot(input: BuildSnapshotInput): Promise<Snapshot
     pageEntries.push(entry);
     const pageAssetKeys = [...pageFileRefs(page), ...collectBlockRefs(blocks, id)].map((r) => r.key);
     const pageAssets = uniqueByPath(pageAssetKeys.map(assetRefOf).filter((a): a is AssetRef => a !== null));
-    const icon = iconOf(id, page.icon, assetKeys.icon(id));
-    const cover = imageOf(id, page.cover as never, assetKeys.cover(id));
+    const icon = iconOf(page.icon, assetKeys.icon(id));
+    const cover = imageOf(page.cover as never, assetKeys.cover(id));
     const linkTargets = [...links.targets].sort();
     linksOf.set(id, linkTargets);
     const record: PageRecord = {
@@ -260,8 +238,8 @@ export async function buildSnapshot(input: BuildSnapshotInput): Promise<Snapshot
     const record: DatabaseRecord = {
       ...entry,
       description: richTextToPlain(database.description as never),
-      icon: iconOf(id, database.icon, assetKeys.icon(id)),
-      cover: imageOf(id, database.cover as never, assetKeys.cover(id)),
+      icon: iconOf(database.icon, assetKeys.icon(id)),
+      cover: imageOf(database.cover as never, assetKeys.cover(id)),
       createdTime: database.created_time,
       lastEditedTime: database.last_edited_time,
       dataSources: sources.map(({ id: dsId, name, schema, rows }) => ({ id: dsId, name, schema, rows })),
@@ -327,95 +305,3 @@ function dedupeLinks(list: UnresolvedLink[]): UnresolvedLink[] {
   for (const l of list) seen.set(`${l.pageId} ${l.target} ${l.url}`, l);
   return [...seen.values()].sort((a, b) => a.pageId.localeCompare(b.pageId) || a.url.localeCompare(b.url));
 }
-
-/** Title first, then the other properties by name. */
-function orderedColumns(schema: Record<string, { type: string }>): string[] {
-  const names = Object.keys(schema);
-  const title = names.filter((n) => schema[n]!.type === 'title');
-  return [...title, ...names.filter((n) => schema[n]!.type !== 'title').sort((a, b) => a.localeCompare(b))];
-}
-
-const escapeCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-const escapeInline = (s: string) => s.replace(/([\\`*_[\]<>#])/g, '\\$1');
-
-/** A page's Markdown: YAML frontmatter, the title, the cover, then the body. */
-function pageDocument(entry: PageEntry, record: PageRecord, body: string, titleOf: (id: string) => string | null, links: PageLinks): string {
-  const front: Record<string, unknown> = {
-    id: entry.id,
-    title: entry.title,
-    url: entry.url,
-    parent: entry.parentId,
-    ...(entry.databaseId ? { database: entry.databaseId } : {}),
-    created: entry.createdTime,
-    lastEdited: entry.lastEditedTime,
-    createdBy: record.authors.createdBy.name ?? record.authors.createdBy.id,
-    lastEditedBy: record.authors.lastEditedBy.name ?? record.authors.lastEditedBy.id,
-  };
-  // Paths in frontmatter are relative to the Markdown file, like the links in its body.
-  const rel = (path: string | null | undefined) => (path ? relativeHref(entry.path, path) : null);
-  if (record.icon) {
-    const icon = record.icon;
-    front.icon = icon.type === 'emoji' ? icon.emoji : icon.type === 'icon' ? icon.name : (rel('path' in icon ? icon.path : null) ?? ('url' in icon ? icon.url : null));
-  }
-  const props = Object.entries(record.properties).filter(([, v]) => v.type !== 'title');
-  if (props.length > 0) front.properties = Object.fromEntries(props.map(([k, v]) => [k, frontmatterValue(v, titleOf, rel)]));
-  const parts = [`---\n${toYaml(front, { lineWidth: 0 }).trimEnd()}\n---`, `# ${escapeInline(entry.title || 'Untitled')}`];
-  if (record.cover) {
-    const src = record.cover.path ? relativeHref(entry.path, record.cover.path) : record.cover.type === 'external' ? record.cover.url : null;
-    parts.push(src ? `![Cover](${src})` : `> ⚠️ Cover image not available: ${'error' in record.cover ? record.cover.error : 'not downloaded'}`);
-  }
-  if (props.length > 0) {
-    const rows = props.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(propertyCellWithLinks(v, titleOf, links))} |`);
-    parts.push(['| Property | Value |', '| --- | --- |', ...rows].join('\n'));
-  }
-  if (body.trim()) parts.push(body.trim());
-  return `${parts.join('\n\n')}\n`;
-}
-
-/** A property value for the Markdown table: relations and files become links. */
-function propertyCellWithLinks(v: PropertyValue, titleOf: (id: string) => string | null, links: PageLinks): string {
-  if (!('unknown' in v)) {
-    if (v.type === 'relation') return v.value.map((r) => `[${escapeInline(titleOf(r.id) ?? r.id)}](${links.linkTo(r.id)})`).join(', ');
-    if (v.type === 'files')
-      return v.value
-        .map((f) => (f.path ? `[${escapeInline(f.name)}](${relativeHref(links.fromFile, f.path)})` : f.url ? `[${escapeInline(f.name)}](${f.url})` : `${escapeInline(f.name)} (not available: ${f.error ?? 'unknown'})`))
-        .join(', ');
-  }
-  return propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) });
-}
-
-/** A database's Markdown overview: description, then per data source its rows as a table linking to each row page. */
-function databaseDocument(
-  database: DatabaseObjectResponse,
-  record: DatabaseRecord,
-  sources: Array<{ name: string; schema: Record<string, { type: string }>; rows: Array<{ id: string; title: string; path: string; properties: Record<string, PropertyValue> }>; csv: string }>,
-  links: PageLinks,
-  titleOf: (id: string) => string | null,
-): string {
-  const front = { id: record.id, title: record.title, url: record.url, parent: record.parentId, type: 'database', created: record.createdTime, lastEdited: record.lastEditedTime };
-  const parts = [`---\n${toYaml(front, { lineWidth: 0 }).trimEnd()}\n---`, `# ${escapeInline(record.title || 'Untitled')}`];
-  if (record.description) parts.push(escapeInline(record.description));
-  if (sources.length === 0) {
-    parts.push(`> ⚠️ This is a linked view of a database that is not shared with the integration, so its rows are not in this export. [Open in Notion](${database.url})`);
-  }
-  for (const s of sources) {
-    if (sources.length > 1) parts.push(`## ${escapeInline(s.name || 'Untitled')}`);
-    parts.push(`Data: [JSON](${relativeHref(links.fromFile, record.path)}) · [CSV](${relativeHref(links.fromFile, s.csv)}) · ${s.rows.length} rows`);
-    const columns = orderedColumns(s.schema);
-    const header = `| ${columns.map(escapeCell).join(' | ')} |`;
-    const rule = `| ${columns.map(() => '---').join(' | ')} |`;
-    const rows = s.rows.map((r) =>
-      `| ${columns
-        .map((c) => {
-          const v = r.properties[c];
-          if (!v) return '';
-          if (v.type === 'title') return `[${escapeCell(escapeInline(r.title || 'Untitled'))}](${links.linkTo(r.id)})`;
-          return escapeCell(propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) }));
-        })
-        .join(' | ')} |`,
-    );
-    if (columns.length > 0) parts.push([header, rule, ...rows].join('\n'));
-  }
-  return `${parts.join('\n\n')}\n`;
-}
-

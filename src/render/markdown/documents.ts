@@ -1,0 +1,124 @@
+import type { DatabaseObjectResponse } from '@notionhq/client';
+import { stringify as toYaml } from 'yaml';
+import { relativeHref, type PageLinks } from '../../links/link-index.js';
+import { propertyValueToCsvCell } from '../../normalise/csv.js';
+import type { DatabaseRecord, PageEntry, PageRecord, PropertyValue } from '../../normalise/schemas.js';
+
+/**
+ * The Markdown documents of a snapshot around the rendered block bodies: a page's file
+ * (frontmatter, title, cover, property table, body) and a database's overview (its rows as a
+ * table linking to each row page). Pure: links come from the page's PageLinks.
+ */
+/** Frontmatter form of a property value: scalars stay scalars, lists stay lists, the rest reads as in the CSV. */
+function frontmatterValue(v: PropertyValue, titleOf: (id: string) => string | null, rel: (path: string | null) => string | null): unknown {
+  if ('unknown' in v) return v.raw ?? null;
+  switch (v.type) {
+    case 'number':
+    case 'checkbox':
+      return v.value;
+    case 'multi_select':
+      return v.value.map((o) => o.name);
+    case 'people':
+      return v.value.map((u) => u.name ?? u.id);
+    case 'relation':
+      return v.value.map((r) => titleOf(r.id) ?? r.id);
+    case 'files':
+      return v.value.map((f) => rel(f.path) ?? f.url ?? f.name);
+    default: {
+      const cell = propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) });
+      return cell === '' ? null : cell;
+    }
+  }
+}
+
+/** Title first, then the other properties by name. */
+export function orderedColumns(schema: Record<string, { type: string }>): string[] {
+  const names = Object.keys(schema);
+  const title = names.filter((n) => schema[n]!.type === 'title');
+  return [...title, ...names.filter((n) => schema[n]!.type !== 'title').sort((a, b) => a.localeCompare(b))];
+}
+
+const escapeCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+const escapeInline = (s: string) => s.replace(/([\\`*_[\]<>#])/g, '\\$1');
+
+/** A page's Markdown: YAML frontmatter, the title, the cover, then the body. */
+export function pageDocument(entry: PageEntry, record: PageRecord, body: string, titleOf: (id: string) => string | null, links: PageLinks): string {
+  const front: Record<string, unknown> = {
+    id: entry.id,
+    title: entry.title,
+    url: entry.url,
+    parent: entry.parentId,
+    ...(entry.databaseId ? { database: entry.databaseId } : {}),
+    created: entry.createdTime,
+    lastEdited: entry.lastEditedTime,
+    createdBy: record.authors.createdBy.name ?? record.authors.createdBy.id,
+    lastEditedBy: record.authors.lastEditedBy.name ?? record.authors.lastEditedBy.id,
+  };
+  // Paths in frontmatter are relative to the Markdown file, like the links in its body.
+  const rel = (path: string | null | undefined) => (path ? relativeHref(entry.path, path) : null);
+  if (record.icon) {
+    const icon = record.icon;
+    front.icon = icon.type === 'emoji' ? icon.emoji : icon.type === 'icon' ? icon.name : (rel('path' in icon ? icon.path : null) ?? ('url' in icon ? icon.url : null));
+  }
+  const props = Object.entries(record.properties).filter(([, v]) => v.type !== 'title');
+  if (props.length > 0) front.properties = Object.fromEntries(props.map(([k, v]) => [k, frontmatterValue(v, titleOf, rel)]));
+  const parts = [`---\n${toYaml(front, { lineWidth: 0 }).trimEnd()}\n---`, `# ${escapeInline(entry.title || 'Untitled')}`];
+  if (record.cover) {
+    const src = record.cover.path ? relativeHref(entry.path, record.cover.path) : record.cover.type === 'external' ? record.cover.url : null;
+    parts.push(src ? `![Cover](${src})` : `> ⚠️ Cover image not available: ${'error' in record.cover ? record.cover.error : 'not downloaded'}`);
+  }
+  if (props.length > 0) {
+    const rows = props.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(propertyCellWithLinks(v, titleOf, links))} |`);
+    parts.push(['| Property | Value |', '| --- | --- |', ...rows].join('\n'));
+  }
+  if (body.trim()) parts.push(body.trim());
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** A property value for the Markdown table: relations and files become links. */
+function propertyCellWithLinks(v: PropertyValue, titleOf: (id: string) => string | null, links: PageLinks): string {
+  if (!('unknown' in v)) {
+    if (v.type === 'relation') return v.value.map((r) => `[${escapeInline(titleOf(r.id) ?? r.id)}](${links.linkTo(r.id)})`).join(', ');
+    if (v.type === 'files')
+      return v.value
+        .map((f) => (f.path ? `[${escapeInline(f.name)}](${relativeHref(links.fromFile, f.path)})` : f.url ? `[${escapeInline(f.name)}](${f.url})` : `${escapeInline(f.name)} (not available: ${f.error ?? 'unknown'})`))
+        .join(', ');
+  }
+  return propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) });
+}
+
+/** A database's Markdown overview: description, then per data source its rows as a table linking to each row page. */
+export function databaseDocument(
+  database: DatabaseObjectResponse,
+  record: DatabaseRecord,
+  sources: Array<{ name: string; schema: Record<string, { type: string }>; rows: Array<{ id: string; title: string; path: string; properties: Record<string, PropertyValue> }>; csv: string }>,
+  links: PageLinks,
+  titleOf: (id: string) => string | null,
+): string {
+  const front = { id: record.id, title: record.title, url: record.url, parent: record.parentId, type: 'database', created: record.createdTime, lastEdited: record.lastEditedTime };
+  const parts = [`---\n${toYaml(front, { lineWidth: 0 }).trimEnd()}\n---`, `# ${escapeInline(record.title || 'Untitled')}`];
+  if (record.description) parts.push(escapeInline(record.description));
+  if (sources.length === 0) {
+    parts.push(`> ⚠️ This is a linked view of a database that is not shared with the integration, so its rows are not in this export. [Open in Notion](${database.url})`);
+  }
+  for (const s of sources) {
+    if (sources.length > 1) parts.push(`## ${escapeInline(s.name || 'Untitled')}`);
+    parts.push(`Data: [JSON](${relativeHref(links.fromFile, record.path)}) · [CSV](${relativeHref(links.fromFile, s.csv)}) · ${s.rows.length} rows`);
+    const columns = orderedColumns(s.schema);
+    const header = `| ${columns.map(escapeCell).join(' | ')} |`;
+    const rule = `| ${columns.map(() => '---').join(' | ')} |`;
+    const rows = s.rows.map((r) =>
+      `| ${columns
+        .map((c) => {
+          const v = r.properties[c];
+          if (!v) return '';
+          if (v.type === 'title') return `[${escapeCell(escapeInline(r.title || 'Untitled'))}](${links.linkTo(r.id)})`;
+          return escapeCell(propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) }));
+        })
+        .join(' | ')} |`,
+    );
+    if (columns.length > 0) parts.push([header, rule, ...rows].join('\n'));
+  }
+  return `${parts.join('\n\n')}\n`;
+}
+
