@@ -214,7 +214,12 @@ function queryDataSource({ ctx, codec, params, query, body }: HandlerInput) {
   if (comparator) rows = [...rows].sort(comparator);
   const only = query.getAll('filter_properties');
   const scope = `query:${ds.id}:${JSON.stringify([body.filter ?? null, body.sorts ?? null, inTrash])}`;
-  const page = paginate(rows, req, codec, scope, (p) => p.id);
+  // Past the result limit Notion ends the query early and says so in request_status.
+  const limit = ctx.queryResultLimit ?? Number.POSITIVE_INFINITY;
+  const truncated = rows.length > limit;
+  const page = paginate(truncated ? rows.slice(0, limit) : rows, req, codec, scope, (p) => p.id);
   const results = page.results.map((p) => serialisePage(ctx, p, only.length ? new Set(only) : undefined));
-  return listEnvelope('page_or_data_source', { ...page, results });
+  const envelope = listEnvelope('page_or_data_source', { ...page, results });
+  if (truncated && !page.hasMore) envelope.request_status = { type: 'incomplete', incomplete_reason: 'query_result_limit_reached' };
+  return envelope;
 }

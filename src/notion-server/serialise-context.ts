@@ -8,6 +8,8 @@ export interface SerialiseContext {
   ws: WorkspaceData;
   baseUrl: string;
   signer: FileSigner;
+  /** Rows one data source query returns in all before Notion stops it as incomplete (10,000 in Notion). */
+  queryResultLimit?: number;
 }
 
 /** Pages, blocks and data sources: rounded down to the minute, `Z` (as recorded). */

@@ -33,6 +33,12 @@ export interface NotionServerOptions {
   /** Loopback only: the server never listens on any other address. */
   host?: '127.0.0.1';
   port?: number;
+  /**
+   * Rows a data source query returns over all its pages before it stops with
+   * `request_status: { type: "incomplete", incomplete_reason: "query_result_limit_reached" }`
+   * (Notion's limit is 10,000; tests set it low).
+   */
+  queryResultLimit?: number;
   /** Injectable clock (epoch ms) for file expiry, the rate limit and mutation timestamps. */
   clock?: () => number;
 }
@@ -76,7 +82,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
   const codec = new CursorCodec(randomBytes(32));
   const bucket = opts.rateLimit === false ? null : new TokenBucket(opts.rateLimit ?? { ratePerSecond: 3, burst: 10 }, clock);
   const faults = opts.faults ? new FaultInjector(opts.faults) : null;
-  const ctx = (): SerialiseContext => ({ ws, baseUrl, signer });
+  const ctx = (): SerialiseContext => ({ ws, baseUrl, signer, queryResultLimit: opts.queryResultLimit ?? 10_000 });
 
   let stats = freshStats();
   let inFlight = 0;

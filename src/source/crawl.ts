@@ -178,8 +178,9 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
             database.data_sources.map(async ({ id: dsId }) => {
               const dataSource = await reader.retrieveDataSource(dsId);
               const rowIds: string[] = [];
+              // Rows Notion did not return are lost from the archive: a failure, not a warning.
               const onIncomplete = (info: { reason: string; resultsSeen: number }) =>
-                warnings.push({
+                failures.push({
                   code: 'incomplete_query',
                   message: `data source ${dsId}: Notion stopped the query after ${info.resultsSeen} rows (${info.reason}); the rest of the rows are missing`,
                   databaseId: id,

@@ -83,3 +83,25 @@ describe('sync: pagination past 100 at every level', () => {
     expect(report.requests.byRoute['GET /v1/blocks/:id/children']).toBe(pages + blocksWithChildren + childPages - 1);
   });
 });
+
+describe('sync: a data source query that Notion stops early', () => {
+  it('publishes what it got, lists the database as failed in report.json and exits 3', async () => {
+    const { workspace, ids } = bigWorkspace();
+    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, queryResultLimit: 120 });
+    const out = await tempDir();
+    try {
+      const res = await runCli(['sync', '--out', out.dir, '--rate', '200', '--quiet'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl });
+      expect(res.code, res.stderr).toBe(3);
+      const snap = await latestSnapshot(out.dir);
+      const report = await readJson<Report>(join(snap, 'report.json'));
+      expect(report.failures).toEqual([
+        expect.objectContaining({ code: 'incomplete_query', databaseId: ids.database, message: expect.stringContaining('after 120 rows') }),
+      ]);
+      expect(report.complete).toBe(false);
+    } finally {
+      await server.close();
+      await out.cleanup();
+    }
+  });
+});
+

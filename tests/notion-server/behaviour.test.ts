@@ -156,3 +156,22 @@ describe('data source queries', () => {
     expect(res.json.code).toBe('validation_error');
   });
 });
+
+describe('query result limit', () => {
+  it('stops a query at the limit with has_more false and request_status incomplete, as Notion does past 10,000 rows', async () => {
+    const small = await startSample({ queryResultLimit: 2 });
+    try {
+      const first: any = await small.client.dataSources.query({ data_source_id: small.ids.dataSource, page_size: 1 });
+      expect(first.has_more).toBe(true);
+      expect(first.request_status).toBeUndefined();
+      const second: any = await small.client.dataSources.query({ data_source_id: small.ids.dataSource, page_size: 1, start_cursor: first.next_cursor });
+      expect(second.results).toHaveLength(1);
+      expect(second.has_more).toBe(false);
+      expect(second.request_status).toEqual({ type: 'incomplete', incomplete_reason: 'query_result_limit_reached' });
+      const all: any = await client.dataSources.query({ data_source_id: ids.dataSource });
+      expect(all.request_status).toBeUndefined();
+    } finally {
+      await small.server.close();
+    }
+  });
+});
