@@ -84,24 +84,40 @@ describe('sync: pagination past 100 at every level', () => {
   });
 });
 
-describe('sync: a data source query that Notion stops early', () => {
-  it('publishes what it got, lists the database as failed in report.json and exits 3', async () => {
+describe('sync: data source queries that Notion stops early (its 10,000-row limit)', () => {
+  async function syncWithLimit(edit: (ws: ReturnType<typeof bigWorkspace>['workspace']) => void) {
     const { workspace, ids } = bigWorkspace();
+    edit(workspace);
     const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, queryResultLimit: 120 });
     const out = await tempDir();
     try {
       const res = await runCli(['sync', '--out', out.dir, '--rate', '200', '--quiet'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl });
-      expect(res.code, res.stderr).toBe(3);
       const snap = await latestSnapshot(out.dir);
       const report = await readJson<Report>(join(snap, 'report.json'));
-      expect(report.failures).toEqual([
-        expect.objectContaining({ code: 'incomplete_query', databaseId: ids.database, message: expect.stringContaining('after 120 rows') }),
-      ]);
-      expect(report.complete).toBe(false);
+      const index = await readJson<Index>(join(snap, 'index.json'));
+      return { res, report, ids, rows: index.databases.find((d) => d.id === ids.database)!.rowIds, queries: server.stats().requests.byRoute['POST /v1/data_sources/:id/query'] };
     } finally {
       await server.close();
       await out.cleanup();
     }
+  }
+
+  it('goes on from the last creation time and gets every row', async () => {
+    const { res, report, ids, rows, queries } = await syncWithLimit(() => {});
+    expect(res.code, res.stderr).toBe(0);
+    expect(report.failures).toEqual([]);
+    expect(rows).toEqual([...ids.rows, ids.hub]);
+    expect(queries).toBeGreaterThanOrEqual(3); // 100 + 20 (stopped), then the rest
+  });
+
+  it('reports the database as failed and exits 3 when more rows than one query returns share one minute', async () => {
+    const { res, report, ids, rows } = await syncWithLimit((ws) => {
+      for (const page of Object.values(ws.pages)) if (page.parent.type === 'data_source') page.createdTime = '2025-01-01T10:00:30.000Z';
+    });
+    expect(res.code, res.stderr).toBe(3);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ code: 'incomplete_query', databaseId: ids.database, message: expect.stringContaining('after 120 rows') }),
+    ]);
+    expect(rows).toHaveLength(120);
   });
 });
-
