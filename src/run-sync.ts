@@ -8,7 +8,7 @@ import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Report } from './normalise/schemas.js';
 import { buildSnapshot, canonicalJson } from './publish/build-snapshot.js';
 import { planPaths } from './publish/plan-paths.js';
-import { createStaging, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
+import { createStaging, lockOutput, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
 import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
 
@@ -59,12 +59,27 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
   const startedAt = now();
   const snapshotId = newSnapshotId(startedAt);
   const outDir = config.output.dir;
+  const lock = await lockOutput(outDir);
+  try {
+    return await syncLocked(deps, { now, log, startedAt, snapshotId, outDir });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function syncLocked(
+  deps: SyncDeps,
+  run: { now: () => Date; log: NonNullable<SyncDeps['log']>; startedAt: Date; snapshotId: string; outDir: string },
+): Promise<SyncOutcome> {
+  const { config } = deps;
+  const { now, log, startedAt, snapshotId, outDir } = run;
+  const token = config.token!;
   await mkdir(join(outDir, 'snapshots'), { recursive: true });
   await removeStaleStaging(outDir);
   const staging = await createStaging(outDir, snapshotId);
 
   const gateway = createNotionGateway({
-    token: config.token,
+    token,
     baseUrl: config.notion.baseUrl,
     rate: config.requests.rate,
     concurrency: config.requests.concurrency,

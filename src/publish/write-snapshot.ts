@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, relative, sep } from 'node:path';
+import { NotionKbError } from '../errors.js';
 import type { LatestPointer, Manifest } from '../normalise/schemas.js';
 import { canonicalJson } from './build-snapshot.js';
 
@@ -94,4 +95,42 @@ export async function readLatest(outDir: string): Promise<LatestPointer | null> 
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+}
+
+/** A held `<out>/.notion-kb.lock`; release it when the run ends, however it ends. */
+export interface OutputLock {
+  release(): Promise<void>;
+}
+
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Makes sure only one sync writes into an output directory at a time (a nightly cron and a
+ * manual export must not clean up each other's staging). A lock left by a killed run (its
+ * process is gone) is taken over.
+ */
+export async function lockOutput(outDir: string): Promise<OutputLock> {
+  const path = join(outDir, '.notion-kb.lock');
+  await mkdir(outDir, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, `${process.pid}\n`, { flag: 'wx' });
+      return { release: () => rm(path, { force: true }) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
+        throw new NotionKbError('usage', `another notion-kb sync (process ${holder}) is writing into ${outDir}; wait for it to finish, or remove ${path} if it is not running`);
+      }
+      await rm(path, { force: true });
+    }
+  }
+  throw new NotionKbError('usage', `could not lock ${outDir} (${path} keeps reappearing)`);
 }

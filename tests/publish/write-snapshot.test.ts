@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LatestPointerSchema, ManifestSchema } from '../../src/normalise/schemas.js';
 import {
+  lockOutput,
   createStaging,
   listFiles,
   newSnapshotId,
@@ -187,5 +188,26 @@ describe('writeFiles and writeManifest', () => {
     await writeFile(join(dir, 'b.md'), 'b');
     const again = await writeManifest(dir);
     expect(again.files.map((f) => f.path)).toEqual(['a.md', 'b.md']);
+  });
+});
+
+describe('lockOutput', () => {
+  it('refuses a second writer while the first one runs, and takes over a lock whose process is gone', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const lockFile = join(dir, '.notion-kb.lock');
+      // A lock held by a live process (our parent).
+      await writeFile(lockFile, `${process.ppid}\n`);
+      await expect(lockOutput(dir)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`process ${process.ppid}`) });
+      // A lock left by a killed run.
+      await writeFile(lockFile, '999999999\n');
+      const lock = await lockOutput(dir);
+      expect((await readFile(lockFile, 'utf8')).trim()).toBe(String(process.pid));
+      await expect(lockOutput(dir)).resolves.toBeDefined(); // our own lock: re-entrant for this process
+      await lock.release();
+      await expect(readFile(lockFile, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await cleanup();
+    }
   });
 });
