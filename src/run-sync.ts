@@ -61,7 +61,7 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
   const outDir = config.output.dir;
   const lock = await lockOutput(outDir);
   try {
-    return await syncLocked(deps, { now, log, startedAt, snapshotId, outDir });
+    return await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir });
   } finally {
     await lock.release();
   }
@@ -69,11 +69,10 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
 
 async function syncLocked(
   deps: SyncDeps,
-  run: { now: () => Date; log: NonNullable<SyncDeps['log']>; startedAt: Date; snapshotId: string; outDir: string },
+  run: { token: string; now: () => Date; log: NonNullable<SyncDeps['log']>; startedAt: Date; snapshotId: string; outDir: string },
 ): Promise<SyncOutcome> {
   const { config } = deps;
-  const { now, log, startedAt, snapshotId, outDir } = run;
-  const token = config.token!;
+  const { token, now, log, startedAt, snapshotId, outDir } = run;
   await mkdir(join(outDir, 'snapshots'), { recursive: true });
   await removeStaleStaging(outDir);
   const staging = await createStaging(outDir, snapshotId);

@@ -92,6 +92,15 @@ async function configFor(options: CommandOptions, io: Io, overrides: Partial<Rec
 
 async function syncWithProgress(config: Config, options: CommandOptions, io: Io): Promise<SyncOutcome> {
   const progress = createProgressReporter(io.stderr, { quiet: options.quiet || options.json });
+  // Ctrl-C or a scheduler's SIGTERM: nothing half-written is ever published, so stopping at
+  // once is safe; the next run removes the staging directory and the stale lock.
+  const interrupted = (signal: NodeJS.Signals) => {
+    progress.done();
+    io.stderr.write(`notion-kb: interrupted (${signal}); nothing was published, the previous snapshot is unchanged.\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     return await runSync({
       config,
@@ -102,6 +111,8 @@ async function syncWithProgress(config: Config, options: CommandOptions, io: Io)
       },
     });
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     progress.done();
   }
 }
