@@ -121,7 +121,10 @@ async function syncLocked(
     await collector.drain();
     if (crawl.pages.size === 0 && crawl.databases.size === 0) {
       const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
-      throw new NotionKbError('not_found', `Nothing to export: ${why}. In Notion, open each top-level page → ••• → Connections → add your integration.`);
+      const sharingHint = crawl.failures.every((f) => f.code === 'root_not_found')
+        ? ' In Notion, open each top-level page → ••• → Connections → add your integration.'
+        : '';
+      throw new NotionKbError('not_found', `Nothing to export: ${why}.${sharingHint}`);
     }
 
     phase = 'write';

@@ -99,6 +99,14 @@ export function propertyValue(ctx: SerialiseContext, page: WsPage, schema: Schem
       const all = (stored?.people ?? []) as Array<{ id: Id }>;
       return { type, people: all.slice(0, limit).map((u) => userInValue(ctx.ws, u.id)) };
     }
+    case 'rollup': {
+      const value = stored && stored.type === type ? materialise(ctx, stored) : emptyValue(type);
+      // Notion computes the rollups of a page object over the first 25 related pages only; the
+      // property item endpoint gives the value over all of them.
+      const relationName = (schema.rollup as { relation_property_name?: string } | undefined)?.relation_property_name;
+      const related = relationName ? ((page.properties[relationName]?.relation as unknown[] | undefined) ?? []).length : 0;
+      return related > limit ? { type, rollup: cutRollup(value.rollup as Record<string, unknown>, limit) } : value;
+    }
     case 'status': {
       const value = stored?.status ?? null;
       // A status always has a value in Notion: unset means the default option (first of the first group).
@@ -108,6 +116,15 @@ export function propertyValue(ctx: SerialiseContext, page: WsPage, schema: Schem
       if (stored && stored.type === type) return materialise(ctx, stored);
       return emptyValue(type);
   }
+}
+
+/** A rollup as a page object shows it when the relation holds more than `limit` pages. */
+function cutRollup(rollup: Record<string, unknown>, limit: number): Record<string, unknown> {
+  if (rollup.type === 'array') return { ...rollup, array: (rollup.array as unknown[]).slice(0, limit) };
+  if (rollup.type === 'number' && rollup.function === 'count') return { ...rollup, number: limit };
+  // Other calculations cannot be redone here; Notion's would differ too, which is why the
+  // exporter re-reads every rollup of a page whose relations were cut.
+  return rollup;
 }
 
 function defaultStatus(schema: SchemaEntry): Record<string, unknown> | null {

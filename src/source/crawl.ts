@@ -1,4 +1,4 @@
-import type { BlockObjectResponse, DatabaseObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
+import type { BlockObjectResponse, DatabaseObjectResponse, DataSourceObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
 import type { BlockNode } from './block-tree.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage, NotionReader } from './crawl-types.js';
 import { blockFileRefs, databaseFileRefs, pageFileRefs, type FileRef } from './file-refs.js';
@@ -29,6 +29,22 @@ function propertyItems(response: unknown): Array<Record<string, unknown>> {
 
 const mentionCount = (items: Array<{ type: string }>) => items.filter((i) => i.type === 'mention').length;
 
+/**
+ * A rollup from the property endpoint: calculated ones come whole in `property_item.rollup`;
+ * "show original" ones as one item per value, which become the elements of the array.
+ */
+function completeRollup(summary: Record<string, unknown> | undefined, items: Array<Record<string, unknown>>): Record<string, unknown> {
+  if (!summary) throw new Error('the property endpoint gave no rollup value');
+  if (summary.type !== 'array') return summary;
+  const array = items.map((item) => {
+    const type = item.type as string;
+    const value = item[type];
+    // Text and people come back one element per item; the value type wants lists.
+    return { type, [type]: ['title', 'rich_text', 'people', 'relation'].includes(type) ? [value] : value };
+  });
+  return { ...summary, array };
+}
+
 /** Notion cuts relation, people and mention lists at 25 items in page objects. */
 const CUT_AT = 25;
 
@@ -48,6 +64,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   const seenPages = new Set<string>();
   const seenDatabases = new Set<string>();
   const syncedChildren = new Map<string, Promise<BlockNode[]>>();
+  const knownDataSources = new Map<string, DataSourceObjectResponse>();
   const tasks: Array<Promise<void>> = [];
   /** An error that ends the whole crawl (a rejected token); tasks record it instead of rejecting. */
   let fatal: unknown;
@@ -59,18 +76,34 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
 
   const emitFiles = (refs: FileRef[]) => refs.forEach((r) => opts.onFile(r));
 
+  /**
+   * Replaces values Notion cut at 25 items with the full ones from the property endpoint:
+   * relations, people and mention-heavy text; and, when any relation was cut, every rollup
+   * (Notion computes a page object's rollups over the first 25 related pages only).
+   */
   async function completeProperties(page: PageObjectResponse): Promise<void> {
-    for (const [name, value] of Object.entries(page.properties)) {
-      const v = value as Record<string, unknown> & { id: string; type: string };
-      let needsAll = false;
-      if (v.type === 'relation') needsAll = v.has_more === true || (v.relation as unknown[]).length >= CUT_AT;
-      else if (v.type === 'people') needsAll = (v.people as unknown[]).length >= CUT_AT;
-      else if (v.type === 'title' || v.type === 'rich_text') needsAll = mentionCount(v[v.type] as Array<{ type: string }>) >= CUT_AT;
-      if (!needsAll) continue;
-      const items = propertyItems(await reader.listPropertyItemsAll(page.id, v.id));
+    const props = page.properties as Record<string, Record<string, unknown> & { id: string; type: string }>;
+    const cut = (v: Record<string, unknown> & { type: string }): boolean => {
+      if (v.type === 'relation') return v.has_more === true || (v.relation as unknown[]).length >= CUT_AT;
+      if (v.type === 'people') return (v.people as unknown[]).length >= CUT_AT;
+      if (v.type === 'title' || v.type === 'rich_text') return mentionCount(v[v.type] as Array<{ type: string }>) >= CUT_AT;
+      return false;
+    };
+    const relationCut = Object.values(props).some((v) => v.type === 'relation' && cut(v));
+    for (const [name, v] of Object.entries(props)) {
+      if (v.type === 'rollup' ? !relationCut : !cut(v)) continue;
+      const response = (await reader.listPropertyItemsAll(page.id, v.id)) as {
+        kind?: string;
+        propertyItem?: { rollup?: Record<string, unknown> };
+        item?: Record<string, unknown>;
+      };
+      const items = propertyItems(response);
+      if (v.type === 'rollup') {
+        props[name] = { ...v, rollup: completeRollup(response.propertyItem?.rollup ?? (response.item?.rollup as Record<string, unknown>), items) };
+        continue;
+      }
       const complete = items.map((item) => item[v.type]);
-      (page.properties as Record<string, unknown>)[name] =
-        v.type === 'relation' ? { ...v, relation: complete, has_more: false } : { ...v, [v.type]: complete };
+      props[name] = v.type === 'relation' ? { ...v, relation: complete, has_more: false } : { ...v, [v.type]: complete };
     }
   }
 
@@ -91,10 +124,11 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       return { ...block, children: [] };
     }
     if (!block.has_children) return { ...block, children: [] };
-    if (block.type === 'synced_block' && block.synced_block.synced_from?.type === 'block_id') {
-      // Every reference shows the original's children: fetch them once, through the reference
-      // (which works even when the original itself is not shared with the integration).
-      const originalId = block.synced_block.synced_from.block_id;
+    if (block.type === 'synced_block') {
+      // The original and every reference show the same children: fetch them once, under the
+      // original's id (through a reference when it comes first, which works even when the
+      // original itself is not shared with the integration).
+      const originalId = block.synced_block.synced_from?.type === 'block_id' ? block.synced_block.synced_from.block_id : block.id;
       let shared = syncedChildren.get(originalId);
       if (!shared) {
         shared = fetchChildrenOrReport(block, pageId);
@@ -218,12 +252,16 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
           }
           const dataSources = await Promise.all(
             database.data_sources.map(async ({ id: dsId }) => {
-              const dataSource = await reader.retrieveDataSource(dsId);
-              const rowIds = await queryAllRows(id, dsId);
-              return { dataSource, rowIds };
+              // Search already returned full data source objects; reuse them.
+              const dataSource = knownDataSources.get(dsId) ?? (await reader.retrieveDataSource(dsId));
+              if ((dataSource as { in_trash?: boolean }).in_trash) {
+                warnings.push({ code: 'data_source_in_trash', message: `database ${id} → data source ${dsId}: in the Notion trash, not exported`, databaseId: id });
+                return null;
+              }
+              return { dataSource, rowIds: await queryAllRows(id, dsId) };
             }),
           );
-          databases.set(database.id, { database, dataSources });
+          databases.set(database.id, { database, dataSources: dataSources.filter((d) => d !== null) });
         } catch (err) {
           if (codeOf(err) === 'auth') fatal ??= err;
           else failures.push({ code: codeOf(err), message: `database ${id}: ${describe(err)}`, databaseId: id });
@@ -248,21 +286,30 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
     for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete })) {
       const r = result as { object: string; id: string; parent?: { database_id?: string } };
       if (r.object === 'page') visitPage(r.id, result as PageObjectResponse);
-      else if (r.object === 'data_source' && r.parent?.database_id) visitDatabase(r.parent.database_id);
+      else if (r.object === 'data_source' && r.parent?.database_id) {
+        if ('properties' in r) knownDataSources.set(r.id, result as DataSourceObjectResponse);
+        visitDatabase(r.parent.database_id);
+      }
     }
   } else {
     for (const root of opts.roots) tasks.push(visitRoot(root));
   }
 
   async function visitRoot(id: string): Promise<void> {
+    const inTrash = () =>
+      failures.push({ code: 'root_in_trash', message: `root ${id} is in the Notion trash; restore it in Notion or remove it from the roots`, pageId: id });
     try {
-      visitPage(id, await reader.retrievePage(id));
+      const page = await reader.retrievePage(id);
+      if (page.in_trash) return void inTrash();
+      visitPage(id, page);
     } catch (pageErr) {
       // Not a page (or not a valid id): try it as a database. Transient trouble and a rejected
       // token are not about the id, and end the run.
       if (['auth', 'network', 'gave_up'].includes(codeOf(pageErr))) throw pageErr;
       try {
-        visitDatabase(id, await reader.retrieveDatabase(id));
+        const database = await reader.retrieveDatabase(id);
+        if (database.in_trash) return void inTrash();
+        visitDatabase(id, database);
       } catch (dbErr) {
         failures.push({
           code: 'root_not_found',

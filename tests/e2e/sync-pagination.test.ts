@@ -73,12 +73,23 @@ describe('sync: pagination past 100 at every level', () => {
     expect(server.stats().requests.byRoute['GET /v1/pages/:id/properties/:property_id']).toBeGreaterThanOrEqual(3);
   });
 
-  it('reuses page objects from search and queries instead of retrieving them again', async () => {
+  it('recomputes rollups over relations Notion cut at 25 from the property endpoint', async () => {
+    const record = await readJson<PageRecord>(join(snap, `records/${ids.hub}.json`));
+    expect(record.properties['Related count']).toMatchObject({ type: 'rollup', value: { type: 'number', value: 120 } });
+    const names = record.properties['Related names'] as { type: 'rollup'; value: { type: 'array'; value: Array<{ value: { text: string } }> } };
+    expect(names.value.value).toHaveLength(120);
+    expect(names.value.value[119]!.value.text).toBe('Session 120');
+  });
+
+  it('reuses page and data source objects from search and queries, and fetches synced content once', async () => {
     const report = await readJson<Report>(join(snap, 'report.json'));
     expect(report.requests.byRoute['GET /v1/pages/:id'] ?? 0).toBe(0);
+    expect(report.requests.byRoute['GET /v1/data_sources/:id'] ?? 0).toBe(0);
+    const rootMd = await readFile(join(snap, index.pages.find((p) => p.id === ids.root)!.path), 'utf8');
+    expect(rootMd).toContain('Shown on two pages.');
     // One children listing per page and per block with children; nothing fetched twice.
     const blocksWithChildren = Object.values(workspace.blocks).filter((b) => b.children.length > 0 && b.type !== 'child_page').length;
-    const pages = Object.keys(workspace.pages).length;
+    const pages = Object.values(workspace.pages).filter((p) => !p.inTrash).length;
     const childPages = Math.ceil(130 / 100); // the long page needs two pages of children
     expect(report.requests.byRoute['GET /v1/blocks/:id/children']).toBe(pages + blocksWithChildren + childPages - 1);
   });
@@ -121,3 +132,28 @@ describe('sync: data source queries that Notion stops early (its 10,000-row limi
     expect(rows).toHaveLength(120);
   });
 });
+
+describe('sync --root', () => {
+  it('exports the subtree of each root, and reports a root that is in the trash (exit 3)', async () => {
+    const { workspace, ids } = bigWorkspace();
+    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false });
+    const out = await tempDir();
+    try {
+      const url = `https://www.notion.so/A-very-long-page-${ids.longPage.replaceAll('-', '')}`;
+      const res = await runCli(['sync', '--out', out.dir, '--rate', '200', '--quiet', '--root', url, '--root', ids.trashed], {
+        NOTION_TOKEN: TOKEN,
+        NOTION_BASE_URL: server.baseUrl,
+      });
+      expect(res.code, res.stderr).toBe(3);
+      const snap = await latestSnapshot(out.dir);
+      const index = await readJson<Index>(join(snap, 'index.json'));
+      expect(index.pages.map((p) => p.id)).toEqual([ids.longPage]);
+      const report = await readJson<Report>(join(snap, 'report.json'));
+      expect(report.failures).toEqual([expect.objectContaining({ code: 'root_in_trash', pageId: ids.trashed })]);
+    } finally {
+      await server.close();
+      await out.cleanup();
+    }
+  });
+});
+
