@@ -158,7 +158,7 @@ async function syncLocked(
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs: Math.max(0, finishedAt.getTime() - startedAt.getTime()),
-      complete: failures.length === 0 && content.assetFailures.length === 0 && content.unrendered.length === 0,
+      complete: failures.length === 0 && content.assetFailures.length === 0,
       counts: { ...content.counts, assets: store.size, assetBytes },
       requests: { total: stats.total, byRoute: stats.byRoute, retries: stats.retries, rateLimited: stats.rateLimited, waitedMs: Math.round(stats.waitedMs + stats.retryWaitedMs) },
       warnings,
@@ -174,7 +174,8 @@ async function syncLocked(
     emit();
     const snapshotDir = await publishSnapshot(outDir, staging, snapshotId);
     log('info', `published snapshot ${snapshotId}`);
-    return { exitCode: failures.length > 0 ? 3 : 0, snapshotId, snapshotDir, report };
+    // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
+    return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;

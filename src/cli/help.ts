@@ -10,7 +10,7 @@ export const EXIT_CODES = {
   failed: 1,
   /** Bad command line or configuration; nothing was done. */
   usage: 2,
-  /** A snapshot was published, but some pages failed; the report lists them by page and block id. */
+  /** A snapshot was published, but some pages or files failed; the report lists them by page and block id. */
   partial: 3,
 } as const;
 
@@ -34,7 +34,7 @@ const RUN_EXIT_CODES: readonly [number, string][] = [
   [EXIT_CODES.complete, 'complete: every page exported and a snapshot published'],
   [EXIT_CODES.failed, 'failed: nothing published (the previous snapshot is untouched)'],
   [EXIT_CODES.usage, 'usage or configuration error: nothing done'],
-  [EXIT_CODES.partial, 'published, but some pages failed: the report lists them by page and block id'],
+  [EXIT_CODES.partial, 'published, but some pages or files failed: the report lists them by page and block id'],
 ];
 
 const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {

@@ -151,7 +151,11 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
     ];
     if (r.unresolvedLinks.length) lines.push(`  ${r.unresolvedLinks.length} links point outside the export (kept as Notion URLs)`);
     if (r.unrendered.length) lines.push(`  ${r.unrendered.length} blocks have no Markdown form (kept in the page records)`);
-    if (r.assetFailures.length) lines.push(`  ${r.assetFailures.length} files could not be downloaded`);
+    if (r.assetFailures.length) {
+      lines.push(`  ${r.assetFailures.length} files could NOT be downloaded (each page shows a note where the file was):`);
+      for (const f of r.assetFailures.slice(0, 5)) lines.push(`    - page ${f.pageId}${f.blockId ? ` → block ${f.blockId}` : ''}: ${f.reason}`);
+      if (r.assetFailures.length > 5) lines.push(`    … and ${r.assetFailures.length - 5} more`);
+    }
     if (r.warnings.length) lines.push(`  ${r.warnings.length} ${r.warnings.length === 1 ? 'warning' : 'warnings'} (listed in report.json)`);
     if (r.failures.length) {
       lines.push(`  ${r.failures.length} pages or databases FAILED:`);

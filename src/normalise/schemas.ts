@@ -589,7 +589,11 @@ export const ReportSchema = z
     startedAt: TimestampSchema,
     finishedAt: TimestampSchema,
     durationMs: z.int().nonnegative(),
-    complete: z.boolean().describe('True when nothing failed and nothing was left out.'),
+    complete: z
+      .boolean()
+      .describe(
+        'True when every page, database and file was exported (exit code 0). Blocks without a Markdown form do not count: they are kept raw in the page records and listed in `unrendered`.',
+      ),
     counts: z.strictObject({
       pages: z.int().nonnegative(),
       databases: z.int().nonnegative(),

@@ -110,6 +110,36 @@ describe('sync under rate limits and server faults', () => {
   });
 });
 
+describe('files that cannot be had', () => {
+  it('publishes the snapshot, lists each file by page and block id, shows a note in the page, exits 3', async () => {
+    const { workspace, ids } = smallWorkspace();
+    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false });
+    const out = await tempDir();
+    try {
+      const config = join(out.dir, 'config.yaml');
+      await writeFile(config, 'assets:\n  maxBytes: 10\n');
+      const res = await runCli(['sync', '--out', out.dir, '--config', config, '--rate', '500'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl });
+      expect(res.code, res.stderr).toBe(3);
+      expect(res.stderr).toMatch(/2 files could NOT be downloaded/);
+      const snap = await latestSnapshot(out.dir);
+      const report = await readJson<Report>(join(snap, 'report.json'));
+      expect(report.complete).toBe(false);
+      expect(report.assetFailures).toHaveLength(2);
+      for (const f of report.assetFailures) {
+        expect(f.pageId).toBe(ids.root);
+        expect(f.blockId).toMatch(/^[0-9a-f-]{36}$/);
+        expect(f.reason).toMatch(/assets\.maxBytes/);
+      }
+      const index = await readJson<{ pages: Array<{ id: string; path: string }> }>(join(snap, 'index.json'));
+      const md = await readFile(join(snap, index.pages.find((p) => p.id === ids.root)!.path), 'utf8');
+      expect(md.match(/not available/gi)?.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await server.close();
+      await out.cleanup();
+    }
+  });
+});
+
 describe('a failed or killed sync never damages the last good snapshot', () => {
   const { workspace } = smallWorkspace();
   let server: NotionServer;
