@@ -32,7 +32,7 @@ type AjvClass = new (opts: Record<string, unknown>) => { compile(schema: object)
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvClass }).default ?? Ajv2020Module) as unknown as AjvClass;
 
 /** Markdown links and images `[x](target)` / `![x](<target with spaces> "title")`, and HTML src/href attributes. */
-const MARKDOWN_LINK = /!?\[(?:[^\]\\]|\\.)*\]\(\s*(?:<([^>\n]+)>|([^)\s>]+))(?:\s+"[^"]*")?\s*\)/g;
+const MARKDOWN_LINK = /(?<!\\)!?\[(?:[^\]\\]|\\.)*\]\(\s*(?:<([^>\n]+)>|([^)\s>]+))(?:\s+"[^"]*")?\s*\)/g;
 const HTML_LINK = /\s(?:src|href)="([^"]+)"/g;
 /** Signed, expiring Notion file URLs (real S3 ones and the local server's). */
 const EXPIRING_URL = /(X-Amz-Signature|X-Amz-Credential|prod-files-secure\.s3|secure\.notion-static\.com|file\.notion\.so\/f\/|\/files\/[0-9a-f-]{36}\/[^\s)"']*[?&]sig=)/i;
@@ -192,7 +192,11 @@ function filePathsIn(properties: Record<string, unknown> | undefined): string[] 
 
 /** Link and image targets in Markdown, outside fenced and inline code. */
 export function linkTargets(markdown: string): string[] {
-  const text = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  // YAML frontmatter holds titles and values, not links; code shows text, not links.
+  const text = markdown
+    .replace(/^---\n[\s\S]*?\n---\n/, '')
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/`[^`\n]*`/g, '');
   const out: string[] = [];
   for (const m of text.matchAll(MARKDOWN_LINK)) out.push((m[1] ?? m[2])!);
   for (const m of text.matchAll(HTML_LINK)) out.push(m[1]!);

@@ -227,3 +227,14 @@ describe('linkTargets', () => {
     expect(linkTargets(md)).toEqual(targets);
   });
 });
+
+describe('linkTargets', () => {
+  it.each([
+    ['a link in frontmatter is a value, not a link', '---\ntitle: "[x](../../etc) ]]"\n---\n\n# T\n', []],
+    ['an escaped bracket is text', 'see \\[x](../nope) here', []],
+    ['a link after the frontmatter counts', '---\ntitle: a\n---\n\n[b](./b.md)\n', ['./b.md']],
+    ['an image with a title', '![alt](../assets/x.png "cap")', ['../assets/x.png']],
+  ])('%s', (_name, md, expected) => {
+    expect(linkTargets(md)).toEqual(expected);
+  });
+});
