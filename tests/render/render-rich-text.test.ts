@@ -74,3 +74,10 @@ describe('renderRichText', () => {
     }
   });
 });
+
+describe('link text', () => {
+  it('keeps a child page title with line breaks on one line', async () => {
+    const { markdownLink } = await import('../../src/render/markdown/markdown-syntax.js');
+    expect(markdownLink('a"b: c\n---\nx: 1', './p.md')).toBe('[a"b: c --- x: 1](./p.md)');
+  });
+});

@@ -39,7 +39,8 @@ export function orderedColumns(schema: Record<string, { type: string }>): string
 }
 
 const escapeCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-const escapeInline = (s: string) => s.replace(/([\\`*_[\]<>#])/g, '\\$1');
+/** Escapes text for one line of Markdown (titles may hold line breaks). */
+const escapeInline = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').replace(/([\\`*_[\]<>#])/g, '\\$1');
 
 /** A page's Markdown: YAML frontmatter, the title, the cover, then the body. */
 export function pageDocument(entry: PageEntry, record: PageRecord, body: string, titleOf: (id: string) => string | null, links: PageLinks): string {

@@ -60,7 +60,9 @@ export function linkDestination(url: string): string {
 
 /** `[text](url)` where `text` is already inline Markdown. */
 export function markdownLink(text: string, url: string): string {
-  return `[${text}](${linkDestination(url)})`;
+  // A line break inside link text can turn the line before it into a heading (`---`) or end
+  // the paragraph; titles with line breaks read fine on one line.
+  return `[${text.replace(/\s*[\r\n]+\s*/g, ' ')}](${linkDestination(url)})`;
 }
 
 /** Indents every non-empty line by `width` spaces (list item continuation). */
