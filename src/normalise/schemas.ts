@@ -515,7 +515,9 @@ export const DatabaseEntrySchema = z
     parentId: NotionIdSchema.nullable(),
     url: z.string(),
     isInline: z.boolean(),
-    linkedView: z.boolean().describe('True for a linked view of a database that is not shared with the export (no data sources).'),
+    linkedView: z
+      .boolean()
+      .describe('True for a linked view of another database: the API gives it no data sources, so it has no rows here; the source database, if shared, is exported on its own.'),
   })
   .meta({ id: 'DatabaseEntry' });
 export type DatabaseEntry = z.infer<typeof DatabaseEntrySchema>;

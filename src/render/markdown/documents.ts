@@ -100,7 +100,9 @@ export function databaseDocument(
   const parts = [`---\n${toYaml(front, { lineWidth: 0 }).trimEnd()}\n---`, `# ${escapeInline(record.title || 'Untitled')}`];
   if (record.description) parts.push(escapeInline(record.description));
   if (sources.length === 0) {
-    parts.push(`> ⚠️ This is a linked view of a database that is not shared with the integration, so its rows are not in this export. [Open in Notion](${database.url})`);
+    parts.push(
+      `> ⚠️ This is a linked view of another database. The Notion API gives no rows for a linked view; the database it shows is in this export under its own name if it is shared with the integration. [Open in Notion](${database.url})`,
+    );
   }
   for (const s of sources) {
     if (sources.length > 1) parts.push(`## ${escapeInline(s.name || 'Untitled')}`);
