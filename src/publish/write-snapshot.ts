@@ -118,7 +118,14 @@ const processAlive = (pid: number): boolean => {
  */
 export async function lockOutput(outDir: string): Promise<OutputLock> {
   const path = join(outDir, '.notion-kb.lock');
-  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new NotionKbError('usage', `--out ${outDir}: not a directory (choose a directory for the snapshots)`);
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new NotionKbError('usage', `--out ${outDir}: cannot create it (${code}); choose a directory you can write to`);
+    throw err;
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(path, `${process.pid}\n`, { flag: 'wx' });

@@ -211,3 +211,17 @@ describe('lockOutput', () => {
     }
   });
 });
+
+describe('lockOutput on a bad output path', () => {
+  it('names the path and says it is not a directory', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'a-file');
+      await writeFile(file, 'x');
+      await expect(lockOutput(file)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('not a directory') });
+      await expect(lockOutput(join(file, 'below'))).rejects.toMatchObject({ code: 'usage' });
+    } finally {
+      await cleanup();
+    }
+  });
+});
