@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 /** A downloaded file inside a snapshot, addressed by its content. */
@@ -55,8 +55,12 @@ export function assetMimeType(ext: string, contentType: string | undefined): str
 }
 
 /**
- * Writes files into `<snapshotDir>/assets/` by sha256: byte-identical files from
- * different places are stored once (the first name's extension wins).
+ * Writes files into `<snapshotDir>/assets/` by sha256: byte-identical files from different
+ * places are stored once. When they arrive under names with different extensions, the
+ * alphabetically first extension wins whatever order the downloads finish in, so the same
+ * workspace always gives the same file names. Every caller for one hash shares one
+ * StoredAsset object, which a later, smaller extension updates in place (read paths after
+ * all downloads are done).
  */
 export class AssetStore {
   private readonly byHash = new Map<string, Promise<StoredAsset>>();
@@ -65,18 +69,28 @@ export class AssetStore {
 
   async put(bytes: Buffer, name: string, contentType: string | undefined): Promise<StoredAsset> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    let stored = this.byHash.get(sha256);
-    if (!stored) {
-      stored = (async () => {
-        const ext = assetExtension(name, contentType);
+    const ext = assetExtension(name, contentType);
+    const previous = this.byHash.get(sha256);
+    // Puts of one hash run one after another, so renames never race.
+    const next = (async () => {
+      const stored = await previous;
+      if (!stored) {
         const path = `assets/${sha256}.${ext}`;
         await mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
         await writeFile(join(this.snapshotDir, path), bytes);
         return { path, sha256, bytes: bytes.length, mimeType: assetMimeType(ext, contentType) };
-      })();
-      this.byHash.set(sha256, stored);
-    }
-    return stored;
+      }
+      const current = stored.path.slice(stored.path.lastIndexOf('.') + 1);
+      if (ext < current) {
+        const path = `assets/${sha256}.${ext}`;
+        await rename(join(this.snapshotDir, stored.path), join(this.snapshotDir, path));
+        stored.path = path;
+        stored.mimeType = assetMimeType(ext, contentType);
+      }
+      return stored;
+    })();
+    this.byHash.set(sha256, next);
+    return next;
   }
 
   /** Number of distinct files stored. */

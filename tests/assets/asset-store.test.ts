@@ -56,15 +56,15 @@ describe('AssetStore', () => {
   });
   afterEach(async () => tmp.cleanup());
 
-  it('stores byte-identical files once, under their sha256, with the first name’s extension', async () => {
+  it('stores byte-identical files once, under their sha256, with the alphabetically first extension', async () => {
     const store = new AssetStore(tmp.dir);
     const bytes = Buffer.from('the same logo, twice');
     const first = await store.put(bytes, 'logo.png', 'image/png');
     const second = await store.put(Buffer.from(bytes), 'logo-copy.jpeg', 'image/jpeg');
     expect(second).toEqual(first);
-    expect(first).toEqual({ path: `assets/${sha(bytes)}.png`, sha256: sha(bytes), bytes: bytes.length, mimeType: 'image/png' });
+    expect(first).toEqual({ path: `assets/${sha(bytes)}.jpg`, sha256: sha(bytes), bytes: bytes.length, mimeType: 'image/jpeg' });
     expect(store.size).toBe(1);
-    expect(await readdir(join(tmp.dir, 'assets'))).toEqual([`${sha(bytes)}.png`]);
+    expect(await readdir(join(tmp.dir, 'assets'))).toEqual([`${sha(bytes)}.jpg`]);
     expect(await readFile(join(tmp.dir, first.path))).toEqual(bytes);
   });
 
@@ -99,5 +99,24 @@ describe('AssetStore', () => {
     const stored = await store.put(Buffer.alloc(0), 'empty.txt', 'text/plain');
     expect(stored.bytes).toBe(0);
     expect(stored.path).toBe(`assets/${sha(Buffer.alloc(0))}.txt`);
+  });
+});
+
+describe('AssetStore naming is independent of download order', () => {
+  it.each([
+    [['notes.txt', 'notes.md']],
+    [['notes.md', 'notes.txt']],
+  ])('stores identical bytes named %j once, under the alphabetically first extension', async (names) => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const store = new AssetStore(dir);
+      const bytes = Buffer.from('# same bytes\n');
+      const results = await Promise.all(names.map((n) => store.put(bytes, n, 'text/plain')));
+      expect(results[0]).toBe(results[1]);
+      expect(results[0]!.path).toMatch(/\.md$/);
+      expect(await readdir(join(dir, 'assets'))).toEqual([results[0]!.path.slice('assets/'.length)]);
+    } finally {
+      await cleanup();
+    }
   });
 });
