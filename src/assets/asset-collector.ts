@@ -40,6 +40,7 @@ const MAX_REFRESHES = 2;
 export class AssetCollector {
   readonly outcomes = new Map<string, AssetOutcome>();
   private readonly pending: Array<Promise<void>> = [];
+  private readonly owners = new Map<string, Promise<unknown>>();
   private readonly limit;
 
   constructor(
@@ -106,12 +107,20 @@ export class AssetCollector {
   private async freshUrl(ref: FileRef): Promise<string | null> {
     const r = ref.refetch;
     const { refetcher } = this.deps;
-    let owner: unknown;
-    if (r.kind === 'block') owner = await refetcher.retrieveBlock(r.blockId);
-    else if (r.kind === 'page' || r.kind === 'property') owner = await refetcher.retrievePage(r.pageId);
-    else if (r.kind === 'database') owner = await refetcher.retrieveDatabase(r.databaseId);
+    let key: string;
+    let fetch: () => Promise<unknown>;
+    if (r.kind === 'block') [key, fetch] = [`block:${r.blockId}`, () => refetcher.retrieveBlock(r.blockId)];
+    else if (r.kind === 'page' || r.kind === 'property') [key, fetch] = [`page:${r.pageId}`, () => refetcher.retrievePage(r.pageId)];
+    else if (r.kind === 'database') [key, fetch] = [`database:${r.databaseId}`, () => refetcher.retrieveDatabase(r.databaseId)];
     else return null;
-    return fileUrlOf(locateFile(owner, ref))?.url ?? null;
+    // The files of one owner (a page's icon, cover and files) expire together: one retrieve
+    // in flight serves them all.
+    let owner = this.owners.get(key);
+    if (!owner) {
+      owner = fetch().finally(() => this.owners.delete(key));
+      this.owners.set(key, owner);
+    }
+    return fileUrlOf(locateFile(await owner, ref))?.url ?? null;
   }
 }
 
