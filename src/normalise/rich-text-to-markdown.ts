@@ -54,7 +54,7 @@ function toSegment(item: RichTextItemResponse, resolver: RichTextLinkResolver): 
     const m = item.mention;
     if (m.type === 'page' || m.type === 'database') {
       const id = m.type === 'page' ? m.page.id : m.database.id;
-      link = resolver.pathOf(id) ?? item.href;
+      link = resolver.pathOf(id) ?? resolveHref(item.href, resolver);
     } else {
       link = item.href;
     }
@@ -69,7 +69,10 @@ function toSegment(item: RichTextItemResponse, resolver: RichTextLinkResolver): 
 function resolveHref(href: string | null, resolver: RichTextLinkResolver): string | null {
   if (href === null) return null;
   const id = notionIdFromHref(href);
-  return (id !== null && resolver.pathOf(id)) || href;
+  if (id === null) return href;
+  // Outside the export, a workspace-relative link ("/1a2b…") would be dead in the archive:
+  // keep Notion's full URL instead.
+  return resolver.pathOf(id) || (href.startsWith('/') ? `https://www.notion.so/${id.replaceAll('-', '')}` : href);
 }
 
 type Mark = 'strikethrough' | 'bold' | 'italic';

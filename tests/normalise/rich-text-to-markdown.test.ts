@@ -95,3 +95,16 @@ describe('notionIdFromHref', () => {
     expect(notionIdFromHref(href)).toBe(id);
   });
 });
+
+describe('links outside the export', () => {
+  it('turn a workspace-relative Notion link into the full Notion URL, never a dead "/id" path', () => {
+    const item = {
+      type: 'text',
+      text: { content: 'budget', link: { url: '/ebf08c9583bb4a108cad8ec991a78033' } },
+      annotations: { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' },
+      plain_text: 'budget',
+      href: '/ebf08c9583bb4a108cad8ec991a78033',
+    } as never;
+    expect(richTextToMarkdown([item], { pathOf: () => null })).toBe('[budget](https://www.notion.so/ebf08c9583bb4a108cad8ec991a78033)');
+  });
+});
