@@ -34,6 +34,13 @@ export interface PathPlan {
 
 const MAX_SLUG_CHARS = 60;
 /**
+ * Slug length by depth in the tree (1 = top level; deeper levels get 8). Paths stay short
+ * enough to unpack anywhere: a page seven levels down has at most 210 characters inside the
+ * snapshot, under Windows' 260 with `output/snapshots/<id>/` (41 characters) in front.
+ */
+const SLUG_CHARS_BY_DEPTH = [40, 28, 20, 14, 12, 10, 8];
+const MIN_SLUG_CHARS = 8;
+/**
  * A bound in UTF-8 bytes too: a multi-data-source CSV name holds two slugs plus a full id
  * ("<slug>-<32 hex>--<slug>-<8 hex>.csv"), and file systems allow 255 bytes per name.
  */
@@ -46,14 +53,14 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/;
  * between words, at most 60 characters and 100 bytes; never empty, never dots only, never a
  * path, never a Windows device name.
  */
-export function slugify(title: string): string {
+export function slugify(title: string, maxChars = MAX_SLUG_CHARS): string {
   const slug = title
     .normalize('NFC')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '');
   let cut = '';
-  for (const ch of [...slug].slice(0, MAX_SLUG_CHARS)) {
+  for (const ch of [...slug].slice(0, maxChars)) {
     if (Buffer.byteLength(cut + ch, 'utf8') > MAX_SLUG_BYTES) break;
     cut += ch;
   }
@@ -155,13 +162,19 @@ export function planPaths(crawl: CrawlResult): PathPlan {
     childrenOf.set(node.parentId, list);
   }
 
+  const depthOf = (node: Node): number => {
+    let depth = 1;
+    for (let p = node.parentId; p; p = nodes.get(p)?.parentId ?? null) depth++;
+    return depth;
+  };
   const baseNames = new Map<string, string>();
   for (const siblings of childrenOf.values()) {
     const prefixCount = new Map<string, number>();
     for (const n of siblings) prefixCount.set(hex(n.id).slice(0, 8), (prefixCount.get(hex(n.id).slice(0, 8)) ?? 0) + 1);
     for (const n of siblings) {
       const short = hex(n.id).slice(0, 8);
-      baseNames.set(n.id, `${slugify(n.title)}-${prefixCount.get(short)! > 1 ? hex(n.id) : short}`);
+      const maxChars = SLUG_CHARS_BY_DEPTH[depthOf(n) - 1] ?? MIN_SLUG_CHARS;
+      baseNames.set(n.id, `${slugify(n.title, maxChars)}-${prefixCount.get(short)! > 1 ? hex(n.id) : short}`);
     }
   }
 

@@ -302,3 +302,17 @@ describe('planPaths', () => {
     }
   });
 });
+
+describe('planPaths: full path length', () => {
+  it('keeps a page 7 levels down with 250-character titles under 210 characters inside the snapshot', () => {
+    const long = (n: number) => `Level ${n} ${'Консорциум agreement and sustainability plan '.repeat(6)}`;
+    const ids = Array.from({ length: 7 }, (_, i) => id(`c${i}`, i));
+    const pages = ids.map((pid, i) => page(pid, long(i + 1), i === 0 ? workspace : underPage(ids[i - 1]!)));
+    const plan = planPaths(crawlOf(pages));
+    const deepest = plan.pages.get(ids[6]!)!.markdown;
+    expect(deepest.split('/')).toHaveLength(8);
+    expect(deepest.length).toBeLessThanOrEqual(210);
+    // Shallow pages keep more of their title.
+    expect(plan.pages.get(ids[0]!)!.markdown.length).toBeGreaterThan(50);
+  });
+});
