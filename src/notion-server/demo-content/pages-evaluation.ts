@@ -95,20 +95,20 @@ export function addEvaluationSection(ctx: DemoContext): void {
     icon: icon.emoji('🗄️'),
     children: [
       block.paragraph(['When the workspace closes, the wiki survives as a folder of Markdown and JSON files with checksums, made with ', code('notion-kb'), '. Anyone can read it without Notion.']),
-      block.code('npx notion-kb sync --config notion-kb.yaml\nnpx notion-kb verify archive/latest', 'shell', 'Export and verify the archive'),
+      block.code('export NOTION_TOKEN=ntn_…   # from the integration page, never written to a file\nnpx notion-kb sync --config notion-kb.yaml\nnpx notion-kb verify --out ./archive', 'shell', 'Export and verify the archive'),
       block.code(
-        'notion:\n  token: ${NOTION_TOKEN}\n  roots:\n    - https://www.notion.so/MAGNET-Network-Wiki\narchive:\n  dir: ./archive\n  keep: 12',
+        'notion:\n  roots:\n    - https://www.notion.so/MAGNET-Network-Wiki\noutput:\n  dir: ./archive\nrequests:\n  rate: 3',
         'yaml',
-        'notion-kb.yaml (the token comes from the environment, never from the file)',
+        'notion-kb.yaml (the token comes from the NOTION_TOKEN environment variable, never from the file)',
       ),
-      block.code('{\n  "page": "Start here",\n  "blocks": 42,\n  "files": ["magnet-logo.png"],\n  "sha256": "…"\n}', 'json', 'What one page record in the archive looks like (abridged)'),
+      block.code('{\n  "id": "…",\n  "title": "Start here",\n  "path": "pages/magnet-network-wiki-…/start-here-….md",\n  "links": ["…"],\n  "assets": [{ "path": "assets/….png", "sha256": "…" }]\n}', 'json', 'What one page record in the archive looks like (abridged)'),
       block.code(
-        "import { readFile } from 'node:fs/promises';\n\nconst manifest = JSON.parse(await readFile('archive/latest/manifest.json', 'utf8'));\nconsole.log(`${manifest.pages.length} pages`);",
+        "import { readFile } from 'node:fs/promises';\n\nconst latest = JSON.parse(await readFile('archive/latest.json', 'utf8'));\nconst index = JSON.parse(await readFile(`archive/${latest.path}/index.json`, 'utf8'));\nconsole.log(`${index.pages.length} pages`);",
         'typescript',
-        'Reading the manifest from a script',
+        'Reading the index from a script',
       ),
       block.code(
-        "import hashlib, pathlib\nfor f in pathlib.Path('archive/latest').rglob('*.md'):\n    print(hashlib.sha256(f.read_bytes()).hexdigest(), f)",
+        "import hashlib, json, pathlib\nroot = pathlib.Path('archive')\nsnap = root / json.loads((root / 'latest.json').read_text())['path']\nfor f in json.loads((snap / 'manifest.json').read_text())['files']:\n    ok = hashlib.sha256((snap / f['path']).read_bytes()).hexdigest() == f['sha256']\n    print('ok ' if ok else 'BAD', f['path'])",
         'python',
         'Checking the hashes without notion-kb',
       ),
