@@ -19,7 +19,8 @@ export type NotionKbErrorCode =
 
 /**
  * Exit-code hints. 2 = the user must change something (flags, config, token, sharing);
- * 75 (EX_TEMPFAIL) = transient, running again later may work; 1 = anything else.
+ * 1 = the run failed (the API stayed down, a request gave up, …): nothing was published, and
+ * running again later may work. These are the CLI's exit codes; it reads them from here.
  */
 export const EXIT_CODES: Readonly<Record<NotionKbErrorCode, number>> = {
   usage: 2,
@@ -27,8 +28,8 @@ export const EXIT_CODES: Readonly<Record<NotionKbErrorCode, number>> = {
   auth: 2,
   not_found: 2,
   api: 1,
-  network: 75,
-  gave_up: 75,
+  network: 1,
+  gave_up: 1,
   partial_object: 1,
   incomplete_results: 1,
   download: 1,

@@ -71,7 +71,7 @@ function fail(err: unknown, io: Io, secrets: Array<string | undefined>): number 
   const message = userMessage(err, secrets);
   io.stderr.write(`notion-kb: ${message}\n`);
   // What the user must fix (flags, config, token, sharing, ids) is 2; anything else failed the run.
-  if (isNotionKbError(err) && ['config', 'auth', 'usage', 'not_found'].includes(err.code)) return EXIT_CODES.usage;
+  if (isNotionKbError(err) && err.exitCode === EXIT_CODES.usage) return EXIT_CODES.usage;
   if (!isNotionKbError(err) && io.env.NOTION_KB_DEBUG) io.stderr.write(`${(err as Error).stack ?? ''}\n`);
   io.stderr.write('Nothing was published; the previous snapshot (if any) is unchanged.\n');
   return EXIT_CODES.failed;

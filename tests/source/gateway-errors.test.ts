@@ -51,8 +51,8 @@ describe('NotionKbError', () => {
     ['auth', 2],
     ['not_found', 2],
     ['api', 1],
-    ['network', 75],
-    ['gave_up', 75],
+    ['network', 1],
+    ['gave_up', 1],
   ] as const)('%s has exit-code hint %i', (code, exitCode) => {
     const err = new NotionKbError(code, 'x');
     expect(err.exitCode).toBe(exitCode);

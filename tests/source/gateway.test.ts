@@ -242,7 +242,7 @@ describe('retries', () => {
     expect(err.message).toContain('3 tries');
     expect(err.message).toContain('HTTP 503');
     expect(err.context).toMatchObject({ route: 'POST /v1/search', attempts: 3, status: 503 });
-    expect(err.exitCode).toBe(75);
+    expect(err.exitCode).toBe(1);
     expect(notion.seen).toHaveLength(3);
     expect(gateway.stats()).toMatchObject({ total: 3, retries: 2, byStatus: { '503': 3 } });
   });
