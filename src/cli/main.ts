@@ -11,9 +11,6 @@ import { parseArgs, UsageError, type CommandOptions, type ParsedArgs } from './a
 import { EXIT_CODES, helpText } from './help.js';
 import { createProgressReporter } from './progress.js';
 
-/** Token the local demo server accepts. Not a secret: the server only listens on 127.0.0.1. */
-const DEMO_TOKEN = 'secret_local_demo_token';
-
 interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -171,6 +168,8 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
 /** `npm start`: the local Notion server with the MAGNET demo wiki, one full sync into output/, server stopped. */
 async function runDemo(options: CommandOptions, io: Io): Promise<number> {
   const { startNotionServer } = await import('../notion-server/server.js');
+  // Not a secret: the demo server only listens on 127.0.0.1.
+  const { DEMO_TOKEN } = await import('../notion-server/server-main.js');
   const { buildDemoWorkspace } = await import('../notion-server/demo-workspace.js');
   // The demo server is generous so the demo takes seconds; real runs keep Notion's 3 requests/s.
   const server = await startNotionServer({ workspace: buildDemoWorkspace(), token: DEMO_TOKEN, rateLimit: { ratePerSecond: 50, burst: 50 } });

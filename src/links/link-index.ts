@@ -76,40 +76,32 @@ export class PageLinks {
 
   /** href for a page or database by id. */
   linkTo(id: string): string {
-    const target = this.index.targetOf(id);
-    const path = this.index.pathOf(id);
-    if (target && path) {
-      if (target !== this.pageId) this.targets.add(target);
-      return relativeHref(this.fromFile, path);
-    }
-    const url = notionUrlOf(id);
-    this.unresolved.push({ pageId: this.pageId, target: id, url });
-    return url;
+    const path = this.resolve(id, notionUrlOf(id));
+    return path === null ? notionUrlOf(id) : relativeHref(this.fromFile, path);
   }
 
   /** Rewrites notion.so / notion.site URLs that point into the export; leaves other URLs as they are. */
   rewriteUrl(url: string): string {
     const parsed = this.index.notionTarget(url);
     if (!parsed) return url;
-    const target = this.index.targetOf(parsed.id);
-    const path = this.index.pathOf(parsed.id);
-    if (target && path) {
-      if (target !== this.pageId) this.targets.add(target);
-      return relativeHref(this.fromFile, path);
-    }
-    this.unresolved.push({ pageId: this.pageId, target: parsed.id, url });
-    return url;
+    const path = this.resolve(parsed.id, url);
+    return path === null ? url : relativeHref(this.fromFile, path);
   }
 
   /** Snapshot-relative path (for JSON records), recording the link. */
   pathOf(id: string): string | null {
+    return this.resolve(id, notionUrlOf(id));
+  }
+
+  /** The snapshot path of an exported target, recorded as a link; null (recorded as unresolved, with `url`) otherwise. */
+  private resolve(id: string, url: string): string | null {
     const target = this.index.targetOf(id);
     const path = this.index.pathOf(id);
     if (target && path) {
       if (target !== this.pageId) this.targets.add(target);
       return path;
     }
-    this.unresolved.push({ pageId: this.pageId, target: id, url: notionUrlOf(id) });
+    this.unresolved.push({ pageId: this.pageId, target: id, url });
     return null;
   }
 }

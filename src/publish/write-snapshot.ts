@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { NotionKbError } from '../errors.js';
-import type { LatestPointer, Manifest } from '../normalise/schemas.js';
+import { LatestPointerSchema, type LatestPointer, type Manifest } from '../normalise/schemas.js';
 import { canonicalJson } from './build-snapshot.js';
 
 /** Prefix of staging directories: snapshots being written, never read as snapshots. */
@@ -87,14 +87,27 @@ export async function publishSnapshot(outDir: string, stagingDir: string, snapsh
   return finalDir;
 }
 
-/** Reads `<out>/latest.json`; null when there is none yet. */
+/** Reads and checks `<out>/latest.json`; null when there is none yet. */
 export async function readLatest(outDir: string): Promise<LatestPointer | null> {
+  const file = join(outDir, 'latest.json');
+  let raw: string;
   try {
-    return JSON.parse(await readFile(join(outDir, 'latest.json'), 'utf8')) as LatestPointer;
+    raw = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
+  let parsed: ReturnType<typeof LatestPointerSchema.safeParse>;
+  try {
+    parsed = LatestPointerSchema.safeParse(JSON.parse(raw));
+  } catch {
+    throw new NotionKbError('usage', `${file} is not valid JSON`);
+  }
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new NotionKbError('usage', `${file} is not a valid pointer: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
 }
 
 /** A held `<out>/.notion-kb.lock`; release it when the run ends, however it ends. */

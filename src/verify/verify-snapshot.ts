@@ -6,13 +6,12 @@ import { NotionKbError } from '../errors.js';
 import {
   DatabaseRecordSchema,
   IndexSchema,
-  LatestPointerSchema,
   ManifestSchema,
   PageRecordSchema,
   ReportSchema,
   type Index,
 } from '../normalise/schemas.js';
-import { listFiles, sha256File } from '../publish/write-snapshot.js';
+import { listFiles, readLatest, sha256File } from '../publish/write-snapshot.js';
 
 /** One thing wrong with a snapshot, naming the file. */
 export interface VerifyProblem {
@@ -124,15 +123,11 @@ export async function verifySnapshot(opts: { outDir: string; snapshotDir?: strin
 }
 
 async function latestSnapshotDir(outDir: string): Promise<string> {
-  let raw: string;
-  try {
-    raw = await readFile(join(outDir, 'latest.json'), 'utf8');
-  } catch {
+  const pointer = await readLatest(outDir);
+  if (!pointer) {
     throw new NotionKbError('usage', `no ${join(outDir, 'latest.json')}: there is no snapshot in ${outDir} yet (run "notion-kb sync", or pass --out <dir>)`);
   }
-  const parsed = LatestPointerSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) throw new NotionKbError('usage', `${join(outDir, 'latest.json')} is not a valid pointer: ${zodSummary(parsed.error)}`);
-  return join(outDir, parsed.data.path);
+  return join(outDir, pointer.path);
 }
 
 async function readJson(dir: string, path: string, problems: VerifyProblem[]): Promise<unknown> {

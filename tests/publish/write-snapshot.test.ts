@@ -225,3 +225,18 @@ describe('lockOutput on a bad output path', () => {
     }
   });
 });
+
+describe('readLatest on a damaged pointer', () => {
+  it.each([
+    ['not JSON', '{', /not valid JSON/],
+    ['a pointer without a path', '{"snapshotId":"S1"}', /not a valid pointer: path/],
+  ])('%s: a usage error naming the file', async (_name, content, message) => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      await writeFile(join(dir, 'latest.json'), content);
+      await expect(readLatest(dir)).rejects.toMatchObject({ code: 'usage', message: expect.stringMatching(message) });
+    } finally {
+      await cleanup();
+    }
+  });
+});
