@@ -6,8 +6,11 @@ import type { Config } from './config/config-schema.js';
 import { NotionKbError } from './errors.js';
 import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Report } from './normalise/schemas.js';
-import { buildSnapshot, canonicalJson } from './publish/build-snapshot.js';
-import { planPaths } from './publish/plan-paths.js';
+import { PageSpool } from './publish/page-spool.js';
+import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
+import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
+import { canonicalJson } from './render/json/canonical-json.js';
+import type { CrawledDatabase } from './source/crawl-types.js';
 import { createStaging, lockOutput, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
 import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
@@ -106,11 +109,23 @@ async function syncLocked(
     deps.onProgress?.({ ...crawlProgress, phase, requests: s.total, rateLimited: s.rateLimited, waitsForRate: s.waitsForRate, waitedMs: s.waitedMs, assetsDone: store.size });
   };
 
+  const spool = await PageSpool.create(`${staging}.spool`);
+  const summaries = new PlanInputBuilder();
+  const databases = new Map<string, CrawledDatabase>();
   try {
+    // 1. Crawl: each page is parked in the spool as soon as its tree is fetched; only a summary stays.
     const crawl = await crawlWorkspace({
       reader: gateway,
       roots: config.notion.roots,
       onFile: (ref) => collector.add(ref),
+      onPage: async (unit) => {
+        summaries.addPage(unit);
+        await spool.put(unit);
+      },
+      onDatabase: async (unit) => {
+        summaries.addDatabase(unit);
+        databases.set(unit.database.id, unit);
+      },
       onProgress: (p) => {
         crawlProgress = p;
         emit();
@@ -119,7 +134,7 @@ async function syncLocked(
     phase = 'assets';
     emit();
     await collector.drain();
-    if (crawl.pages.size === 0 && crawl.databases.size === 0) {
+    if (summaries.nodes.size === 0) {
       const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
       const sharingHint = crawl.failures.every((f) => f.code === 'root_not_found')
         ? ' In Notion, open each top-level page → ••• → Connections → add your integration.'
@@ -127,10 +142,12 @@ async function syncLocked(
       throw new NotionKbError('not_found', `Nothing to export: ${why}.${sharingHint}`);
     }
 
+    // 2. Plan every path from the summaries, then 3. render and write page by page.
     phase = 'write';
     emit();
-    const plan = planPaths(crawl);
-    const content = await buildSnapshot({ crawl, plan, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString() });
+    const plan = planPaths(summaries.build());
+    const content = await writeSnapshotFiles({ staging, spool, plan, found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString() });
+    await spool.remove();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files);
 
@@ -178,6 +195,7 @@ async function syncLocked(
     return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
+    await spool.remove();
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { parseNotionUrl } from '../config/notion-id.js';
-import type { PathPlan } from '../publish/plan-paths.js';
+import type { PathPlan } from './path-plan.js';
 
 /** A link whose target is not in the export: kept as a Notion URL and reported. */
 export interface UnresolvedLink {

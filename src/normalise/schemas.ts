@@ -497,6 +497,10 @@ export const PageRecordSchema = PageEntrySchema.extend({
   plainText: z.string().describe('Text content of the page, for search indexes.'),
   unrendered: z.array(UnrenderedBlockSchema).describe('Blocks that have no Markdown form, kept verbatim.'),
   authors: z.strictObject({ createdBy: UserRefSchema, lastEditedBy: UserRefSchema }),
+  digest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .describe('Digest of what was fetched for the page (its properties and block tree, not the run): equal digests mean unchanged content.'),
 }).meta({ id: 'PageRecord' });
 export type PageRecord = z.infer<typeof PageRecordSchema>;
 
@@ -509,8 +513,8 @@ export const DatabaseEntrySchema = z
     id: NotionIdSchema,
     title: z.string(),
     path: SnapshotPathSchema.describe('The database JSON record file.'),
-    csv: SnapshotPathSchema.nullable().describe('The CSV file; null for a linked view without data sources.'),
-    dataSources: z.array(z.strictObject({ id: NotionIdSchema, name: z.string() })),
+    csv: SnapshotPathSchema.nullable().describe('The CSV file of the first data source; null for a linked view without data sources.'),
+    dataSources: z.array(z.strictObject({ id: NotionIdSchema, name: z.string(), csv: SnapshotPathSchema.describe("The data source's CSV file.") })),
     rowIds: z.array(NotionIdSchema).describe('Ids of all rows, over all data sources.'),
     parentId: NotionIdSchema.nullable(),
     url: z.string(),
@@ -545,6 +549,7 @@ export const DatabaseRecordSchema = DatabaseEntrySchema.extend({
     z.strictObject({
       id: NotionIdSchema,
       name: z.string(),
+      csv: SnapshotPathSchema.describe("The data source's CSV file."),
       schema: DataSourceSchemaRecordSchema.shape.properties,
       rows: z.array(DatabaseRowSchema),
     }),

@@ -1,36 +1,10 @@
-import type { CrawlResult } from '../source/crawl-types.js';
-import type { BlockNode } from '../source/block-tree.js';
+import { BlockOwners } from '../links/block-owners.js';
+import type { DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
 import { richTextToPlain } from '../normalise/rich-text-to-markdown.js';
+import { databaseTitle, pageTitle } from '../normalise/titles.js';
+import type { CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 
-/** Where one page's files go, relative to the snapshot root. */
-export interface PagePaths {
-  /** The Markdown file. */
-  markdown: string;
-  /** The JSON record. */
-  record: string;
-  /** Parent page or database in the export, or null at the top. */
-  parentId: string | null;
-  /** The database the page is a row of, or null. */
-  databaseId: string | null;
-}
-
-/** Where one database's files go. */
-export interface DatabasePaths {
-  /** A Markdown overview (schema and row table) that people and links open. */
-  markdown: string;
-  /** The JSON record (the contract's `path`). */
-  json: string;
-  /** One CSV per data source, in data source order. */
-  csv: string[];
-  parentId: string | null;
-}
-
-export interface PathPlan {
-  pages: Map<string, PagePaths>;
-  databases: Map<string, DatabasePaths>;
-  /** Exported page that holds each block (for links to blocks and pages parented by blocks). */
-  pageOfBlock: Map<string, string>;
-}
+export type { DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
 
 const MAX_SLUG_CHARS = 60;
 /**
@@ -71,25 +45,45 @@ export function slugify(title: string, maxChars = MAX_SLUG_CHARS): string {
 
 const hex = (id: string) => id.replaceAll('-', '');
 
-/** Title of a page object (its title property), plain text. */
-export function pageTitle(page: { properties: Record<string, { type: string }> }): string {
-  const title = Object.values(page.properties).find((p) => p.type === 'title') as { title?: unknown[] } | undefined;
-  return richTextToPlain((title?.title ?? []) as never);
+/** What the planner needs of a page or database: a summary, never its content. */
+export interface PlanNode {
+  id: string;
+  kind: 'page' | 'database';
+  /** Plain-text title. */
+  title: string;
+  /** The API's `parent` object. */
+  parent: Record<string, unknown> | undefined;
+  /** A database's data sources, in order (names its CSV files). */
+  dataSources?: Array<{ id: string; title: string }>;
 }
 
-/** Title of a database object, plain text. */
-export function databaseTitle(db: { title: unknown[] }): string {
-  return richTextToPlain(db.title as never);
+export interface PlanInput {
+  nodes: ReadonlyMap<string, PlanNode>;
+  /** Exported page that holds each block (src/links/block-owners.ts). */
+  pageOfBlock: ReadonlyMap<string, string>;
 }
 
-/** A synced_block reference: its children are the original's, which belong to another page. */
-const isSyncedReference = (b: BlockNode): boolean =>
-  b.type === 'synced_block' && Boolean((b as { synced_block?: { synced_from?: unknown } }).synced_block?.synced_from);
+/**
+ * Collects what the planner needs while the crawl goes: a summary of each page and database
+ * and the page holding each block, never the content itself.
+ */
+export class PlanInputBuilder {
+  readonly nodes = new Map<string, PlanNode>();
+  private readonly owners = new BlockOwners();
 
-function walkBlocks(blocks: BlockNode[], visit: (b: BlockNode, viaReference: boolean) => void, viaReference = false): void {
-  for (const b of blocks) {
-    visit(b, viaReference);
-    walkBlocks(b.children, visit, viaReference || isSyncedReference(b));
+  addPage({ page, blocks }: CrawledPage): void {
+    this.nodes.set(page.id, { id: page.id, kind: 'page', title: pageTitle(page), parent: page.parent as never });
+    this.owners.add(page.id, blocks);
+  }
+
+  addDatabase({ database, dataSources }: CrawledDatabase): void {
+    const sources = dataSources.map((d) => ({ id: d.dataSource.id, title: richTextToPlain(d.dataSource.title as never) }));
+    this.nodes.set(database.id, { id: database.id, kind: 'database', title: databaseTitle(database), parent: database.parent as never, dataSources: sources });
+  }
+
+  /** Once every page and database has been added. */
+  build(): PlanInput {
+    return { nodes: this.nodes, pageOfBlock: this.owners.resolve() };
   }
 }
 
@@ -99,24 +93,11 @@ function walkBlocks(blocks: BlockNode[], visit: (b: BlockNode, viaReference: boo
  * when two siblings share those 8 hex digits, the full id is used, so names are unique and
  * depend only on the exported set, never on crawl order.
  */
-export function planPaths(crawl: CrawlResult): PathPlan {
-  // A block seen through a synced_block reference belongs to the page holding the original;
-  // only when that page is not exported does a referencing page hold it (the smallest id, so
-  // the answer never depends on crawl order).
-  const pageOfBlock = new Map<string, string>();
-  const viaReference = new Map<string, string>();
-  for (const [pageId, { blocks }] of crawl.pages) {
-    walkBlocks(blocks, (b, shared) => {
-      if (!shared) pageOfBlock.set(b.id, pageId);
-      else if (!viaReference.has(b.id) || pageId < viaReference.get(b.id)!) viaReference.set(b.id, pageId);
-    });
-  }
-  for (const [blockId, pageId] of viaReference) if (!pageOfBlock.has(blockId)) pageOfBlock.set(blockId, pageId);
-
+export function planPaths(input: PlanInput): PathPlan {
+  const { pageOfBlock } = input;
   type Node = { id: string; kind: 'page' | 'database'; title: string; parentId: string | null };
   const nodes = new Map<string, Node>();
-  const exported = (id: string | null | undefined): string | null =>
-    id && (crawl.pages.has(id) || crawl.databases.has(id)) ? id : null;
+  const exported = (id: string | null | undefined): string | null => (id && input.nodes.has(id) ? id : null);
 
   // Resolves an API parent to the exported page or database it sits in.
   const containerOf = (parent: Record<string, unknown> | undefined): string | null => {
@@ -137,12 +118,7 @@ export function planPaths(crawl: CrawlResult): PathPlan {
     }
   };
 
-  for (const [id, { page }] of crawl.pages) {
-    nodes.set(id, { id, kind: 'page', title: pageTitle(page), parentId: containerOf(page.parent as never) });
-  }
-  for (const [id, { database }] of crawl.databases) {
-    nodes.set(id, { id, kind: 'database', title: databaseTitle(database), parentId: containerOf(database.parent as never) });
-  }
+  for (const n of input.nodes.values()) nodes.set(n.id, { id: n.id, kind: n.kind, title: n.title, parentId: containerOf(n.parent) });
   // A parent cycle cannot happen in Notion, but a broken response must not loop forever.
   for (const node of nodes.values()) {
     const seen = new Set<string>([node.id]);
@@ -194,7 +170,7 @@ export function planPaths(crawl: CrawlResult): PathPlan {
   for (const node of nodes.values()) {
     const stem = `${dirFor(node.parentId)}/${baseNames.get(node.id)}`;
     if (node.kind === 'page') {
-      const parentIsDb = node.parentId !== null && crawl.databases.has(node.parentId);
+      const parentIsDb = node.parentId !== null && input.nodes.get(node.parentId)?.kind === 'database';
       pages.set(node.id, {
         markdown: `${stem}.md`,
         record: `records/${node.id}.json`,
@@ -202,11 +178,8 @@ export function planPaths(crawl: CrawlResult): PathPlan {
         databaseId: parentIsDb ? node.parentId : null,
       });
     } else {
-      const sources = crawl.databases.get(node.id)!.dataSources;
-      const csv =
-        sources.length === 1
-          ? [`${stem}.csv`]
-          : sources.map((s) => `${stem}--${slugify(richTextToPlain(s.dataSource.title as never))}-${hex(s.dataSource.id).slice(0, 8)}.csv`);
+      const sources = input.nodes.get(node.id)!.dataSources ?? [];
+      const csv = sources.length === 1 ? [`${stem}.csv`] : sources.map((s) => `${stem}--${slugify(s.title)}-${hex(s.id).slice(0, 8)}.csv`);
       databases.set(node.id, { markdown: `${stem}.md`, json: `${stem}.json`, csv, parentId: node.parentId });
     }
   }

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { NotionKbError } from '../errors.js';
 import { LatestPointerSchema, type LatestPointer, type Manifest } from '../normalise/schemas.js';
-import { canonicalJson } from './build-snapshot.js';
+import { canonicalJson } from '../render/json/canonical-json.js';
 
 /** Prefix of staging directories: snapshots being written, never read as snapshots. */
 export const STAGING_PREFIX = '.tmp-';

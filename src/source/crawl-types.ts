@@ -51,9 +51,8 @@ export interface CrawlIssue {
   databaseId?: string;
 }
 
+/** What the crawl returns once every page and database has been handed on. */
 export interface CrawlResult {
-  pages: Map<string, CrawledPage>;
-  databases: Map<string, CrawledDatabase>;
   users: Map<string, UserObjectResponse>;
   /** Pages or databases that could not be exported (the run goes on without them). */
   failures: CrawlIssue[];

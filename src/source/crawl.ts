@@ -1,4 +1,5 @@
 import type { BlockObjectResponse, DatabaseObjectResponse, DataSourceObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
+import pLimit from 'p-limit';
 import type { BlockNode } from './block-tree.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage, NotionReader } from './crawl-types.js';
 import { blockFileRefs, databaseFileRefs, pageFileRefs, type FileRef } from './file-refs.js';
@@ -16,8 +17,21 @@ export interface CrawlOptions {
   roots: string[];
   /** Called as soon as a file URL is seen, so that it can be downloaded before the signed URL expires. */
   onFile: (ref: FileRef) => void;
+  /**
+   * Takes each page as soon as its whole block tree is fetched. The crawl keeps nothing of it
+   * afterwards, and waits for this before it takes up another page: memory stays bounded by
+   * the pages in flight, not by the workspace.
+   */
+  onPage: (unit: CrawledPage) => Promise<void>;
+  /** Takes each database with its data sources and row ids, once all its rows are listed. */
+  onDatabase: (unit: CrawledDatabase) => Promise<void>;
   onProgress?: (p: CrawlProgress) => void;
+  /** Pages fetched at the same time (each holds its block tree until handed on). Default 16. */
+  pagesInFlight?: number;
 }
+
+/** Page objects from search or queries waiting for a slot, at most, before the listing pauses. */
+const MAX_WAITING_PAGES = 200;
 
 /** Lists the value of a property item response as an array of items (the endpoint answers a list or one item). */
 function propertyItems(response: unknown): Array<Record<string, unknown>> {
@@ -56,8 +70,17 @@ const CUT_AT = 25;
  */
 export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   const { reader } = opts;
-  const pages = new Map<string, CrawledPage>();
-  const databases = new Map<string, CrawledDatabase>();
+  const pageSlots = pLimit(opts.pagesInFlight ?? 16);
+  /** Listings (search, queries) waiting for the page queue to shrink before they read on. */
+  let listingsWaiting: Array<() => void> = [];
+  const roomForMore = async (): Promise<void> => {
+    while (pageSlots.pendingCount >= MAX_WAITING_PAGES && !fatal) await new Promise<void>((resolve) => listingsWaiting.push(resolve));
+  };
+  const wakeListings = () => {
+    const waiting = listingsWaiting;
+    listingsWaiting = [];
+    for (const resolve of waiting) resolve();
+  };
   const users = new Map<string, UserObjectResponse>();
   const failures: CrawlIssue[] = [];
   const warnings: CrawlIssue[] = [];
@@ -184,6 +207,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
         seen.add(r.id);
         rowIds.push(r.id);
         added++;
+        await roomForMore();
         visitPage(r.id, r);
       }
       if (!stopped) return rowIds;
@@ -206,7 +230,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
     progress.pagesFound++;
     report();
     tasks.push(
-      (async () => {
+      pageSlots(async () => {
+        if (fatal) return;
         try {
           const page = known ?? (await reader.retrievePage(id));
           if (page.in_trash) return;
@@ -220,15 +245,17 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
             if (codeOf(err) === 'auth') throw err;
             failures.push({ code: codeOf(err), message: `page ${id}: its content could not be fetched: ${describe(err)}`, pageId: id });
           }
-          pages.set(page.id, { page, blocks });
+          if (!fatal) await handOff(() => opts.onPage({ page, blocks }));
         } catch (err) {
           if (codeOf(err) === 'auth') fatal ??= err;
+          else if (isHandOffError(err)) fatal ??= (err as HandOffError).cause;
           else failures.push({ code: codeOf(err), message: `page ${id}: ${describe(err)}`, pageId: id });
         } finally {
           progress.pagesDone++;
           report();
+          wakeListings();
         }
-      })(),
+      }),
     );
   }
 
@@ -261,9 +288,10 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
               return { dataSource, rowIds: await queryAllRows(id, dsId) };
             }),
           );
-          databases.set(database.id, { database, dataSources: dataSources.filter((d) => d !== null) });
+          if (!fatal) await handOff(() => opts.onDatabase({ database, dataSources: dataSources.filter((d) => d !== null) }));
         } catch (err) {
           if (codeOf(err) === 'auth') fatal ??= err;
+          else if (isHandOffError(err)) fatal ??= (err as HandOffError).cause;
           else failures.push({ code: codeOf(err), message: `database ${id}: ${describe(err)}`, databaseId: id });
         } finally {
           progress.databasesDone++;
@@ -285,7 +313,10 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
     for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete })) {
       const r = result as { object: string; id: string; parent?: { database_id?: string } };
-      if (r.object === 'page') visitPage(r.id, result as PageObjectResponse);
+      if (r.object === 'page') {
+        await roomForMore();
+        visitPage(r.id, result as PageObjectResponse);
+      }
       else if (r.object === 'data_source' && r.parent?.database_id) {
         if ('properties' in r) knownDataSources.set(r.id, result as DataSourceObjectResponse);
         visitDatabase(r.parent.database_id);
@@ -322,5 +353,20 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
 
   while (tasks.length > 0) await Promise.all(tasks.splice(0));
   if (fatal) throw fatal;
-  return { pages, databases, users, failures, warnings };
+  return { users, failures, warnings };
+}
+
+/** A failure of the caller's onPage/onDatabase (writing the spool, say): it ends the crawl, it is not the page's fault. */
+class HandOffError extends Error {
+  constructor(readonly cause: unknown) {
+    super('hand-off failed');
+  }
+}
+const isHandOffError = (err: unknown): err is HandOffError => err instanceof HandOffError;
+async function handOff(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    throw new HandOffError(err);
+  }
 }

@@ -36,6 +36,7 @@ export function sampleRecords() {
     plainText: 'Title\nSome text.',
     unrendered: [{ blockId: '00000000-0000-4000-8000-0000000000b1', type: 'unsupported', reason: 'Notion does not expose ai_block', raw: { type: 'unsupported', unsupported: { block_type: 'ai_block' } } }],
     authors: { createdBy: bot, lastEditedBy: bot },
+    digest: `sha256:${'ab'.repeat(32)}`,
   };
   const ds = objectsOf<DataSourceObjectResponse>(loadFixture('data-source-all-property-types.json'), 'data_source')[0]!;
   const schema = normaliseDataSourceSchema(ds);
@@ -44,7 +45,7 @@ export function sampleRecords() {
     title: 'All columns',
     path: 'records/databases/72be4834-de15-4c26-b08c-60889f4636dc.json',
     csv: 'databases/all-columns.csv',
-    dataSources: [{ id: ds.id, name: schema.name }],
+    dataSources: [{ id: ds.id, name: schema.name, csv: 'databases/all-columns.csv' }],
     rowIds: [page.id],
     parentId: null,
     url: 'https://www.notion.so/72be4834de154c26b08c60889f4636dc',
@@ -58,7 +59,7 @@ export function sampleRecords() {
     cover: { type: 'external', url: 'https://example.org/cover.jpg' },
     createdTime: '2026-06-27T06:00:00.000Z',
     lastEditedTime: '2026-06-27T06:00:00.000+00:00',
-    dataSources: [{ id: ds.id, name: schema.name, schema: schema.properties, rows: [{ id: page.id, title: 'Title', path: entry.path, record: entry.record, properties }] }],
+    dataSources: [{ id: ds.id, name: schema.name, csv: 'databases/all-columns.csv', schema: schema.properties, rows: [{ id: page.id, title: 'Title', path: entry.path, record: entry.record, properties }] }],
   };
   const index: Index = {
     schemaVersion: 1,

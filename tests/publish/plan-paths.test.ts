@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockNode } from '../../src/source/block-tree.js';
-import type { CrawledDatabase, CrawledPage, CrawlResult } from '../../src/source/crawl-types.js';
-import { planPaths, slugify, type PathPlan } from '../../src/publish/plan-paths.js';
+import type { CrawledDatabase, CrawledPage } from '../../src/source/crawl-types.js';
+import { PlanInputBuilder, planPaths as planFromSummaries, slugify, type PathPlan } from '../../src/publish/plan-paths.js';
+
+/** What the crawl hands on, collected (the sync never holds this; tests may). */
+type CrawlResult = { pages: Map<string, CrawledPage>; databases: Map<string, CrawledDatabase> };
+
+/** Plans the paths as a sync does: summaries of each crawled page and database, then the plan. */
+function planPaths(crawl: CrawlResult): PathPlan {
+  const builder = new PlanInputBuilder();
+  for (const unit of crawl.pages.values()) builder.addPage(unit);
+  for (const unit of crawl.databases.values()) builder.addDatabase(unit);
+  return planFromSummaries(builder.build());
+}
 
 // ------------------------------------------------------------------ safety of one path segment
 
@@ -118,7 +129,7 @@ function node(id: string, type: string, children: BlockNode[] = []): BlockNode {
 }
 
 function crawlOf(pages: Array<[string, CrawledPage]>, databases: Array<[string, CrawledDatabase]> = []): CrawlResult {
-  return { pages: new Map(pages), databases: new Map(databases), users: new Map(), failures: [], warnings: [] };
+  return { pages: new Map(pages), databases: new Map(databases) };
 }
 
 /** A dashed id whose 32 hex digits start with `prefix` and end with `tail`. */

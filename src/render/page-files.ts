@@ -1,0 +1,79 @@
+import type { PageObjectResponse, UserObjectResponse } from '@notionhq/client';
+import { relativeHref, type PageLinks, type UnresolvedLink } from '../links/link-index.js';
+import { countBlocks, normalisePage, type AssetLookup, type PageLocation } from '../normalise/normalise-page.js';
+import type { PageRecord } from '../normalise/schemas.js';
+import type { BlockNode } from '../source/block-tree.js';
+import { canonicalJson } from './json/canonical-json.js';
+import { pageDocument } from './markdown/documents.js';
+import { renderBlocks, type RenderContext, type UnrenderedBlock } from './markdown/render-blocks.js';
+
+/** What one page's files need from the rest of the snapshot: summaries and lookups, never other pages' content. */
+export interface PageFilesContext {
+  location: PageLocation;
+  /** Link tracking for this page's file (src/links/link-index.ts). */
+  links: PageLinks;
+  users: ReadonlyMap<string, UserObjectResponse>;
+  assets: AssetLookup;
+  /** Title of an exported page or database, from the summaries. */
+  titleOf(id: string): string | null;
+  /** Why the page's content could not be fetched, when it could not. */
+  contentFailure?: string;
+  warn(code: string, message: string): void;
+}
+
+/** One page's files and what the index and the report need of them. */
+export interface PageFiles {
+  /** Snapshot-relative path → content: the JSON record and the Markdown file. */
+  files: Map<string, string>;
+  record: PageRecord;
+  blocks: number;
+  links: string[];
+  unrendered: UnrenderedBlock[];
+  unresolvedLinks: UnresolvedLink[];
+}
+
+/**
+ * The unit of work of a sync: one fetched page → its record and its Markdown. Depends only on
+ * the page, the summaries (titles, paths) and the asset lookups, so an unchanged page with
+ * unchanged link targets gives the same bytes.
+ */
+export async function renderPageFiles(unit: { page: PageObjectResponse; blocks: BlockNode[] }, ctx: PageFilesContext): Promise<PageFiles> {
+  const { links, location } = ctx;
+  const normalised = normalisePage(unit, { location, users: ctx.users, assets: ctx.assets, pathOf: (id) => links.pathOf(id), warn: ctx.warn });
+  const renderContext: RenderContext = {
+    pageId: links.pageId,
+    linkTo: (id) => links.linkTo(id),
+    rewriteUrl: (url) => links.rewriteUrl(url),
+    asset: (key) => {
+      const o = ctx.assets(key);
+      if (!o) return undefined;
+      if (o.kind === 'stored') return { href: relativeHref(links.fromFile, o.asset.path), name: o.ref.name };
+      if (o.kind === 'link') return { href: o.url, name: o.ref.name };
+      return { error: o.reason };
+    },
+    userName: (id) => ctx.users.get(id)?.name ?? undefined,
+    titleOf: (id) => ctx.titleOf(id) ?? undefined,
+  };
+  const body = await renderBlocks(unit.blocks, renderContext);
+  if (ctx.contentFailure) body.markdown = `> ⚠️ The content of this page could not be exported: ${ctx.contentFailure}\n\n${body.markdown}`;
+  const linkTargets = [...links.targets].sort();
+  const n = normalised;
+  // Key order is the contract's (README): entry fields, icon, cover, properties, links, assets, …
+  const record: PageRecord = {
+    ...n.entry,
+    icon: n.icon,
+    cover: n.cover,
+    properties: n.properties,
+    links: linkTargets,
+    assets: n.assets,
+    plainText: n.plainText,
+    unrendered: body.unrendered,
+    authors: n.authors,
+    digest: n.digest,
+  };
+  const files = new Map<string, string>([
+    [location.record, canonicalJson(record)],
+    [location.markdown, pageDocument(n.entry, record, body.markdown, ctx.titleOf, links)],
+  ]);
+  return { files, record, blocks: countBlocks(unit.blocks), links: linkTargets, unrendered: body.unrendered, unresolvedLinks: links.unresolved };
+}
