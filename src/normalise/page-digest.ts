@@ -1,18 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { PageObjectResponse } from '@notionhq/client';
 import type { BlockNode } from '../source/block-tree.js';
-import { withoutExpiringUrls } from './normalise-property.js';
 
-/** JSON with object keys sorted at every level, so equal content gives equal text whatever order the API used. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  const o = value as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .sort()
-    .filter((k) => o[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
-    .join(',')}}`;
+/** Leaves out what changes at every fetch while the file stays the same: signed URLs and their expiry. */
+function withoutSignedUrls(this: unknown, key: string, value: unknown): unknown {
+  if ((key === 'url' || key === 'expiry_time') && this !== null && typeof this === 'object' && 'expiry_time' in this) return undefined;
+  return value;
 }
 
 /**
@@ -22,6 +15,7 @@ function stableJson(value: unknown): string {
  * unchanged page has the same digest in every sync.
  */
 export function pageDigest(page: PageObjectResponse, blocks: BlockNode[]): string {
-  const content = stableJson(withoutExpiringUrls({ page, blocks }));
+  // Keys in the order the API sent them: Notion's order is fixed per object type.
+  const content = JSON.stringify({ page, blocks }, withoutSignedUrls);
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }

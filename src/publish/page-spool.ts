@@ -1,37 +1,55 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { CrawledPage } from '../source/crawl-types.js';
 
 /**
  * Fetched pages parked on disk between the crawl and the render pass. A page's files can only
  * be written once every page's path is known (links point both ways), and holding every block
- * tree in memory until then does not fit a small runner: each page is written here as soon as
- * it is fetched and read back once, when its turn comes.
+ * tree in memory until then does not fit a small runner: each page is appended to one spool
+ * file as soon as it is fetched, and read back once, when its turn comes. Only the offsets
+ * stay in memory.
  */
 export class PageSpool {
-  private constructor(readonly dir: string) {}
+  private readonly where = new Map<string, { offset: number; length: number }>();
+  private end = 0;
+  private writing: Promise<unknown> = Promise.resolve();
 
-  /** A new, empty spool directory (it lives beside the staging directory and is removed with it). */
-  static async create(dir: string): Promise<PageSpool> {
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    return new PageSpool(dir);
+  private constructor(
+    readonly file: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /** A new, empty spool file (it lives beside the staging directory and is removed with it). */
+  static async create(file: string): Promise<PageSpool> {
+    await mkdir(dirname(file), { recursive: true });
+    return new PageSpool(file, await open(file, 'w+'));
   }
 
-  private file(id: string): string {
-    if (!/^[0-9a-f-]{32,36}$/.test(id)) throw new Error(`not a page id: ${id}`);
-    return join(this.dir, `${id}.json`);
-  }
-
+  /** Parks a page; resolves once it is on disk. */
   async put(unit: CrawledPage): Promise<void> {
-    await writeFile(this.file(unit.page.id), JSON.stringify(unit));
+    const bytes = Buffer.from(JSON.stringify(unit), 'utf8');
+    const offset = this.end;
+    this.end += bytes.length;
+    this.where.set(unit.page.id, { offset, length: bytes.length });
+    // Writes at their own offsets; chained so a failure is seen by the next put too.
+    const written = this.writing.then(() => this.handle.write(bytes, 0, bytes.length, offset));
+    this.writing = written;
+    await written;
   }
 
   async get(id: string): Promise<CrawledPage> {
-    return JSON.parse(await readFile(this.file(id), 'utf8')) as CrawledPage;
+    const at = this.where.get(id);
+    if (!at) throw new Error(`page ${id} is not in the spool`);
+    await this.writing;
+    const buffer = Buffer.allocUnsafe(at.length);
+    const { bytesRead } = await this.handle.read(buffer, 0, at.length, at.offset);
+    if (bytesRead !== at.length) throw new Error(`spool ${this.file}: page ${id} is cut short`);
+    return JSON.parse(buffer.toString('utf8')) as CrawledPage;
   }
 
+  /** Closes and deletes the spool file. */
   async remove(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+    await this.handle.close().catch(() => {});
+    await rm(this.file, { force: true });
   }
 }
