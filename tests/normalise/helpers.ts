@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { FileValue } from '../../src/normalise/schemas.js';
 import type { NormaliseContext } from '../../src/normalise/normalise-context.js';
+import { readNotionFixture } from '../support/fixtures.js';
 
-const FIXTURES = new URL('../../../shared/notion-fixtures/', import.meta.url);
-
-/** Parsed JSON of a shared fixture file. */
+/** Parsed JSON of a recorded fixture file (tests/fixtures/notion-api/). */
 export function loadFixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
+  return readNotionFixture(name);
 }
 
 /** Every object with `object: <kind>` anywhere in a fixture (plain bodies and `.exchanges.json` alike), de-duplicated by id. */

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIResponseError, Client } from '@notionhq/client';
 import { api, startSample, TOKEN, type SampleIds } from './sample-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { buildSample } from './sample-workspace.js';
+import { readNotionFixture } from '../support/fixtures.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../shared/notion-fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): any => readNotionFixture(name);
 
 let server: NotionServer;
 let client: Client;

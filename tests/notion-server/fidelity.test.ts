@@ -4,22 +4,22 @@ import { collectPaginatedAPI } from '@notionhq/client';
 import { addSample, compareShape, emptyShape, type Shape } from './shape.js';
 import { api, startSample, type SampleIds } from './sample-workspace.js';
 import type { NotionServer } from '../../src/notion-server/server.js';
+import { NOTION_FIXTURES } from '../support/fixtures.js';
 
 /**
  * Fidelity: the server's answers have the structure of the real API's, kind by kind.
- * Expected shapes are the union of everything recorded in ../shared/notion-fixtures (2025-09-03
+ * Expected shapes are the union of everything recorded in tests/fixtures/notion-api (2025-09-03
  * response bodies only; legacy/ is an older API shape). Where the recordings lack a variant,
  * an exemplar written from the SDK's type definitions is added, each with its reason.
  */
 
-const FIXTURES = new URL('../../../shared/notion-fixtures/', import.meta.url);
 type Json = Record<string, any>;
 
 /** Every 2025-09-03 response body in the fixtures (successful and error). */
 function recordedBodies(): Array<{ file: string; status: number; body: Json }> {
   const out: Array<{ file: string; status: number; body: Json }> = [];
-  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.json'))) {
-    const data = JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8'));
+  for (const file of readdirSync(NOTION_FIXTURES).filter((f) => f.endsWith('.json'))) {
+    const data = JSON.parse(readFileSync(new URL(file, NOTION_FIXTURES), 'utf8'));
     if (file.endsWith('.exchanges.json')) for (const x of data) out.push({ file, status: x.response.status, body: x.response.body });
     else out.push({ file, status: 200, body: data });
   }

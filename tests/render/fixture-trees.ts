@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { BlockObjectResponse } from '@notionhq/client';
 import type { BlockNode } from '../../src/source/block-tree.js';
+import { readNotionFixture } from '../support/fixtures.js';
 
-const FIXTURES = new URL('../../../shared/notion-fixtures/', import.meta.url);
-
-/** Parses one recorded fixture file (read-only, never copied into the repo). */
+/** Parses one recorded fixture file (tests/fixtures/notion-api/). */
 export function loadFixture<T = unknown>(name: string): T {
-  return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as T;
+  return readNotionFixture<T>(name);
 }
 
 interface Exchange {

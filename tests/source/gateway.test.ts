@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DownloadError, isNotionKbError, userMessage, type NotionKbError } from '../../src/errors.js';
 import { createNotionGateway, type NotionGatewayOptions } from '../../src/source/notion-gateway.js';
 import { createLimiter, type Clock, type Limiter } from '../../src/source/pacer.js';
+import { readNotionFixture } from '../support/fixtures.js';
 
-const FIXTURES = new URL('../../../shared/notion-fixtures/', import.meta.url);
-const fixture = <T = any>(name: string): T => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as T;
+const fixture = <T = any>(name: string): T => readNotionFixture<T>(name);
 
 // Shaped like a real integration token, so both the exact-match and the pattern redaction are exercised.
 const TOKEN = 'ntn_' + 'Q7x9K2m4P8r1T5w3'.repeat(3);
