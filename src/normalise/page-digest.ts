@@ -2,9 +2,17 @@ import { createHash } from 'node:crypto';
 import type { PageObjectResponse } from '@notionhq/client';
 import type { BlockNode } from '../source/block-tree.js';
 
-/** Leaves out what changes at every fetch while the file stays the same: signed URLs and their expiry. */
-function withoutSignedUrls(this: unknown, key: string, value: unknown): unknown {
-  if ((key === 'url' || key === 'expiry_time') && this !== null && typeof this === 'object' && 'expiry_time' in this) return undefined;
+const MIRRORS_ANOTHER_PAGE = new Set(['child_page', 'child_database']);
+
+/**
+ * Leaves out what changes while this page's content does not: signed file URLs and their
+ * expiry (new at every fetch), and the edit times of child_page / child_database blocks (they
+ * are the sub-page's own, bumped by every edit inside it; the sub-page has its own digest).
+ */
+function volatile(this: unknown, key: string, value: unknown): unknown {
+  if (this === null || typeof this !== 'object') return value;
+  if ((key === 'url' || key === 'expiry_time') && 'expiry_time' in this) return undefined;
+  if ((key === 'last_edited_time' || key === 'last_edited_by') && MIRRORS_ANOTHER_PAGE.has((this as { type?: string }).type ?? '')) return undefined;
   return value;
 }
 
@@ -16,6 +24,6 @@ function withoutSignedUrls(this: unknown, key: string, value: unknown): unknown 
  */
 export function pageDigest(page: PageObjectResponse, blocks: BlockNode[]): string {
   // Keys in the order the API sent them: Notion's order is fixed per object type.
-  const content = JSON.stringify({ page, blocks }, withoutSignedUrls);
+  const content = JSON.stringify({ page, blocks }, volatile);
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
