@@ -5,7 +5,7 @@ import { LinkIndex, PageLinks, relativeHref, type UnresolvedLink } from '../link
 import { propertyValueToCsvCell, toCsv } from '../normalise/csv.js';
 import { normaliseDataSourceSchema } from '../normalise/normalise-data-source.js';
 import { normaliseProperties } from '../normalise/normalise-property.js';
-import { richTextToPlain } from '../normalise/rich-text-to-markdown.js';
+import { richTextToPlain } from '../normalise/rich-text-plain.js';
 import type {
   AssetRef,
   Cover,
@@ -20,7 +20,7 @@ import type {
   UserRef,
 } from '../normalise/schemas.js';
 import { databaseDocument, orderedColumns, pageDocument } from '../render/markdown/documents.js';
-import { renderBlocks, type RenderContext } from '../render/markdown/render-blocks.js';
+import { renderBlocks, renderRichText, type RenderContext } from '../render/markdown/render-blocks.js';
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawlIssue, CrawlResult } from '../source/crawl-types.js';
 import { blockFileRefs, pageFileRefs } from '../source/file-refs.js';
@@ -154,6 +154,8 @@ export async function buildSnapshot(input: BuildSnapshotInput): Promise<Snapshot
     const paths = plan.pages.get(id)!;
     const links = new PageLinks(index, id, paths.markdown);
     walk(blocks, () => blockCount++);
+    // Text values in the record are rendered like the page body, with links from the snapshot root.
+    const recordText = renderContext(links.withBase(null));
     const properties = normaliseProperties(page.properties, {
       pageId: id,
       user: (uid) => {
@@ -161,6 +163,7 @@ export async function buildSnapshot(input: BuildSnapshotInput): Promise<Snapshot
         return crawl.users.has(uid) ? rest : undefined;
       },
       pathOf: (target) => links.pathOf(target),
+      richTextMarkdown: (items, onIssue) => renderRichText(items, recordText, { onIssue }),
       file: fileValue,
       warn: (code, message) => warnings.push({ code, message: `page ${id}: ${message}`, pageId: id }),
     });

@@ -1,6 +1,6 @@
 import type { CrawlResult } from '../source/crawl-types.js';
 import type { BlockNode } from '../source/block-tree.js';
-import { richTextToPlain } from '../normalise/rich-text-to-markdown.js';
+import { richTextToPlain } from '../normalise/rich-text-plain.js';
 
 /** Where one page's files go, relative to the snapshot root. */
 export interface PagePaths {
