@@ -11,8 +11,13 @@ export interface UnresolvedLink {
 
 const NOTION_HOST = /(^|\.)notion\.(so|site|com)$/i;
 
-/** Relative href from one snapshot file to another (both relative to the snapshot root). */
-export function relativeHref(fromFile: string, toFile: string): string {
+/**
+ * Relative href from one snapshot file to another (both relative to the snapshot root), URL-encoded
+ * so that it is one Markdown link destination. From `null` (the snapshot root, which records link
+ * from) it is the snapshot-relative path itself, encoded the same way.
+ */
+export function relativeHref(fromFile: string | null, toFile: string): string {
+  if (fromFile === null) return encodeURI(toFile).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const rel = posix.relative(posix.dirname(fromFile), toFile);
   return encodeURI(rel.startsWith('.') ? rel : `./${rel}`).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -64,15 +69,28 @@ export class LinkIndex {
 
 /** Per-page link tracking: which pages it links to and which links could not be resolved. */
 export class PageLinks {
-  readonly targets = new Set<string>();
-  readonly unresolved: UnresolvedLink[] = [];
+  readonly targets: Set<string>;
+  readonly unresolved: UnresolvedLink[];
 
   constructor(
     private readonly index: LinkIndex,
     readonly pageId: string,
-    /** The file the links are written into (hrefs are relative to it). */
-    readonly fromFile: string,
-  ) {}
+    /** The file the links are written into (hrefs are relative to it); null for the snapshot root. */
+    readonly fromFile: string | null,
+    /** Where lookups are recorded; a fresh record unless shared with another base (see withBase). */
+    recorded?: { targets: Set<string>; unresolved: UnresolvedLink[] },
+  ) {
+    this.targets = recorded?.targets ?? new Set();
+    this.unresolved = recorded?.unresolved ?? [];
+  }
+
+  /**
+   * The same page's links written from another base: `null` is the snapshot root, from which the
+   * Markdown of the page's record links. Lookups through either are recorded in both.
+   */
+  withBase(fromFile: string | null): PageLinks {
+    return new PageLinks(this.index, this.pageId, fromFile, this);
+  }
 
   /** href for a page or database by id. */
   linkTo(id: string): string {

@@ -1,6 +1,6 @@
 import type { DataSourceObjectResponse } from '@notionhq/client';
 import { withoutExpiringUrls } from './normalise-property.js';
-import { richTextToPlain } from './rich-text-to-markdown.js';
+import { richTextToPlain } from './rich-text-plain.js';
 import { KnownPropertySchemaSchema, PROPERTY_TYPES, type DataSourceSchemaRecord, type PropertySchema } from './schemas.js';
 
 type RawConfig = DataSourceObjectResponse['properties'][string];

@@ -2,9 +2,10 @@ import type { DatabaseObjectResponse, PageObjectResponse, UserObjectResponse } f
 import { assetKeys } from '../assets/asset-keys.js';
 import type { BlockNode } from '../source/block-tree.js';
 import { blockFileRefs, pageFileRefs } from '../source/file-refs.js';
+import type { NormaliseContext } from './normalise-context.js';
 import { normaliseProperties } from './normalise-property.js';
 import { pageDigest } from './page-digest.js';
-import { richTextToPlain } from './rich-text-to-markdown.js';
+import { richTextToPlain } from './rich-text-plain.js';
 import type { AssetRef, Cover, FileValue, Icon, PageEntry, PageRecord, PropertyValue, UserRef } from './schemas.js';
 import { pageTitle } from './titles.js';
 
@@ -31,6 +32,8 @@ export interface PageNormaliseContext {
   assets: AssetLookup;
   /** Snapshot-relative path of an exported page or database (null outside the export); records the link. */
   pathOf(id: string): string | null;
+  /** Markdown of rich text in a record, with links from the snapshot root (the one renderer, handed in). */
+  richTextMarkdown: NormaliseContext['richTextMarkdown'];
   warn(code: string, message: string): void;
 }
 
@@ -148,6 +151,7 @@ export function normalisePage(unit: { page: PageObjectResponse; blocks: BlockNod
       return rest;
     },
     pathOf: (target) => ctx.pathOf(target),
+    richTextMarkdown: ctx.richTextMarkdown,
     file: (key, file) => fileValue(ctx.assets, key, file),
     warn: (code, message) => ctx.warn(code, `page ${id}: ${message}`),
   });

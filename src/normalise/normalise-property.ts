@@ -2,7 +2,7 @@ import type { PageObjectResponse } from '@notionhq/client';
 import { assetKeys } from '../assets/asset-keys.js';
 import type { NormaliseContext } from './normalise-context.js';
 import { dashedId } from './notion-id.js';
-import { richTextToMarkdown, richTextToPlain } from './rich-text-to-markdown.js';
+import { richTextToPlain } from './rich-text-plain.js';
 import {
   KnownPropertyValueSchema,
   type DateValue,
@@ -13,7 +13,6 @@ import {
   type UserRef,
 } from './schemas.js';
 
-export { richTextToPlain } from './rich-text-to-markdown.js';
 export type { NormaliseContext } from './normalise-context.js';
 
 /** A property value of a page as the API returns it (has `id` and `type`). */
@@ -86,9 +85,9 @@ function readValue(raw: RawValue, scope: Scope): KnownPropertyValue | undefined 
   const { ctx } = scope;
   switch (raw.type) {
     case 'title':
-      return { type: 'title', value: text(raw.title, ctx) };
+      return { type: 'title', value: text(raw.title, scope) };
     case 'rich_text':
-      return { type: 'rich_text', value: text(raw.rich_text, ctx) };
+      return { type: 'rich_text', value: text(raw.rich_text, scope) };
     case 'number':
       return { type: 'number', value: raw.number };
     case 'select':
@@ -165,8 +164,9 @@ function readValue(raw: RawValue, scope: Scope): KnownPropertyValue | undefined 
   }
 }
 
-function text(items: Parameters<typeof richTextToPlain>[0], ctx: NormaliseContext) {
-  return { text: richTextToPlain(items), markdown: richTextToMarkdown(items, ctx) };
+function text(items: Parameters<typeof richTextToPlain>[0], scope: Scope) {
+  const markdown = scope.ctx.richTextMarkdown(items, (reason) => scope.ctx.warn('expiring_url_dropped', `${scope.label}: ${reason}`));
+  return { text: richTextToPlain(items), markdown };
 }
 
 function date(d: RawDate | null): DateValue | null {

@@ -114,7 +114,7 @@ export const TextValueSchema = z
     markdown: z
       .string()
       .describe(
-        'Markdown with bold, italic, strikethrough, inline code, inline equations ($…$) and links. Links to exported pages are snapshot-relative paths; rebase them when embedding.',
+        'Markdown as the page bodies have it (one renderer for both): bold, italic, strikethrough, underline (<u>), inline code, inline equations ($…$), links and mentions; line breaks are hard breaks (backslash). Links to exported pages and downloaded files are snapshot-relative, URL-encoded paths; rebase them when embedding.',
       ),
   })
   .describe('Rich text as plain text and as Markdown.')

@@ -1,4 +1,4 @@
-import { richTextToPlain } from './rich-text-to-markdown.js';
+import { richTextToPlain } from './rich-text-plain.js';
 
 /** Title of a page object (its title property), plain text. */
 export function pageTitle(page: { properties: Record<string, { type: string }> }): string {

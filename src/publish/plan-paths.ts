@@ -1,6 +1,6 @@
 import { BlockOwners } from '../links/block-owners.js';
 import type { DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
-import { richTextToPlain } from '../normalise/rich-text-to-markdown.js';
+import { richTextToPlain } from '../normalise/rich-text-plain.js';
 import { databaseTitle, pageTitle } from '../normalise/titles.js';
 import type { CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 

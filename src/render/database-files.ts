@@ -4,7 +4,7 @@ import type { DatabasePaths } from '../links/path-plan.js';
 import { propertyValueToCsvCell, toCsv } from '../normalise/csv.js';
 import { normaliseDataSourceSchema } from '../normalise/normalise-data-source.js';
 import { normaliseDatabase, type AssetLookup, type DatabaseRowInput } from '../normalise/normalise-page.js';
-import { richTextToPlain } from '../normalise/rich-text-to-markdown.js';
+import { richTextToPlain } from '../normalise/rich-text-plain.js';
 import type { DatabaseEntry, DatabaseRecord } from '../normalise/schemas.js';
 import { databaseTitle } from '../normalise/titles.js';
 import { canonicalJson } from './json/canonical-json.js';

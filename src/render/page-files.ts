@@ -5,7 +5,7 @@ import type { PageRecord } from '../normalise/schemas.js';
 import type { BlockNode } from '../source/block-tree.js';
 import { canonicalJson } from './json/canonical-json.js';
 import { pageDocument } from './markdown/documents.js';
-import { renderBlocks, type RenderContext, type UnrenderedBlock } from './markdown/render-blocks.js';
+import { renderBlocks, renderRichText, type RenderContext, type UnrenderedBlock } from './markdown/render-blocks.js';
 
 /** What one page's files need from the rest of the snapshot: summaries and lookups, never other pages' content. */
 export interface PageFilesContext {
@@ -39,22 +39,31 @@ export interface PageFiles {
  */
 export async function renderPageFiles(unit: { page: PageObjectResponse; blocks: BlockNode[] }, ctx: PageFilesContext): Promise<PageFiles> {
   const { links, location } = ctx;
-  const normalised = normalisePage(unit, { location, users: ctx.users, assets: ctx.assets, pathOf: (id) => links.pathOf(id), warn: ctx.warn });
-  const renderContext: RenderContext = {
-    pageId: links.pageId,
-    linkTo: (id) => links.linkTo(id),
-    rewriteUrl: (url) => links.rewriteUrl(url),
+  const renderContext = (from: PageLinks): RenderContext => ({
+    pageId: from.pageId,
+    linkTo: (id) => from.linkTo(id),
+    rewriteUrl: (url) => from.rewriteUrl(url),
     asset: (key) => {
       const o = ctx.assets(key);
       if (!o) return undefined;
-      if (o.kind === 'stored') return { href: relativeHref(links.fromFile, o.asset.path), name: o.ref.name };
+      if (o.kind === 'stored') return { href: relativeHref(from.fromFile, o.asset.path), name: o.ref.name };
       if (o.kind === 'link') return { href: o.url, name: o.ref.name };
       return { error: o.reason };
     },
     userName: (id) => ctx.users.get(id)?.name ?? undefined,
     titleOf: (id) => ctx.titleOf(id) ?? undefined,
-  };
-  const body = await renderBlocks(unit.blocks, renderContext);
+  });
+  // Text values in the record are rendered like the page body, with links from the snapshot root.
+  const recordText = renderContext(links.withBase(null));
+  const normalised = normalisePage(unit, {
+    location,
+    users: ctx.users,
+    assets: ctx.assets,
+    pathOf: (id) => links.pathOf(id),
+    richTextMarkdown: (items, onIssue) => renderRichText(items, recordText, { onIssue }),
+    warn: ctx.warn,
+  });
+  const body = await renderBlocks(unit.blocks, renderContext(links));
   if (ctx.contentFailure) body.markdown = `> ⚠️ The content of this page could not be exported: ${ctx.contentFailure}\n\n${body.markdown}`;
   const linkTargets = [...links.targets].sort();
   const n = normalised;

@@ -174,6 +174,16 @@ describe('sync of the MAGNET demo workspace, with file URLs that expire after 2 
     }
   });
 
+  it("writes a text property's Markdown into the record with the page renderer, links from the snapshot root", async () => {
+    const row = index.pages.find((p) => p.id === ids.events.rows[6])!;
+    const demoDay = index.pages.find((p) => p.id === ids.pages.demoDay)!;
+    const notes = (await readJson<PageRecord>(join(snap, row.record))).properties.Notes!;
+    expect(notes).toEqual({
+      type: 'rich_text',
+      value: { text: 'Fourteen founders pitched; see Demo Day Berlin 2025.', markdown: `Fourteen founders pitched; see [Demo Day Berlin 2025](${encodeURI(demoDay.path)}).` },
+    });
+  });
+
   it('gives hostile titles safe, unique file names inside the snapshot', async () => {
     const paths = index.pages.map((p) => p.path);
     expect(new Set(paths).size).toBe(paths.length);

@@ -175,6 +175,27 @@ describe('PageLinks.pathOf', () => {
   });
 });
 
+describe('PageLinks.withBase(null): links as records write them', () => {
+  it('gives snapshot-relative hrefs, URL-encoded like those in page files', () => {
+    const root = links().withBase(null);
+    expect(root.linkTo(DEEP)).toBe('pages/home-11111111/sibling-22222222/tief-%C3%BCberblick-33333333.md');
+    expect(root.rewriteUrl(`https://www.notion.so/Home-${hex(HOME)}`)).toBe('pages/home-11111111.md');
+    expect(root.linkTo(OUTSIDE)).toBe(`https://www.notion.so/${hex(OUTSIDE)}`);
+    expect(relativeHref(null, 'pages/q (draft).md')).toBe('pages/q%20%28draft%29.md');
+  });
+
+  it('records its lookups on the page it was made from', () => {
+    const l = links();
+    const root = l.withBase(null);
+    root.linkTo(HOME);
+    root.rewriteUrl(`https://www.notion.so/${hex(OUTSIDE)}`);
+    l.linkTo(DB);
+    expect([...l.targets]).toEqual([HOME, DB]);
+    expect(l.unresolved).toEqual([{ pageId: SIBLING, target: OUTSIDE, url: `https://www.notion.so/${hex(OUTSIDE)}` }]);
+    expect(root.targets).toBe(l.targets);
+  });
+});
+
 describe('LinkIndex', () => {
   it('prefers the page itself over the page holding its child_page block', () => {
     const index = new LinkIndex(plan());

@@ -1,6 +1,9 @@
 import type { FileValue } from '../../src/normalise/schemas.js';
 import type { NormaliseContext } from '../../src/normalise/normalise-context.js';
 import { readNotionFixture } from '../support/fixtures.js';
+import { relativeHref } from '../../src/links/link-index.js';
+import { renderRichText } from '../../src/render/markdown/render-blocks.js';
+import { fakeRenderContext } from '../render/fake-render-context.js';
 
 /** Parsed JSON of a recorded fixture file (tests/fixtures/notion-api/). */
 export function loadFixture(name: string): unknown {
@@ -31,7 +34,7 @@ export interface TestContext extends NormaliseContext {
   fileRequests: Array<{ key: string; file: { name: string; type: string; external?: { url: string } } }>;
 }
 
-/** A NormaliseContext over plain maps that records warnings and file look-ups. */
+/** A NormaliseContext over plain maps that records warnings and file look-ups; text Markdown comes from the real renderer, linking from the snapshot root. */
 export function testContext(options: {
   pageId?: string;
   users?: Record<string, { name: string | null; type: 'person' | 'bot' | null; email?: string | null }>;
@@ -40,12 +43,16 @@ export function testContext(options: {
 } = {}): TestContext {
   const warnings: TestContext['warnings'] = [];
   const fileRequests: TestContext['fileRequests'] = [];
+  const exported = Object.fromEntries(Object.entries(options.paths ?? {}).map(([id, path]) => [id, relativeHref(null, path)]));
+  const names = Object.fromEntries(Object.entries(options.users ?? {}).flatMap(([id, u]) => (u.name ? [[id, u.name]] : [])));
+  const recordText = fakeRenderContext({ exported, users: names });
   return {
     pageId: options.pageId ?? '00000000-0000-4000-8000-0000000000aa',
     warnings,
     fileRequests,
     user: (id) => options.users?.[id],
     pathOf: (id) => options.paths?.[id] ?? null,
+    richTextMarkdown: (items, onIssue) => renderRichText(items, recordText, { onIssue }),
     file: (key, file) => {
       fileRequests.push({ key, file });
       if (options.file) return options.file(key, file);

@@ -72,7 +72,7 @@ describe('files come only from ctx.asset', () => {
     const node = makeBlock('paragraph', { rich_text: [text(`see ${url} and ${local}`)], color: 'default' });
     const { markdown, unrendered } = await renderBlocks([node], fakeRenderContext());
     expect(markdown).toBe('see (expiring Notion file URL removed) and (expiring Notion file URL removed)\n');
-    expect(unrendered).toEqual([expect.objectContaining({ type: 'page', reason: '2 expiring Notion file URL(s) found in text were removed' })]);
+    expect(unrendered).toEqual([expect.objectContaining({ blockId: node.id, type: 'paragraph', reason: '2 expiring Notion file URL(s) found in text were removed' })]);
   });
 });
 

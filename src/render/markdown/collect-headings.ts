@@ -1,5 +1,5 @@
 import type { BlockNode } from '../../source/block-tree.js';
-import { plainText } from './render-rich-text.js';
+import { richTextToPlain } from '../../normalise/rich-text-plain.js';
 
 /** A heading of the page, with the anchor GitHub-style renderers give it. */
 export interface HeadingEntry {
@@ -25,7 +25,7 @@ export function collectHeadings(blocks: readonly BlockNode[]): HeadingEntry[] {
     for (const node of nodes) {
       const level = headingLevel(node);
       if (level) {
-        const text = plainText((node as unknown as Record<string, { rich_text: [] }>)[node.type]!.rich_text);
+        const text = richTextToPlain((node as unknown as Record<string, { rich_text: [] }>)[node.type]!.rich_text);
         const base = slugify(text);
         // Same rule as github-slugger: the second "a" becomes "a-1", the third "a-2".
         let slug = base;

@@ -22,6 +22,9 @@ export function isNotionHostedFileUrl(url: string): boolean {
 
 const URL_TOKEN = /https?:\/\/[^\s<>()[\]"']+/g;
 
+/** What an expiring Notion file URL found in free text is replaced with. */
+export const EXPIRING_URL_REPLACEMENT = '(expiring Notion file URL removed)';
+
 /** Replaces every Notion-hosted file URL inside free text; returns the text and how many were removed. */
 export function stripNotionFileUrls(text: string, replacement: string): { text: string; removed: number } {
   let removed = 0;

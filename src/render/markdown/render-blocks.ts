@@ -5,12 +5,12 @@ import { handlers, unknownBlock } from './handlers/index.js';
 import type { BlockHandler } from './handlers/handler-types.js';
 import { isListItem } from './handlers/lists.js';
 import { warningNote } from './markdown-syntax.js';
-import { stripNotionFileUrls } from './notion-file-url.js';
+import { EXPIRING_URL_REPLACEMENT, stripNotionFileUrls } from './notion-file-url.js';
 import { createNotionToMarkdown } from './notion-to-md-lines.js';
 import { createRenderState, type BlockPosition, type RenderState } from './render-state.js';
 import type { RenderContext, RenderedBody } from './render-types.js';
 
-export type { RenderContext, RenderedBody, UnrenderedBlock } from './render-types.js';
+export type { RenderContext, RenderedBody, RichTextContext, UnrenderedBlock } from './render-types.js';
 export { renderRichText, type InlineMode, type RichTextOptions } from './render-rich-text.js';
 
 /** True when a block says it has children but the crawl supplied none (and they are not kept elsewhere). */
@@ -80,7 +80,7 @@ export async function renderBlocks(blocks: BlockNode[], ctx: RenderContext): Pro
   const body = await state.blocks(blocks);
   // Last line of defence: an expiring file URL typed or pasted as plain text is still an
   // expiring file URL; it never reaches the archive.
-  const { text, removed } = stripNotionFileUrls(body, '(expiring Notion file URL removed)');
+  const { text, removed } = stripNotionFileUrls(body, EXPIRING_URL_REPLACEMENT);
   if (removed > 0) {
     state.unrendered.push({
       blockId: ctx.pageId,

@@ -1,8 +1,8 @@
 import type { RichTextItemResponse } from '@notionhq/client';
 import { assetKeys } from '../../assets/asset-keys.js';
 import { codeSpan, escapeHtml, escapeMarkdownText, markdownLink } from './markdown-syntax.js';
-import { isNotionHostedFileUrl } from './notion-file-url.js';
-import type { RenderContext } from './render-types.js';
+import { EXPIRING_URL_REPLACEMENT, isNotionHostedFileUrl, stripNotionFileUrls } from './notion-file-url.js';
+import type { RichTextContext } from './render-types.js';
 
 /**
  * How inline text is written: `block` is Markdown with `\` hard breaks (paragraphs, list items),
@@ -94,7 +94,7 @@ function textAtom(item: RichTextItemResponse, text: string, link: string | null)
 }
 
 /** Turns one rich text item into an atom: resolves mentions and links through the context. */
-function toAtom(item: RichTextItemResponse, ctx: RenderContext, safeLink: (url: string) => string | null): Atom {
+function toAtom(item: RichTextItemResponse, ctx: RichTextContext, safeLink: (url: string) => string | null): Atom {
   if (item.type === 'equation') {
     const tex = item.equation.expression.trim();
     return { marks: marksOf(item), code: false, link: null, content: { kind: 'raw', markdown: `$${tex}$`, html: escapeHtml(`$${tex}$`) } };
@@ -209,8 +209,14 @@ function writeAtoms(atoms: readonly Atom[], syntax: Syntax, raw: 'markdown' | 'h
   return { lead, body: out, trail: pending };
 }
 
-/** Renders Notion rich text to inline Markdown (or HTML): annotations, links, mentions and inline equations. */
-export function renderRichText(richText: readonly RichTextItemResponse[], ctx: RenderContext, options: RichTextOptions = {}): string {
+/**
+ * Renders Notion rich text to inline Markdown (or HTML): annotations, links, mentions and inline
+ * equations. The one rich-text renderer of the export: page bodies and the `markdown` of text
+ * property values in records both come from here, so the same text reads the same in both.
+ * Where links point is the context's business: relative to the page's file for a page body,
+ * relative to the snapshot root for a record.
+ */
+export function renderRichText(richText: readonly RichTextItemResponse[], ctx: RichTextContext, options: RichTextOptions = {}): string {
   const mode = options.mode ?? 'block';
   const syntax = syntaxFor(mode);
   const safeLink = (url: string): string | null => {
@@ -221,7 +227,16 @@ export function renderRichText(richText: readonly RichTextItemResponse[], ctx: R
     }
     return ctx.rewriteUrl(absolute);
   };
-  const atoms = richText.map((item) => toAtom(item, ctx, safeLink));
+  // An expiring file URL typed or pasted as text is as dead as a link to one: it never leaves here.
+  let removedUrls = 0;
+  const atoms = richText.map((item) => {
+    const atom = toAtom(item, ctx, safeLink);
+    if (atom.content.kind !== 'text') return atom;
+    const { text, removed } = stripNotionFileUrls(atom.content.text, EXPIRING_URL_REPLACEMENT);
+    removedUrls += removed;
+    return removed === 0 ? atom : { ...atom, content: { kind: 'text' as const, text } };
+  });
+  if (removedUrls > 0) options.onIssue?.(`${removedUrls} expiring Notion file URL(s) found in text were removed`);
 
   // Consecutive atoms with the same link become one link, so "li**n**k" stays one link.
   const groups: Array<{ lead: string; main: string; trail: string }> = [];
@@ -245,9 +260,4 @@ export function renderRichText(richText: readonly RichTextItemResponse[], ctx: R
     result += (k > first ? g.lead : '') + g.main + (k < last ? g.trail : '');
   }
   return result;
-}
-
-/** The plain text of rich text, as Notion shows it (for alt text, slugs and names). */
-export function plainText(richText: readonly RichTextItemResponse[]): string {
-  return richText.map((t) => t.plain_text).join('');
 }

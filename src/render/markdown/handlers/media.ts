@@ -3,7 +3,7 @@ import { assetKeys } from '../../../assets/asset-keys.js';
 import type { BlockNode } from '../../../source/block-tree.js';
 import { escapeMarkdownText, joinBlocks, linkDestination } from '../markdown-syntax.js';
 import { isNotionHostedFileUrl } from '../notion-file-url.js';
-import { plainText } from '../render-rich-text.js';
+import { richTextToPlain } from '../../../normalise/rich-text-plain.js';
 import type { RenderState } from '../render-state.js';
 import type { BlockHandler } from './handler-types.js';
 
@@ -60,7 +60,7 @@ function renderMedia(node: BlockNode, state: RenderState, type: MediaType): Prom
 
 function mediaLink(type: MediaType, href: string, name: string, caption: RichTextItemResponse[]): string {
   if (type === 'image') {
-    const alt = plainText(caption).replace(/\s+/g, ' ').trim() || name;
+    const alt = richTextToPlain(caption).replace(/\s+/g, ' ').trim() || name;
     return `![${escapeMarkdownText(alt)}](${linkDestination(href)})`;
   }
   return `[${escapeMarkdownText(name)}](${linkDestination(href)})`;
