@@ -1,4 +1,5 @@
 import type { BlockNode } from '../source/block-tree.js';
+import type { BlockLookup } from './path-plan.js';
 
 /** A synced_block reference: its children are the original's, which belong to another page. */
 const isSyncedReference = (b: BlockNode): boolean =>
@@ -11,19 +12,80 @@ function walkBlocks(blocks: BlockNode[], visit: (b: BlockNode, viaReference: boo
   }
 }
 
+const WORDS = 5; // four 32-bit words of the id, then the owner's index + 1 (0 = empty slot)
+const EMPTY = 0;
+
+/**
+ * Block id → page index, in one typed array with open addressing: a large workspace has
+ * dozens of blocks per page, and a Map of strings would hold most of the sync's memory.
+ */
+class BlockIdTable {
+  private slots = new Uint32Array(WORDS * 1024);
+  private used = 0;
+  private readonly key = new Uint32Array(4);
+
+  private parse(id: string): boolean {
+    const hex = id.replaceAll('-', '');
+    if (!/^[0-9a-f]{32}$/i.test(hex)) return false;
+    for (let i = 0; i < 4; i++) this.key[i] = Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+    return true;
+  }
+
+  private find(slots: Uint32Array, key: Uint32Array): number {
+    const mask = slots.length / WORDS - 1;
+    let i = (key[0]! ^ Math.imul(key[1]!, 0x9e3779b1) ^ key[3]!) & mask;
+    for (;;) {
+      const at = i * WORDS;
+      if (slots[at + 4] === EMPTY) return at;
+      if (slots[at] === key[0] && slots[at + 1] === key[1] && slots[at + 2] === key[2] && slots[at + 3] === key[3]) return at;
+      i = (i + 1) & mask;
+    }
+  }
+
+  set(id: string, owner: number): void {
+    if (!this.parse(id)) return;
+    if ((this.used + 1) * 2 > this.slots.length / WORDS) this.grow();
+    const at = this.find(this.slots, this.key);
+    if (this.slots[at + 4] === EMPTY) this.used++;
+    this.slots.set(this.key, at);
+    this.slots[at + 4] = owner + 1;
+  }
+
+  get(id: string): number | undefined {
+    if (!this.parse(id)) return undefined;
+    const at = this.find(this.slots, this.key);
+    const v = this.slots[at + 4]!;
+    return v === EMPTY ? undefined : v - 1;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(old.length * 2);
+    const key = new Uint32Array(4);
+    for (let at = 0; at < old.length; at += WORDS) {
+      if (old[at + 4] === EMPTY) continue;
+      key.set(old.subarray(at, at + 4));
+      this.slots.set(old.subarray(at, at + WORDS), this.find(this.slots, key));
+    }
+  }
+}
+
 /**
  * Which exported page holds each block, learnt page by page as the crawl goes (only block ids
  * are kept, never the blocks). A block seen through a synced_block reference belongs to the
  * page holding the original; only when that page is not exported does a referencing page hold
  * it (the smallest id, so the answer never depends on crawl order).
  */
-export class BlockOwners {
-  private readonly owner = new Map<string, string>();
+export class BlockOwners implements BlockLookup {
+  private readonly pages: string[] = [];
+  private readonly owner = new BlockIdTable();
+  /** Blocks seen through synced references (few): block id → smallest referencing page id. */
   private readonly viaReference = new Map<string, string>();
 
   add(pageId: string, blocks: BlockNode[]): void {
+    const index = this.pages.push(pageId) - 1;
     walkBlocks(blocks, (b, shared) => {
-      if (!shared) this.owner.set(b.id, pageId);
+      if (!shared) this.owner.set(b.id, index);
       else {
         const known = this.viaReference.get(b.id);
         if (known === undefined || pageId < known) this.viaReference.set(b.id, pageId);
@@ -31,10 +93,9 @@ export class BlockOwners {
     });
   }
 
-  /** Block id → page id, once every page has been added. */
-  resolve(): Map<string, string> {
-    for (const [blockId, pageId] of this.viaReference) if (!this.owner.has(blockId)) this.owner.set(blockId, pageId);
-    this.viaReference.clear();
-    return this.owner;
+  /** The exported page holding a block (ask once every page has been added). */
+  get(blockId: string): string | undefined {
+    const index = this.owner.get(blockId);
+    return index === undefined ? this.viaReference.get(blockId) : this.pages[index];
   }
 }

@@ -21,10 +21,15 @@ export interface DatabasePaths {
   parentId: string | null;
 }
 
+/** Which exported page holds a block (src/links/block-owners.ts). */
+export interface BlockLookup {
+  get(blockId: string): string | undefined;
+}
+
 /** Every file name of a snapshot, decided before any page is written (src/publish/plan-paths.ts). */
 export interface PathPlan {
   pages: Map<string, PagePaths>;
   databases: Map<string, DatabasePaths>;
   /** Exported page that holds each block (for links to blocks and pages parented by blocks). */
-  pageOfBlock: ReadonlyMap<string, string>;
+  pageOfBlock: BlockLookup;
 }

@@ -1,5 +1,5 @@
 import { BlockOwners } from '../links/block-owners.js';
-import type { DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
+import type { BlockLookup, DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
 import { richTextToPlain } from '../normalise/rich-text-plain.js';
 import { databaseTitle, pageTitle } from '../normalise/titles.js';
 import type { CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
@@ -60,7 +60,7 @@ export interface PlanNode {
 export interface PlanInput {
   nodes: ReadonlyMap<string, PlanNode>;
   /** Exported page that holds each block (src/links/block-owners.ts). */
-  pageOfBlock: ReadonlyMap<string, string>;
+  pageOfBlock: BlockLookup;
 }
 
 /**
@@ -83,7 +83,7 @@ export class PlanInputBuilder {
 
   /** Once every page and database has been added. */
   build(): PlanInput {
-    return { nodes: this.nodes, pageOfBlock: this.owners.resolve() };
+    return { nodes: this.nodes, pageOfBlock: this.owners };
   }
 }
 
