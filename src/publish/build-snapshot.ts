@@ -6,6 +6,7 @@ import { propertyValueToCsvCell, toCsv } from '../normalise/csv.js';
 import { normaliseDataSourceSchema } from '../normalise/normalise-data-source.js';
 import { normaliseProperties } from '../normalise/normalise-property.js';
 import { richTextToPlain } from '../normalise/rich-text-to-markdown.js';
+import { isoTimestamp } from '../normalise/timestamp.js';
 import type {
   AssetRef,
   Cover,
@@ -179,8 +180,8 @@ export async function buildSnapshot(input: BuildSnapshotInput): Promise<Snapshot
       parentId: paths.parentId,
       databaseId: paths.databaseId,
       url: page.url,
-      createdTime: page.created_time,
-      lastEditedTime: page.last_edited_time,
+      createdTime: isoTimestamp(page.created_time),
+      lastEditedTime: isoTimestamp(page.last_edited_time),
     };
     pageEntries.push(entry);
     const pageAssetKeys = [...pageFileRefs(page), ...collectBlockRefs(blocks, id)].map((r) => r.key);
@@ -240,8 +241,8 @@ export async function buildSnapshot(input: BuildSnapshotInput): Promise<Snapshot
       description: richTextToPlain(database.description as never),
       icon: iconOf(database.icon, assetKeys.icon(id)),
       cover: imageOf(database.cover as never, assetKeys.cover(id)),
-      createdTime: database.created_time,
-      lastEditedTime: database.last_edited_time,
+      createdTime: isoTimestamp(database.created_time),
+      lastEditedTime: isoTimestamp(database.last_edited_time),
       dataSources: sources.map(({ id: dsId, name, schema, rows }) => ({ id: dsId, name, schema, rows })),
     };
     files.set(paths.json, canonicalJson(record));
