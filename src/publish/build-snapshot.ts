@@ -20,6 +20,7 @@ import type {
   PropertyValue,
   UserRef,
 } from '../normalise/schemas.js';
+import { headingAnchorsOf } from '../render/markdown/collect-headings.js';
 import { databaseDocument, orderedColumns, pageDocument } from '../render/markdown/documents.js';
 import { renderBlocks, type RenderContext } from '../render/markdown/render-blocks.js';
 import type { BlockNode } from '../source/block-tree.js';
@@ -90,7 +91,12 @@ export interface BuildSnapshotInput {
  */
 export async function buildSnapshot(input: BuildSnapshotInput): Promise<SnapshotContent> {
   const { crawl, plan, assets } = input;
-  const index = new LinkIndex(plan);
+  // Links to a heading block go to its anchor; only the page that holds a block names it (not pages showing it through a synced block).
+  const headingAnchors = new Map<string, string>();
+  for (const [id, { page, blocks }] of crawl.pages) {
+    for (const [blockId, anchor] of headingAnchorsOf(blocks, pageTitle(page) || 'Untitled')) if (plan.pageOfBlock.get(blockId) === id) headingAnchors.set(blockId, anchor);
+  }
+  const index = new LinkIndex(plan, headingAnchors);
   const files = new Map<string, string>();
   const warnings: CrawlIssue[] = [];
   const unrendered: SnapshotContent['unrendered'] = [];
