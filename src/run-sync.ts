@@ -146,7 +146,7 @@ async function syncLocked(
     phase = 'write';
     emit();
     const plan = planPaths(summaries.build());
-    const content = await writeSnapshotFiles({ staging, spool, plan, found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString() });
+    const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString() });
     await spool.remove();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files);

@@ -33,7 +33,20 @@ export function notionUrlOf(id: string): string {
  * outgoing links and the report the unresolved ones.
  */
 export class LinkIndex {
-  constructor(private readonly plan: PathPlan) {}
+  constructor(
+    private readonly plan: PathPlan,
+    /**
+     * Block id → anchor (without `#`) of every heading block, in its page's Markdown file: the
+     * union over pages of `headingAnchorsOf(blocks, title)` (src/render/markdown/collect-headings.ts).
+     * Links to a heading go to its anchor; links to other blocks (or without this map) go to the page.
+     */
+    private readonly headingAnchors: ReadonlyMap<string, string> = new Map(),
+  ) {}
+
+  /** The anchor (without `#`) of a heading block in its page's Markdown; null for any other id. */
+  anchorOf(blockId: string): string | null {
+    return this.headingAnchors.get(blockId) ?? null;
+  }
 
   /** Snapshot-relative Markdown file of an exported page or database (or of the page holding a block); null when outside the export. */
   pathOf(id: string): string | null {
@@ -51,8 +64,8 @@ export class LinkIndex {
     return this.plan.pageOfBlock.get(id) ?? null;
   }
 
-  /** Parses a URL that points into Notion; null for any other URL. */
-  notionTarget(url: string): { id: string } | null {
+  /** Parses a URL that points into Notion (with the block of a `#<block id>` anchor); null for any other URL. */
+  notionTarget(url: string): { id: string; blockId?: string } | null {
     let host: string;
     try {
       host = new URL(url).hostname;
@@ -62,8 +75,8 @@ export class LinkIndex {
     if (!NOTION_HOST.test(host)) return null;
     const parsed = parseNotionUrl(url);
     if (!parsed) return null;
-    // A block anchor names the block; the file to open is its page's.
-    return { id: parsed.id };
+    // A block anchor names the block; the file to open is its page's (see PageLinks.rewriteUrl).
+    return parsed.blockId ? { id: parsed.id, blockId: parsed.blockId } : { id: parsed.id };
   }
 }
 
@@ -92,18 +105,29 @@ export class PageLinks {
     return new PageLinks(this.index, this.pageId, fromFile, this);
   }
 
-  /** href for a page or database by id. */
+  /** href for a page or database by id (a heading block's id: its page with the heading's anchor). */
   linkTo(id: string): string {
     const path = this.resolve(id, notionUrlOf(id));
-    return path === null ? notionUrlOf(id) : relativeHref(this.fromFile, path);
+    return path === null ? notionUrlOf(id) : relativeHref(this.fromFile, path) + this.fragment(id, id);
   }
 
-  /** Rewrites notion.so / notion.site URLs that point into the export; leaves other URLs as they are. */
+  /**
+   * Rewrites notion.so / notion.site URLs that point into the export; leaves other URLs as they
+   * are. A `#<block id>` anchor to a heading on the linked page becomes that heading's anchor.
+   */
   rewriteUrl(url: string): string {
     const parsed = this.index.notionTarget(url);
     if (!parsed) return url;
     const path = this.resolve(parsed.id, url);
-    return path === null ? url : relativeHref(this.fromFile, path);
+    if (path === null) return url;
+    return relativeHref(this.fromFile, path) + (parsed.blockId ? this.fragment(parsed.id, parsed.blockId) : this.fragment(parsed.id, parsed.id));
+  }
+
+  /** `#<anchor>` when `blockId` is a heading on the page `id` resolves to; '' otherwise (the link opens the page). */
+  private fragment(id: string, blockId: string): string {
+    const anchor = this.index.anchorOf(blockId);
+    if (anchor === null || this.index.targetOf(blockId) !== this.index.targetOf(id)) return '';
+    return `#${encodeURIComponent(anchor)}`;
   }
 
   /** Snapshot-relative path (for JSON records), recording the link. */

@@ -3,6 +3,7 @@ import { assetKeys } from '../assets/asset-keys.js';
 import type { NormaliseContext } from './normalise-context.js';
 import { dashedId } from './notion-id.js';
 import { richTextToPlain } from './rich-text-plain.js';
+import { isoDate, isoTimestamp } from './timestamp.js';
 import {
   KnownPropertyValueSchema,
   type DateValue,
@@ -121,11 +122,11 @@ function readValue(raw: RawValue, scope: Scope): KnownPropertyValue | undefined 
     case 'rollup':
       return { type: 'rollup', value: rollup(raw.rollup, scope) };
     case 'created_time':
-      return { type: 'created_time', value: raw.created_time };
+      return { type: 'created_time', value: isoTimestamp(raw.created_time) };
     case 'created_by':
       return { type: 'created_by', value: userRef(raw.created_by, ctx) };
     case 'last_edited_time':
-      return { type: 'last_edited_time', value: raw.last_edited_time };
+      return { type: 'last_edited_time', value: isoTimestamp(raw.last_edited_time) };
     case 'last_edited_by':
       return { type: 'last_edited_by', value: userRef(raw.last_edited_by, ctx) };
     case 'unique_id': {
@@ -170,7 +171,8 @@ function text(items: Parameters<typeof richTextToPlain>[0], scope: Scope) {
 }
 
 function date(d: RawDate | null): DateValue | null {
-  return d && { start: d.start, end: d.end, timeZone: d.time_zone };
+  // Date-times in UTC like every timestamp of the archive; date-only values stay date-only.
+  return d && { start: isoDate(d.start), end: d.end === null ? null : isoDate(d.end), timeZone: d.time_zone };
 }
 
 function userRef(u: RawUser, ctx: NormaliseContext): UserRef {

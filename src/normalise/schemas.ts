@@ -32,7 +32,7 @@ export const SnapshotPathSchema = z
 /** ISO 8601 timestamp as Notion sends it (usually minute-rounded UTC). */
 export const TimestampSchema = z.iso
   .datetime({ offset: true })
-  .describe('ISO 8601 timestamp with offset, as Notion reports it (usually rounded down to the minute).');
+  .describe('ISO 8601 timestamp in UTC with milliseconds ("2024-01-09T21:36:54.417Z"; Notion usually rounds to the minute). Older snapshots may hold an offset ("+00:00").');
 
 /** Hex SHA-256 digest. */
 export const Sha256Schema = z
@@ -99,7 +99,7 @@ export type FileValue = z.infer<typeof FileValueSchema>;
 /** A date or date range. */
 export const DateValueSchema = z
   .strictObject({
-    start: z.string().describe('ISO 8601 date ("2025-03-01") or date-time with offset.'),
+    start: z.string().describe('ISO 8601 date ("2025-03-01"), or date-time in UTC with milliseconds ("2025-03-01T16:30:00.000Z"; the zone it was entered in is `timeZone`).'),
     end: z.string().nullable().describe('End of a range, same format as start; null for a single date.'),
     timeZone: z.string().nullable().describe('IANA time zone the date-times were entered in, or null.'),
   })

@@ -2,17 +2,22 @@ import { BlockOwners } from '../links/block-owners.js';
 import type { BlockLookup, DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
 import { richTextToPlain } from '../normalise/rich-text-plain.js';
 import { databaseTitle, pageTitle } from '../normalise/titles.js';
+import { headingAnchorsOf } from '../render/markdown/collect-headings.js';
 import type { CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 
 export type { DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
 
 const MAX_SLUG_CHARS = 60;
 /**
- * Slug length by depth in the tree (1 = top level; deeper levels get 8). Paths stay short
- * enough to unpack anywhere: a page seven levels down has at most 210 characters inside the
- * snapshot, under Windows' 260 with `output/snapshots/<id>/` (41 characters) in front.
+ * Paths stay short enough to unpack anywhere: every file is at most 210 characters inside the
+ * snapshot, under Windows' 260 with `output/snapshots/<id>/` (41 characters) in front. Slugs are
+ * budgeted by the path length that remains, not by depth: a name takes what is left after its
+ * folder, less what the deepest branch below it needs (`SLUG_RESERVE_CHARS` per level), so leaves
+ * and shallow trees keep their titles readable and only deep branches get short names.
  */
-const SLUG_CHARS_BY_DEPTH = [40, 28, 20, 14, 12, 10, 8];
+const MAX_PATH_CHARS = 210;
+/** Slug length kept for each level below a page when its own slug is budgeted. */
+const SLUG_RESERVE_CHARS = 16;
 const MIN_SLUG_CHARS = 8;
 /**
  * A bound in UTF-8 bytes too: a multi-data-source CSV name holds two slugs plus a full id
@@ -45,6 +50,16 @@ export function slugify(title: string, maxChars = MAX_SLUG_CHARS): string {
 
 const hex = (id: string) => id.replaceAll('-', '');
 
+/**
+ * Characters a slug may take in a folder whose path is `dirChars` long, for a node whose
+ * subtree has `levels` levels: each level below keeps `SLUG_RESERVE_CHARS` plus its `-<8 hex>/`,
+ * the last its longest extension (`.json`). Never under `MIN_SLUG_CHARS`, never over 60.
+ */
+export function slugBudget(dirChars: number, suffixChars: number, levels: number): number {
+  const left = MAX_PATH_CHARS - dirChars - 1 - (1 + suffixChars) - '.json'.length - (levels - 1) * (SLUG_RESERVE_CHARS + 10);
+  return Math.max(MIN_SLUG_CHARS, Math.min(MAX_SLUG_CHARS, left));
+}
+
 /** What the planner needs of a page or database: a summary, never its content. */
 export interface PlanNode {
   id: string;
@@ -70,10 +85,32 @@ export interface PlanInput {
 export class PlanInputBuilder {
   readonly nodes = new Map<string, PlanNode>();
   private readonly owners = new BlockOwners();
+  /** Heading block id → the pages showing it with its anchor there (one, unless the heading is synced). */
+  private readonly headings = new Map<string, Array<{ pageId: string; anchor: string }>>();
 
   addPage({ page, blocks }: CrawledPage): void {
-    this.nodes.set(page.id, { id: page.id, kind: 'page', title: pageTitle(page), parent: page.parent as never });
+    const title = pageTitle(page);
+    this.nodes.set(page.id, { id: page.id, kind: 'page', title, parent: page.parent as never });
     this.owners.add(page.id, blocks);
+    for (const [blockId, anchor] of headingAnchorsOf(blocks, title || 'Untitled')) {
+      const shown = this.headings.get(blockId);
+      if (shown) shown.push({ pageId: page.id, anchor });
+      else this.headings.set(blockId, [{ pageId: page.id, anchor }]);
+    }
+  }
+
+  /**
+   * Block id → anchor of every heading, in the file of the page that holds it (a page showing
+   * another page's headings through a synced block does not claim them).
+   */
+  headingAnchors(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [blockId, shown] of this.headings) {
+      const owner = this.owners.get(blockId);
+      const own = shown.find((s) => s.pageId === owner);
+      if (own) out.set(blockId, own.anchor);
+    }
+    return out;
   }
 
   addDatabase({ database, dataSources }: CrawledDatabase): void {
@@ -138,32 +175,32 @@ export function planPaths(input: PlanInput): PathPlan {
     childrenOf.set(node.parentId, list);
   }
 
-  const depthOf = (node: Node): number => {
-    let depth = 1;
-    for (let p = node.parentId; p; p = nodes.get(p)?.parentId ?? null) depth++;
-    return depth;
+  // Levels in the subtree of a node (1 for a leaf): how many names its longest path below still holds.
+  const heightOf = new Map<string, number>();
+  const height = (node: Node): number => {
+    const cached = heightOf.get(node.id);
+    if (cached !== undefined) return cached;
+    const h = 1 + (childrenOf.get(node.id) ?? []).reduce((m, c) => Math.max(m, height(c)), 0);
+    heightOf.set(node.id, h);
+    return h;
   };
+  // Names are planned top-down: a slug's budget depends on its folder's path length.
   const baseNames = new Map<string, string>();
-  for (const siblings of childrenOf.values()) {
+  const dirOf = new Map<string, string>();
+  const nameChildren = (parentId: string | null, dir: string): void => {
+    const siblings = childrenOf.get(parentId) ?? [];
     const prefixCount = new Map<string, number>();
     for (const n of siblings) prefixCount.set(hex(n.id).slice(0, 8), (prefixCount.get(hex(n.id).slice(0, 8)) ?? 0) + 1);
     for (const n of siblings) {
       const short = hex(n.id).slice(0, 8);
-      const maxChars = SLUG_CHARS_BY_DEPTH[depthOf(n) - 1] ?? MIN_SLUG_CHARS;
-      baseNames.set(n.id, `${slugify(n.title, maxChars)}-${prefixCount.get(short)! > 1 ? hex(n.id) : short}`);
+      const suffix = prefixCount.get(short)! > 1 ? hex(n.id) : short;
+      baseNames.set(n.id, `${slugify(n.title, slugBudget(dir.length, suffix.length, height(n)))}-${suffix}`);
+      dirOf.set(n.id, `${dir}/${baseNames.get(n.id)}`);
     }
-  }
-
-  const dirOf = new Map<string, string>();
-  const dirFor = (id: string | null): string => {
-    if (id === null) return 'pages';
-    const cached = dirOf.get(id);
-    if (cached) return cached;
-    const node = nodes.get(id)!;
-    const dir = `${dirFor(node.parentId)}/${baseNames.get(id)}`;
-    dirOf.set(id, dir);
-    return dir;
+    for (const n of siblings) nameChildren(n.id, dirOf.get(n.id)!);
   };
+  nameChildren(null, 'pages');
+  const dirFor = (id: string | null): string => (id === null ? 'pages' : dirOf.get(id)!);
 
   const pages = new Map<string, PagePaths>();
   const databases = new Map<string, DatabasePaths>();

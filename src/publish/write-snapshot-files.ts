@@ -17,6 +17,8 @@ export interface SnapshotFilesInput {
   staging: string;
   spool: PageSpool;
   plan: PathPlan;
+  /** Heading block id → anchor in its page's file (PlanInputBuilder.headingAnchors). */
+  headingAnchors: ReadonlyMap<string, string>;
   /** Summaries of every page and database found (titles). */
   found: ReadonlyMap<string, PlanNode>;
   databases: ReadonlyMap<string, CrawledDatabase>;
@@ -46,7 +48,7 @@ export interface SnapshotFilesOutcome {
 export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<SnapshotFilesOutcome> {
   const { plan, staging } = input;
   const assets: AssetLookup = (key) => input.assets.get(key);
-  const linkIndex = new LinkIndex(plan);
+  const linkIndex = new LinkIndex(plan, input.headingAnchors);
   const titleOf = (id: string): string | null => {
     const node = input.found.get(id);
     return node ? node.title || 'Untitled' : null;

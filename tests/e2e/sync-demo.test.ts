@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { PROPERTY_TYPES, type DatabaseRecord, type Index, type PageRecord, type Report } from '../../src/normalise/schemas.js';
 import { buildDemo } from '../../src/notion-server/demo-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
@@ -240,6 +241,75 @@ describe('sync of the MAGNET demo workspace, with file URLs that expire after 2 
     }
     expect(checked).toBeGreaterThan(2000);
   });
+
+  it('reads as a new user expects: one H1 per page, real task items, one timestamp format, distinguishable names', async () => {
+    const markdown = files.filter((f) => f.endsWith('.md'));
+    for (const f of markdown) {
+      const text = await readFile(join(snap, f), 'utf8');
+      // Outside fenced code (scripts may hold "# comments"), the title is the only H1.
+      const prose = text.replace(/^---\n[\s\S]*?\n---\n/, '').replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1\s*$/gm, '');
+      expect(prose.split('\n').filter((l) => /^# /.test(l)), f).toHaveLength(1);
+      expect(prose, f).not.toContain('<!-- breadcrumb');
+      // GFM needs text after "[ ]" for a task item.
+      expect(prose, f).not.toMatch(/^\s*- \[[ x]\]\s*$/m);
+    }
+    // Every timestamp in index, records and CSV has the one form toISOString writes (dates without time stay as they are).
+    for (const f of ['index.json', ...files.filter((x) => x.startsWith('records/') || x.endsWith('.csv') || (x.startsWith('pages/') && x.endsWith('.json')))]) {
+      const text = await readFile(join(snap, f), 'utf8');
+      for (const m of text.matchAll(/\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?/g)) expect(m[0], f).toBe(new Date(m[0]).toISOString());
+    }
+    // In every folder, two pages share a name (before the id) only when their titles are the same.
+    const titlesByName = new Map<string, Set<string>>();
+    for (const p of index.pages) {
+      const name = p.path.replace(/-[0-9a-f]{8}(?:[0-9a-f]{24})?\.md$/, '');
+      titlesByName.set(name, (titlesByName.get(name) ?? new Set()).add(p.title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()));
+    }
+    for (const [name, titles] of titlesByName) expect([...titles], name).toHaveLength(1);
+  });
+
+  it('keeps JSON types in frontmatter: booleans and numbers of formulas and rollups are YAML booleans and numbers', async () => {
+    let checked = 0;
+    for (const page of index.pages.filter((p) => p.databaseId)) {
+      const rec = await readJson<PageRecord>(join(snap, page.record));
+      const md = await readFile(join(snap, page.path), 'utf8');
+      const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(md)![1]!) as { properties: Record<string, unknown> };
+      for (const [name, v] of Object.entries(rec.properties)) {
+        if ('unknown' in v) continue;
+        const json = v.type === 'checkbox' || v.type === 'number' ? v.value : v.type === 'formula' && v.value.type !== 'date' ? v.value.value : v.type === 'rollup' && v.value.type === 'number' ? v.value.value : undefined;
+        if (json === undefined) continue;
+        expect(front.properties[name], `${page.path} → ${name}`).toStrictEqual(json);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('links database overview cells (related rows, files) and block anchors to headings', async () => {
+    let relationLinks = 0;
+    for (const db of index.databases) {
+      const md = await readFile(join(snap, db.path.replace(/\.json$/, '.md')), 'utf8');
+      const rows = md.split('\n').filter((l) => l.startsWith('| ['));
+      // No file cell is a bare snapshot path.
+      for (const row of rows) expect(row).not.toMatch(/(?:^|\| )assets\//);
+      for (const m of md.matchAll(/\]\((\.{1,2}\/[^)#]+\.md)\)/g)) {
+        const target = join(snap, db.path.replace(/[^/]+$/, ''), decodeURI(m[1]!));
+        expect(files.map((f) => join(snap, f))).toContain(target);
+        relationLinks += 1;
+      }
+    }
+    expect(relationLinks).toBeGreaterThan(index.databases.reduce((n, d) => n + d.rowIds.length, 0));
+    // The KPI link in the demo points at the "Formulas" heading of the KPI definitions page.
+    const kpi = index.pages.find((p) => p.title === 'KPI definitions')!;
+    const kpiMd = await readFile(join(snap, kpi.path), 'utf8');
+    expect(kpiMd).toMatch(/^#+ Formulas$/m);
+    const linking = await Promise.all(markdownFilesLinkingTo(kpi.path.split('/').at(-1)!));
+    expect(linking.flat().some((href) => href.endsWith('#formulas'))).toBe(true);
+  });
+
+  const markdownFilesLinkingTo = (name: string) =>
+    files
+      .filter((f) => f.endsWith('.md'))
+      .map(async (f) => [...(await readFile(join(snap, f), 'utf8')).matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]!).filter((href) => href.includes(name)));
 
   it('writes page files without run timestamps (a second sync gives identical page bytes)', async () => {
     const second = await runCli(['sync', '--out', join(out.dir, 'archive2'), '--config', join(out.dir, 'notion-kb.yaml'), '--rate', '200', '--quiet'], {

@@ -44,7 +44,7 @@ const OUTSIDE = '99999999-9999-4999-8999-999999999999';
 const VIEW = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const hex = (id: string) => id.replaceAll('-', '');
 
-function plan(): PathPlan {
+function plan(): PathPlan & { pageOfBlock: Map<string, string> } {
   const page = (markdown: string, parentId: string | null, databaseId: string | null = null) => ({
     markdown,
     record: 'records/x.json',
@@ -203,5 +203,49 @@ describe('LinkIndex', () => {
     expect(index.pathOf(SIBLING)).toBe(FROM);
     expect(index.targetOf(OUTSIDE)).toBeNull();
     expect(index.pathOf(OUTSIDE)).toBeNull();
+  });
+});
+
+// ------------------------------------------------------------------ links to heading blocks
+
+describe('links to a heading block keep its anchor', () => {
+  const HEADING_IN_HOME = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
+  const HEADING_IN_DEEP = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc';
+  const withHeadings = () => {
+    const p = plan();
+    p.pageOfBlock.set(HEADING_IN_HOME, HOME);
+    p.pageOfBlock.set(HEADING_IN_DEEP, DEEP);
+    const anchors = new Map([
+      [HEADING_IN_HOME, 'formulas-1'],
+      [HEADING_IN_DEEP, 'überblick'],
+    ]);
+    return new PageLinks(new LinkIndex(p, anchors), SIBLING, FROM);
+  };
+
+  it.each([
+    ['a Notion URL with #<heading id>', `https://www.notion.so/Home-${hex(HOME)}#${hex(HEADING_IN_HOME)}`, '../home-11111111.md#formulas-1', HOME],
+    ['a URL with a query and #<heading id>', `https://www.notion.so/${hex(DEEP)}?pvs=4#${hex(HEADING_IN_DEEP)}`, './sibling-22222222/tief-%C3%BCberblick-33333333.md#%C3%BCberblick', DEEP],
+    ['a URL naming the heading block itself', `https://www.notion.so/${hex(HEADING_IN_HOME)}`, '../home-11111111.md#formulas-1', HOME],
+    ['#<id of a block that is not a heading> (→ the page)', `https://www.notion.so/Home-${hex(HOME)}#${hex(BLOCK_IN_HOME)}`, '../home-11111111.md', HOME],
+    ['#<heading of another page> (→ the page linked)', `https://www.notion.so/Home-${hex(HOME)}#${hex(HEADING_IN_DEEP)}`, '../home-11111111.md', HOME],
+  ])('rewriteUrl: %s', (_, url, href, target) => {
+    const l = withHeadings();
+    expect(l.rewriteUrl(url)).toBe(href);
+    expect([...l.targets]).toEqual([target]);
+    expect(l.unresolved).toEqual([]);
+  });
+
+  it('linkTo a heading block id (a block mention) gives its page and anchor; any other block its page', () => {
+    const l = withHeadings();
+    expect(l.linkTo(HEADING_IN_HOME)).toBe('../home-11111111.md#formulas-1');
+    expect(l.linkTo(BLOCK_IN_HOME)).toBe('../home-11111111.md');
+    expect(l.linkTo(HOME)).toBe('../home-11111111.md');
+  });
+
+  it('without heading anchors every block link opens its page', () => {
+    const p = plan();
+    p.pageOfBlock.set(HEADING_IN_HOME, HOME);
+    const l = new PageLinks(new LinkIndex(p), SIBLING, FROM);
+    expect(l.rewriteUrl(`https://www.notion.so/Home-${hex(HOME)}#${hex(HEADING_IN_HOME)}`)).toBe('../home-11111111.md');
   });
 });

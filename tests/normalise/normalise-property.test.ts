@@ -97,7 +97,7 @@ describe('concrete values', () => {
     [FORMULA, 'String', { type: 'formula', value: { type: 'string', value: 'Item 2' } }],
     [FORMULA, 'Number', { type: 'formula', value: { type: 'number', value: 1 } }],
     [FORMULA, 'Checkbox', { type: 'formula', value: { type: 'boolean', value: false } }],
-    [FORMULA, 'Date', { type: 'formula', value: { type: 'date', value: { start: '2024-11-25T14:08:00.000+00:00', end: null, timeZone: null } } }],
+    [FORMULA, 'Date', { type: 'formula', value: { type: 'date', value: { start: '2024-11-25T14:08:00.000Z', end: null, timeZone: null } } }],
     [FORMULA, 'Tags', { type: 'multi_select', value: [{ name: 'In Progress', color: 'pink' }] }],
     [ROLLUP, 'Rollup Date', { type: 'rollup', value: { type: 'date', function: 'earliest_date', value: null } }],
     [ROLLUP, 'Rollup Number', { type: 'rollup', value: { type: 'number', function: 'max', value: null } }],
@@ -199,7 +199,24 @@ describe('hand-made values (shapes from the SDK types, not in the recordings)', 
     [
       'date range with time zone',
       { type: 'date', date: { start: '2025-03-01T09:00:00.000+01:00', end: '2025-03-05T17:00:00.000+01:00', time_zone: 'Europe/Berlin' } },
-      { type: 'date', value: { start: '2025-03-01T09:00:00.000+01:00', end: '2025-03-05T17:00:00.000+01:00', timeZone: 'Europe/Berlin' } },
+      // The same instants in UTC, like every timestamp of the archive; the zone entered is kept.
+      { type: 'date', value: { start: '2025-03-01T08:00:00.000Z', end: '2025-03-05T16:00:00.000Z', timeZone: 'Europe/Berlin' } },
+    ],
+    [
+      'date-only range (stays date-only)',
+      { type: 'date', date: { start: '2025-03-01', end: '2025-03-05', time_zone: null } },
+      { type: 'date', value: { start: '2025-03-01', end: '2025-03-05', timeZone: null } },
+    ],
+    [
+      'created_time and last_edited_time with a +00:00 offset (as Notion sends databases)',
+      { type: 'created_time', created_time: '2024-01-09T21:36:54.417+00:00' },
+      { type: 'created_time', value: '2024-01-09T21:36:54.417Z' },
+    ],
+    ['last_edited_time without milliseconds', { type: 'last_edited_time', last_edited_time: '2024-01-09T21:36:00+02:00' }, { type: 'last_edited_time', value: '2024-01-09T19:36:00.000Z' }],
+    [
+      'rollup date',
+      { type: 'rollup', rollup: { type: 'date', function: 'latest_date', date: { start: '2024-11-25T14:08:00.000+00:00', end: null, time_zone: null } } },
+      { type: 'rollup', value: { type: 'date', function: 'latest_date', value: { start: '2024-11-25T14:08:00.000Z', end: null, timeZone: null } } },
     ],
     [
       'rollup show_original over titles and numbers',

@@ -326,4 +326,42 @@ describe('planPaths: full path length', () => {
     // Shallow pages keep more of their title.
     expect(plan.pages.get(ids[0]!)!.markdown.length).toBeGreaterThan(50);
   });
+
+  it('keeps the titles of row pages four levels down apart (rows sharing their first 14 characters)', () => {
+    const levels = [id('a1', 1), id('a2', 2), id('a3', 3)];
+    const db = id('db', 4);
+    const ds = id('d5', 5);
+    const cities = ['Berlin', 'Vienna', 'Warsaw', 'Amsterdam', 'Sofia', 'Brussels'];
+    const rows = cities.map((_, i) => id(`e${i}`, i));
+    const plan = planPaths(
+      crawlOf(
+        [
+          page(levels[0]!, 'MAGNET network wiki', workspace),
+          page(levels[1]!, 'Academy', underPage(levels[0]!)),
+          ...rows.map((r, i) => page(r, `Bookkeeping basics – ${cities[i]}`, rowOf(ds, db))),
+        ],
+        [database(db, 'Academy Sessions', underPage(levels[1]!), [{ id: ds, title: 'Academy Sessions' }])],
+      ),
+    );
+    const names = rows.map((r) => plan.pages.get(r)!.markdown.split('/').at(-1)!.replace(/-[0-9a-f]{8}\.md$/, ''));
+    expect(names).toEqual(cities.map((c) => `bookkeeping-basics-${c.toLowerCase()}`));
+  });
+
+  it('keeps every file of a deep and wide tree with long titles within 210 characters', () => {
+    const long = (n: number) => `Section ${n} ${'Консорциум agreement and sustainability plan '.repeat(6)}`;
+    const pages: Array<[string, CrawledPage]> = [];
+    // A chain ten levels deep, and at each level a leaf sibling with a long title.
+    let parent: Parent = workspace;
+    for (let level = 0; level < 10; level++) {
+      const pid = id(`f${level}`, level);
+      pages.push(page(pid, long(level), parent), page(id(`9${level}`, level), long(100 + level), parent));
+      parent = underPage(pid);
+    }
+    const plan = planPaths(crawlOf(pages));
+    for (const p of plan.pages.values()) expect(p.markdown.length, p.markdown).toBeLessThanOrEqual(210);
+    // A leaf near the top keeps the whole 60-character slug; names get shorter only as the branch below needs.
+    const topLeaf = plan.pages.get(id('90', 0))!.markdown;
+    expect(topLeaf.split('/').at(-1)!.length).toBe(60 + 9 + 3);
+  });
 });
+

@@ -22,10 +22,10 @@ const rt = (s: string) => [text(s)];
 /** A minimal block of each type, and a string its Markdown must contain. */
 const CASES: Record<(typeof ALL_TYPES)[number], { block: () => BlockNode; expected: string; reported?: boolean }> = {
   paragraph: { block: () => makeBlock('paragraph', { rich_text: rt('para'), color: 'default' }), expected: 'para' },
-  heading_1: { block: () => makeBlock('heading_1', { rich_text: rt('H'), is_toggleable: true, color: 'default' }, [child()]), expected: '# H\n\nchild survives' },
-  heading_2: { block: () => makeBlock('heading_2', { rich_text: rt('H'), is_toggleable: false, color: 'default' }), expected: '## H' },
-  heading_3: { block: () => makeBlock('heading_3', { rich_text: rt('H'), is_toggleable: false, color: 'default' }), expected: '### H' },
-  heading_4: { block: () => makeBlock('heading_4', { rich_text: rt('H'), is_toggleable: true, color: 'default' }, [child()]), expected: '#### H\n\nchild survives' },
+  heading_1: { block: () => makeBlock('heading_1', { rich_text: rt('H'), is_toggleable: true, color: 'default' }, [child()]), expected: '## H\n\nchild survives' },
+  heading_2: { block: () => makeBlock('heading_2', { rich_text: rt('H'), is_toggleable: false, color: 'default' }), expected: '### H' },
+  heading_3: { block: () => makeBlock('heading_3', { rich_text: rt('H'), is_toggleable: false, color: 'default' }), expected: '#### H' },
+  heading_4: { block: () => makeBlock('heading_4', { rich_text: rt('H'), is_toggleable: true, color: 'default' }, [child()]), expected: '##### H\n\nchild survives' },
   bulleted_list_item: { block: () => makeBlock('bulleted_list_item', { rich_text: rt('b'), color: 'default' }, [child()]), expected: '- b\n\n  child survives' },
   numbered_list_item: { block: () => makeBlock('numbered_list_item', { rich_text: rt('n'), color: 'default' }), expected: '1. n' },
   quote: { block: () => makeBlock('quote', { rich_text: rt('q'), color: 'default' }, [child()]), expected: '> q\n>\n> child survives' },
@@ -39,7 +39,7 @@ const CASES: Record<(typeof ALL_TYPES)[number], { block: () => BlockNode; expect
   code: { block: () => makeBlock('code', { rich_text: rt('x = 1'), caption: rt('cap'), language: 'python' }), expected: '```python\nx = 1\n```\n\ncap' },
   callout: { block: () => makeBlock('callout', { rich_text: rt('c'), icon: { type: 'emoji', emoji: '💡' }, color: 'default' }, [child()]), expected: '> 💡 c\n>\n> child survives' },
   divider: { block: () => makeBlock('divider', {}), expected: '---' },
-  breadcrumb: { block: () => makeBlock('breadcrumb', {}), expected: '<!-- breadcrumb -->' },
+  breadcrumb: { block: () => makeBlock('breadcrumb', {}), expected: '' },
   table_of_contents: { block: () => makeBlock('table_of_contents', { color: 'default' }), expected: 'the page has no headings' },
   tab: { block: () => makeBlock('tab', {}, [child()]), expected: 'child survives' },
   column_list: { block: () => makeBlock('column_list', {}, [makeBlock('column', {}, [child()]), makeBlock('column', {}, [child()])]), expected: 'child survives\n\nchild survives' },
@@ -83,6 +83,16 @@ describe('every SDK block type', () => {
     expect(markdown).toContain(expected);
     expect(markdown).not.toContain('unknown block type');
     expect(unrendered.some((u) => u.blockId === node.id)).toBe(reported);
+  });
+});
+
+describe('headings and breadcrumb', () => {
+  it('writes headings one level below the page title (the only H1) and a breadcrumb as nothing', async () => {
+    const heading = (level: number, label: string) => makeBlock(`heading_${level}`, { rich_text: rt(label), is_toggleable: false, color: 'default' });
+    const blocks = [makeBlock('breadcrumb', {}), heading(1, 'One'), heading(2, 'Two'), heading(3, 'Three'), heading(4, 'Four')];
+    const { markdown, unrendered } = await renderBlocks(blocks, fakeRenderContext());
+    expect(markdown).toBe('## One\n\n### Two\n\n#### Three\n\n##### Four\n');
+    expect(unrendered).toEqual([]);
   });
 });
 

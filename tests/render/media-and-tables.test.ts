@@ -120,6 +120,19 @@ describe('lists', () => {
     expect(markdown).toBe('1. parent\n   - child\n     - [ ] grandchild\n');
   });
 
+  it('renders an empty to-do as a GFM task item (text after the box), not as literal brackets', async () => {
+    const blocks = [
+      makeBlock('to_do', { rich_text: [], checked: false, color: 'default' }),
+      makeBlock('to_do', { rich_text: [text('  ')], checked: true, color: 'default' }),
+      item('to_do', 'done', [], { checked: true }),
+    ];
+    const { markdown } = await renderBlocks(blocks, fakeRenderContext());
+    const lines = markdown.trimEnd().split('\n');
+    expect(lines).toEqual(['- [ ] &nbsp;', '- [x] &nbsp;', '- [x] done']);
+    // GFM: a task list item marker must be followed by whitespace and then content on the line.
+    for (const line of lines) expect(line).toMatch(/^- \[[ x]\][ \t]+\S/);
+  });
+
   it('keeps a toggle inside a list item and separates the next item from its HTML block', async () => {
     const blocks = [item('bulleted_list_item', 'one', [item('toggle', 'more', [item('paragraph', 'hidden')])]), item('bulleted_list_item', 'two')];
     const { markdown } = await renderBlocks(blocks, fakeRenderContext());

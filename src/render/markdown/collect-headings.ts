@@ -17,9 +17,14 @@ export function slugify(text: string): string {
     .replace(/ /g, '-');
 }
 
-/** All headings of a page in document order (inside toggles, columns and synced blocks too), with unique slugs. */
-export function collectHeadings(blocks: readonly BlockNode[]): HeadingEntry[] {
+/**
+ * All headings of a page in document order (inside toggles, columns and synced blocks too), with
+ * unique slugs. `title` is the page's H1 written above the body: it takes its slug first, so a
+ * heading with the same text gets `-1` as on GitHub.
+ */
+export function collectHeadings(blocks: readonly BlockNode[], title?: string): HeadingEntry[] {
   const seen = new Map<string, number>();
+  if (title !== undefined) seen.set(slugify(title), 0);
   const out: HeadingEntry[] = [];
   const visit = (nodes: readonly BlockNode[]): void => {
     for (const node of nodes) {
@@ -58,4 +63,13 @@ function headingLevel(node: BlockNode): HeadingEntry['level'] | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Block id → anchor (without `#`) of every heading of one page, as its Markdown file has them:
+ * what links to a heading block (a Notion URL with `#<block id>`) point at. `title` is the page
+ * title written as the file's H1 (`entry.title || 'Untitled'`). Pure.
+ */
+export function headingAnchorsOf(blocks: readonly BlockNode[], title: string): Map<string, string> {
+  return new Map(collectHeadings(blocks, title).map((h) => [h.blockId, h.slug]));
 }

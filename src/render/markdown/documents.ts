@@ -9,13 +9,25 @@ import type { DatabaseRecord, PageEntry, PageRecord, PropertyValue } from '../..
  * (frontmatter, title, cover, property table, body) and a database's overview (its rows as a
  * table linking to each row page). Pure: links come from the page's PageLinks.
  */
-/** Frontmatter form of a property value: scalars stay scalars, lists stay lists, the rest reads as in the CSV. */
+/**
+ * Frontmatter form of a property value: JSON types stay JSON types (numbers as YAML numbers,
+ * booleans as YAML booleans, for formulas and rollups too), lists stay lists, the rest reads as in the CSV.
+ */
 function frontmatterValue(v: PropertyValue, titleOf: (id: string) => string | null, rel: (path: string | null) => string | null): unknown {
   if ('unknown' in v) return v.raw ?? null;
   switch (v.type) {
     case 'number':
     case 'checkbox':
       return v.value;
+    case 'formula':
+      return v.value.type === 'number' || v.value.type === 'boolean' || v.value.type === 'string' ? v.value.value : csvValue(v, titleOf);
+    case 'rollup':
+      if (v.value.type === 'number') return v.value.value;
+      if (v.value.type === 'array') return v.value.value.map((item) => frontmatterValue(item, titleOf, rel));
+      return csvValue(v, titleOf);
+    case 'unique_id':
+      // Without a prefix the id is a plain number.
+      return v.value.prefix ? v.value.text : v.value.number;
     case 'multi_select':
       return v.value.map((o) => o.name);
     case 'people':
@@ -24,11 +36,14 @@ function frontmatterValue(v: PropertyValue, titleOf: (id: string) => string | nu
       return v.value.map((r) => titleOf(r.id) ?? r.id);
     case 'files':
       return v.value.map((f) => rel(f.path) ?? f.url ?? f.name);
-    default: {
-      const cell = propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) });
-      return cell === '' ? null : cell;
-    }
+    default:
+      return csvValue(v, titleOf);
   }
+}
+
+function csvValue(v: PropertyValue, titleOf: (id: string) => string | null): string | null {
+  const cell = propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) });
+  return cell === '' ? null : cell;
 }
 
 /** Title first, then the other properties by name. */
@@ -69,23 +84,41 @@ export function pageDocument(entry: PageEntry, record: PageRecord, body: string,
     parts.push(src ? `![Cover](${src})` : `> ⚠️ Cover image not available: ${'error' in record.cover ? record.cover.error : 'not downloaded'}`);
   }
   if (props.length > 0) {
-    const rows = props.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(propertyCellWithLinks(v, titleOf, links))} |`);
+    const rows = props.map(([k, v]) => `| ${escapeCell(k)} | ${propertyCell(v, titleOf, links.fromFile, (r) => links.linkTo(r.id))} |`);
     parts.push(['| Property | Value |', '| --- | --- |', ...rows].join('\n'));
   }
   if (body.trim()) parts.push(body.trim());
   return `${parts.join('\n\n')}\n`;
 }
 
-/** A property value for the Markdown table: relations and files become links. */
-function propertyCellWithLinks(v: PropertyValue, titleOf: (id: string) => string | null, links: PageLinks): string {
+/** Markdown (already escaped) made safe for one table cell: pipes escaped, line breaks as <br>. */
+const markdownCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+
+/**
+ * A property value as one Markdown table cell: relations and files become links relative to the
+ * file being written (`fromFile`); every other value is its CSV text, escaped. `relationHref` gives
+ * the href of a related page, or null to keep its name as plain text.
+ */
+function propertyCell(v: PropertyValue, titleOf: (id: string) => string | null, fromFile: string | null, relationHref: (r: { id: string; path: string | null }) => string | null): string {
   if (!('unknown' in v)) {
-    if (v.type === 'relation') return v.value.map((r) => `[${escapeInline(titleOf(r.id) ?? r.id)}](${links.linkTo(r.id)})`).join(', ');
+    if (v.type === 'relation')
+      return markdownCell(
+        v.value
+          .map((r) => {
+            const name = escapeInline(titleOf(r.id) ?? r.id);
+            const href = relationHref(r);
+            return href === null ? name : `[${name}](${href})`;
+          })
+          .join(', '),
+      );
     if (v.type === 'files')
-      return v.value
-        .map((f) => (f.path ? `[${escapeInline(f.name)}](${relativeHref(links.fromFile, f.path)})` : f.url ? `[${escapeInline(f.name)}](${f.url})` : `${escapeInline(f.name)} (not available: ${f.error ?? 'unknown'})`))
-        .join(', ');
+      return markdownCell(
+        v.value
+          .map((f) => (f.path ? `[${escapeInline(f.name)}](${relativeHref(fromFile, f.path)})` : f.url ? `[${escapeInline(f.name)}](${f.url})` : `${escapeInline(f.name)} (not available: ${f.error ?? 'unknown'})`))
+          .join(', '),
+      );
   }
-  return propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) });
+  return escapeCell(propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) }));
 }
 
 /** A database's Markdown overview: description, then per data source its rows as a table linking to each row page. */
@@ -115,8 +148,9 @@ export function databaseDocument(
         .map((c) => {
           const v = r.properties[c];
           if (!v) return '';
-          if (v.type === 'title') return `[${escapeCell(escapeInline(r.title || 'Untitled'))}](${links.linkTo(r.id)})`;
-          return escapeCell(propertyValueToCsvCell(v, { titleOf: (id) => titleOf(id) }));
+          if (v.type === 'title') return `[${markdownCell(escapeInline(r.title || 'Untitled'))}](${links.linkTo(r.id)})`;
+          // Related rows link to their pages when exported (the path the row's record holds), else keep their name.
+          return propertyCell(v, titleOf, links.fromFile, (rel) => (rel.path ? relativeHref(links.fromFile, rel.path) : null));
         })
         .join(' | ')} |`,
     );

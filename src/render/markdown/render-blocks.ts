@@ -74,7 +74,8 @@ export async function renderBlocks(blocks: BlockNode[], ctx: RenderContext): Pro
   const state = createRenderState({
     ctx,
     n2m: createNotionToMarkdown(client),
-    headings: collectHeadings(blocks),
+    // The page title is the file's H1 and takes its anchor before the body's headings.
+    headings: collectHeadings(blocks, ctx.titleOf ? ctx.titleOf(ctx.pageId, 'page') || 'Untitled' : undefined),
     renderSiblings,
   });
   const body = await state.blocks(blocks);

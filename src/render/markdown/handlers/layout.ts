@@ -32,8 +32,8 @@ export const synced_block: BlockHandler<'synced_block'> = async (node, state) =>
 export const divider: BlockHandler<'divider'> = async (node, state) =>
   joinBlocks([await n2mLine(state.n2m, 'divider', ''), await state.blocks(node.children)]);
 
-/** breadcrumb: the page's path is the archive's folder structure, so only a marker remains. */
-export const breadcrumb: BlockHandler<'breadcrumb'> = () => '<!-- breadcrumb -->';
+/** breadcrumb: nothing; the page's place is the archive's folder structure (and its frontmatter `parent`). */
+export const breadcrumb: BlockHandler<'breadcrumb'> = () => '';
 
 /** table_of_contents: a nested list of links to every heading of the page. */
 export const table_of_contents: BlockHandler<'table_of_contents'> = (_node, state) => {

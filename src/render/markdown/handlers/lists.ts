@@ -40,6 +40,12 @@ export const numbered_list_item: BlockHandler<'numbered_list_item'> = async (nod
   return listItem(line, `${position.number}. `.length, node, state);
 };
 
-/** to_do: `- [ ] text` / `- [x] text`. */
-export const to_do: BlockHandler<'to_do'> = async (node, state) =>
-  listItem(await n2mLine(state.n2m, 'to_do', state.inline(node, node.to_do.rich_text), { checked: node.to_do.checked }), 2, node, state);
+/**
+ * to_do: `- [ ] text` / `- [x] text`. GFM reads `[ ]` as a checkbox only when text follows it,
+ * so an empty to-do gets a non-breaking space (`- [ ] &nbsp;`): an empty task item, not the
+ * literal brackets.
+ */
+export const to_do: BlockHandler<'to_do'> = async (node, state) => {
+  const text = state.inline(node, node.to_do.rich_text);
+  return listItem(await n2mLine(state.n2m, 'to_do', text.trim() === '' ? '&nbsp;' : text, { checked: node.to_do.checked }), 2, node, state);
+};

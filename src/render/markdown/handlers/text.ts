@@ -1,6 +1,5 @@
 import type { BlockNode } from '../../../source/block-tree.js';
 import { blockquote, joinBlocks } from '../markdown-syntax.js';
-import { n2mLine } from '../notion-to-md-lines.js';
 import type { RenderState } from '../render-state.js';
 import type { BlockHandler } from './handler-types.js';
 import { iconText } from './icon-text.js';
@@ -18,21 +17,28 @@ export const paragraph: BlockHandler<'paragraph'> = async (node, state) => {
   return withChildren(icon && text ? `${icon} ${text}` : icon || text, node, state);
 };
 
-/** heading_1: `# text` (notion-to-md), toggleable children after it. */
+/**
+ * Headings one level down: the page title is the document's only H1 (`# Title` in pageDocument),
+ * so heading_1 is `## text`, heading_2 `###`, heading_3 `####`, heading_4 `#####`. Toggleable
+ * children follow the heading.
+ */
+const headingLine = (level: 1 | 2 | 3 | 4, text: string) => `${'#'.repeat(level + 1)} ${text}`;
+
+/** heading_1: `## text`. */
 export const heading_1: BlockHandler<'heading_1'> = async (node, state) =>
-  withChildren(await n2mLine(state.n2m, 'heading_1', state.inline(node, node.heading_1.rich_text, 'line')), node, state);
+  withChildren(headingLine(1, state.inline(node, node.heading_1.rich_text, 'line')), node, state);
 
-/** heading_2: `## text`. */
+/** heading_2: `### text`. */
 export const heading_2: BlockHandler<'heading_2'> = async (node, state) =>
-  withChildren(await n2mLine(state.n2m, 'heading_2', state.inline(node, node.heading_2.rich_text, 'line')), node, state);
+  withChildren(headingLine(2, state.inline(node, node.heading_2.rich_text, 'line')), node, state);
 
-/** heading_3: `### text`. */
+/** heading_3: `#### text`. */
 export const heading_3: BlockHandler<'heading_3'> = async (node, state) =>
-  withChildren(await n2mLine(state.n2m, 'heading_3', state.inline(node, node.heading_3.rich_text, 'line')), node, state);
+  withChildren(headingLine(3, state.inline(node, node.heading_3.rich_text, 'line')), node, state);
 
-/** heading_4: `#### text` (notion-to-md 3 predates heading_4). */
+/** heading_4: `##### text`. */
 export const heading_4: BlockHandler<'heading_4'> = async (node, state) =>
-  withChildren(`#### ${state.inline(node, node.heading_4.rich_text, 'line')}`, node, state);
+  withChildren(headingLine(4, state.inline(node, node.heading_4.rich_text, 'line')), node, state);
 
 /** quote: text and children inside one blockquote. */
 export const quote: BlockHandler<'quote'> = async (node, state) => {
