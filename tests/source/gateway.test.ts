@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DownloadError, isNotionKbError, userMessage, type NotionKbError } from '../../src/errors.js';
 import { createNotionGateway, type NotionGatewayOptions } from '../../src/source/notion-gateway.js';
+import type { SyncEffects } from '../../src/source/effects.js';
 import { createLimiter, type Clock, type Limiter } from '../../src/source/pacer.js';
 
 const FIXTURES = new URL('../../../shared/notion-fixtures/', import.meta.url);
@@ -124,6 +125,15 @@ function fastClock(): Clock {
   };
 }
 
+/** Effects on `clock`; request deadlines use real timers (they are short here). */
+function effectsOn(clock: Clock): SyncEffects {
+  return {
+    clock: { ...clock, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+    fetch: (input, init) => globalThis.fetch(input, init),
+    random: Math.random,
+  };
+}
+
 function gatewayFor(url: string, overrides: Partial<NotionGatewayOptions> = {}) {
   return createNotionGateway({
     token: TOKEN,
@@ -133,7 +143,7 @@ function gatewayFor(url: string, overrides: Partial<NotionGatewayOptions> = {}) 
     concurrency: 4,
     timeoutMs: 2_000,
     retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
-    clock: fastClock(),
+    effects: effectsOn(fastClock()),
     ...overrides,
   });
 }
@@ -276,7 +286,7 @@ describe('rate limiting', () => {
           : { json: pageFixture },
       clock,
     );
-    const gateway = gatewayFor(notion.url, { clock, limiter });
+    const gateway = gatewayFor(notion.url, { effects: effectsOn(clock), limiter });
 
     const pages = await Promise.all([gateway.retrievePage('p1'), gateway.retrievePage('p2'), gateway.retrievePage('p3')]);
     expect(pages).toHaveLength(3);
@@ -294,7 +304,7 @@ describe('rate limiting', () => {
     const clock = fastClock();
     const limiter = createLimiter({ rate: 3, burst: 1, concurrency: 3, clock });
     const notion = await scriptedNotion(() => ({ json: pageFixture }), clock);
-    const gateway = gatewayFor(notion.url, { clock, limiter });
+    const gateway = gatewayFor(notion.url, { effects: effectsOn(clock), limiter });
     await Promise.all(Array.from({ length: 7 }, (_, i) => gateway.retrievePage(`p${i}`)));
     // Burst 1: the first goes at once, the other six each wait for a token.
     expect(limiter.stats().waitsForRate).toBe(6);
@@ -537,7 +547,7 @@ describe('fetchBinary', () => {
     const clock = fastClock();
     const payload = Buffer.from(Array.from({ length: 3_000 }, (_, i) => i % 256));
     const notion = await scriptedNotion(() => ({ bytes: payload, headers: { 'content-type': 'image/png' } }), clock);
-    const gateway = gatewayFor(notion.url, { clock, rate: 1, burst: 1 });
+    const gateway = gatewayFor(notion.url, { effects: effectsOn(clock), rate: 1, burst: 1 });
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, i) => gateway.fetchBinary(`${notion.url}/files/img${i}.png${SIGNED}`, { maxBytes: 10_000 })),
     );
