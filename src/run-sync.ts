@@ -89,7 +89,7 @@ async function syncLocked(
     timeoutMs: config.requests.timeoutMs,
     retry: { maxAttempts: config.requests.maxAttempts, giveUpAfterMs: config.requests.giveUpAfterMs },
     downloadConcurrency: config.assets.concurrency,
-    ...(deps.effects ? { effects: deps.effects } : {}),
+    effects: deps.effects,
     logger: (level, message) => {
       if (level === 'warn' || level === 'error') log('warn', message);
       else log('debug', message);

@@ -6,6 +6,7 @@ import type { Config } from '../config/config-schema.js';
 import { isNotionKbError, redactSecrets, userMessage } from '../errors.js';
 import { describeConfig } from '../config/describe-config.js';
 import { runSync, type SyncOutcome } from '../run-sync.js';
+import type { SyncEffects } from '../source/effects.js';
 import { verifySnapshot } from '../verify/verify-snapshot.js';
 import { parseArgs, UsageError, type CommandOptions, type ParsedArgs } from './args.js';
 import { EXIT_CODES, helpText } from './help.js';
@@ -15,6 +16,8 @@ interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** The sync's clock, fetch and jitter; the real ones unless a test runs the CLI in-process on simulated time. */
+  effects?: SyncEffects;
 }
 
 /**
@@ -101,6 +104,7 @@ async function syncWithProgress(config: Config, options: CommandOptions, io: Io)
   try {
     return await runSync({
       config,
+      effects: io.effects,
       onProgress: (p) => progress.update(p),
       log: (level, message) => {
         if (level === 'warn' && !options.quiet) io.stderr.write(`notion-kb: ${message}\n`);
