@@ -5,8 +5,8 @@
  * only, and the tests check that virtual time against what the server asked for. What is
  * about the CLI process itself (SIGKILL, the token never shown, exit codes) runs the real CLI.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/normalise/schemas.js';
@@ -279,62 +279,85 @@ describe('a failed or killed sync never damages the last good snapshot', () => {
     await out.cleanup();
   });
 
-  it('a CLI process killed halfway leaves latest.json and the previous snapshot intact; the next run cleans up', async () => {
-    // Real time here: the CLI is another process. 40 ms per request keeps it busy long enough.
-    const slow = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, latencyMs: 40 });
-    try {
-      const child = spawnCli(['sync', '--out', out.dir, '--rate', '500', '--concurrency', '1'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: slow.baseUrl });
-      // Wait until the run has started writing its staging directory, and a few requests more.
-      for (let i = 0; i < 1_000; i++) {
-        const entries = await readdir(join(out.dir, 'snapshots'));
-        if (entries.some((e) => e.startsWith('.tmp-')) && slow.stats().requests.total >= 4) break;
-        await new Promise((r) => setTimeout(r, 10));
+  // Each CLI case gets its own copy of the output directory (with the first snapshot), so
+  // the three processes can run at the same time without meeting each other's lock.
+  describe.concurrent('CLI processes', () => {
+    const copies: Array<{ dir: string; cleanup: () => Promise<void> }> = [];
+    const copyOfOut = async () => {
+      const own = await tempDir();
+      await cp(out.dir, own.dir, { recursive: true });
+      copies.push(own);
+      return own;
+    };
+    afterAll(async () => {
+      // Through all of it, each copy's first snapshot stayed byte for byte what it was.
+      for (const own of copies) {
+        const verified = await verify([join(own.dir, relative(out.dir, firstSnapshot))]);
+        expect(verified.code, verified.stderr).toBe(0);
+        await own.cleanup();
       }
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-      expect(slow.stats().requests.total).toBeLessThan(12); // it really was halfway
-    } finally {
-      await slow.close();
-    }
-    expect(await readFile(join(out.dir, 'latest.json'), 'utf8')).toBe(firstLatest);
-    const verified = await verify(['--out', out.dir]);
-    expect(verified.code, verified.stderr).toBe(0);
-    expect((await readdir(join(out.dir, 'snapshots'))).filter((e) => e.startsWith('.tmp-'))).toHaveLength(1);
+    });
 
-    const next = await simulatedSync(workspace, {}, ['--quiet'], { outDir: out.dir });
-    expect(next.result.code, next.result.stderr).toBe(0);
-    const entries = await readdir(join(out.dir, 'snapshots'));
-    expect(entries.filter((e) => e.startsWith('.tmp-'))).toHaveLength(0);
-    expect(entries).toHaveLength(2);
-    expect(await readFile(join(out.dir, 'latest.json'), 'utf8')).not.toBe(firstLatest);
-  });
+    it('a CLI process killed halfway leaves latest.json and the previous snapshot intact; the next run cleans up', async () => {
+      // Real time here: the CLI is another process. 40 ms per request keeps it busy long enough.
+      const own = await copyOfOut();
+      const slow = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, latencyMs: 40 });
+      try {
+        const child = spawnCli(['sync', '--out', own.dir, '--rate', '500', '--concurrency', '1'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: slow.baseUrl });
+        // Wait until the run has started writing its staging directory, and a few requests more.
+        for (let i = 0; i < 1_000; i++) {
+          const entries = await readdir(join(own.dir, 'snapshots'));
+          if (entries.some((e) => e.startsWith('.tmp-')) && slow.stats().requests.total >= 4) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+        expect(slow.stats().requests.total).toBeLessThan(12); // it really was halfway
+      } finally {
+        await slow.close();
+      }
+      expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).toBe(firstLatest);
+      const verified = await verify(['--out', own.dir]);
+      expect(verified.code, verified.stderr).toBe(0);
+      expect((await readdir(join(own.dir, 'snapshots'))).filter((e) => e.startsWith('.tmp-'))).toHaveLength(1);
 
-  it('a CLI run that fails (token rejected) publishes nothing, exits 2 with one line, never shows the token', async () => {
-    const before = await readFile(join(out.dir, 'latest.json'), 'utf8');
-    const wrong = 'secret_wrong_token_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123';
-    const res = await runCli(['sync', '--out', out.dir], { NOTION_TOKEN: wrong, NOTION_BASE_URL: server.baseUrl });
-    expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/NOTION_TOKEN/);
-    expect(res.stderr).not.toContain(wrong);
-    expect(res.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    expect(await readFile(join(out.dir, 'latest.json'), 'utf8')).toBe(before);
-    expect((await readdir(join(out.dir, 'snapshots'))).filter((e) => e.startsWith('.tmp-'))).toHaveLength(0);
-  });
+      const next = await simulatedSync(workspace, {}, ['--quiet'], { outDir: own.dir });
+      expect(next.result.code, next.result.stderr).toBe(0);
+      const entries = await readdir(join(own.dir, 'snapshots'));
+      expect(entries.filter((e) => e.startsWith('.tmp-'))).toHaveLength(0);
+      expect(entries).toHaveLength(2);
+      expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).not.toBe(firstLatest);
+    });
 
-  it('a CLI run whose API keeps failing exits 1 and leaves the previous snapshot', async () => {
-    const failing = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, faults: { seed: 'down', rate: 1, kinds: ['503'] } });
-    try {
-      // One try: this is about the process's exit code; the retries are the next test's.
-      const config = join(out.dir, 'fast-fail.yaml');
-      await writeFile(config, 'requests:\n  maxAttempts: 1\n');
-      const before = await readFile(join(out.dir, 'latest.json'), 'utf8');
-      const res = await runCli(['sync', '--out', out.dir, '--config', config], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: failing.baseUrl });
-      expect(res.code).toBe(1);
-      expect(res.stderr).toMatch(/Nothing was published/);
-      expect(await readFile(join(out.dir, 'latest.json'), 'utf8')).toBe(before);
-    } finally {
-      await failing.close();
-    }
+    it('a CLI run that fails (token rejected) publishes nothing, exits 2 with one line, never shows the token', async () => {
+      const own = await copyOfOut();
+      const before = await readFile(join(own.dir, 'latest.json'), 'utf8');
+      const wrong = 'secret_wrong_token_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123';
+      const res = await runCli(['sync', '--out', own.dir], { NOTION_TOKEN: wrong, NOTION_BASE_URL: server.baseUrl });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(/NOTION_TOKEN/);
+      expect(res.stderr).not.toContain(wrong);
+      expect(res.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).toBe(before);
+      expect((await readdir(join(own.dir, 'snapshots'))).filter((e) => e.startsWith('.tmp-'))).toHaveLength(0);
+    });
+
+    it('a CLI run whose API keeps failing exits 1 and leaves the previous snapshot', async () => {
+      const own = await copyOfOut();
+      const failing = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, faults: { seed: 'down', rate: 1, kinds: ['503'] } });
+      try {
+        // One try: this is about the process's exit code; the retries are the next test's.
+        const config = join(own.dir, 'fast-fail.yaml');
+        await writeFile(config, 'requests:\n  maxAttempts: 1\n');
+        const before = await readFile(join(own.dir, 'latest.json'), 'utf8');
+        const res = await runCli(['sync', '--out', own.dir, '--config', config], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: failing.baseUrl });
+        expect(res.code).toBe(1);
+        expect(res.stderr).toMatch(/Nothing was published/);
+        expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).toBe(before);
+      } finally {
+        await failing.close();
+      }
+    });
   });
 
   it('with the default retry policy a run whose API keeps failing gives up after 8 tries, exits 1, publishes nothing', async () => {
