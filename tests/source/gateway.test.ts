@@ -6,6 +6,7 @@ import { DownloadError, isNotionKbError, userMessage, type NotionKbError } from 
 import { createNotionGateway, type NotionGatewayOptions } from '../../src/source/notion-gateway.js';
 import type { SyncEffects } from '../../src/source/effects.js';
 import { createLimiter, type Clock, type Limiter } from '../../src/source/pacer.js';
+import { createSimulatedClock, type SimulatedClock } from '../support/simulated-clock.js';
 
 const FIXTURES = new URL('../../../shared/notion-fixtures/', import.meta.url);
 const fixture = <T = any>(name: string): T => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as T;
@@ -38,7 +39,7 @@ interface Reply {
   drop?: boolean;
   /** Never answer. */
   hang?: boolean;
-  /** Real milliseconds to hold the request before answering. */
+  /** Milliseconds to hold the request before answering (virtual ones on a simulated clock). */
   delayMs?: number;
 }
 
@@ -81,12 +82,21 @@ async function scriptedNotion(respond: Respond, clock: Clock = { now: Date.now, 
     };
     seen.push(entry);
     const reply = respond(entry, seen.length - 1);
-    if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+    // On a simulated clock the server tells it when a request waits on time, not on I/O.
+    const simulated = 'park' in clock ? (clock as SimulatedClock) : undefined;
+    if (reply.delayMs) {
+      const resume = simulated?.park(req);
+      await (simulated ? simulated.sleep(reply.delayMs) : new Promise((r) => setTimeout(r, reply.delayMs)));
+      resume?.();
+    }
     if (reply.drop) {
       req.socket.destroy();
       return;
     }
-    if (reply.hang) return;
+    if (reply.hang) {
+      simulated?.park(req);
+      return;
+    }
     const status = reply.status ?? 200;
     if (reply.chunks) {
       res.writeHead(status, { 'content-type': 'application/octet-stream', ...reply.headers });
@@ -207,17 +217,24 @@ describe('retries', () => {
     expect(gateway.stats()).toMatchObject({ retries: 2, byStatus: { network: 2, '200': 2 } });
   });
 
-  it('retries a request that never answers, after the client timeout', async () => {
-    const notion = await scriptedNotion(inOrder({ hang: true }, { json: pageFixture }));
-    const gateway = gatewayFor(notion.url, { timeoutMs: 150 });
+  it('retries a request that never answers, after the client timeout (on the effects clock)', async () => {
+    const clock = createSimulatedClock({ start: 0 });
+    const notion = await scriptedNotion(inOrder({ hang: true }, { json: pageFixture }), clock);
+    const gateway = gatewayFor(notion.url, { timeoutMs: 60_000, effects: clock.effects() });
     await expect(gateway.retrievePage(pageFixture.id)).resolves.toMatchObject({ object: 'page' });
     expect(notion.seen).toHaveLength(2);
     expect(gateway.stats()).toMatchObject({ retries: 1, byStatus: { timeout: 1, '200': 1 } });
+    // The retry went out once the 60 s deadline had passed, plus a backoff of at most 5 ms.
+    const gap = notion.seen[1]!.at - notion.seen[0]!.at;
+    expect(gap).toBeGreaterThanOrEqual(60_000);
+    expect(gap).toBeLessThanOrEqual(60_005);
+    expect(clock.pendingTimers()).toBe(0); // every deadline was cleared
   });
 
   it('a response body that stalls also times out (the SDK timer alone would not cover it)', async () => {
     let calls = 0;
-    const notion = await scriptedNotion(() => ({}));
+    const clock = createSimulatedClock({ start: 0 });
+    const notion = await scriptedNotion(() => ({}), clock);
     // Headers arrive at once, the body never finishes: replace the scripted answer for call 1.
     const server = servers[servers.length - 1]!;
     server.removeAllListeners('request');
@@ -227,13 +244,17 @@ describe('retries', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       if (calls === 1) {
         res.write('{"object":"page",');
+        clock.park(req);
         return;
       }
       res.end(JSON.stringify(pageFixture));
     });
-    const gateway = gatewayFor(notion.url, { timeoutMs: 150 });
+    const gateway = gatewayFor(notion.url, { timeoutMs: 30_000, effects: clock.effects() });
     await expect(gateway.retrievePage(pageFixture.id)).resolves.toMatchObject({ id: pageFixture.id });
     expect(calls).toBe(2);
+    // Headers came at once; the deadline that ended the body is the 30 s one, in virtual time.
+    expect(clock.now()).toBeGreaterThanOrEqual(30_000);
+    expect(clock.now()).toBeLessThanOrEqual(30_005);
   });
 
   it('gives up after maxAttempts with a gave_up error naming the route', async () => {
@@ -258,12 +279,17 @@ describe('retries', () => {
   });
 
   it('a hanging server ends in gave_up, not in a hang', async () => {
-    const notion = await scriptedNotion(inOrder({ hang: true }));
-    const gateway = gatewayFor(notion.url, { timeoutMs: 80, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    const clock = createSimulatedClock({ start: 0 });
+    const notion = await scriptedNotion(inOrder({ hang: true }), clock);
+    const gateway = gatewayFor(notion.url, { effects: clock.effects(), retry: { maxAttempts: 2, baseDelayMs: 1 } });
     const err = await failure(gateway.retrieveBlock('b1'));
     expect(err.code).toBe('gave_up');
     expect(err.message).toMatch(/block b1 → GET \/v1\/blocks\/:id.*timeout/);
     expect(gateway.stats().byStatus).toEqual({ timeout: 2 });
+    // Two tries of 2 s each (gatewayFor's timeout), in virtual time, plus a backoff of 1 ms at most.
+    expect(clock.now()).toBeGreaterThanOrEqual(4_000);
+    expect(clock.now()).toBeLessThanOrEqual(4_001);
+    expect(err.context).toMatchObject({ attempts: 2 });
   });
 });
 
@@ -312,8 +338,9 @@ describe('rate limiting', () => {
   });
 
   it('never has more requests in flight than the concurrency limit', async () => {
-    const notion = await scriptedNotion(() => ({ json: pageFixture, delayMs: 25 }));
-    const gateway = gatewayFor(notion.url, { concurrency: 3 });
+    const clock = createSimulatedClock({ start: 0 });
+    const notion = await scriptedNotion(() => ({ json: pageFixture, delayMs: 25 }), clock);
+    const gateway = gatewayFor(notion.url, { concurrency: 3, effects: clock.effects() });
     await Promise.all(Array.from({ length: 12 }, (_, i) => gateway.retrievePage(`p${i}`)));
     expect(notion.seen).toHaveLength(12);
     expect(notion.maxInFlight()).toBe(3);
