@@ -91,7 +91,8 @@ async function configFor(options: CommandOptions, io: Io, overrides: Partial<Rec
 }
 
 async function syncWithProgress(config: Config, options: CommandOptions, io: Io): Promise<SyncOutcome> {
-  const progress = createProgressReporter(io.stderr, { quiet: options.quiet || options.json });
+  const clock = io.effects?.clock;
+  const progress = createProgressReporter(io.stderr, { quiet: options.quiet || options.json, ...(clock ? { now: () => clock.now() } : {}) });
   // Ctrl-C or a scheduler's SIGTERM: nothing half-written is ever published, so stopping at
   // once is safe; the next run removes the staging directory and the stale lock.
   const interrupted = (signal: NodeJS.Signals) => {
