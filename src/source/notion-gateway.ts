@@ -243,8 +243,8 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   const client = new Client({
     auth: token,
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl.replace(/\/+$/, '') }),
-    // The SDK's own timer runs on real time and cannot be given our clock; it only guards the
-    // headers. Set later than our deadline it never decides anything: ours (above) always fires first.
+    // The SDK's own timer runs on real time and cannot be given our clock. Set later than our
+    // deadline (which already bounds all of instrumentedFetch) it never decides anything.
     timeoutMs: Math.min(2 ** 31 - 1, timeoutMs * 2 + 1_000),
     retry: false,
     // The SDK's WARN logs repeat what our errors say; debug logs may carry bodies. Keep it quiet.
