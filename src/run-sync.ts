@@ -13,6 +13,7 @@ import { canonicalJson } from './render/json/canonical-json.js';
 import type { CrawledDatabase } from './source/crawl-types.js';
 import { createStaging, lockOutput, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
+import type { SyncEffects } from './source/effects.js';
 import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
 
 /** Progress of a run, for the terminal. */
@@ -33,6 +34,8 @@ export interface SyncDeps {
   now?: () => Date;
   log?: (level: 'info' | 'warn' | 'debug', message: string) => void;
   onProgress?: (p: SyncProgress) => void;
+  /** Clock, timers, fetch and jitter of the run (default: the real ones); `now` defaults to its clock. */
+  effects?: SyncEffects;
 }
 
 export interface SyncOutcome {
@@ -51,7 +54,8 @@ export interface SyncOutcome {
  */
 export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
   const { config } = deps;
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.effects?.clock;
+  const now = deps.now ?? (clock ? () => new Date(clock.now()) : () => new Date());
   const log = deps.log ?? (() => {});
   if (!config.token) {
     throw new NotionKbError(
@@ -88,6 +92,7 @@ async function syncLocked(
     timeoutMs: config.requests.timeoutMs,
     retry: { maxAttempts: config.requests.maxAttempts, giveUpAfterMs: config.requests.giveUpAfterMs },
     downloadConcurrency: config.assets.concurrency,
+    effects: deps.effects,
     logger: (level, message) => {
       if (level === 'warn' || level === 'error') log('warn', message);
       else log('debug', message);

@@ -6,6 +6,7 @@ import type { Config } from '../config/config-schema.js';
 import { isNotionKbError, redactSecrets, userMessage } from '../errors.js';
 import { describeConfig } from '../config/describe-config.js';
 import { runSync, type SyncOutcome } from '../run-sync.js';
+import type { SyncEffects } from '../source/effects.js';
 import { verifySnapshot } from '../verify/verify-snapshot.js';
 import { parseArgs, UsageError, type CommandOptions, type ParsedArgs } from './args.js';
 import { EXIT_CODES, helpText } from './help.js';
@@ -15,6 +16,8 @@ interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** The sync's clock, fetch and jitter; the real ones unless a test runs the CLI in-process on simulated time. */
+  effects?: SyncEffects;
 }
 
 /**
@@ -88,7 +91,8 @@ async function configFor(options: CommandOptions, io: Io, overrides: Partial<Rec
 }
 
 async function syncWithProgress(config: Config, options: CommandOptions, io: Io): Promise<SyncOutcome> {
-  const progress = createProgressReporter(io.stderr, { quiet: options.quiet || options.json });
+  const clock = io.effects?.clock;
+  const progress = createProgressReporter(io.stderr, { quiet: options.quiet || options.json, ...(clock ? { now: () => clock.now() } : {}) });
   // Ctrl-C or a scheduler's SIGTERM: nothing half-written is ever published, so stopping at
   // once is safe; the next run removes the staging directory and the stale lock.
   const interrupted = (signal: NodeJS.Signals) => {
@@ -101,6 +105,7 @@ async function syncWithProgress(config: Config, options: CommandOptions, io: Io)
   try {
     return await runSync({
       config,
+      effects: io.effects,
       onProgress: (p) => progress.update(p),
       log: (level, message) => {
         if (level === 'warn' && !options.quiet) io.stderr.write(`notion-kb: ${message}\n`);

@@ -7,6 +7,7 @@ import { normaliseProperties } from './normalise-property.js';
 import { pageDigest } from './page-digest.js';
 import { richTextToPlain } from './rich-text-plain.js';
 import type { AssetRef, Cover, FileValue, Icon, PageEntry, PageRecord, PropertyValue, UserRef } from './schemas.js';
+import { isoTimestamp } from './timestamp.js';
 import { pageTitle } from './titles.js';
 
 /** What became of one file, as the normaliser sees it (the asset collector's outcomes fit). */
@@ -130,8 +131,8 @@ export function pageEntry(page: PageObjectResponse, location: PageLocation): Pag
     parentId: location.parentId,
     databaseId: location.databaseId,
     url: page.url,
-    createdTime: page.created_time,
-    lastEditedTime: page.last_edited_time,
+    createdTime: isoTimestamp(page.created_time),
+    lastEditedTime: isoTimestamp(page.last_edited_time),
   };
 }
 
@@ -188,7 +189,7 @@ export function normaliseDatabase(
     description: richTextToPlain(database.description as never),
     icon: iconOf(database.icon, assetKeys.icon(database.id), assets),
     cover: imageOf(database.cover as never, assetKeys.cover(database.id), assets),
-    createdTime: database.created_time,
-    lastEditedTime: database.last_edited_time,
+    createdTime: isoTimestamp(database.created_time),
+    lastEditedTime: isoTimestamp(database.last_edited_time),
   };
 }

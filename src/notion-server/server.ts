@@ -39,8 +39,26 @@ export interface NotionServerOptions {
    * (Notion's limit is 10,000; tests set it low).
    */
   queryResultLimit?: number;
-  /** Injectable clock (epoch ms) for file expiry, the rate limit and mutation timestamps. */
-  clock?: () => number;
+  /**
+   * Injectable clock for file expiry, the rate limit, mutation timestamps and the latency
+   * fault: epoch ms as a function, or a `ServerClock` (tests share a simulated one with the
+   * sync they run in the same process).
+   */
+  clock?: (() => number) | ServerClock;
+}
+
+/** Time as the server sees it. */
+export interface ServerClock {
+  now(): number;
+  /** Waits `ms` on this clock (the `latencyMs` delay). */
+  sleep(ms: number): Promise<void>;
+  /**
+   * Told when the server leaves a request waiting on this clock (latency) or unanswered (a
+   * `hang` fault); returns the function to call when it resumes. A simulated clock uses it to
+   * know that this request waits on virtual time, not on I/O, so its virtual time may advance
+   * (and the client's timeout fire) while the request is in flight.
+   */
+  park?(req: IncomingMessage): () => void;
 }
 
 export interface ServerStats {
@@ -75,7 +93,13 @@ const FAULT_ERRORS: Record<'500' | '503' | '529', ApiError> = {
 /** Starts the server on 127.0.0.1 and resolves once it listens. */
 export async function startNotionServer(opts: NotionServerOptions): Promise<NotionServer> {
   if (opts.host !== undefined && opts.host !== '127.0.0.1') throw new Error(`notion-server: refusing to listen on ${String(opts.host)}; only 127.0.0.1`);
-  const clock = opts.clock ?? Date.now;
+  const serverClock: ServerClock =
+    opts.clock === undefined
+      ? { now: () => Date.now(), sleep }
+      : typeof opts.clock === 'function'
+        ? { now: opts.clock, sleep }
+        : opts.clock;
+  const clock = (): number => serverClock.now();
   const ws = opts.workspace;
   let baseUrl = '';
   const signer = new FileSigner(() => baseUrl, clock, opts.fileExpirySeconds ?? 3600);
@@ -150,9 +174,13 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
     const fault = faults?.next(method, match.route.key, url.pathname) ?? null;
     if (fault) {
       stats.faultsInjected++;
-      if (injectFault(fault, res, requestId)) return;
+      if (injectFault(fault, req, res, requestId)) return;
     }
-    if (opts.latencyMs) await sleep(opts.latencyMs);
+    if (opts.latencyMs) {
+      const resume = serverClock.park?.(req);
+      await serverClock.sleep(opts.latencyMs);
+      resume?.();
+    }
 
     let body: Record<string, unknown> = {};
     if (method === 'POST' && rawBody.length > 0) {
@@ -175,7 +203,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
     sendJson(res, 200, { ...result, request_id: requestId }, requestId);
   }
 
-  function injectFault(fault: FaultKind, res: ServerResponse, requestId: string): boolean {
+  function injectFault(fault: FaultKind, req: IncomingMessage, res: ServerResponse, requestId: string): boolean {
     switch (fault) {
       case '500':
       case '503':
@@ -192,6 +220,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
         return true;
       case 'hang':
         // Never answered; close() ends it.
+        serverClock.park?.(req);
         hanging.add(res);
         res.on('close', () => hanging.delete(res));
         return true;

@@ -35,7 +35,8 @@ import {
 } from '@notionhq/client';
 import pLimit from 'p-limit';
 import { DownloadError, NotionKbError, isNotionKbError, redactSecrets, registerSecret } from '../errors.js';
-import { createLimiter, systemClock, type Clock, type Limiter } from './pacer.js';
+import { deadline, systemEffects, type SyncClock, type SyncEffects } from './effects.js';
+import { createLimiter, type Limiter } from './pacer.js';
 import { createRequestStats, routeOf, type RequestStatsSnapshot } from './request-stats.js';
 import { classifyError, parseRetryAfter, readHeader, withRetry, type RetryInfo, type RetryOptions } from './retry.js';
 
@@ -46,7 +47,7 @@ export type GatewayLogger = (
   context?: Record<string, unknown>,
 ) => void;
 
-/** Retry knobs the caller may set; time and randomness come from the gateway's clock. */
+/** Retry knobs the caller may set; time and randomness come from the gateway's effects. */
 export type GatewayRetryOptions = Pick<
   RetryOptions,
   'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'giveUpAfterMs' | 'jitter' | 'random'
@@ -67,8 +68,8 @@ export interface NotionGatewayOptions {
   timeoutMs?: number;
   retry?: GatewayRetryOptions;
   logger?: GatewayLogger;
-  fetch?: typeof fetch;
-  clock?: Clock;
+  /** Clock, timers, fetch and randomness (default `systemEffects()`); the gateway uses no other. */
+  effects?: SyncEffects;
   /** The run's limiter, when the orchestrator builds it; otherwise one is built from rate/burst/concurrency. */
   limiter?: Limiter;
   /** Parallel file downloads (default 4); they bypass the API pacer. */
@@ -156,6 +157,9 @@ export interface NotionGateway {
 
 const PAGE_SIZE = 100;
 
+/** Statuses whose Response must not carry a body. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
 /** What a call is about, for messages: `page 1a2b… → GET /v1/pages/:id`. */
 interface Target {
   route: string;
@@ -182,9 +186,10 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   }
   registerSecret(token);
   const secrets = [token];
-  const clock = options.clock ?? systemClock;
+  const effects = options.effects ?? systemEffects();
+  const clock = effects.clock;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const baseFetch = effects.fetch;
   const log: GatewayLogger = options.logger ?? (() => undefined);
   const limiter =
     options.limiter ??
@@ -197,18 +202,26 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   const counters = createRequestStats();
   const downloadLimit = pLimit(Math.max(1, Math.floor(options.downloadConcurrency ?? 4)));
 
-  // Counting here sees every HTTP attempt with its real status. Our own abort signal also
-  // cancels the socket and bounds the body read, which the SDK's timeout does not.
+  // Counting here sees every HTTP attempt with its real status. Our own deadline (on the
+  // effects clock) also cancels the socket and bounds the body read, which the SDK's timeout
+  // does not; the body is read here, under it, so the deadline can be cleared when it is done.
   const instrumentedFetch = async (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | FormData }) => {
     const method = init?.method ?? 'GET';
     const route = routeOf(method, url);
+    const limit = deadline(clock, timeoutMs);
     try {
-      const response = await baseFetch(url, {
-        method,
-        ...(init?.headers === undefined ? {} : { headers: init.headers }),
-        ...(init?.body === undefined ? {} : { body: init.body }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      let response: Response;
+      try {
+        response = await baseFetch(url, {
+          method,
+          ...(init?.headers === undefined ? {} : { headers: init.headers }),
+          ...(init?.body === undefined ? {} : { body: init.body }),
+          signal: limit.signal,
+        });
+      } catch (err) {
+        counters.recordAttempt(route, classifyError(err, clock.now()).reason === 'timeout' ? 'timeout' : 'network');
+        throw err;
+      }
       counters.recordAttempt(route, String(response.status));
       if (response.status === 429 || response.status === 529) {
         // Pause the whole run now, while this request still holds its slot, so no queued
@@ -216,17 +229,23 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         const waitMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
         if (waitMs !== undefined) limiter.pauseUntil(clock.now() + waitMs);
       }
-      return response;
-    } catch (err) {
-      counters.recordAttempt(route, classifyError(err, clock.now()).reason === 'timeout' ? 'timeout' : 'network');
-      throw err;
+      const body = await response.arrayBuffer();
+      return new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    } finally {
+      limit.clear();
     }
   };
 
   const client = new Client({
     auth: token,
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl.replace(/\/+$/, '') }),
-    timeoutMs,
+    // The SDK's own timer runs on real time and cannot be given our clock. Set later than our
+    // deadline (which already bounds all of instrumentedFetch) it never decides anything.
+    timeoutMs: Math.min(2 ** 31 - 1, timeoutMs * 2 + 1_000),
     retry: false,
     // The SDK's WARN logs repeat what our errors say; debug logs may carry bodies. Keep it quiet.
     logLevel: LogLevel.ERROR,
@@ -252,6 +271,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   async function call<T>(target: Target, fn: () => Promise<T>): Promise<T> {
     try {
       return await withRetry(() => limiter.run(fn), {
+        random: effects.random,
         ...retryOptions,
         now: () => clock.now(),
         sleep: (ms) => clock.sleep(ms),
@@ -259,7 +279,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         onRetry: onRetryFor(target),
       });
     } catch (err) {
-      throw mapError(err, target, secrets);
+      throw mapError(err, target, secrets, clock.now());
     }
   }
 
@@ -475,6 +495,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       return fetchBinary(url, fetchOptions, {
         baseFetch,
         clock,
+        random: effects.random,
         retryOptions,
         counters,
         downloadLimit,
@@ -500,7 +521,7 @@ function partialError(target: Target, childId: string | undefined): NotionKbErro
 }
 
 /** Map anything thrown by the SDK, fetch or retry into one `NotionKbError`, once. */
-function mapError(err: unknown, target: Target, secrets: readonly string[]): NotionKbError {
+function mapError(err: unknown, target: Target, secrets: readonly string[], now: number): NotionKbError {
   const where = { route: target.route, ...(target.id === undefined ? {} : { id: target.id }), ...target.extra };
   if (isNotionKbError(err)) {
     if (err.code === 'gave_up') {
@@ -548,7 +569,7 @@ function mapError(err: unknown, target: Target, secrets: readonly string[]): Not
       context,
     );
   }
-  const decision = classifyError(err, Date.now());
+  const decision = classifyError(err, now);
   if (decision.reason === 'timeout' || decision.retryable || /fetch failed|ENOTFOUND|CERT|TLS/.test(decision.reason)) {
     return new NotionKbError(
       'network',
@@ -568,7 +589,8 @@ function mapError(err: unknown, target: Target, secrets: readonly string[]): Not
 
 interface DownloadDeps {
   baseFetch: typeof fetch;
-  clock: Clock;
+  clock: SyncClock;
+  random: () => number;
   retryOptions: GatewayRetryOptions;
   counters: ReturnType<typeof createRequestStats>;
   downloadLimit: ReturnType<typeof pLimit>;
@@ -605,7 +627,15 @@ async function fetchBinary(url: string, options: FetchBinaryOptions, deps: Downl
 
   const attempt = async (): Promise<BinaryResponse> => {
     const controller = new AbortController();
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]);
+    const limit = deadline(deps.clock, timeoutMs);
+    try {
+      return await download(controller, AbortSignal.any([controller.signal, limit.signal]));
+    } finally {
+      limit.clear();
+    }
+  };
+
+  const download = async (controller: AbortController, signal: AbortSignal): Promise<BinaryResponse> => {
     // No Authorization header: the Notion token must never travel to a file host.
     let response: Response;
     try {
@@ -667,6 +697,7 @@ async function fetchBinary(url: string, options: FetchBinaryOptions, deps: Downl
 
   try {
     return await withRetry(() => deps.downloadLimit(attempt), {
+      random: deps.random,
       ...deps.retryOptions,
       now: () => deps.clock.now(),
       sleep: (ms) => deps.clock.sleep(ms),

@@ -3,6 +3,7 @@
  * global pause for 429 Retry-After, and (in `createLimiter`) a concurrency cap via p-limit.
  */
 import pLimit from 'p-limit';
+import { systemSyncClock } from './effects.js';
 
 /** Time source; tests pass a simulated one so no test waits on the wall clock. */
 export interface Clock {
@@ -10,11 +11,8 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-/** The real clock. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
+/** The real clock (the one of `systemEffects()`). */
+export const systemClock: Clock = systemSyncClock;
 
 /** Options of `createPacer`. */
 export interface PacerOptions {

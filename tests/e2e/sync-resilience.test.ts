@@ -1,12 +1,22 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+/**
+ * A sync under rate limits, faults, hangs and failures. The sync runs in this process (the
+ * CLI's `main`, which calls `runSync`) on a simulated clock shared with an in-process local
+ * server over real HTTP: Retry-After waits, backoff and request timeouts take virtual time
+ * only, and the tests check that virtual time against what the server asked for. What is
+ * about the CLI process itself (SIGKILL, the token never shown, exit codes) runs the real CLI.
+ */
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/normalise/schemas.js';
 import { generateWorkspace } from '../../src/notion-server/generate-workspace.js';
-import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
+import { startNotionServer, type NotionServer, type NotionServerOptions } from '../../src/notion-server/server.js';
 import type { WorkspaceData } from '../../src/notion-server/workspace-model.js';
 import { listFiles } from '../../src/publish/write-snapshot.js';
+import { RETRY_DEFAULTS } from '../../src/source/retry.js';
 import { latestSnapshot, readJson, runCli, spawnCli, tempDir } from '../support/cli.js';
+import { createSimulatedClock, SIMULATED_EPOCH } from '../support/simulated-clock.js';
 import { smallWorkspace } from '../support/small-workspace.js';
 
 const TOKEN = 'secret_resilience_token_0123456789abcdefghij';
@@ -28,47 +38,134 @@ async function contentOf(snapshotDir: string): Promise<Map<string, string>> {
   return out;
 }
 
-async function syncOnce(ws: WorkspaceData, opts: Parameters<typeof startNotionServer>[0] extends infer O ? Partial<O> : never, args: string[] = []) {
-  const server = await startNotionServer({ workspace: ws, token: TOKEN, rateLimit: false, ...opts });
-  const out = await tempDir();
+/** One HTTP exchange as the sync's fetch saw it, in virtual time; `sent`/`ended` order all events. */
+interface Exchange {
+  method: string;
+  path: string;
+  /** A file download, not an API request (downloads bypass the API pacer). */
+  file: boolean;
+  sentAt: number;
+  sent: number;
+  endedAt?: number;
+  ended?: number;
+  status?: number;
+  retryAfterMs?: number;
+  error?: string;
+}
+
+function writeStream(sink: (text: string) => void): NodeJS.WriteStream {
+  return { isTTY: false, columns: 100, write: (chunk: unknown) => (sink(String(chunk)), true) } as unknown as NodeJS.WriteStream;
+}
+
+/**
+ * `notion-kb sync` in this process, against an in-process server, both on one simulated clock.
+ * `yaml` is the config file (by default: the real request timeout, 5 tries).
+ */
+async function simulatedSync(
+  ws: WorkspaceData,
+  serverOpts: Partial<NotionServerOptions>,
+  args: string[] = [],
+  options: { yaml?: string; outDir?: string } = {},
+) {
+  const clock = createSimulatedClock();
+  const server = await startNotionServer({ workspace: ws, token: TOKEN, rateLimit: false, ...serverOpts, clock });
+  const temp = options.outDir === undefined ? await tempDir() : null;
+  const outDir = options.outDir ?? temp!.dir;
+  const exchanges: Exchange[] = [];
+  let seq = 0;
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const ex: Exchange = { method: init?.method ?? 'GET', path: url.pathname, file: url.pathname.startsWith('/files/'), sentAt: clock.now(), sent: ++seq };
+    exchanges.push(ex);
+    try {
+      const response = await globalThis.fetch(input, init);
+      Object.assign(ex, { status: response.status, endedAt: clock.now(), ended: ++seq });
+      const retryAfter = response.headers.get('retry-after');
+      if (retryAfter !== null) ex.retryAfterMs = Number(retryAfter) * 1000;
+      return response;
+    } catch (err) {
+      Object.assign(ex, { error: (err as Error).name, endedAt: clock.now(), ended: ++seq });
+      throw err;
+    }
+  };
+  let stderr = '';
   try {
-    const config = join(out.dir, 'config.yaml');
-    // Short timeouts so that a request that never answers is retried within the test.
-    await writeFile(config, 'requests:\n  timeoutMs: 1500\n  maxAttempts: 5\n');
-    const result = await runCli(['sync', '--out', out.dir, '--config', config, ...args], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl });
-    const snap = result.code === 0 || result.code === 3 ? await latestSnapshot(out.dir) : null;
-    return { result, content: snap ? await contentOf(snap) : null, report: snap ? await readJson<Report>(join(snap, 'report.json')) : null, stats: server.stats() };
+    const config = join(outDir, `config-${Math.random().toString(36).slice(2)}.yaml`);
+    await writeFile(config, options.yaml ?? 'requests:\n  maxAttempts: 5\n');
+    const code = await main(['sync', '--out', outDir, '--config', config, ...args], {
+      stdout: writeStream(() => undefined),
+      stderr: writeStream((text) => (stderr += text)),
+      env: { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl },
+      effects: clock.effects({ fetch: recordingFetch, seed: 7 }),
+    });
+    const snap = code === 0 || code === 3 ? await latestSnapshot(outDir) : null;
+    return {
+      result: { code, stderr },
+      content: snap ? await contentOf(snap) : null,
+      report: snap ? await readJson<Report>(join(snap, 'report.json')) : null,
+      stats: server.stats(),
+      exchanges,
+      api: exchanges.filter((e) => !e.file),
+      elapsedMs: clock.elapsed(),
+      openHolds: clock.openHolds(),
+    };
   } finally {
     await server.close();
-    await out.cleanup();
+    await temp?.cleanup();
   }
 }
 
-describe('sync under rate limits and server faults', () => {
+describe('sync under rate limits and server faults (simulated time)', () => {
   const workspace = generateWorkspace({ seed: 'resilience', pages: 30, blocksPerPage: 8, databases: 1, rowsPerDatabase: 15, imageEvery: 5 });
-  let clean: Awaited<ReturnType<typeof syncOnce>>;
+  let clean: Awaited<ReturnType<typeof simulatedSync>>;
 
   beforeAll(async () => {
-    clean = await syncOnce(structuredClone(workspace), {}, ['--rate', '500', '--concurrency', '4']);
+    clean = await simulatedSync(structuredClone(workspace), {}, ['--concurrency', '4']);
   });
 
-  it('a clean run is complete', () => {
+  it('a clean run is complete, paced at the configured 3 requests/s of simulated time', () => {
     expect(clean.result.code, clean.result.stderr).toBe(0);
     expect(clean.report!.complete).toBe(true);
     expect(clean.content!.size).toBeGreaterThan(50);
+    // The run's clock is the simulated one.
+    expect(clean.report!.startedAt).toBe(new Date(SIMULATED_EPOCH).toISOString());
+    expect(clean.report!.durationMs).toBe(clean.elapsedMs);
+    // 3 requests/s with a burst of 3: n API requests need at least (n - 3) / 3 seconds.
+    const n = clean.api.length;
+    expect(n).toBe(clean.report!.requests.total);
+    expect(clean.elapsedMs).toBeGreaterThanOrEqual(((n - 3) / 3) * 1000 - 1);
+    expect(clean.elapsedMs).toBeLessThanOrEqual((n / 3) * 1000 + 1000);
+    expect(clean.openHolds).toBe(0);
   });
 
   it('honours 429 + Retry-After and still exports exactly what a clean run does', async () => {
     // The client asks for 40 requests/s from a server that allows 8/s with bursts of 4.
-    const limited = await syncOnce(structuredClone(workspace), { rateLimit: { ratePerSecond: 8, burst: 4 } }, ['--rate', '40', '--concurrency', '4']);
+    const limited = await simulatedSync(structuredClone(workspace), { rateLimit: { ratePerSecond: 8, burst: 4 } }, ['--rate', '40', '--concurrency', '4']);
     expect(limited.result.code, limited.result.stderr).toBe(0);
     expect(limited.stats.rateLimited).toBeGreaterThan(0);
     expect(limited.report!.requests.rateLimited).toBe(limited.stats.rateLimited);
     expect(limited.content).toEqual(clean.content);
+
+    // Every 429 the server sent reached the client, with the Retry-After the server computed.
+    const tooMany = limited.api.filter((e) => e.status === 429);
+    expect(tooMany).toHaveLength(limited.stats.rateLimited);
+    for (const e of tooMany) expect(e.retryAfterMs).toBeGreaterThanOrEqual(1_000);
+    // No API request leaves during a Retry-After wait: whatever was sent after a 429 arrived
+    // went out no earlier than the time the server asked for.
+    for (const e of tooMany) {
+      const resumeAt = e.endedAt! + e.retryAfterMs!;
+      const after = limited.api.filter((x) => x.sent > e.ended!);
+      expect(after.length).toBeGreaterThan(0);
+      for (const x of after) expect(x.sentAt, `${x.method} ${x.path} after a 429 at ${e.endedAt}`).toBeGreaterThanOrEqual(resumeAt);
+    }
+    // The run waited at least the longest Retry-After, and the report counts the waiting.
+    const longest = Math.max(...tooMany.map((e) => e.retryAfterMs!));
+    expect(limited.report!.requests.waitedMs).toBeGreaterThanOrEqual(longest);
+    expect(limited.elapsedMs).toBeGreaterThanOrEqual(longest);
   });
 
   it('retries 500, 502 (HTML), 503, 529, dropped and hung requests, GET and POST alike, with the same result', async () => {
-    const faulty = await syncOnce(
+    const faulty = await simulatedSync(
       structuredClone(workspace),
       {
         faults: {
@@ -88,6 +185,15 @@ describe('sync under rate limits and server faults', () => {
     expect(faulty.stats.faultsInjected).toBeGreaterThan(5);
     expect(faulty.report!.requests.retries).toBeGreaterThanOrEqual(faulty.stats.faultsInjected);
     expect(faulty.content).toEqual(clean.content);
+
+    // The hung request was given up by the client after exactly its timeout (60 s by default),
+    // in simulated time, and then retried.
+    const hung = faulty.api.filter((e) => e.error === 'TimeoutError');
+    expect(hung).toHaveLength(1);
+    expect(hung[0]!.endedAt! - hung[0]!.sentAt).toBe(60_000);
+    const retried = faulty.api.find((e) => e.path === hung[0]!.path && e.sent > hung[0]!.ended!);
+    expect(retried?.status).toBe(200);
+    expect(faulty.elapsedMs).toBeGreaterThanOrEqual(60_000);
   });
 
   it('keeps a page whose nested content keeps failing, notes it, lists it in report.json and exits 3', async () => {
@@ -95,7 +201,7 @@ describe('sync under rate limits and server faults', () => {
     // A block with children on some page: its children listing always answers 500.
     const victim = Object.values(ws.blocks).find((b) => b.children.length > 0 && b.type !== 'child_page' && !ws.pages[b.parentId]?.inTrash)!;
     const pageId = ws.pages[victim.parentId] ? victim.parentId : ws.blocks[victim.parentId]!.parentId;
-    const broken = await syncOnce(
+    const broken = await simulatedSync(
       ws,
       { faults: { seed: 'always', script: [{ match: { route: 'GET /v1/blocks/:id/children', pathIncludes: victim.id }, fault: '500' }] } },
       ['--rate', '500'],
@@ -107,20 +213,27 @@ describe('sync under rate limits and server faults', () => {
     // Everything else is exactly as in the clean run, apart from the page that holds the block.
     const differing = [...clean.content!.keys()].filter((f) => broken.content!.get(f) !== clean.content!.get(f));
     expect(differing.every((f) => f === 'index.json' || f.includes(pageId.slice(0, 8)) || f.includes(pageId))).toBe(true);
+
+    // Tried maxAttempts (5) times, each wait within the full-jitter ceiling base · 2^(n-1).
+    const tries = broken.api.filter((e) => e.path.includes(victim.id));
+    expect(tries.map((e) => e.status)).toEqual([500, 500, 500, 500, 500]);
+    tries.slice(1).forEach((e, i) => {
+      const gap = e.sentAt - tries[i]!.endedAt!;
+      expect(gap).toBeGreaterThanOrEqual(0);
+      // Plus a little for the pacer (500/s) and requests queued ahead.
+      expect(gap).toBeLessThanOrEqual(RETRY_DEFAULTS.baseDelayMs * 2 ** i + 50);
+    });
   });
 });
 
 describe('files that cannot be had', () => {
   it('publishes the snapshot, lists each file by page and block id, shows a note in the page, exits 3', async () => {
     const { workspace, ids } = smallWorkspace();
-    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false });
     const out = await tempDir();
     try {
-      const config = join(out.dir, 'config.yaml');
-      await writeFile(config, 'assets:\n  maxBytes: 10\n');
-      const res = await runCli(['sync', '--out', out.dir, '--config', config, '--rate', '500'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl });
-      expect(res.code, res.stderr).toBe(3);
-      expect(res.stderr).toMatch(/2 files could NOT be downloaded/);
+      const run = await simulatedSync(workspace, {}, ['--rate', '500'], { yaml: 'assets:\n  maxBytes: 10\n', outDir: out.dir });
+      expect(run.result.code, run.result.stderr).toBe(3);
+      expect(run.result.stderr).toMatch(/2 files could NOT be downloaded/);
       const snap = await latestSnapshot(out.dir);
       const report = await readJson<Report>(join(snap, 'report.json'));
       expect(report.complete).toBe(false);
@@ -134,11 +247,17 @@ describe('files that cannot be had', () => {
       const md = await readFile(join(snap, index.pages.find((p) => p.id === ids.root)!.path), 'utf8');
       expect(md.match(/not available/gi)?.length).toBeGreaterThanOrEqual(2);
     } finally {
-      await server.close();
       await out.cleanup();
     }
   });
 });
+
+/** `notion-kb verify` in this process. */
+async function verify(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const code = await main(['verify', ...args], { stdout: writeStream(() => undefined), stderr: writeStream((t) => (stderr += t)), env: {} });
+  return { code, stderr };
+}
 
 describe('a failed or killed sync never damages the last good snapshot', () => {
   const { workspace } = smallWorkspace();
@@ -150,8 +269,8 @@ describe('a failed or killed sync never damages the last good snapshot', () => {
   beforeAll(async () => {
     server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false });
     out = await tempDir();
-    const first = await runCli(['sync', '--out', out.dir, '--rate', '500'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl });
-    expect(first.code, first.stderr).toBe(0);
+    const first = await simulatedSync(workspace, {}, [], { outDir: out.dir });
+    expect(first.result.code, first.result.stderr).toBe(0);
     firstLatest = await readFile(join(out.dir, 'latest.json'), 'utf8');
     firstSnapshot = await latestSnapshot(out.dir);
   });
@@ -160,69 +279,114 @@ describe('a failed or killed sync never damages the last good snapshot', () => {
     await out.cleanup();
   });
 
-  it('a run killed halfway leaves latest.json and the previous snapshot intact; the next run cleans up', async () => {
-    const slow = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, latencyMs: 150 });
-    try {
-      const child = spawnCli(['sync', '--out', out.dir, '--rate', '500', '--concurrency', '1'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: slow.baseUrl });
-      // Wait until the run has started writing its staging directory, and a few requests more.
-      for (let i = 0; i < 200; i++) {
-        const entries = await readdir(join(out.dir, 'snapshots'));
-        if (entries.some((e) => e.startsWith('.tmp-')) && slow.stats().requests.total >= 4) break;
-        await new Promise((r) => setTimeout(r, 50));
+  // Each CLI case gets its own copy of the output directory (with the first snapshot), so
+  // the three processes can run at the same time without meeting each other's lock.
+  describe.concurrent('CLI processes', () => {
+    const copies: Array<{ dir: string; cleanup: () => Promise<void> }> = [];
+    const copyOfOut = async () => {
+      const own = await tempDir();
+      await cp(out.dir, own.dir, { recursive: true });
+      copies.push(own);
+      return own;
+    };
+    afterAll(async () => {
+      // Through all of it, each copy's first snapshot stayed byte for byte what it was.
+      for (const own of copies) {
+        const verified = await verify([join(own.dir, relative(out.dir, firstSnapshot))]);
+        expect(verified.code, verified.stderr).toBe(0);
+        await own.cleanup();
       }
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-      expect(slow.stats().requests.total).toBeLessThan(12); // it really was halfway
-    } finally {
-      await slow.close();
-    }
-    expect(await readFile(join(out.dir, 'latest.json'), 'utf8')).toBe(firstLatest);
-    const verify = await runCli(['verify', '--out', out.dir]);
-    expect(verify.code, verify.stderr).toBe(0);
-    expect((await readdir(join(out.dir, 'snapshots'))).filter((e) => e.startsWith('.tmp-'))).toHaveLength(1);
+    });
 
-    const next = await runCli(['sync', '--out', out.dir, '--rate', '500', '--quiet'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl });
-    expect(next.code, next.stderr).toBe(0);
-    const entries = await readdir(join(out.dir, 'snapshots'));
-    expect(entries.filter((e) => e.startsWith('.tmp-'))).toHaveLength(0);
-    expect(entries).toHaveLength(2);
-    expect(await readFile(join(out.dir, 'latest.json'), 'utf8')).not.toBe(firstLatest);
+    it('a CLI process killed halfway leaves latest.json and the previous snapshot intact; the next run cleans up', async () => {
+      // Real time here: the CLI is another process. 40 ms per request keeps it busy long enough.
+      const own = await copyOfOut();
+      const slow = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, latencyMs: 40 });
+      try {
+        const child = spawnCli(['sync', '--out', own.dir, '--rate', '500', '--concurrency', '1'], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: slow.baseUrl });
+        // Wait until the run has started writing its staging directory, and a few requests more.
+        for (let i = 0; i < 1_000; i++) {
+          const entries = await readdir(join(own.dir, 'snapshots'));
+          if (entries.some((e) => e.startsWith('.tmp-')) && slow.stats().requests.total >= 4) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+        expect(slow.stats().requests.total).toBeLessThan(12); // it really was halfway
+      } finally {
+        await slow.close();
+      }
+      expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).toBe(firstLatest);
+      const verified = await verify(['--out', own.dir]);
+      expect(verified.code, verified.stderr).toBe(0);
+      // The killed run's staging directory and page spool are left behind, beside the intact snapshot.
+      expect((await readdir(join(own.dir, 'snapshots'))).filter((e) => e.startsWith('.tmp-')).length).toBeGreaterThan(0);
+
+      const next = await simulatedSync(workspace, {}, ['--quiet'], { outDir: own.dir });
+      expect(next.result.code, next.result.stderr).toBe(0);
+      const entries = await readdir(join(own.dir, 'snapshots'));
+      expect(entries.filter((e) => e.startsWith('.tmp-'))).toHaveLength(0);
+      expect(entries).toHaveLength(2);
+      expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).not.toBe(firstLatest);
+    });
+
+    it('a CLI run that fails (token rejected) publishes nothing, exits 2 with one line, never shows the token', async () => {
+      const own = await copyOfOut();
+      const before = await readFile(join(own.dir, 'latest.json'), 'utf8');
+      const wrong = 'secret_wrong_token_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123';
+      const res = await runCli(['sync', '--out', own.dir], { NOTION_TOKEN: wrong, NOTION_BASE_URL: server.baseUrl });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(/NOTION_TOKEN/);
+      expect(res.stderr).not.toContain(wrong);
+      expect(res.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).toBe(before);
+      expect((await readdir(join(own.dir, 'snapshots'))).filter((e) => e.startsWith('.tmp-'))).toHaveLength(0);
+    });
+
+    it('a CLI run whose API keeps failing exits 1 and leaves the previous snapshot', async () => {
+      const own = await copyOfOut();
+      const failing = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, faults: { seed: 'down', rate: 1, kinds: ['503'] } });
+      try {
+        // One try: this is about the process's exit code; the retries are the next test's.
+        const config = join(own.dir, 'fast-fail.yaml');
+        await writeFile(config, 'requests:\n  maxAttempts: 1\n');
+        const before = await readFile(join(own.dir, 'latest.json'), 'utf8');
+        const res = await runCli(['sync', '--out', own.dir, '--config', config], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: failing.baseUrl });
+        expect(res.code).toBe(1);
+        expect(res.stderr).toMatch(/Nothing was published/);
+        expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).toBe(before);
+      } finally {
+        await failing.close();
+      }
+    });
   });
 
-  it('a run that fails (token rejected) publishes nothing, exits 2 with one line, never shows the token', async () => {
+  it('with the default retry policy a run whose API keeps failing gives up after 8 tries, exits 1, publishes nothing', async () => {
     const before = await readFile(join(out.dir, 'latest.json'), 'utf8');
-    const wrong = 'secret_wrong_token_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123';
-    const res = await runCli(['sync', '--out', out.dir], { NOTION_TOKEN: wrong, NOTION_BASE_URL: server.baseUrl });
-    expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/NOTION_TOKEN/);
-    expect(res.stderr).not.toContain(wrong);
-    expect(res.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const down = await simulatedSync(workspace, { faults: { seed: 'down', rate: 1, kinds: ['503'] } }, [], { yaml: '{}\n', outDir: out.dir });
+    expect(down.result.code).toBe(1);
+    expect(down.result.stderr).toMatch(/gave up after 8 tries/);
+    expect(down.result.stderr).toMatch(/Nothing was published/);
     expect(await readFile(join(out.dir, 'latest.json'), 'utf8')).toBe(before);
     expect((await readdir(join(out.dir, 'snapshots'))).filter((e) => e.startsWith('.tmp-'))).toHaveLength(0);
-  });
 
-  it('a run whose API keeps failing exits 1 and leaves the previous snapshot', async () => {
-    const failing = await startNotionServer({
-      workspace,
-      token: TOKEN,
-      rateLimit: false,
-      faults: { seed: 'down', rate: 1, kinds: ['503'] },
+    // The first request's 8 tries, spaced by full-jitter backoff: each wait below its ceiling
+    // min(30 s, 500 ms · 2^(n-1)), all of it well inside the 5-minute budget, in simulated time.
+    const first = down.api[0]!;
+    const tries = down.api.filter((e) => e.method === first.method && e.path === first.path);
+    expect(tries).toHaveLength(RETRY_DEFAULTS.maxAttempts);
+    expect(tries.every((e) => e.status === 503)).toBe(true);
+    const waits = tries.slice(1).map((e, i) => e.sentAt - tries[i]!.endedAt!);
+    waits.forEach((w, i) => {
+      expect(w).toBeGreaterThanOrEqual(0);
+      expect(w).toBeLessThanOrEqual(Math.min(RETRY_DEFAULTS.maxDelayMs, RETRY_DEFAULTS.baseDelayMs * 2 ** i) + 400);
     });
-    try {
-      const config = join(out.dir, 'fast-fail.yaml');
-      await writeFile(config, 'requests:\n  maxAttempts: 2\n  giveUpAfterMs: 2000\n');
-      const before = await readFile(join(out.dir, 'latest.json'), 'utf8');
-      const res = await runCli(['sync', '--out', out.dir, '--config', config], { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: failing.baseUrl });
-      expect(res.code).toBe(1);
-      expect(res.stderr).toMatch(/Nothing was published/);
-      expect(await readFile(join(out.dir, 'latest.json'), 'utf8')).toBe(before);
-    } finally {
-      await failing.close();
-    }
+    expect(down.elapsedMs).toBeGreaterThan(0);
+    expect(down.elapsedMs).toBeLessThan(RETRY_DEFAULTS.giveUpAfterMs);
   });
 
   it('keeps the first snapshot byte for byte through all of it', async () => {
-    const verify = await runCli(['verify', firstSnapshot]);
-    expect(verify.code, verify.stderr).toBe(0);
+    const verified = await verify([firstSnapshot]);
+    expect(verified.code, verified.stderr).toBe(0);
   });
 });

@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DownloadError, isNotionKbError, userMessage, type NotionKbError } from '../../src/errors.js';
 import { createNotionGateway, type NotionGatewayOptions } from '../../src/source/notion-gateway.js';
+import type { SyncEffects } from '../../src/source/effects.js';
 import { createLimiter, type Clock, type Limiter } from '../../src/source/pacer.js';
 import { readNotionFixture } from '../support/fixtures.js';
+import { createSimulatedClock, type SimulatedClock } from '../support/simulated-clock.js';
 
 const fixture = <T = any>(name: string): T => readNotionFixture<T>(name);
 
@@ -36,7 +38,7 @@ interface Reply {
   drop?: boolean;
   /** Never answer. */
   hang?: boolean;
-  /** Real milliseconds to hold the request before answering. */
+  /** Milliseconds to hold the request before answering (virtual ones on a simulated clock). */
   delayMs?: number;
 }
 
@@ -79,12 +81,21 @@ async function scriptedNotion(respond: Respond, clock: Clock = { now: Date.now, 
     };
     seen.push(entry);
     const reply = respond(entry, seen.length - 1);
-    if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+    // On a simulated clock the server tells it when a request waits on time, not on I/O.
+    const simulated = 'park' in clock ? (clock as SimulatedClock) : undefined;
+    if (reply.delayMs) {
+      const resume = simulated?.park(req);
+      await (simulated ? simulated.sleep(reply.delayMs) : new Promise((r) => setTimeout(r, reply.delayMs)));
+      resume?.();
+    }
     if (reply.drop) {
       req.socket.destroy();
       return;
     }
-    if (reply.hang) return;
+    if (reply.hang) {
+      simulated?.park(req);
+      return;
+    }
     const status = reply.status ?? 200;
     if (reply.chunks) {
       res.writeHead(status, { 'content-type': 'application/octet-stream', ...reply.headers });
@@ -123,6 +134,15 @@ function fastClock(): Clock {
   };
 }
 
+/** Effects on `clock`; request deadlines use real timers (they are short here). */
+function effectsOn(clock: Clock): SyncEffects {
+  return {
+    clock: { ...clock, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+    fetch: (input, init) => globalThis.fetch(input, init),
+    random: Math.random,
+  };
+}
+
 function gatewayFor(url: string, overrides: Partial<NotionGatewayOptions> = {}) {
   return createNotionGateway({
     token: TOKEN,
@@ -132,7 +152,7 @@ function gatewayFor(url: string, overrides: Partial<NotionGatewayOptions> = {}) 
     concurrency: 4,
     timeoutMs: 2_000,
     retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
-    clock: fastClock(),
+    effects: effectsOn(fastClock()),
     ...overrides,
   });
 }
@@ -196,17 +216,24 @@ describe('retries', () => {
     expect(gateway.stats()).toMatchObject({ retries: 2, byStatus: { network: 2, '200': 2 } });
   });
 
-  it('retries a request that never answers, after the client timeout', async () => {
-    const notion = await scriptedNotion(inOrder({ hang: true }, { json: pageFixture }));
-    const gateway = gatewayFor(notion.url, { timeoutMs: 150 });
+  it('retries a request that never answers, after the client timeout (on the effects clock)', async () => {
+    const clock = createSimulatedClock({ start: 0 });
+    const notion = await scriptedNotion(inOrder({ hang: true }, { json: pageFixture }), clock);
+    const gateway = gatewayFor(notion.url, { timeoutMs: 60_000, effects: clock.effects() });
     await expect(gateway.retrievePage(pageFixture.id)).resolves.toMatchObject({ object: 'page' });
     expect(notion.seen).toHaveLength(2);
     expect(gateway.stats()).toMatchObject({ retries: 1, byStatus: { timeout: 1, '200': 1 } });
+    // The retry went out once the 60 s deadline had passed, plus a backoff of at most 5 ms.
+    const gap = notion.seen[1]!.at - notion.seen[0]!.at;
+    expect(gap).toBeGreaterThanOrEqual(60_000);
+    expect(gap).toBeLessThanOrEqual(60_005);
+    expect(clock.pendingTimers()).toBe(0); // every deadline was cleared
   });
 
   it('a response body that stalls also times out (the SDK timer alone would not cover it)', async () => {
     let calls = 0;
-    const notion = await scriptedNotion(() => ({}));
+    const clock = createSimulatedClock({ start: 0 });
+    const notion = await scriptedNotion(() => ({}), clock);
     // Headers arrive at once, the body never finishes: replace the scripted answer for call 1.
     const server = servers[servers.length - 1]!;
     server.removeAllListeners('request');
@@ -216,13 +243,17 @@ describe('retries', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       if (calls === 1) {
         res.write('{"object":"page",');
+        clock.park(req);
         return;
       }
       res.end(JSON.stringify(pageFixture));
     });
-    const gateway = gatewayFor(notion.url, { timeoutMs: 150 });
+    const gateway = gatewayFor(notion.url, { timeoutMs: 30_000, effects: clock.effects() });
     await expect(gateway.retrievePage(pageFixture.id)).resolves.toMatchObject({ id: pageFixture.id });
     expect(calls).toBe(2);
+    // Headers came at once; the deadline that ended the body is the 30 s one, in virtual time.
+    expect(clock.now()).toBeGreaterThanOrEqual(30_000);
+    expect(clock.now()).toBeLessThanOrEqual(30_005);
   });
 
   it('gives up after maxAttempts with a gave_up error naming the route', async () => {
@@ -247,12 +278,17 @@ describe('retries', () => {
   });
 
   it('a hanging server ends in gave_up, not in a hang', async () => {
-    const notion = await scriptedNotion(inOrder({ hang: true }));
-    const gateway = gatewayFor(notion.url, { timeoutMs: 80, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    const clock = createSimulatedClock({ start: 0 });
+    const notion = await scriptedNotion(inOrder({ hang: true }), clock);
+    const gateway = gatewayFor(notion.url, { effects: clock.effects(), retry: { maxAttempts: 2, baseDelayMs: 1 } });
     const err = await failure(gateway.retrieveBlock('b1'));
     expect(err.code).toBe('gave_up');
     expect(err.message).toMatch(/block b1 → GET \/v1\/blocks\/:id.*timeout/);
     expect(gateway.stats().byStatus).toEqual({ timeout: 2 });
+    // Two tries of 2 s each (gatewayFor's timeout), in virtual time, plus a backoff of 1 ms at most.
+    expect(clock.now()).toBeGreaterThanOrEqual(4_000);
+    expect(clock.now()).toBeLessThanOrEqual(4_001);
+    expect(err.context).toMatchObject({ attempts: 2 });
   });
 });
 
@@ -275,7 +311,7 @@ describe('rate limiting', () => {
           : { json: pageFixture },
       clock,
     );
-    const gateway = gatewayFor(notion.url, { clock, limiter });
+    const gateway = gatewayFor(notion.url, { effects: effectsOn(clock), limiter });
 
     const pages = await Promise.all([gateway.retrievePage('p1'), gateway.retrievePage('p2'), gateway.retrievePage('p3')]);
     expect(pages).toHaveLength(3);
@@ -293,7 +329,7 @@ describe('rate limiting', () => {
     const clock = fastClock();
     const limiter = createLimiter({ rate: 3, burst: 1, concurrency: 3, clock });
     const notion = await scriptedNotion(() => ({ json: pageFixture }), clock);
-    const gateway = gatewayFor(notion.url, { clock, limiter });
+    const gateway = gatewayFor(notion.url, { effects: effectsOn(clock), limiter });
     await Promise.all(Array.from({ length: 7 }, (_, i) => gateway.retrievePage(`p${i}`)));
     // Burst 1: the first goes at once, the other six each wait for a token.
     expect(limiter.stats().waitsForRate).toBe(6);
@@ -301,8 +337,9 @@ describe('rate limiting', () => {
   });
 
   it('never has more requests in flight than the concurrency limit', async () => {
-    const notion = await scriptedNotion(() => ({ json: pageFixture, delayMs: 25 }));
-    const gateway = gatewayFor(notion.url, { concurrency: 3 });
+    const clock = createSimulatedClock({ start: 0 });
+    const notion = await scriptedNotion(() => ({ json: pageFixture, delayMs: 25 }), clock);
+    const gateway = gatewayFor(notion.url, { concurrency: 3, effects: clock.effects() });
     await Promise.all(Array.from({ length: 12 }, (_, i) => gateway.retrievePage(`p${i}`)));
     expect(notion.seen).toHaveLength(12);
     expect(notion.maxInFlight()).toBe(3);
@@ -536,7 +573,7 @@ describe('fetchBinary', () => {
     const clock = fastClock();
     const payload = Buffer.from(Array.from({ length: 3_000 }, (_, i) => i % 256));
     const notion = await scriptedNotion(() => ({ bytes: payload, headers: { 'content-type': 'image/png' } }), clock);
-    const gateway = gatewayFor(notion.url, { clock, rate: 1, burst: 1 });
+    const gateway = gatewayFor(notion.url, { effects: effectsOn(clock), rate: 1, burst: 1 });
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, i) => gateway.fetchBinary(`${notion.url}/files/img${i}.png${SIGNED}`, { maxBytes: 10_000 })),
     );
