@@ -58,8 +58,11 @@ function toSegment(item: RichTextItemResponse, resolver: RichTextLinkResolver): 
     } else {
       link = item.href;
     }
-  } else {
+  } else if (item.type === 'text') {
     link = resolveHref(item.text.link?.url ?? item.href, resolver);
+  } else {
+    // A rich text type newer than this version: its plain text and link.
+    link = resolveHref((item as { href?: string | null }).href ?? null, resolver);
   }
   const text = item.type === 'text' ? item.text.content : item.plain_text;
   const markdown = a.code ? codeSpan(text) : escapeMarkdown(text);

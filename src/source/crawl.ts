@@ -1,4 +1,4 @@
-import type { BlockObjectResponse, DatabaseObjectResponse, DataSourceObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
+import { isFullPage, type BlockObjectResponse, type DatabaseObjectResponse, type DataSourceObjectResponse, type PageObjectResponse, type UserObjectResponse } from '@notionhq/client';
 import type { BlockNode } from './block-tree.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage, NotionReader } from './crawl-types.js';
 import { blockFileRefs, databaseFileRefs, pageFileRefs, type FileRef } from './file-refs.js';
@@ -179,12 +179,13 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       for await (const row of reader.iterateDataSourceQuery(dataSourceId, params as never, { onIncomplete: (info) => (stopped = info) })) {
         const r = row as PageObjectResponse;
         if (r.object !== 'page') continue;
-        lastCreated = r.created_time;
+        lastCreated = r.created_time ?? lastCreated;
         if (seen.has(r.id)) continue;
         seen.add(r.id);
         rowIds.push(r.id);
         added++;
-        visitPage(r.id, r);
+        // A partial row (the gateway gives one for a malformed row) is fetched on its own.
+        visitPage(r.id, isFullPage(r) ? r : undefined);
       }
       if (!stopped) return rowIds;
       if (added === 0 || lastCreated === null || lastCreated === from) {
@@ -285,7 +286,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
     for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete })) {
       const r = result as { object: string; id: string; parent?: { database_id?: string } };
-      if (r.object === 'page') visitPage(r.id, result as PageObjectResponse);
+      if (r.object === 'page') visitPage(r.id, isFullPage(result as PageObjectResponse) ? (result as PageObjectResponse) : undefined);
       else if (r.object === 'data_source' && r.parent?.database_id) {
         if ('properties' in r) knownDataSources.set(r.id, result as DataSourceObjectResponse);
         visitDatabase(r.parent.database_id);
@@ -306,6 +307,9 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       // Not a page (or not a valid id): try it as a database. Transient trouble and a rejected
       // token are not about the id, and end the run.
       if (['auth', 'network', 'gave_up'].includes(codeOf(pageErr))) throw pageErr;
+      if (codeOf(pageErr) === 'malformed_object') {
+        return void failures.push({ code: 'malformed_object', message: `root ${id}: ${describe(pageErr)}`, pageId: id });
+      }
       try {
         const database = await reader.retrieveDatabase(id);
         if (database.in_trash) return void inTrash();
