@@ -491,7 +491,8 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       )) {
         for (const user of page.results as unknown[]) {
           try {
-            users.push(readFull(user, readUser, target));
+            // An id-only user is a user Notion says little about, not a missing capability.
+            users.push(readUser(user));
           } catch (err) {
             // One unreadable user must not cost the names of all the others.
             if (!(err instanceof MalformedObjectError)) throw err;

@@ -241,11 +241,12 @@ const USER_BY_TYPE: Record<string, DefaultsTable> = {
   bot: { bot: obj(() => ({})) },
 };
 
-function fillUser(raw: Obj, where: Where): Obj {
+function fillUser(raw: Obj, where: Where, whole = false): Obj {
   let out: Obj = { ...raw };
   if (typeof out.type !== 'string' && (isObject(out.person) || isObject(out.bot))) out.type = isObject(out.bot) ? 'bot' : 'person';
-  // A reference `{ object, id }` stays a reference; a user with more than that gets every field.
-  if (Object.keys(out).some((k) => k !== 'object' && k !== 'id')) {
+  // Inside other objects a reference `{ object, id }` stays a reference; a user with more than
+  // that, or one listed on its own, gets every field.
+  if (whole || Object.keys(out).some((k) => k !== 'object' && k !== 'id')) {
     out = applyDefaults(out, USER, where);
     if (typeof out.type !== 'string') out.type = 'person';
     const byType = USER_BY_TYPE[out.type as string];
@@ -525,12 +526,11 @@ export function readDataSource(raw: unknown): DataSourceObjectResponse {
   return out as unknown as DataSourceObjectResponse;
 }
 
-/** A user listed or retrieved on its own: it needs an id; everything else has a default. */
+/** A user listed or retrieved on its own: it needs an id; everything else has a default (a person, unnamed). */
 export function readUser(raw: unknown): UserObjectResponse {
   const where = start('user', raw);
   requireFields(raw as Obj, { id: isString }, where);
-  const out = fillUser(raw as Obj, where);
-  return applyDefaults(out, USER, where) as unknown as UserObjectResponse & Obj;
+  return fillUser(raw as Obj, where, true) as unknown as UserObjectResponse;
 }
 
 /** One item of GET /v1/pages/:id/properties/:pid. */
