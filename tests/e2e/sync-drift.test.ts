@@ -207,7 +207,7 @@ describe('sync with API drift', () => {
         { kind: 'property_item', where: (o) => o.type === 'number', setType: 'future_number' },
         { kind: 'property_schema', where: (o) => o.type === 'url', setType: 'future_link' },
         { kind: 'rich_text', where: (o) => o.type === 'equation', setType: 'future_rich_text' },
-        { kind: 'file', where: (o) => o.type === 'external', setType: 'future_file' },
+        { kind: 'file', where: (o) => o.type === 'file', setType: 'future_file' },
         { kind: 'user', where: (o) => o.type === 'person', setType: 'future_person' },
       ]);
     });
@@ -234,6 +234,12 @@ describe('sync with API drift', () => {
       const row = run.index.pages.find((p) => p.id === ids.row1)!;
       const record = await readJson<{ properties: Record<string, Obj> }>(join(run.snapshotDir, row.record));
       expect(record.properties.Size).toMatchObject({ type: 'future_number', unknown: true, raw: { future_number: 12 } });
+    });
+
+    it('a file object of unknown type is not downloaded: its block says so, nothing fails', () => {
+      const image = blockOfType(workspace, 'image');
+      expect(run.report.unrendered).toContainEqual(expect.objectContaining({ blockId: image, type: 'image', reason: expect.stringContaining('not available') }));
+      expect(run.report.failures).toEqual([]);
     });
 
     it('an unknown rich text type keeps its plain text', async () => {
