@@ -315,6 +315,9 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
         if (database.in_trash) return void inTrash();
         visitDatabase(id, database);
       } catch (dbErr) {
+        if (codeOf(dbErr) === 'malformed_object') {
+          return void failures.push({ code: 'malformed_object', message: `root ${id}: ${describe(dbErr)}`, databaseId: id });
+        }
         failures.push({
           code: 'root_not_found',
           message: `root ${id}: no page or database with this id is shared with the integration (${describe(dbErr)})`,

@@ -40,11 +40,11 @@ const blockOfType = (ws: WorkspaceData, type: string): string => Object.values(w
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let runs = 0;
 
-async function sync(drift?: DriftTransform | DriftRule[]): Promise<SyncResult> {
+async function sync(drift?: DriftTransform | DriftRule[], roots: string[] = []): Promise<SyncResult> {
   const server = await startNotionServer({ workspace: structuredClone(workspace), token: TOKEN, rateLimit: false, ...(drift ? { drift } : {}) });
   try {
     const out = join(tmp.dir, `run-${++runs}`);
-    const resolved = resolveConfig({ fileValue: {}, env: { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl }, flags: { out, rate: 1000 } });
+    const resolved = resolveConfig({ fileValue: {}, env: { NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl }, flags: { out, rate: 1000, root: roots } });
     if (!resolved.ok) throw new Error(resolved.issues.join('\n'));
     const outcome = await runSync({ config: resolved.config });
     const snapshotDir = await latestSnapshot(out);
@@ -304,6 +304,28 @@ describe('sync with API drift', () => {
       expect(pageIds(run)).toEqual(expected);
       if (!failed.databaseId) expect(databaseIds(run)).toEqual(databaseIds(clean));
     });
+  });
+
+  it('a malformed root (given in the config) fails alone, by id', async () => {
+    const run = await sync(
+      [
+        { kind: 'page', where: (o) => o.id === ids.child, add: { created_time: 'not a time' } },
+        { kind: 'database', omit: ['data_sources'] },
+      ],
+      [ids.child!, ids.database!, ids.row1!],
+    );
+    expect(run.exitCode).toBe(3);
+    // The two roots are read side by side: their order in the report is not fixed.
+    expect(failureSummary(run)).toHaveLength(2);
+    expect(failureSummary(run)).toEqual(
+      expect.arrayContaining([
+        { code: 'malformed_object', pageId: ids.child, databaseId: undefined },
+        { code: 'malformed_object', pageId: undefined, databaseId: ids.database },
+      ]),
+    );
+    expect(run.report.failures.find((f) => f.pageId === ids.child)!.message).toContain('created_time');
+    expect(run.report.failures.find((f) => f.databaseId === ids.database)!.message).toContain('data_sources');
+    expect(pageIds(run)).toEqual([ids.row1!]);
   });
 
   it('a listed user without id is skipped: names of the others remain, the run is complete', async () => {
