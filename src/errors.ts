@@ -14,6 +14,7 @@ export type NotionKbErrorCode =
   | 'network'
   | 'gave_up'
   | 'partial_object'
+  | 'malformed_object'
   | 'incomplete_results'
   | 'download';
 
@@ -31,6 +32,9 @@ export const EXIT_CODES: Readonly<Record<NotionKbErrorCode, number>> = {
   network: 1,
   gave_up: 1,
   partial_object: 1,
+  // Per object, the crawl records it as the failure of one page or database (the run exits 3);
+  // only one that escapes (it never should) fails the run.
+  malformed_object: 1,
   incomplete_results: 1,
   download: 1,
 };

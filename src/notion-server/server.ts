@@ -10,6 +10,7 @@ import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { CLOUDFLARE_502_HTML, FaultInjector, type FaultKind, type FaultPlan } from './faults.js';
 import { createMutations, type Mutations } from './mutations.js';
 import type { SerialiseContext } from './serialise-context.js';
+import { applyDrift, driftRules, type DriftRule, type DriftTransform } from './drift.js';
 
 /**
  * A local Notion API (version 2025-09-03) over real HTTP on 127.0.0.1, serving a WorkspaceData:
@@ -45,6 +46,11 @@ export interface NotionServerOptions {
    * sync they run in the same process).
    */
   clock?: (() => number) | ServerClock;
+  /**
+   * API drift: applied to every object of every answer by kind (page, block, rich text, …), so
+   * tests can serve objects without optional keys, with unknown keys or unknown types.
+   */
+  drift?: DriftTransform | readonly DriftRule[];
 }
 
 /** Time as the server sees it. */
@@ -106,6 +112,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
   const codec = new CursorCodec(randomBytes(32));
   const bucket = opts.rateLimit === false ? null : new TokenBucket(opts.rateLimit ?? { ratePerSecond: 3, burst: 10 }, clock);
   const faults = opts.faults ? new FaultInjector(opts.faults) : null;
+  const drift = opts.drift === undefined ? null : typeof opts.drift === 'function' ? opts.drift : driftRules(opts.drift);
   const ctx = (): SerialiseContext => ({ ws, baseUrl, signer, queryResultLimit: opts.queryResultLimit ?? 10_000 });
 
   let stats = freshStats();
@@ -199,6 +206,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
       if (err instanceof ApiError) return fail(err);
       throw err;
     }
+    if (drift) result = applyDrift(result, drift) as Record<string, unknown>;
     record(200);
     sendJson(res, 200, { ...result, request_id: requestId }, requestId);
   }

@@ -1,4 +1,4 @@
-import type { BlockObjectResponse, DatabaseObjectResponse, DataSourceObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
+import { isFullPage, type BlockObjectResponse, type DatabaseObjectResponse, type DataSourceObjectResponse, type PageObjectResponse, type UserObjectResponse } from '@notionhq/client';
 import pLimit from 'p-limit';
 import type { BlockNode } from './block-tree.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage, NotionReader } from './crawl-types.js';
@@ -202,13 +202,14 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       for await (const row of reader.iterateDataSourceQuery(dataSourceId, params as never, { onIncomplete: (info) => (stopped = info) })) {
         const r = row as PageObjectResponse;
         if (r.object !== 'page') continue;
-        lastCreated = r.created_time;
+        lastCreated = r.created_time ?? lastCreated;
         if (seen.has(r.id)) continue;
         seen.add(r.id);
         rowIds.push(r.id);
         added++;
         await roomForMore();
-        visitPage(r.id, r);
+        // A partial row (the gateway gives one for a malformed row) is fetched on its own.
+        visitPage(r.id, isFullPage(r) ? r : undefined);
       }
       if (!stopped) return rowIds;
       if (added === 0 || lastCreated === null || lastCreated === from) {
@@ -315,7 +316,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       const r = result as { object: string; id: string; parent?: { database_id?: string } };
       if (r.object === 'page') {
         await roomForMore();
-        visitPage(r.id, result as PageObjectResponse);
+        visitPage(r.id, isFullPage(result as PageObjectResponse) ? (result as PageObjectResponse) : undefined);
       }
       else if (r.object === 'data_source' && r.parent?.database_id) {
         if ('properties' in r) knownDataSources.set(r.id, result as DataSourceObjectResponse);
@@ -337,11 +338,17 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       // Not a page (or not a valid id): try it as a database. Transient trouble and a rejected
       // token are not about the id, and end the run.
       if (['auth', 'network', 'gave_up'].includes(codeOf(pageErr))) throw pageErr;
+      if (codeOf(pageErr) === 'malformed_object') {
+        return void failures.push({ code: 'malformed_object', message: `root ${id}: ${describe(pageErr)}`, pageId: id });
+      }
       try {
         const database = await reader.retrieveDatabase(id);
         if (database.in_trash) return void inTrash();
         visitDatabase(id, database);
       } catch (dbErr) {
+        if (codeOf(dbErr) === 'malformed_object') {
+          return void failures.push({ code: 'malformed_object', message: `root ${id}: ${describe(dbErr)}`, databaseId: id });
+        }
         failures.push({
           code: 'root_not_found',
           message: `root ${id}: no page or database with this id is shared with the integration (${describe(dbErr)})`,

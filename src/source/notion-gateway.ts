@@ -2,17 +2,14 @@
  * The one seam to Notion: the only place a `@notionhq/client` Client is built. Every call goes
  * through the run's limiter (rate + concurrency + global 429 pause) and our retry policy, is
  * counted by route and status, and fails with a `NotionKbError` that names its target and
- * never contains the token.
+ * never contains the token. Every object it returns has been read through `read-api-object.ts`:
+ * optional fields Notion left out are filled in, unknown fields and types are kept, and a
+ * malformed object fails with a `malformed_object` error naming it.
  */
 import {
   Client,
   LogLevel,
-  isFullBlock,
   isFullComment,
-  isFullDatabase,
-  isFullDataSource,
-  isFullPage,
-  isFullUser,
   isHTTPResponseError,
   type BlockObjectResponse,
   type CommentObjectResponse,
@@ -37,6 +34,17 @@ import pLimit from 'p-limit';
 import { DownloadError, NotionKbError, isNotionKbError, redactSecrets, registerSecret } from '../errors.js';
 import { deadline, systemEffects, type SyncClock, type SyncEffects } from './effects.js';
 import { createLimiter, type Limiter } from './pacer.js';
+import {
+  MalformedObjectError,
+  isObject,
+  isPartialObject,
+  readBlock,
+  readDatabase,
+  readDataSource,
+  readPage,
+  readPropertyItem,
+  readUser,
+} from './read-api-object.js';
 import { createRequestStats, routeOf, type RequestStatsSnapshot } from './request-stats.js';
 import { classifyError, parseRetryAfter, readHeader, withRetry, type RetryInfo, type RetryOptions } from './retry.js';
 
@@ -306,21 +314,57 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     }
   }
 
+  /**
+   * One search hit or query row. A malformed page or data source comes out as its partial
+   * object `{ object, id }`, so the crawl fetches it on its own and only that one fails; a result
+   * without an id cannot even be named and comes out as undefined.
+   */
+  function readRow(raw: unknown, target: Target, defaultObject: string | undefined): PageOrDataSource | undefined {
+    if (!isObject(raw) || typeof raw.id !== 'string' || raw.id === '') return undefined;
+    if (isPartialObject(raw)) return raw as PageOrDataSource;
+    const object = typeof raw.object === 'string' ? raw.object : defaultObject;
+    try {
+      if (object === 'page') return readPage({ ...raw, object });
+      if (object === 'data_source') return readDataSource(raw);
+      return raw as PageOrDataSource;
+    } catch (err) {
+      if (!(err instanceof MalformedObjectError)) throw err;
+      log('warn', redactSecrets(`${describe(target)}: ${err.message}; fetching it on its own`, secrets), { route: target.route, id: raw.id });
+      return {
+        object,
+        id: raw.id,
+        ...(typeof raw.created_time === 'string' ? { created_time: raw.created_time } : {}),
+        ...(isObject(raw.parent) ? { parent: raw.parent } : {}),
+      } as PageOrDataSource;
+    }
+  }
+
   async function* iterateIncompletable(
     target: Target,
     fetchPage: (cursor: string | undefined) => Promise<SearchResponse | QueryDataSourceResponse>,
     handling: IncompleteHandling | undefined,
+    rows: { defaultObject?: string; withoutId: 'skip' | 'fail' },
   ): AsyncGenerator<PageOrDataSource> {
     let count = 0;
+    let withoutId = 0;
     let incompleteReason: string | undefined;
     for await (const page of paginate(target, fetchPage)) {
       if (page.request_status?.type === 'incomplete') {
         incompleteReason = page.request_status.incomplete_reason ?? 'unspecified';
       }
-      for (const result of page.results) {
+      for (const raw of (Array.isArray(page.results) ? page.results : []) as unknown[]) {
         count += 1;
-        yield result;
+        const result = readRow(raw, target, rows.defaultObject);
+        if (result === undefined) withoutId++;
+        else yield result;
       }
+    }
+    if (withoutId > 0) {
+      const message = `${describe(target)}: ${withoutId} result(s) without an id could not be read`;
+      if (rows.withoutId === 'fail') {
+        throw new NotionKbError('malformed_object', message, { route: target.route, ...(target.id === undefined ? {} : { id: target.id }), field: 'id' });
+      }
+      log('warn', message, { route: target.route });
     }
     if (incompleteReason === undefined) return;
     const info: IncompleteResults = {
@@ -340,9 +384,10 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     );
   }
 
-  function requireFull<T, F extends T>(value: T, guard: (v: T) => v is F, target: Target): F {
-    if (guard(value)) return value;
-    throw partialError(target, (value as { id?: string }).id);
+  /** A whole object read through `read-api-object.ts`; Notion's partial `{ object, id }` is reported as such. */
+  function readFull<F>(value: unknown, read: (raw: unknown) => F, target: Target): F {
+    if (isPartialObject(value)) throw partialError(target, (value as { id: string }).id);
+    return read(value);
   }
 
   async function* iterateBlockChildren(id: string): AsyncGenerator<BlockObjectResponse> {
@@ -350,17 +395,16 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     for await (const page of paginate<ListBlockChildrenResponse>(target, (cursor) =>
       client.blocks.children.list({ block_id: id, page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) }),
     )) {
-      for (const block of page.results) {
-        if (!isFullBlock(block)) throw partialError(target, block.id);
-        yield block;
-      }
+      for (const block of page.results as unknown[]) yield readFull(block, readBlock, target);
     }
   }
 
   return {
-    search(params = {}) {
+    async search(params = {}) {
       const target: Target = { route: 'POST /v1/search', kind: 'search' };
-      return call(target, () => client.search({ page_size: PAGE_SIZE, ...params }));
+      const response = await call(target, () => client.search({ page_size: PAGE_SIZE, ...params }));
+      const results = (response.results as unknown[]).map((r) => readRow(r, target, undefined)).filter((r) => r !== undefined);
+      return { ...response, results } as SearchResponse;
     },
 
     iterateSearch(params = {}, handling) {
@@ -369,17 +413,19 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         target,
         (cursor) => client.search({ page_size: PAGE_SIZE, ...params, ...(cursor ? { start_cursor: cursor } : {}) }),
         handling,
+        // A hit without an id cannot be visited; the tree walk still finds what lies below the others.
+        { withoutId: 'skip' },
       );
     },
 
     async retrievePage(id) {
       const target: Target = { route: 'GET /v1/pages/:id', kind: 'page', id };
-      return requireFull(await call(target, () => client.pages.retrieve({ page_id: id })), isFullPage, target);
+      return readFull(await call(target, () => client.pages.retrieve({ page_id: id })), readPage, target);
     },
 
     async retrieveBlock(id) {
       const target: Target = { route: 'GET /v1/blocks/:id', kind: 'block', id };
-      return requireFull(await call(target, () => client.blocks.retrieve({ block_id: id })), isFullBlock, target);
+      return readFull(await call(target, () => client.blocks.retrieve({ block_id: id })), readBlock, target);
     },
 
     iterateBlockChildren,
@@ -392,16 +438,12 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
 
     async retrieveDatabase(id) {
       const target: Target = { route: 'GET /v1/databases/:id', kind: 'database', id };
-      return requireFull(await call(target, () => client.databases.retrieve({ database_id: id })), isFullDatabase, target);
+      return readFull(await call(target, () => client.databases.retrieve({ database_id: id })), readDatabase, target);
     },
 
     async retrieveDataSource(id) {
       const target: Target = { route: 'GET /v1/data_sources/:id', kind: 'data source', id };
-      return requireFull(
-        await call(target, () => client.dataSources.retrieve({ data_source_id: id })),
-        isFullDataSource,
-        target,
-      );
+      return readFull(await call(target, () => client.dataSources.retrieve({ data_source_id: id })), readDataSource, target);
     },
 
     iterateDataSourceQuery(id, params = {}, handling) {
@@ -416,6 +458,8 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
             ...(cursor ? { start_cursor: cursor } : {}),
           }),
         handling,
+        // Query results are pages; a row without an id is a row lost, so the database fails.
+        { defaultObject: 'page', withoutId: 'fail' },
       );
     },
 
@@ -438,7 +482,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         return response;
       };
       const first = await call(target, () => fetchPage(undefined));
-      if (first.object !== 'list') return { kind: 'item', item: first };
+      if (first.object !== 'list') return { kind: 'item', item: readPropertyItem(first, pageId, propertyId) };
       // Re-use the cursor walk for the remaining pages; the first one is already in hand.
       let pending: PropertyItemListResponse | undefined = first;
       for await (const page of paginate<PropertyItemListResponse>(target, async (cursor) => {
@@ -453,7 +497,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         }
         return next;
       })) {
-        results.push(...page.results);
+        results.push(...(page.results as unknown[]).map((item) => readPropertyItem(item, pageId, propertyId)));
         last = page;
       }
       return { kind: 'list', results, propertyItem: (last ?? first).property_item };
@@ -465,19 +509,28 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       for await (const page of paginate<ListUsersResponse>(target, (cursor) =>
         client.users.list({ page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) }),
       )) {
-        for (const user of page.results) users.push(requireFull(user, isFullUser, target));
+        for (const user of page.results as unknown[]) {
+          try {
+            // An id-only user is a user Notion says little about, not a missing capability.
+            users.push(readUser(user));
+          } catch (err) {
+            // One unreadable user must not cost the names of all the others.
+            if (!(err instanceof MalformedObjectError)) throw err;
+            log('warn', redactSecrets(`${describe(target)}: ${err.message}; skipped`, secrets), { route: target.route });
+          }
+        }
       }
       return users;
     },
 
     async retrieveUser(id) {
       const target: Target = { route: 'GET /v1/users/:id', kind: 'user', id };
-      return call(target, () => client.users.retrieve({ user_id: id }));
+      return readUser(await call(target, () => client.users.retrieve({ user_id: id })));
     },
 
     async me() {
       const target: Target = { route: 'GET /v1/users/me', kind: 'bot user' };
-      return call(target, () => client.users.me({}));
+      return readUser(await call(target, () => client.users.me({})));
     },
 
     async listCommentsAll(blockId) {
@@ -486,7 +539,10 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       for await (const page of paginate<ListCommentsResponse>(target, (cursor) =>
         client.comments.list({ block_id: blockId, page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) }),
       )) {
-        for (const comment of page.results) comments.push(requireFull(comment, isFullComment, target));
+        for (const comment of page.results) {
+          if (!isFullComment(comment)) throw partialError(target, (comment as { id?: string }).id);
+          comments.push(comment);
+        }
       }
       return comments;
     },

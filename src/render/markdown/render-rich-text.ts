@@ -103,6 +103,11 @@ function toAtom(item: RichTextItemResponse, ctx: RichTextContext, safeLink: (url
     const url = item.text.link?.url ?? item.href;
     return textAtom(item, item.text.content, url ? safeLink(url) : null);
   }
+  // A rich text type newer than this renderer: its plain text and link.
+  if (item.type !== 'mention') {
+    const unknown = item as { plain_text?: string; href?: string | null };
+    return textAtom(item, unknown.plain_text ?? '', unknown.href ? safeLink(unknown.href) : null);
+  }
   // Mentions: unknown future mention types still keep their plain text.
   const mention = item.mention as { type: string } & Record<string, unknown>;
   switch (item.mention.type) {
