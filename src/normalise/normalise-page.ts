@@ -141,7 +141,7 @@ export function pageEntry(page: PageObjectResponse, location: PageLocation): Pag
  * text, authors, and the digest of what was fetched. Links and unrendered blocks come from the
  * renderer.
  */
-export function normalisePage(unit: { page: PageObjectResponse; blocks: BlockNode[] }, ctx: PageNormaliseContext): NormalisedPage {
+export function normalisePage(unit: { page: PageObjectResponse; blocks: BlockNode[]; digest?: string }, ctx: PageNormaliseContext): NormalisedPage {
   const { page, blocks } = unit;
   const id = page.id;
   const properties = normaliseProperties(page.properties, {
@@ -167,7 +167,8 @@ export function normalisePage(unit: { page: PageObjectResponse; blocks: BlockNod
     assets,
     plainText: plainTextOf(blocks),
     authors: { createdBy: userRef(page.created_by.id, ctx.users), lastEditedBy: userRef(page.last_edited_by.id, ctx.users) },
-    digest: pageDigest(page, blocks),
+    // Computed where the page was serialised already (the spool), else here: the same value.
+    digest: unit.digest ?? pageDigest(page, blocks),
   };
 }
 

@@ -23,7 +23,19 @@ function volatile(this: unknown, key: string, value: unknown): unknown {
  * unchanged page has the same digest in every sync.
  */
 export function pageDigest(page: PageObjectResponse, blocks: BlockNode[]): string {
-  // Keys in the order the API sent them: Notion's order is fixed per object type.
-  const content = JSON.stringify({ page, blocks }, volatile);
-  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
+  return digestOfFetchedJson(fetchedJson({ page, blocks }));
+}
+
+/**
+ * The fetched page as JSON without what changes at every fetch: what the digest covers, and
+ * all a later stage needs (files are looked up by asset key, never by their signed URL).
+ * Keys stay in the order the API sent them: Notion's order is fixed per object type.
+ */
+export function fetchedJson(unit: { page: PageObjectResponse; blocks: BlockNode[] }): string {
+  return JSON.stringify({ page: unit.page, blocks: unit.blocks }, volatile);
+}
+
+/** The digest of `fetchedJson(unit)`. */
+export function digestOfFetchedJson(json: string): string {
+  return `sha256:${createHash('sha256').update(json).digest('hex')}`;
 }

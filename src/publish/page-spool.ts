@@ -1,6 +1,10 @@
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { digestOfFetchedJson, fetchedJson } from '../normalise/page-digest.js';
 import type { CrawledPage } from '../source/crawl-types.js';
+
+/** A page as the spool gives it back: what was fetched (less signed URLs) and its digest. */
+export type SpooledPage = CrawledPage & { digest: string };
 
 /**
  * Fetched pages parked on disk between the crawl and the render pass. A page's files can only
@@ -10,7 +14,7 @@ import type { CrawledPage } from '../source/crawl-types.js';
  * stay in memory.
  */
 export class PageSpool {
-  private readonly where = new Map<string, { offset: number; length: number }>();
+  private readonly where = new Map<string, { offset: number; length: number; digest: string }>();
   private end = 0;
   private writing: Promise<unknown> = Promise.resolve();
 
@@ -25,26 +29,27 @@ export class PageSpool {
     return new PageSpool(file, await open(file, 'w+'));
   }
 
-  /** Parks a page; resolves once it is on disk. */
+  /** Parks a page; resolves once it is on disk. Serialised once, for the disk and the digest alike. */
   async put(unit: CrawledPage): Promise<void> {
-    const bytes = Buffer.from(JSON.stringify(unit), 'utf8');
+    const json = fetchedJson(unit);
+    const bytes = Buffer.from(json, 'utf8');
     const offset = this.end;
     this.end += bytes.length;
-    this.where.set(unit.page.id, { offset, length: bytes.length });
+    this.where.set(unit.page.id, { offset, length: bytes.length, digest: digestOfFetchedJson(json) });
     // Writes at their own offsets; chained so a failure is seen by the next put too.
     const written = this.writing.then(() => this.handle.write(bytes, 0, bytes.length, offset));
     this.writing = written;
     await written;
   }
 
-  async get(id: string): Promise<CrawledPage> {
+  async get(id: string): Promise<SpooledPage> {
     const at = this.where.get(id);
     if (!at) throw new Error(`page ${id} is not in the spool`);
     await this.writing;
     const buffer = Buffer.allocUnsafe(at.length);
     const { bytesRead } = await this.handle.read(buffer, 0, at.length, at.offset);
     if (bytesRead !== at.length) throw new Error(`spool ${this.file}: page ${id} is cut short`);
-    return JSON.parse(buffer.toString('utf8')) as CrawledPage;
+    return { ...(JSON.parse(buffer.toString('utf8')) as CrawledPage), digest: at.digest };
   }
 
   /** Closes and deletes the spool file. */

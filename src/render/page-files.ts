@@ -37,7 +37,7 @@ export interface PageFiles {
  * the page, the summaries (titles, paths) and the asset lookups, so an unchanged page with
  * unchanged link targets gives the same bytes.
  */
-export async function renderPageFiles(unit: { page: PageObjectResponse; blocks: BlockNode[] }, ctx: PageFilesContext): Promise<PageFiles> {
+export async function renderPageFiles(unit: { page: PageObjectResponse; blocks: BlockNode[]; digest?: string }, ctx: PageFilesContext): Promise<PageFiles> {
   const { links, location } = ctx;
   const renderContext = (from: PageLinks): RenderContext => ({
     pageId: from.pageId,

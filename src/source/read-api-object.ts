@@ -54,17 +54,28 @@ export class MalformedObjectError extends NotionKbError {
   }
 }
 
-/** Where a value sits, for error messages: the top-level object and the path inside it. */
+/**
+ * Where a value sits, for error messages: the top-level object and the path inside it. The
+ * path is spelled out only when an error needs it (reading is hot: every object of a sync).
+ */
 interface Where {
   kind: string;
   id: string | undefined;
-  path: string;
+  /** The enclosing place and this one's key; none at the top. */
+  parent?: Where;
+  key?: string;
 }
 
-const at = (where: Where, key: string): Where => ({ ...where, path: where.path === '' ? key : `${where.path}.${key}` });
+const at = (where: Where, key: string): Where => ({ kind: where.kind, id: where.id, parent: where, key });
+
+function pathOf(where: Where): string {
+  const keys: string[] = [];
+  for (let w: Where | undefined = where; w?.key !== undefined; w = w.parent) keys.unshift(w.key);
+  return keys.join('.');
+}
 
 function malformed(where: Where, problem: string): MalformedObjectError {
-  return new MalformedObjectError(where.kind, where.id, where.path, problem);
+  return new MalformedObjectError(where.kind, where.id, pathOf(where), problem);
 }
 
 export const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -117,9 +128,13 @@ const list = (readItem?: (v: Obj, where: Where) => unknown): FieldSpec => ({
 const constant = (value: string): FieldSpec => str(value);
 
 /** Applies a defaults table to a copy of `raw`: defaults where needed, nested reads where present. */
+const tableEntries = new WeakMap<DefaultsTable, Array<[string, DefaultsTable[string]]>>();
+
 function applyDefaults(raw: Obj, table: DefaultsTable, where: Where): Obj {
   const out: Obj = { ...raw };
-  for (const [key, spec] of Object.entries(table)) {
+  let entries = tableEntries.get(table);
+  if (!entries) tableEntries.set(table, (entries = Object.entries(table)));
+  for (const [key, spec] of entries) {
     const value = out[key];
     if (!spec.accepts(value)) {
       out[key] = spec.fallback(out);
@@ -174,7 +189,7 @@ const RICH_TEXT_BY_TYPE: Record<string, DefaultsTable> = {
   mention: { mention: obj(() => ({})) },
 };
 
-export function readRichText(raw: Obj, where: Where = { kind: 'rich text', id: undefined, path: '' }): Obj {
+export function readRichText(raw: Obj, where: Where = { kind: 'rich text', id: undefined }): Obj {
   let out: Obj = { ...raw };
   if (typeof out.type !== 'string') out.type = ['text', 'mention', 'equation'].find((t) => isObject(out[t])) ?? 'text';
   out = applyDefaults(out, RICH_TEXT, where);
@@ -203,7 +218,7 @@ const FILE_BY_TYPE: Record<string, DefaultsTable> = {
   custom_emoji: { custom_emoji: obj(() => ({})) },
 };
 
-export function readFile(raw: Obj, where: Where = { kind: 'file', id: undefined, path: '' }): Obj {
+export function readFile(raw: Obj, where: Where = { kind: 'file', id: undefined }): Obj {
   const out: Obj = { ...raw };
   if (typeof out.type !== 'string') {
     const inferred = ['file', 'external', 'file_upload', 'emoji', 'custom_emoji', 'icon'].find((t) => out[t] !== undefined && out[t] !== null);
@@ -484,7 +499,7 @@ const DATA_SOURCE: DefaultsTable = {
 /** Starts reading a top-level object: it must be an object. */
 function start(kind: string, raw: unknown): Where {
   const id = isObject(raw) && typeof raw.id === 'string' ? raw.id : undefined;
-  const where: Where = { kind, id, path: '' };
+  const where: Where = { kind, id };
   if (!isObject(raw)) throw new MalformedObjectError(kind, undefined, '(the object)', `${kindOf(raw)}, not an object`);
   return where;
 }
@@ -535,7 +550,7 @@ export function readUser(raw: unknown): UserObjectResponse {
 
 /** One item of GET /v1/pages/:id/properties/:pid. */
 export function readPropertyItem(raw: unknown, pageId: string, propertyId: string): PropertyItemObjectResponse {
-  const where: Where = { kind: 'page', id: pageId, path: `properties.${propertyId}` };
+  const where: Where = at(at({ kind: 'page', id: pageId }, 'properties'), propertyId);
   if (!isObject(raw)) throw malformed(where, `${kindOf(raw)}, not a property item`);
   const out = applyDefaults(raw, { object: constant('property_item'), id: str(() => propertyId) }, where);
   if (!isString(out.type)) throw malformed(at(where, 'type'), 'is missing');
