@@ -3,7 +3,7 @@
 import type { ServerSpec } from './bench-protocol.js';
 import { runExport } from './run-export.js';
 
-/** Parent → export process. */
+/** Parent → export process. (Profiling, if asked, is set up by the parent through Node flags.) */
 export interface ExportJob {
   server: ServerSpec;
   client: { rate: number; concurrency: number };

@@ -9,10 +9,41 @@ const CHILD = fileURLToPath(new URL('./export-child.ts', import.meta.url));
 
 type FromExport = { type: 'done'; measurement: ExportMeasurement } | { type: 'error'; message: string };
 
-/** `runExport` in a fresh child process (which starts its own server process). */
-export function runExportInProcess(server: ServerSpec, client: { rate: number; concurrency: number }, token: string): Promise<ExportMeasurement> {
+/** Where to write a CPU and a heap profile of one export process, and under which base name. */
+export interface ProfileTarget {
+  dir: string;
+  /** File base name; `.cpuprofile` and `.heapprofile` are appended. */
+  name: string;
+}
+
+/**
+ * Node flags that make a process write a CPU profile and a sampling heap profile (allocations by
+ * stack) when it exits. Both open in Chrome DevTools (Performance / Memory tab) or VS Code.
+ */
+export function profileExecArgv(target: ProfileTarget): string[] {
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${target.dir}`,
+    `--cpu-prof-name=${target.name}.cpuprofile`,
+    '--heap-prof',
+    `--heap-prof-dir=${target.dir}`,
+    `--heap-prof-name=${target.name}.heapprofile`,
+  ];
+}
+
+/**
+ * `runExport` in a fresh child process (which starts its own server process). With `profile`,
+ * the export process (not the server) writes a CPU and a heap profile there when it exits.
+ */
+export function runExportInProcess(
+  server: ServerSpec,
+  client: { rate: number; concurrency: number },
+  token: string,
+  profile?: ProfileTarget,
+): Promise<ExportMeasurement> {
   return new Promise((resolve, reject) => {
-    const child = fork(RUN_TS, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const execArgv = [...process.execArgv, ...(profile ? profileExecArgv(profile) : [])];
+    const child = fork(RUN_TS, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     let answer: FromExport | null = null;
     child.once('message', (m: FromExport) => {
       answer = m;
