@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerSpec } from './bench-protocol.js';
 import type { ExportJob } from './export-child.js';
@@ -16,24 +17,15 @@ export interface ProfileTarget {
   name: string;
 }
 
-/**
- * Node flags that make a process write a CPU profile and a sampling heap profile (allocations by
- * stack) when it exits. Both open in Chrome DevTools (Performance / Memory tab) or VS Code.
- */
-export function profileExecArgv(target: ProfileTarget): string[] {
-  return [
-    '--cpu-prof',
-    `--cpu-prof-dir=${target.dir}`,
-    `--cpu-prof-name=${target.name}.cpuprofile`,
-    '--heap-prof',
-    `--heap-prof-dir=${target.dir}`,
-    `--heap-prof-name=${target.name}.heapprofile`,
-  ];
+/** Node flags that make a process write a CPU profile when it exits (opens in Chrome DevTools or VS Code). */
+export function cpuProfileExecArgv(target: ProfileTarget): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${target.dir}`, `--cpu-prof-name=${target.name}.cpuprofile`];
 }
 
 /**
  * `runExport` in a fresh child process (which starts its own server process). With `profile`,
- * the export process (not the server) writes a CPU and a heap profile there when it exits.
+ * the export process (not the server) writes `<name>.cpuprofile` (whole process) and
+ * `<name>.heapprofile` (live allocations by stack, taken near its highest RSS) into `profile.dir`.
  */
 export function runExportInProcess(
   server: ServerSpec,
@@ -42,7 +34,7 @@ export function runExportInProcess(
   profile?: ProfileTarget,
 ): Promise<ExportMeasurement> {
   return new Promise((resolve, reject) => {
-    const execArgv = [...process.execArgv, ...(profile ? profileExecArgv(profile) : [])];
+    const execArgv = [...process.execArgv, ...(profile ? cpuProfileExecArgv(profile) : [])];
     const child = fork(RUN_TS, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     let answer: FromExport | null = null;
     child.once('message', (m: FromExport) => {
@@ -53,6 +45,7 @@ export function runExportInProcess(
       if (answer?.type === 'done') resolve(answer.measurement);
       else reject(new Error(`bench export process: ${answer?.type === 'error' ? answer.message.split(token).join('<token>') : `exited (code ${code}) without a result`}`));
     });
-    child.send({ server, client, token } satisfies ExportJob);
+    const job: ExportJob = { server, client, token, ...(profile ? { heapProfileFile: join(profile.dir, `${profile.name}.heapprofile`) } : {}) };
+    child.send(job);
   });
 }
