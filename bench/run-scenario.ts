@@ -71,14 +71,18 @@ export type CleanRuns = Map<string, Promise<ExportMeasurement>>;
 // A reference run: same workspace, no rate limit, no latency, no faults.
 const CLEAN_CLIENT = { rate: 1000, concurrency: 8 };
 
+/** A run's name in file names: the scenario, and its variant if it has one ("memory-scale-10000p"). */
+export function runLabel(run: { name: string; variant?: string }): string {
+  return run.variant ? `${run.name}-${run.variant}` : run.name;
+}
+
 /**
  * Runs one scenario (plus, if it compares, a clean reference run of its workspace) and checks its
  * export is complete. With `profileDir`, the scenario's export process writes its CPU and heap
  * profiles there (the clean reference run is never profiled).
  */
 export async function runScenario(scenario: Scenario, token: string, cleanRuns: CleanRuns, profileDir?: string): Promise<ScenarioResult> {
-  const label = scenario.variant ? `${scenario.name}-${scenario.variant}` : scenario.name;
-  const m = await runExportInProcess(scenario.server, scenario.client, token, profileDir ? { dir: profileDir, name: label } : undefined);
+  const m = await runExportInProcess(scenario.server, scenario.client, token, profileDir ? { dir: profileDir, name: runLabel(scenario) } : undefined);
   const checks: Check[] = [];
   const r = m.report;
   checks.push({ name: 'sync published a snapshot', ok: m.error === null, detail: m.error ?? `exit code ${m.exitCode}` });
