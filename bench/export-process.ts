@@ -41,9 +41,9 @@ export function runExportInProcess(
       answer = m;
     });
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       if (answer?.type === 'done') resolve(answer.measurement);
-      else reject(new Error(`bench export process: ${answer?.type === 'error' ? answer.message.split(token).join('<token>') : `exited (code ${code}) without a result`}`));
+      else reject(new Error(`bench export process: ${answer?.type === 'error' ? answer.message.split(token).join('<token>') : `exited (${signal ?? `code ${code}`}) without a result`}`));
     });
     const job: ExportJob = { server, client, token, ...(profile ? { heapProfileFile: join(profile.dir, `${profile.name}.heapprofile`) } : {}) };
     child.send(job);

@@ -12,6 +12,10 @@ import { summariseProfiles } from './profile-summary.js';
 import { runLabel, runScaleScenario, runScenario, type CleanRuns, type ScenarioResult, type TargetResult } from './run-scenario.js';
 import { benchScenarios, isScaleScenario } from './scenarios.js';
 
+function verdict(t: TargetResult): string {
+  return !t.judged ? 'n/a ' : t.pass ? 'PASS' : 'MISS';
+}
+
 /** One export's summary and checks, as it finishes. */
 function printRun(result: ScenarioResult): void {
   const head = result.variant ? `  ${result.variant}: ` : '  ';
@@ -61,8 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
         if (profileDir) profiled.push(r);
       });
       targets.push(...scale.targets);
-      const complete = scale.results.every((r) => r.ok);
-      for (const t of scale.targets) console.error(`  ${t.pass ? 'PASS' : 'MISS'} ${t.name}: ${t.measured} (target ${t.target})${complete ? '' : ', not judged: an export was incomplete'}`);
+      for (const t of scale.targets) console.error(`  ${verdict(t)} ${t.name}: ${t.measured} (target ${t.target})`);
     } else {
       const result = await runScenario(scenario, token, cleanRuns, profileDir);
       results.push(result);
@@ -79,7 +82,8 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   if (targets.length > 0) {
     console.log(`\nTargets (a miss is reported, not a failure):`);
-    for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.scenario}: ${t.name} ${t.measured} (target ${t.target})`);
+    for (const t of targets) console.log(`  ${verdict(t)}  ${t.scenario}: ${t.name} ${t.measured} (target ${t.target})`);
+    if (targets.some((t) => !t.judged)) console.log(`  (n/a: not judged, an export of that scenario was incomplete)`);
   }
   if (profileDir) {
     console.log(`\nProfiles of the export processes (open in Chrome DevTools or VS Code); profiled runs are slower than unprofiled ones, so their numbers are not comparable:`);

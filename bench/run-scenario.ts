@@ -82,7 +82,9 @@ export function runLabel(run: { name: string; variant?: string }): string {
  * profiles there (the clean reference run is never profiled).
  */
 export async function runScenario(scenario: Scenario, token: string, cleanRuns: CleanRuns, profileDir?: string): Promise<ScenarioResult> {
-  const m = await runExportInProcess(scenario.server, scenario.client, token, profileDir ? { dir: profileDir, name: runLabel(scenario) } : undefined);
+  const profile = profileDir ? { dir: profileDir, name: runLabel(scenario) } : undefined;
+  // An export process that dies (out of memory, say) is an incomplete export, not the end of the bench.
+  const m = await runExportInProcess(scenario.server, scenario.client, token, profile).catch((err: unknown) => lostExport(err));
   const checks: Check[] = [];
   const r = m.report;
   checks.push({ name: 'sync published a snapshot', ok: m.error === null, detail: m.error ?? `exit code ${m.exitCode}` });
@@ -174,7 +176,10 @@ export interface TargetResult {
   measured: string;
   value: number;
   limit: number;
+  /** Within the target; false as well when not judged. */
   pass: boolean;
+  /** Both exports were complete, so their numbers mean something. */
+  judged: boolean;
 }
 
 /** What a scale scenario measured: one result per export, and its targets. */
@@ -200,6 +205,7 @@ export async function runScaleScenario(scenario: ScaleScenario, token: string, c
   const [small, large] = results as [ScenarioResult, ScenarioResult];
   const rssGrowth = small.rssPeakMB > 0 ? large.rssPeakMB / small.rssPeakMB : 0;
   const t = scenario.targets;
+  const judged = small.ok && large.ok;
   const target = (name: string, value: number, limit: number, show: (n: number) => string): TargetResult => ({
     scenario: scenario.name,
     name,
@@ -207,7 +213,8 @@ export async function runScaleScenario(scenario: ScaleScenario, token: string, c
     measured: show(value),
     value,
     limit,
-    pass: small.ok && large.ok && value <= limit,
+    pass: judged && value <= limit,
+    judged,
   });
   const targets = [
     target(`peak RSS of the ${large.variant} export`, large.rssPeakMB, t.rssPeakMB, (n) => `${n.toFixed(0)} MB`),
@@ -215,6 +222,24 @@ export async function runScaleScenario(scenario: ScaleScenario, token: string, c
     target(`CPU per page of the ${large.variant} export`, large.cpuMsPerPage, t.cpuMsPerPage, (n) => `${n.toFixed(2)} ms`),
   ];
   return { results, targets, rssGrowth };
+}
+
+/** What is known of an export whose process died before it reported: nothing but the error. */
+function lostExport(err: unknown): ExportMeasurement {
+  return {
+    error: err instanceof Error ? err.message : String(err),
+    exitCode: null,
+    report: null,
+    pageIds: [],
+    pacerWaitedMs: 0,
+    pacerWaits: 0,
+    usage: { wallMs: 0, cpuMs: 0, rssStartBytes: 0, rssPeakBytes: 0, rssHighWaterBytes: 0 },
+    server: { requests: { byRoute: {}, byStatus: {}, total: 0 }, maxConcurrent: 0, rateLimited: 0, faultsInjected: 0, fileDownloads: 0 },
+    serverCpuMs: 0,
+    serverRssPeakBytes: 0,
+    warnings: [],
+    warningCount: 0,
+  };
 }
 
 function firstFailure(r: NonNullable<ExportMeasurement['report']>): string {
