@@ -54,7 +54,7 @@ export interface ScenarioResult {
   rssStartMB: number;
   /** The exporter process's RSS high-water mark (exact: VmHWM on Linux), process start included. */
   rssPeakMB: number;
-  /** The largest RSS the in-process sampler saw (every 10 ms); at most `rssPeakMB`. */
+  /** The largest RSS the in-process sampler saw (every 25 ms); at most `rssPeakMB`. */
   rssSampledPeakMB: number;
   /** Node wrote a CPU and a heap profile of this export (`--profile`): its numbers carry the profilers' overhead. */
   profiled: boolean;
