@@ -110,7 +110,8 @@ async function main(argv: readonly string[]): Promise<number> {
     targets,
   };
   await writeFile(out, `${JSON.stringify(payload, null, 2)}\n`);
-  console.log(`Results: ${out} (total ${totalS.toFixed(0)} s)`);
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`Results: ${out} (total ${totalS.toFixed(0)} s; load average ${load(loadStart)} at the start, ${load(payload.machine.loadAverage.end)} at the end)`);
 
   const failed = results.filter((r) => !r.ok);
   if (failed.length > 0) {
