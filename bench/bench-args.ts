@@ -8,18 +8,22 @@ export interface BenchArgs {
   scenarios: ScenarioName[];
   /** Results file; default output/bench/latest.json (gitignored). */
   out: string;
+  /** Write a CPU and a heap profile of each measured export process next to the results file. */
+  profile: boolean;
   help: boolean;
 }
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--quick] [--scenario <name>]... [--out <file.json>]
+export const BENCH_USAGE = `Usage: npm run bench -- [--quick] [--scenario <name>]... [--out <file.json>] [--profile]
   --quick       smaller workspaces (about a minute instead of a few)
   --scenario    run only this scenario; repeat or comma-separate for several:
                 ${SCENARIO_NAMES.join(', ')}
-  --out         where to write the results JSON (default output/bench/latest.json)`;
+  --out         where to write the results JSON (default output/bench/latest.json)
+  --profile     each measured export process also writes <scenario>.cpuprofile and
+                <scenario>.heapprofile next to the results file (slower; numbers not comparable)`;
 
 /** Parses the bench flags; throws an Error naming the bad flag or scenario. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { quick: false, scenarios: [], out: 'output/bench/latest.json', help: false };
+  const args: BenchArgs = { quick: false, scenarios: [], out: 'output/bench/latest.json', profile: false, help: false };
   const picked = new Set<ScenarioName>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -45,12 +49,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case '--out':
         args.out = value();
         break;
+      case '--profile':
+        if (inline !== undefined) throw new Error('--profile takes no value');
+        args.profile = true;
+        break;
       case '--help':
       case '-h':
         args.help = true;
         break;
       default: {
-        const hint = closestMatch(flag, ['--quick', '--scenario', '--out', '--help']);
+        const hint = closestMatch(flag, ['--quick', '--scenario', '--out', '--profile', '--help']);
         throw new Error(`unknown option ${flag}${hint ? ` (did you mean ${hint}?)` : ''}`);
       }
     }

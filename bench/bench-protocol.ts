@@ -5,7 +5,16 @@ import type { ServerStats } from '../src/notion-server/server.js';
 /** Which workspace the bench server serves; built inside the server process from this recipe. */
 export type WorkspaceSpec =
   | { kind: 'demo' }
-  | { kind: 'generated'; seed: string | number; pages: number; blocksPerPage: number; databases?: number; rowsPerDatabase?: number };
+  | {
+      kind: 'generated';
+      seed: string | number;
+      pages: number;
+      blocksPerPage: number;
+      databases?: number;
+      rowsPerDatabase?: number;
+      /** Every n-th page gets an image (generateWorkspace's default: 10). */
+      imageEvery?: number;
+    };
 
 /** How the bench server behaves: Notion's limits and failures, reproduced. */
 export interface ServerSpec {
@@ -18,10 +27,13 @@ export interface ServerSpec {
 /** Parent → server process. */
 export type ToServer = { type: 'start'; spec: ServerSpec; token: string } | { type: 'stats' } | { type: 'stop' };
 
-/** Server process → parent. `cpuMs` is the server process's own CPU time since it started listening. */
+/**
+ * Server process → parent. `cpuMs` is the server process's own CPU time since it started listening;
+ * `rssPeakBytes` its resident-set high-water mark (workspace generation included).
+ */
 export type FromServer =
   | { type: 'listening'; baseUrl: string }
-  | { type: 'stats'; stats: ServerStats; cpuMs: number }
+  | { type: 'stats'; stats: ServerStats; cpuMs: number; rssPeakBytes: number }
   | { type: 'error'; message: string };
 
 /** A stable key for a workspace recipe, so reference runs can be shared between scenarios. */

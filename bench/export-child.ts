@@ -1,13 +1,16 @@
 // Runs one measured export in a fresh process, so each scenario's RSS and CPU time are its own
 // and not what earlier scenarios left on the heap.
 import type { ServerSpec } from './bench-protocol.js';
-import { runExport } from './run-export.js';
+import { startPeakHeapProfiler } from './peak-heap-profiler.js';
+import { runExport, type ExportMeasurement } from './run-export.js';
 
-/** Parent → export process. */
+/** Parent → export process. (A CPU profile, if asked, is set up by the parent through Node flags.) */
 export interface ExportJob {
   server: ServerSpec;
   client: { rate: number; concurrency: number };
   token: string;
+  /** Write a sampling heap profile taken at this process's highest RSS here (`--profile`). */
+  heapProfileFile?: string;
 }
 
 if (!process.send) {
@@ -15,8 +18,18 @@ if (!process.send) {
   process.exit(2);
 }
 
+async function run(job: ExportJob): Promise<ExportMeasurement> {
+  if (!job.heapProfileFile) return runExport(job.server, job.client, job.token);
+  const profiler = await startPeakHeapProfiler();
+  try {
+    return await runExport(job.server, job.client, job.token);
+  } finally {
+    await profiler.stop(job.heapProfileFile);
+  }
+}
+
 process.once('message', (job: ExportJob) => {
-  runExport(job.server, job.client, job.token).then(
+  run(job).then(
     (measurement) => process.send!({ type: 'done', measurement }, () => process.disconnect()),
     (err: unknown) => process.send!({ type: 'error', message: err instanceof Error ? err.message : String(err) }, () => process.disconnect()),
   );

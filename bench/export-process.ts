@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerSpec } from './bench-protocol.js';
 import type { ExportJob } from './export-child.js';
@@ -9,19 +10,42 @@ const CHILD = fileURLToPath(new URL('./export-child.ts', import.meta.url));
 
 type FromExport = { type: 'done'; measurement: ExportMeasurement } | { type: 'error'; message: string };
 
-/** `runExport` in a fresh child process (which starts its own server process). */
-export function runExportInProcess(server: ServerSpec, client: { rate: number; concurrency: number }, token: string): Promise<ExportMeasurement> {
+/** Where to write a CPU and a heap profile of one export process, and under which base name. */
+export interface ProfileTarget {
+  dir: string;
+  /** File base name; `.cpuprofile` and `.heapprofile` are appended. */
+  name: string;
+}
+
+/** Node flags that make a process write a CPU profile when it exits (opens in Chrome DevTools or VS Code). */
+export function cpuProfileExecArgv(target: ProfileTarget): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${target.dir}`, `--cpu-prof-name=${target.name}.cpuprofile`];
+}
+
+/**
+ * `runExport` in a fresh child process (which starts its own server process). With `profile`,
+ * the export process (not the server) writes `<name>.cpuprofile` (whole process) and
+ * `<name>.heapprofile` (live allocations by stack, taken near its highest RSS) into `profile.dir`.
+ */
+export function runExportInProcess(
+  server: ServerSpec,
+  client: { rate: number; concurrency: number },
+  token: string,
+  profile?: ProfileTarget,
+): Promise<ExportMeasurement> {
   return new Promise((resolve, reject) => {
-    const child = fork(RUN_TS, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const execArgv = [...process.execArgv, ...(profile ? cpuProfileExecArgv(profile) : [])];
+    const child = fork(RUN_TS, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     let answer: FromExport | null = null;
     child.once('message', (m: FromExport) => {
       answer = m;
     });
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       if (answer?.type === 'done') resolve(answer.measurement);
-      else reject(new Error(`bench export process: ${answer?.type === 'error' ? answer.message.split(token).join('<token>') : `exited (code ${code}) without a result`}`));
+      else reject(new Error(`bench export process: ${answer?.type === 'error' ? answer.message.split(token).join('<token>') : `exited (${signal ?? `code ${code}`}) without a result`}`));
     });
-    child.send({ server, client, token } satisfies ExportJob);
+    const job: ExportJob = { server, client, token, ...(profile ? { heapProfileFile: join(profile.dir, `${profile.name}.heapprofile`) } : {}) };
+    child.send(job);
   });
 }

@@ -8,7 +8,7 @@ interface Column {
 
 const fixed = (digits: number) => (n: number) => n.toFixed(digits);
 const COLUMNS: Column[] = [
-  { title: 'scenario', value: (r) => r.name, align: 'left' },
+  { title: 'scenario', value: (r) => (r.variant ? `${r.name} ${r.variant}` : r.name), align: 'left' },
   { title: 'ok', value: (r) => (r.ok ? 'yes' : 'NO'), align: 'left' },
   { title: 'pages', value: (r) => String(r.pages), align: 'right' },
   { title: 'requests', value: (r) => String(r.requests), align: 'right' },
@@ -19,6 +19,7 @@ const COLUMNS: Column[] = [
   { title: 'wall s', value: (r) => fixed(1)(r.wallS), align: 'right' },
   { title: 'pages/s', value: (r) => fixed(1)(r.pagesPerS), align: 'right' },
   { title: 'cpu s', value: (r) => fixed(1)(r.cpuS), align: 'right' },
+  { title: 'ms/page', value: (r) => fixed(2)(r.cpuMsPerPage), align: 'right' },
   { title: 'RSS MB', value: (r) => fixed(0)(r.rssPeakMB), align: 'right' },
   // Peak minus the RSS once Node, tsx and the modules are loaded: what the export itself costs.
   { title: '+MB', value: (r) => fixed(0)(r.rssPeakMB - r.rssStartMB), align: 'right' },

@@ -1,14 +1,35 @@
 // `npm run bench`: exports local Notion workspaces over real loopback HTTP under Notion-like
 // rate limits, latency and faults, and reports what each run cost. Exits 1 if any export was
-// incomplete or lost pages, 2 on a usage error.
+// incomplete or lost pages, 2 on a usage error; a missed performance target (memory-scale) is
+// printed as MISS and written to the results, but is not a failure.
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './bench-args.js';
 import { formatTable } from './format-table.js';
-import { runScenario, type CleanRuns, type ScenarioResult } from './run-scenario.js';
-import { benchScenarios } from './scenarios.js';
+import { summariseProfiles } from './profile-summary.js';
+import { runLabel, runScaleScenario, runScenario, type CleanRuns, type ScenarioResult, type TargetResult } from './run-scenario.js';
+import { benchScenarios, isScaleScenario } from './scenarios.js';
+
+function verdict(t: TargetResult): string {
+  return !t.judged ? 'n/a ' : t.pass ? 'PASS' : 'MISS';
+}
+
+/** One export's summary and checks, as it finishes. */
+function printRun(result: ScenarioResult): void {
+  const head = result.variant ? `  ${result.variant}: ` : '  ';
+  console.error(
+    `${head}${result.pages} pages, ${result.requests} requests, ${result.rateLimited} × 429, ${result.retries} retries, ${result.wallS.toFixed(1)} s` +
+      ` (${result.pacerWaits} requests waited in the pacer, ${result.pacerWaitedS.toFixed(1)} s summed over callers; server CPU ${result.serverCpuS.toFixed(1)} s)`,
+  );
+  console.error(
+    `${' '.repeat(head.length)}exporter: peak RSS ${result.rssPeakMB.toFixed(0)} MB (sampled ${result.rssSampledPeakMB.toFixed(0)} MB), CPU ${result.cpuS.toFixed(1)} s = ${result.cpuMsPerPage.toFixed(2)} ms/page;` +
+      ` server: peak RSS ${result.serverRssPeakMB.toFixed(0)} MB, busy ${result.wallS > 0 ? ((100 * result.serverCpuS) / result.wallS).toFixed(0) : 0} % of the wall time`,
+  );
+  for (const c of result.checks) console.error(`  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
+  if (!result.ok) for (const w of result.warnings) console.error(`    warning: ${w}`);
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   let args: BenchArgs;
@@ -27,38 +48,70 @@ async function main(argv: readonly string[]): Promise<number> {
   const scenarios = benchScenarios(args.quick).filter((s) => args.scenarios.includes(s.name));
   const cleanRuns: CleanRuns = new Map();
   const results: ScenarioResult[] = [];
+  const targets: TargetResult[] = [];
+  const profiled: ScenarioResult[] = [];
+  const out = resolve(args.out);
+  const profileDir = args.profile ? dirname(out) : undefined;
+  if (profileDir) await mkdir(profileDir, { recursive: true });
+  const loadStart = loadavg();
   const started = performance.now();
-  console.error(`notion-kb bench${args.quick ? ' (quick)' : ''}: ${scenarios.length} scenario(s), Node ${process.version}, ${cpus().length} CPU(s)`);
+  console.error(`notion-kb bench${args.quick ? ' (quick)' : ''}: ${scenarios.length} scenario(s), Node ${process.version}, ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const scenario of scenarios) {
     console.error(`\n▶ ${scenario.name}: ${scenario.about}`);
-    const result = await runScenario(scenario, token, cleanRuns);
-    results.push(result);
-    console.error(
-      `  ${result.pages} pages, ${result.requests} requests, ${result.rateLimited} × 429, ${result.retries} retries, ${result.wallS.toFixed(1)} s` +
-        ` (${result.pacerWaits} requests waited in the pacer, ${result.pacerWaitedS.toFixed(1)} s summed over callers; server CPU ${result.serverCpuS.toFixed(1)} s)`,
-    );
-    for (const c of result.checks) console.error(`  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
-    if (!result.ok) for (const w of result.warnings) console.error(`    warning: ${w}`);
+    if (isScaleScenario(scenario)) {
+      const scale = await runScaleScenario(scenario, token, cleanRuns, profileDir, (r) => {
+        results.push(r);
+        printRun(r);
+        if (profileDir) profiled.push(r);
+      });
+      targets.push(...scale.targets);
+      for (const t of scale.targets) console.error(`  ${verdict(t)} ${t.name}: ${t.measured} (target ${t.target})`);
+    } else {
+      const result = await runScenario(scenario, token, cleanRuns, profileDir);
+      results.push(result);
+      printRun(result);
+      if (profileDir) profiled.push(result);
+    }
   }
   const totalS = (performance.now() - started) / 1000;
 
   console.log(`\n${formatTable(results)}`);
   console.log(
-    `\nrequests = API attempts sent (retries included); 429s and retries as the exporter saw them; cpu s and RSS MB (peak; +MB above the process's RSS after loading) are the exporter's own process, one per run; the server runs in another.`,
+    `\nrequests = API attempts sent (retries included); 429s and retries as the exporter saw them; cpu s, ms/page and RSS MB are the exporter's own process, one per run` +
+      ` (RSS MB: its high-water mark; +MB: that above its RSS after loading); the server runs in another.`,
   );
+  if (targets.length > 0) {
+    console.log(`\nTargets (a miss is reported, not a failure):`);
+    for (const t of targets) console.log(`  ${verdict(t)}  ${t.scenario}: ${t.name} ${t.measured} (target ${t.target})`);
+    if (targets.some((t) => !t.judged)) console.log(`  (n/a: not judged, an export of that scenario was incomplete)`);
+  }
+  if (profileDir) {
+    console.log(`\nProfiles of the export processes (open in Chrome DevTools or VS Code); profiled runs are slower than unprofiled ones, so their numbers are not comparable:`);
+    for (const r of profiled) console.log(`${runLabel(r)}\n${await summariseProfiles(relative(process.cwd(), join(profileDir, runLabel(r))))}`);
+  }
 
-  const out = resolve(args.out);
   await mkdir(dirname(out), { recursive: true });
   const payload = {
     createdAt: new Date().toISOString(),
     command: `npm run bench --${argv.length ? ` ${argv.join(' ')}` : ''}`,
     quick: args.quick,
+    profiled: args.profile,
     totalS,
-    machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryMB: Math.round(totalmem() / 2 ** 20) },
+    machine: {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? '',
+      memoryMB: Math.round(totalmem() / 2 ** 20),
+      // Other work on the machine slows the runs down: the 1, 5 and 15 minute load averages at the start and the end.
+      loadAverage: { start: loadStart, end: loadavg() },
+    },
     results,
+    targets,
   };
   await writeFile(out, `${JSON.stringify(payload, null, 2)}\n`);
-  console.log(`Results: ${out} (total ${totalS.toFixed(0)} s)`);
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`Results: ${out} (total ${totalS.toFixed(0)} s; load average ${load(loadStart)} at the start, ${load(payload.machine.loadAverage.end)} at the end)`);
 
   const failed = results.filter((r) => !r.ok);
   if (failed.length > 0) {

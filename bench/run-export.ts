@@ -24,6 +24,8 @@ export interface ExportMeasurement {
   usage: ResourceUsage;
   server: ServerStats;
   serverCpuMs: number;
+  /** The server process's RSS high-water mark (the generated workspace lives there, not in the exporter). */
+  serverRssPeakBytes: number;
   /** The first few warnings the sync logged (already redacted), for a failing scenario's diagnosis. */
   warnings: string[];
   warningCount: number;
@@ -79,11 +81,11 @@ export async function runExport(server: ServerSpec, client: { rate: number; conc
       usage = sampler.stop();
       error = (err instanceof Error ? err.message : String(err)).split(token).join('<token>');
     }
-    const { stats, cpuMs } = await proc.stats();
+    const { stats, cpuMs, rssPeakBytes } = await proc.stats();
     const final = last as SyncProgress | null;
     const pacerWaitedMs = final?.waitedMs ?? 0;
     const pacerWaits = final?.waitsForRate ?? 0;
-    return { error, exitCode, report, pageIds, pacerWaitedMs, pacerWaits, usage, server: stats, serverCpuMs: cpuMs, warnings, warningCount };
+    return { error, exitCode, report, pageIds, pacerWaitedMs, pacerWaits, usage, server: stats, serverCpuMs: cpuMs, serverRssPeakBytes: rssPeakBytes, warnings, warningCount };
   } finally {
     await rm(dir, { recursive: true, force: true });
     await proc.stop();

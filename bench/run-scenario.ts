@@ -1,7 +1,7 @@
 import { workspaceKey, type ServerSpec } from './bench-protocol.js';
 import { runExportInProcess } from './export-process.js';
 import type { ExportMeasurement } from './run-export.js';
-import type { Scenario } from './scenarios.js';
+import type { Scenario, ScaleScenario } from './scenarios.js';
 
 /** One named pass/fail fact about a scenario's export. */
 export interface Check {
@@ -13,6 +13,8 @@ export interface Check {
 /** A scenario's numbers, as printed and written to the results file. */
 export interface ScenarioResult {
   name: string;
+  /** Which export of a several-export scenario (e.g. "10000p"); absent for single-export scenarios. */
+  variant?: string;
   about: string;
   ok: boolean;
   checks: Check[];
@@ -44,9 +46,18 @@ export interface ScenarioResult {
   wallS: number;
   pagesPerS: number;
   cpuS: number;
+  /** Exporter CPU time (user + system, during the sync) per exported page, rows included. */
+  cpuMsPerPage: number;
   serverCpuS: number;
+  /** The server process's RSS high-water mark: the workspace it generated and serves. */
+  serverRssPeakMB: number;
   rssStartMB: number;
+  /** The exporter process's RSS high-water mark (exact: VmHWM on Linux), process start included. */
   rssPeakMB: number;
+  /** The largest RSS the in-process sampler saw (every 25 ms); at most `rssPeakMB`. */
+  rssSampledPeakMB: number;
+  /** Node wrote a CPU and a heap profile of this export (`--profile`): its numbers carry the profilers' overhead. */
+  profiled: boolean;
   byRoute: Record<string, number>;
   serverByStatus: Record<string, number>;
   warningCount: number;
@@ -60,9 +71,20 @@ export type CleanRuns = Map<string, Promise<ExportMeasurement>>;
 // A reference run: same workspace, no rate limit, no latency, no faults.
 const CLEAN_CLIENT = { rate: 1000, concurrency: 8 };
 
-/** Runs one scenario (plus, if it compares, a clean reference run of its workspace) and checks its export is complete. */
-export async function runScenario(scenario: Scenario, token: string, cleanRuns: CleanRuns): Promise<ScenarioResult> {
-  const m = await runExportInProcess(scenario.server, scenario.client, token);
+/** A run's name in file names: the scenario, and its variant if it has one ("memory-scale-10000p"). */
+export function runLabel(run: { name: string; variant?: string }): string {
+  return run.variant ? `${run.name}-${run.variant}` : run.name;
+}
+
+/**
+ * Runs one scenario (plus, if it compares, a clean reference run of its workspace) and checks its
+ * export is complete. With `profileDir`, the scenario's export process writes its CPU and heap
+ * profiles there (the clean reference run is never profiled).
+ */
+export async function runScenario(scenario: Scenario, token: string, cleanRuns: CleanRuns, profileDir?: string): Promise<ScenarioResult> {
+  const profile = profileDir ? { dir: profileDir, name: runLabel(scenario) } : undefined;
+  // An export process that dies (out of memory, say) is an incomplete export, not the end of the bench.
+  const m = await runExportInProcess(scenario.server, scenario.client, token, profile).catch((err: unknown) => lostExport(err));
   const checks: Check[] = [];
   const r = m.report;
   checks.push({ name: 'sync published a snapshot', ok: m.error === null, detail: m.error ?? `exit code ${m.exitCode}` });
@@ -75,8 +97,11 @@ export async function runScenario(scenario: Scenario, token: string, cleanRuns: 
   }
 
   const ws = scenario.server.workspace;
-  if (ws.kind === 'generated' && !ws.databases) {
-    checks.push({ name: 'every generated page exported', ok: m.pageIds.length === ws.pages, detail: `${m.pageIds.length} of ${ws.pages} pages` });
+  if (ws.kind === 'generated') {
+    // Database rows are pages too (index.json lists them with the others).
+    const expected = ws.pages + (ws.databases ?? 0) * (ws.rowsPerDatabase ?? 20);
+    const rows = ws.databases ? ` (${ws.pages} pages + ${expected - ws.pages} rows)` : ' pages';
+    checks.push({ name: 'every generated page exported', ok: m.pageIds.length === expected, detail: `${m.pageIds.length} of ${expected}${rows}` });
   }
   if (scenario.compareWithCleanRun) {
     const key = workspaceKey(ws);
@@ -98,8 +123,10 @@ export async function runScenario(scenario: Scenario, token: string, cleanRuns: 
   const pages = m.pageIds.length;
   const requests = r?.requests.total ?? 0;
   const wallS = m.usage.wallMs / 1000;
+  const mb = (bytes: number) => bytes / 2 ** 20;
   return {
     name: scenario.name,
+    ...(scenario.variant ? { variant: scenario.variant } : {}),
     about: scenario.about,
     ok: checks.every((c) => c.ok),
     checks,
@@ -124,14 +151,94 @@ export async function runScenario(scenario: Scenario, token: string, cleanRuns: 
     wallS,
     pagesPerS: wallS > 0 ? pages / wallS : 0,
     cpuS: m.usage.cpuMs / 1000,
+    cpuMsPerPage: pages > 0 ? m.usage.cpuMs / pages : 0,
     serverCpuS: m.serverCpuMs / 1000,
-    rssStartMB: m.usage.rssStartBytes / 2 ** 20,
-    rssPeakMB: m.usage.rssPeakBytes / 2 ** 20,
+    serverRssPeakMB: mb(m.serverRssPeakBytes),
+    rssStartMB: mb(m.usage.rssStartBytes),
+    rssPeakMB: mb(Math.max(m.usage.rssHighWaterBytes, m.usage.rssPeakBytes)),
+    rssSampledPeakMB: mb(m.usage.rssPeakBytes),
+    profiled: profileDir !== undefined,
     byRoute: r?.requests.byRoute ?? {},
     serverByStatus: Object.fromEntries(Object.entries(s.requests.byStatus).map(([k, v]) => [String(k), v])),
     warningCount: m.warningCount,
     warnings: m.warnings,
     error: m.error,
+  };
+}
+
+/** One target of a scale scenario, held against what the large run measured. */
+export interface TargetResult {
+  scenario: string;
+  name: string;
+  /** e.g. "≤ 300 MB". */
+  target: string;
+  /** e.g. "2134 MB". */
+  measured: string;
+  value: number;
+  limit: number;
+  /** Within the target; false as well when not judged. */
+  pass: boolean;
+  /** Both exports were complete, so their numbers mean something. */
+  judged: boolean;
+}
+
+/** What a scale scenario measured: one result per export, and its targets. */
+export interface ScaleResult {
+  results: ScenarioResult[];
+  targets: TargetResult[];
+  /** Peak RSS of the large run over the small run's. */
+  rssGrowth: number;
+}
+
+/**
+ * Runs a scale scenario's exports one after the other, each in a fresh process (so one's heap
+ * never counts towards the other's peak), and holds the large run against the targets. Targets
+ * are only judged when both exports are complete: a partial export's numbers mean nothing.
+ */
+export async function runScaleScenario(scenario: ScaleScenario, token: string, cleanRuns: CleanRuns, profileDir?: string, onRun?: (r: ScenarioResult) => void): Promise<ScaleResult> {
+  const results: ScenarioResult[] = [];
+  for (const run of scenario.runs) {
+    const r = await runScenario(run, token, cleanRuns, profileDir);
+    results.push(r);
+    onRun?.(r);
+  }
+  const [small, large] = results as [ScenarioResult, ScenarioResult];
+  const rssGrowth = small.rssPeakMB > 0 ? large.rssPeakMB / small.rssPeakMB : 0;
+  const t = scenario.targets;
+  const judged = small.ok && large.ok;
+  const target = (name: string, value: number, limit: number, show: (n: number) => string): TargetResult => ({
+    scenario: scenario.name,
+    name,
+    target: `≤ ${show(limit)}`,
+    measured: show(value),
+    value,
+    limit,
+    pass: judged && value <= limit,
+    judged,
+  });
+  const targets = [
+    target(`peak RSS of the ${large.variant} export`, large.rssPeakMB, t.rssPeakMB, (n) => `${n.toFixed(0)} MB`),
+    target(`peak RSS ${large.variant} / ${small.variant}`, rssGrowth, t.rssGrowth, (n) => `${n.toFixed(2)} ×`),
+    target(`CPU per page of the ${large.variant} export`, large.cpuMsPerPage, t.cpuMsPerPage, (n) => `${n.toFixed(2)} ms`),
+  ];
+  return { results, targets, rssGrowth };
+}
+
+/** What is known of an export whose process died before it reported: nothing but the error. */
+function lostExport(err: unknown): ExportMeasurement {
+  return {
+    error: err instanceof Error ? err.message : String(err),
+    exitCode: null,
+    report: null,
+    pageIds: [],
+    pacerWaitedMs: 0,
+    pacerWaits: 0,
+    usage: { wallMs: 0, cpuMs: 0, rssStartBytes: 0, rssPeakBytes: 0, rssHighWaterBytes: 0 },
+    server: { requests: { byRoute: {}, byStatus: {}, total: 0 }, maxConcurrent: 0, rateLimited: 0, faultsInjected: 0, fileDownloads: 0 },
+    serverCpuMs: 0,
+    serverRssPeakBytes: 0,
+    warnings: [],
+    warningCount: 0,
   };
 }
 

@@ -1,7 +1,7 @@
-import type { ServerSpec } from './bench-protocol.js';
+import type { ServerSpec, WorkspaceSpec } from './bench-protocol.js';
 
 /** The bench scenarios, in the order they run. */
-export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults'] as const;
+export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** One benchmark: a server that behaves in some way, and a client configured in some way. */
@@ -22,10 +22,51 @@ export interface Scenario {
    * more there than in a real run.
    */
   timeScale: number;
+  /** In a scenario made of several exports (a `ScaleScenario`): which one this is, e.g. "10000p". */
+  variant?: string;
+}
+
+/**
+ * What the large run of a scale scenario should stay within. Reported as PASS or MISS; a miss is
+ * not a failure of the bench (only an incomplete export is).
+ */
+export interface ScaleTargets {
+  /** Peak RSS of the large run's export process, in MB. */
+  rssPeakMB: number;
+  /** Peak RSS of the large run over that of the small run. */
+  rssGrowth: number;
+  /** The large run's CPU time (user + system) per exported page, in ms. */
+  cpuMsPerPage: number;
+}
+
+/** Two exports of the same kind of workspace at two sizes, each in a fresh process, held against targets. */
+export interface ScaleScenario {
+  name: ScenarioName;
+  about: string;
+  /** The small run, then the large one. */
+  runs: [Scenario, Scenario];
+  targets: ScaleTargets;
+}
+
+export type BenchScenario = Scenario | ScaleScenario;
+
+export function isScaleScenario(s: BenchScenario): s is ScaleScenario {
+  return 'runs' in s;
+}
+
+/** Pages in the full memory-scale runs, and in the `--quick` ones (same 5× ratio). */
+const MEMORY_SCALE_PAGES = { full: [2_000, 10_000], quick: [500, 2_500] } as const;
+
+/**
+ * The memory-scale workspace: `pages` pages of 40 blocks (every 10th with an image), plus one
+ * database of 25 rows per 500 pages, so the mix stays the same at every size.
+ */
+export function memoryScaleWorkspace(pages: number): Extract<WorkspaceSpec, { kind: 'generated' }> {
+  return { kind: 'generated', seed: 'bench-memory', pages, blocksPerPage: 40, databases: Math.max(1, Math.round(pages / 500)), rowsPerDatabase: 25, imageEvery: 10 };
 }
 
 /** The scenarios at full size, or at `--quick` size (about a minute in total). */
-export function benchScenarios(quick: boolean): Scenario[] {
+export function benchScenarios(quick: boolean): BenchScenario[] {
   // At Notion's real 3 req/s the demo's ~270 requests take 90 s per run, too long for --quick.
   const demoScale = quick ? 10 : 1;
   const scaled = demoScale === 1 ? '' : ` (rates ×${demoScale} for --quick)`;
@@ -75,5 +116,29 @@ export function benchScenarios(quick: boolean): Scenario[] {
       compareWithCleanRun: true,
       timeScale: 1,
     },
+    memoryScale(quick),
   ];
+}
+
+function memoryScale(quick: boolean): ScaleScenario {
+  const [small, large] = quick ? MEMORY_SCALE_PAGES.quick : MEMORY_SCALE_PAGES.full;
+  const run = (pages: number): Scenario => ({
+    name: 'memory-scale',
+    variant: `${pages}p`,
+    about: `${pages} pages × 40 blocks`,
+    // No rate limit, no latency and a client rate no pacer wait comes from: what the exporter
+    // itself costs per page, not the network. Concurrency 8, as in the other unthrottled scenarios.
+    server: { workspace: memoryScaleWorkspace(pages), rateLimit: false, latencyMs: 0 },
+    client: { rate: 100_000, concurrency: 8 },
+    compareWithCleanRun: false,
+    timeScale: 1,
+  });
+  return {
+    name: 'memory-scale',
+    about:
+      `exporter memory and CPU at scale: ${small} then ${large} pages × 40 blocks (images, databases), no rate limit, each in a fresh process` +
+      (quick ? ' (--quick sizes; the targets are set for 2,000 and 10,000)' : ''),
+    runs: [run(small), run(large)],
+    targets: { rssPeakMB: 300, rssGrowth: 1.5, cpuMsPerPage: 5 },
+  };
 }

@@ -5,6 +5,7 @@ import { generateWorkspace } from '../src/notion-server/generate-workspace.js';
 import { startNotionServer, type NotionServer } from '../src/notion-server/server.js';
 import type { WorkspaceData } from '../src/notion-server/workspace-model.js';
 import type { FromServer, ToServer, WorkspaceSpec } from './bench-protocol.js';
+import { rssHighWaterBytes } from './resource-sampler.js';
 
 function send(message: FromServer): void {
   process.send?.(message);
@@ -18,6 +19,7 @@ function buildWorkspace(spec: WorkspaceSpec): WorkspaceData {
     blocksPerPage: spec.blocksPerPage,
     ...(spec.databases !== undefined ? { databases: spec.databases } : {}),
     ...(spec.rowsPerDatabase !== undefined ? { rowsPerDatabase: spec.rowsPerDatabase } : {}),
+    ...(spec.imageEvery !== undefined ? { imageEvery: spec.imageEvery } : {}),
   });
 }
 
@@ -46,7 +48,7 @@ process.on('message', (raw: ToServer) => {
       } else if (raw.type === 'stats') {
         if (!server) throw new Error('stats asked before start');
         const cpu = process.cpuUsage(cpuStart);
-        send({ type: 'stats', stats: server.stats(), cpuMs: (cpu.user + cpu.system) / 1000 });
+        send({ type: 'stats', stats: server.stats(), cpuMs: (cpu.user + cpu.system) / 1000, rssPeakBytes: rssHighWaterBytes() });
       } else if (raw.type === 'stop') {
         await server?.close();
         process.disconnect();

@@ -6,17 +6,32 @@ import type { FromServer, ServerSpec, ToServer } from './bench-protocol.js';
 const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 
+/**
+ * The server holds the whole generated workspace in memory (10,000 pages × 40 blocks: about 600 MB),
+ * so it gets a heap limit of its own rather than one that depends on the machine's RAM.
+ */
+const SERVER_HEAP_MB = 4096;
+
+/**
+ * Node flags for the server process: the exporter's own (fork's default) minus the profiling ones,
+ * so that `--profile` profiles the exporter and never the server, plus the server's heap limit.
+ */
+export function serverExecArgv(parent: readonly string[] = process.execArgv): string[] {
+  const own = parent.filter((a) => !/^--(cpu-prof|heap-prof|max-old-space-size)/.test(a));
+  return [...own, `--max-old-space-size=${SERVER_HEAP_MB}`];
+}
+
 /** A local Notion server living in a child process, driven over IPC. */
 export interface ServerProcess {
   baseUrl: string;
-  /** The server's counters and its process's CPU time since it started listening. */
-  stats(): Promise<{ stats: ServerStats; cpuMs: number }>;
+  /** The server's counters, its process's CPU time since it started listening and its RSS high-water mark. */
+  stats(): Promise<{ stats: ServerStats; cpuMs: number; rssPeakBytes: number }>;
   stop(): Promise<void>;
 }
 
 /** Forks bench/server-child.ts, starts the server described by `spec` on 127.0.0.1 and resolves once it listens. */
 export async function startServerProcess(spec: ServerSpec, token: string): Promise<ServerProcess> {
-  const child = fork(RUN_TS, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(RUN_TS, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: serverExecArgv() });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     const listening = await request(child, { type: 'start', spec, token }, 'listening');
@@ -24,7 +39,7 @@ export async function startServerProcess(spec: ServerSpec, token: string): Promi
       baseUrl: listening.baseUrl,
       stats: async () => {
         const answer = await request(child, { type: 'stats' }, 'stats');
-        return { stats: answer.stats, cpuMs: answer.cpuMs };
+        return { stats: answer.stats, cpuMs: answer.cpuMs, rssPeakBytes: answer.rssPeakBytes };
       },
       stop: async () => {
         if (child.connected) child.send({ type: 'stop' } satisfies ToServer);
