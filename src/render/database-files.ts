@@ -1,7 +1,7 @@
 import type { DatabaseObjectResponse, DataSourceObjectResponse } from '@notionhq/client';
 import type { PageLinks, UnresolvedLink } from '../links/link-index.js';
 import type { DatabasePaths } from '../links/path-plan.js';
-import { propertyValueToCsvCell, toCsv } from '../normalise/csv.js';
+import { propertyValueToCsvCell, toCsv } from './csv.js';
 import { normaliseDataSourceSchema } from '../normalise/normalise-data-source.js';
 import { normaliseDatabase, type AssetLookup, type DatabaseRowInput } from '../normalise/normalise-page.js';
 import { richTextToPlain } from '../normalise/rich-text-plain.js';

@@ -1,7 +1,7 @@
 import type { DatabaseObjectResponse } from '@notionhq/client';
 import { stringify as toYaml } from 'yaml';
 import { relativeHref, type PageLinks } from '../../links/link-index.js';
-import { propertyValueToCsvCell } from '../../normalise/csv.js';
+import { propertyValueToCsvCell } from '../csv.js';
 import type { DatabaseRecord, PageEntry, PageRecord, PropertyValue } from '../../normalise/schemas.js';
 
 /**

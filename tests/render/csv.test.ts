@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { propertyValueToCsvCell, toCsv } from '../../src/normalise/csv.js';
+import { propertyValueToCsvCell, toCsv } from '../../src/render/csv.js';
 import { normaliseProperties } from '../../src/normalise/normalise-property.js';
 import type { PropertyValue } from '../../src/normalise/schemas.js';
-import { loadFixture, pagesOf, testContext } from './helpers.js';
+import { loadFixture, pagesOf, testContext } from '../normalise/helpers.js';
 
 const user = (name: string | null) => ({ id: '00000000-0000-4000-8000-0000000000fa', name, type: 'person' as const });
 

@@ -1,4 +1,4 @@
-import type { DateValue, KnownPropertyValue, PropertyValue, UserRef } from './schemas.js';
+import type { DateValue, KnownPropertyValue, PropertyValue, UserRef } from '../normalise/schemas.js';
 
 /** How `propertyValueToCsvCell` shows references it cannot resolve on its own. */
 export interface CsvCellOptions {
