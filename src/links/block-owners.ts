@@ -70,11 +70,19 @@ class BlockIdTable {
   }
 }
 
+/** Blocks whose page anything asks for (see BlockOwners). */
+const HEADINGS = new Set(['heading_1', 'heading_2', 'heading_3', 'heading_4']);
+const holdsSubPages = (b: BlockNode): boolean => b.children.some((c) => c.type === 'child_page' || c.type === 'child_database');
+
 /**
- * Which exported page holds each block, learnt page by page as the crawl goes (only block ids
- * are kept, never the blocks). A block seen through a synced_block reference belongs to the
- * page holding the original; only when that page is not exported does a referencing page hold
- * it (the smallest id, so the answer never depends on crawl order).
+ * Which exported page holds a block, learnt page by page as the crawl goes (only block ids are
+ * kept, never the blocks), for the blocks anything asks about: a block that holds a sub-page or
+ * an inline database (their `parent` is that block) and a heading (links to it keep its anchor).
+ * Links to other blocks name their page in the URL (`/<page id>#<block id>`) and need no lookup;
+ * keeping every block id would hold most of a large sync's memory. A block seen through a
+ * synced_block reference belongs to the page holding the original; only when that page is not
+ * exported does a referencing page hold it (the smallest id, so the answer never depends on
+ * crawl order).
  */
 export class BlockOwners implements BlockLookup {
   private readonly pages: string[] = [];
@@ -85,6 +93,7 @@ export class BlockOwners implements BlockLookup {
   add(pageId: string, blocks: BlockNode[]): void {
     const index = this.pages.push(pageId) - 1;
     walkBlocks(blocks, (b, shared) => {
+      if (!HEADINGS.has(b.type) && !holdsSubPages(b)) return;
       if (!shared) this.owner.set(b.id, index);
       else {
         const known = this.viaReference.get(b.id);

@@ -237,12 +237,11 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         const waitMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
         if (waitMs !== undefined) limiter.pauseUntil(clock.now() + waitMs);
       }
-      const body = await response.arrayBuffer();
-      return new Response(NULL_BODY_STATUSES.has(response.status) ? null : body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
+      // Read whole under the deadline; the SDK gets what it reads of a response (ok, status,
+      // statusText, headers, text) without a second Response and its stream.
+      const text = NULL_BODY_STATUSES.has(response.status) ? '' : await response.text();
+      const { ok, status, statusText, headers } = response;
+      return { ok, status, statusText, headers, text: async () => text, json: async () => JSON.parse(text) as unknown } as unknown as Response;
     } finally {
       limit.clear();
     }

@@ -4,7 +4,9 @@ import { BlockOwners } from '../../src/links/block-owners.js';
 import type { BlockNode } from '../../src/source/block-tree.js';
 
 const block = (id: string, children: BlockNode[] = [], extra: Record<string, unknown> = {}): BlockNode =>
-  ({ object: 'block', id, type: 'paragraph', has_children: children.length > 0, paragraph: { rich_text: [] }, children, ...extra }) as unknown as BlockNode;
+  ({ object: 'block', id, type: 'heading_2', has_children: children.length > 0, heading_2: { rich_text: [] }, children, ...extra }) as unknown as BlockNode;
+const paragraph = (id: string, children: BlockNode[] = []): BlockNode => block(id, children, { type: 'paragraph', paragraph: { rich_text: [] } });
+const subPage = (id: string): BlockNode => block(id, [], { type: 'child_page', child_page: { title: 'Sub' } });
 
 describe('BlockOwners', () => {
   it('finds the page of every block among tens of thousands (the table grows as it fills)', () => {
@@ -23,6 +25,18 @@ describe('BlockOwners', () => {
     expect(owners.get(someBlock.replaceAll('-', '').toUpperCase())).toBe(somePage);
     expect(owners.get(randomUUID())).toBeUndefined();
     expect(owners.get('not-an-id')).toBeUndefined();
+  });
+
+  it('keeps only the blocks anything asks about: headings and blocks holding a sub-page or database', () => {
+    const owners = new BlockOwners();
+    const page = 'eeeeeeee-0000-4000-8000-000000000001';
+    const column = 'eeeeeeee-0000-4000-8000-000000000002';
+    const plain = 'eeeeeeee-0000-4000-8000-000000000003';
+    const heading = 'eeeeeeee-0000-4000-8000-000000000004';
+    owners.add(page, [paragraph(column, [subPage('eeeeeeee-0000-4000-8000-000000000005')]), paragraph(plain), block(heading)]);
+    expect(owners.get(column)).toBe(page);
+    expect(owners.get(heading)).toBe(page);
+    expect(owners.get(plain)).toBeUndefined();
   });
 
   it('gives a block seen through a synced reference to the page holding the original, else to the smallest referencing page', () => {

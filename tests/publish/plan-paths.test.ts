@@ -297,19 +297,20 @@ describe('planPaths', () => {
     expect(new Set([...p.pages.values()].map((v) => v.markdown)).size).toBe(2);
   });
 
-  it('assigns a block inside a synced block to the page holding the original, whatever the crawl order', () => {
+  it('assigns a heading inside a synced block to the page holding the original, whatever the crawl order', () => {
     const original = id('5a000001', 1);
     const inner = id('5b000001', 1);
     const reference = id('5c000001', 1);
     const holder = id('a1000001', 1);
     const user = id('a2000002', 2);
     const synced = (bid: string, from: string | null) =>
-      ({ ...node(bid, 'synced_block', [node(inner, 'paragraph')]), synced_block: { synced_from: from ? { type: 'block_id', block_id: from } : null } }) as BlockNode;
+      ({ ...node(bid, 'synced_block', [{ ...node(inner, 'heading_2'), heading_2: { rich_text: [] } } as unknown as BlockNode]), synced_block: { synced_from: from ? { type: 'block_id', block_id: from } : null } }) as BlockNode;
     const pages = [page(holder, 'Holder', workspace, [synced(original, null)]), page(user, 'User', workspace, [synced(reference, original)])];
     for (const order of [pages, [...pages].reverse()]) {
       const p = planPaths(crawlOf(order));
       expect(p.pageOfBlock.get(inner)).toBe(holder);
-      expect(p.pageOfBlock.get(reference)).toBe(user);
+      // Blocks nothing asks about (neither a heading nor holding a sub-page) are not tracked.
+      expect(p.pageOfBlock.get(reference)).toBeUndefined();
     }
   });
 });
