@@ -1,4 +1,3 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssetCollector } from './assets/asset-collector.js';
 import { AssetStore } from './assets/asset-store.js';
@@ -6,6 +5,7 @@ import type { Config } from './config/config-schema.js';
 import { NotionKbError } from './errors.js';
 import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Report } from './normalise/schemas.js';
+import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
 import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
@@ -15,6 +15,7 @@ import { createStaging, lockOutput, newSnapshotId, publishSnapshot, removeStaleS
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
 import type { SyncEffects } from './source/effects.js';
 import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
+import type { Limiter } from './source/pacer.js';
 
 /** Progress of a run, for the terminal. */
 export interface SyncProgress extends CrawlProgress {
@@ -36,6 +37,10 @@ export interface SyncDeps {
   onProgress?: (p: SyncProgress) => void;
   /** Clock, timers, fetch and jitter of the run (default: the real ones); `now` defaults to its clock. */
   effects?: SyncEffects;
+  /** The output file system (default: the real one). */
+  fs?: OutputFs;
+  /** The run's one limiter (rate, concurrency, the pause after a 429); default: built from the config. */
+  limiter?: Limiter;
 }
 
 export interface SyncOutcome {
@@ -66,7 +71,7 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
   const startedAt = now();
   const snapshotId = newSnapshotId(startedAt);
   const outDir = config.output.dir;
-  const lock = await lockOutput(outDir);
+  const lock = await lockOutput(outDir, deps.fs ?? nodeOutputFs);
   try {
     return await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir });
   } finally {
@@ -80,9 +85,10 @@ async function syncLocked(
 ): Promise<SyncOutcome> {
   const { config } = deps;
   const { token, now, log, startedAt, snapshotId, outDir } = run;
-  await mkdir(join(outDir, 'snapshots'), { recursive: true });
-  await removeStaleStaging(outDir);
-  const staging = await createStaging(outDir, snapshotId);
+  const fs = deps.fs ?? nodeOutputFs;
+  await fs.mkdir(join(outDir, 'snapshots'), { recursive: true });
+  await removeStaleStaging(outDir, undefined, fs);
+  const staging = await createStaging(outDir, snapshotId, fs);
 
   const gateway = createNotionGateway({
     token,
@@ -93,13 +99,14 @@ async function syncLocked(
     retry: { maxAttempts: config.requests.maxAttempts, giveUpAfterMs: config.requests.giveUpAfterMs },
     downloadConcurrency: config.assets.concurrency,
     effects: deps.effects,
+    ...(deps.limiter ? { limiter: deps.limiter } : {}),
     logger: (level, message) => {
       if (level === 'warn' || level === 'error') log('warn', message);
       else log('debug', message);
     },
   });
 
-  const store = new AssetStore(staging);
+  const store = new AssetStore(staging, fs);
   const collector = new AssetCollector({
     downloader: { fetchBinary: (url, o) => gateway.fetchBinary(url, { maxBytes: o.maxBytes, timeoutMs: config.assets.timeoutMs }) },
     refetcher: gateway,
@@ -114,7 +121,7 @@ async function syncLocked(
     deps.onProgress?.({ ...crawlProgress, phase, requests: s.total, rateLimited: s.rateLimited, waitsForRate: s.waitsForRate, waitedMs: s.waitedMs, assetsDone: store.size });
   };
 
-  const spool = await PageSpool.create(`${staging}.spool`);
+  const spool = await PageSpool.create(`${staging}.spool`, fs);
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
   try {
@@ -151,10 +158,10 @@ async function syncLocked(
     phase = 'write';
     emit();
     const plan = planPaths(summaries.build());
-    const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString() });
+    const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(), fs });
     await spool.remove();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
-    await writeFiles(staging, content.files);
+    await writeFiles(staging, content.files, fs);
 
     const stats: GatewayStats = gateway.stats();
     const finishedAt = now();
@@ -189,17 +196,17 @@ async function syncLocked(
       unresolvedLinks: content.unresolvedLinks,
       assetFailures: content.assetFailures,
     };
-    await writeFile(join(staging, 'report.json'), canonicalJson(report));
-    await writeManifest(staging);
+    await fs.writeFile(join(staging, 'report.json'), canonicalJson(report));
+    await writeManifest(staging, fs);
 
     phase = 'publish';
     emit();
-    const snapshotDir = await publishSnapshot(outDir, staging, snapshotId);
+    const snapshotDir = await publishSnapshot(outDir, staging, snapshotId, fs);
     log('info', `published snapshot ${snapshotId}`);
     // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
     return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report };
   } catch (err) {
-    await rm(staging, { recursive: true, force: true });
+    await fs.rm(staging, { recursive: true, force: true });
     await spool.remove();
     throw err;
   }

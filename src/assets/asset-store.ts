@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import * as fsp from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 /** A downloaded file inside a snapshot, addressed by its content. */
@@ -65,7 +65,11 @@ export function assetMimeType(ext: string, contentType: string | undefined): str
 export class AssetStore {
   private readonly byHash = new Map<string, Promise<StoredAsset>>();
 
-  constructor(private readonly snapshotDir: string) {}
+  constructor(
+    private readonly snapshotDir: string,
+    /** The output file system (the sync's, handed in; the real one by default). */
+    private readonly fs: Pick<typeof fsp, 'mkdir' | 'rename' | 'writeFile'> = fsp,
+  ) {}
 
   async put(bytes: Buffer, name: string, contentType: string | undefined): Promise<StoredAsset> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -76,14 +80,14 @@ export class AssetStore {
       const stored = await previous;
       if (!stored) {
         const path = `assets/${sha256}.${ext}`;
-        await mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
-        await writeFile(join(this.snapshotDir, path), bytes);
+        await this.fs.mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
+        await this.fs.writeFile(join(this.snapshotDir, path), bytes);
         return { path, sha256, bytes: bytes.length, mimeType: assetMimeType(ext, contentType) };
       }
       const current = stored.path.slice(stored.path.lastIndexOf('.') + 1);
       if (ext < current) {
         const path = `assets/${sha256}.${ext}`;
-        await rename(join(this.snapshotDir, stored.path), join(this.snapshotDir, path));
+        await this.fs.rename(join(this.snapshotDir, stored.path), join(this.snapshotDir, path));
         stored.path = path;
         stored.mimeType = assetMimeType(ext, contentType);
       }

@@ -1,7 +1,8 @@
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { digestOfFetchedJson, fetchedJson } from '../normalise/page-digest.js';
 import type { CrawledPage } from '../source/crawl-types.js';
+import { nodeOutputFs, type OutputFs } from './output-fs.js';
 
 /** A page as the spool gives it back: what was fetched (less signed URLs) and its digest. */
 export type SpooledPage = CrawledPage & { digest: string };
@@ -21,12 +22,13 @@ export class PageSpool {
   private constructor(
     readonly file: string,
     private readonly handle: FileHandle,
+    private readonly fs: OutputFs,
   ) {}
 
   /** A new, empty spool file (it lives beside the staging directory and is removed with it). */
-  static async create(file: string): Promise<PageSpool> {
-    await mkdir(dirname(file), { recursive: true });
-    return new PageSpool(file, await open(file, 'w+'));
+  static async create(file: string, fs: OutputFs = nodeOutputFs): Promise<PageSpool> {
+    await fs.mkdir(dirname(file), { recursive: true });
+    return new PageSpool(file, await fs.open(file, 'w+'), fs);
   }
 
   /** Parks a page; resolves once it is on disk. Serialised once, for the disk and the digest alike. */
@@ -55,6 +57,6 @@ export class PageSpool {
   /** Closes and deletes the spool file. */
   async remove(): Promise<void> {
     await this.handle.close().catch(() => {});
-    await rm(this.file, { force: true });
+    await this.fs.rm(this.file, { force: true });
   }
 }

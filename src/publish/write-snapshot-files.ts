@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { AssetOutcome } from '../assets/asset-collector.js';
 import { join } from 'node:path';
 import { LinkIndex, PageLinks, type UnresolvedLink } from '../links/link-index.js';
@@ -11,6 +10,7 @@ import { renderPageFiles } from '../render/page-files.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase } from '../source/crawl-types.js';
 import type { PageSpool } from './page-spool.js';
 import type { PlanNode } from './plan-paths.js';
+import type { OutputFs } from './output-fs.js';
 import { writeFiles } from './write-snapshot.js';
 
 export interface SnapshotFilesInput {
@@ -27,6 +27,8 @@ export interface SnapshotFilesInput {
   assets: ReadonlyMap<string, AssetOutcome>;
   snapshotId: string;
   createdAt: string;
+  /** The output file system. */
+  fs: OutputFs;
 }
 
 /** What the report needs of the written files. */
@@ -73,7 +75,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
       ...(contentFailures.has(id) ? { contentFailure: contentFailures.get(id)! } : {}),
       warn: (code, message) => warnings.push({ code, message, pageId: id }),
     });
-    await writeFiles(staging, page.files);
+    await writeFiles(staging, page.files, input.fs);
     const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
     pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
     linksOf.set(id, page.links);
@@ -84,7 +86,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
 
   const rowOf = async (rowId: string): Promise<DatabaseRowInput> => {
     const paths = plan.pages.get(rowId)!;
-    const record = JSON.parse(await readFile(join(staging, paths.record), 'utf8')) as PageRecord;
+    const record = JSON.parse(await input.fs.readFile(join(staging, paths.record), 'utf8')) as PageRecord;
     return { id: rowId, title: record.title || 'Untitled', path: paths.markdown, record: paths.record, properties: record.properties };
   };
   const databaseEntries: DatabaseEntry[] = [];
@@ -104,7 +106,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
         return out;
       },
     });
-    await writeFiles(staging, db.files);
+    await writeFiles(staging, db.files, input.fs);
     databaseEntries.push(db.entry);
     dataSources += db.dataSources;
     rows += db.rows;

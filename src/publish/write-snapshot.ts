@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { nodeOutputFs, type OutputFs } from './output-fs.js';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { NotionKbError } from '../errors.js';
 import { LatestPointerSchema, type LatestPointer, type Manifest } from '../normalise/schemas.js';
@@ -15,39 +15,39 @@ export function newSnapshotId(startedAt: Date): string {
 }
 
 /** Creates `<out>/snapshots/.tmp-<id>/`, the directory a snapshot is written into before it is published. */
-export async function createStaging(outDir: string, snapshotId: string): Promise<string> {
+export async function createStaging(outDir: string, snapshotId: string, fs: OutputFs = nodeOutputFs): Promise<string> {
   const dir = join(outDir, 'snapshots', `${STAGING_PREFIX}${snapshotId}`);
-  await mkdir(dir, { recursive: true });
+  await fs.mkdir(dir, { recursive: true });
   return dir;
 }
 
 /** Removes staging directories left behind by killed runs (never a published snapshot). */
-export async function removeStaleStaging(outDir: string, keep?: string): Promise<void> {
+export async function removeStaleStaging(outDir: string, keep?: string, fs: OutputFs = nodeOutputFs): Promise<void> {
   const snapshots = join(outDir, 'snapshots');
-  const entries = await readdir(snapshots).catch(() => [] as string[]);
+  const entries = await fs.readdir(snapshots).catch(() => [] as string[]);
   await Promise.all(
     entries
       .filter((e) => e.startsWith(STAGING_PREFIX) && join(snapshots, e) !== keep)
-      .map((e) => rm(join(snapshots, e), { recursive: true, force: true })),
+      .map((e) => fs.rm(join(snapshots, e), { recursive: true, force: true })),
   );
 }
 
 /** Writes text files into a directory (paths are snapshot-relative, forward slashes). */
-export async function writeFiles(dir: string, files: Map<string, string>): Promise<void> {
+export async function writeFiles(dir: string, files: Map<string, string>, fs: OutputFs = nodeOutputFs): Promise<void> {
   // Every path is checked before anything is created, so a bad one leaves no directory behind.
   for (const path of files.keys()) {
     if (!join(dir, path).startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
   }
   const dirs = new Set([...files.keys()].map((p) => dirname(join(dir, p))));
-  for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
-  for (const [path, content] of files) await writeFile(join(dir, path), content);
+  for (const d of [...dirs].sort()) await fs.mkdir(d, { recursive: true });
+  for (const [path, content] of files) await fs.writeFile(join(dir, path), content);
 }
 
 /** Every file below a directory, as sorted snapshot-relative paths. */
-export async function listFiles(dir: string): Promise<string[]> {
+export async function listFiles(dir: string, fs: OutputFs = nodeOutputFs): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
+    for (const e of await fs.readdir(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
       else out.push(relative(dir, p).split(sep).join(posix.sep));
@@ -57,17 +57,17 @@ export async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
-  const bytes = await readFile(path);
+export async function sha256File(path: string, fs: OutputFs = nodeOutputFs): Promise<{ sha256: string; bytes: number }> {
+  const bytes = await fs.readFile(path);
   return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
 }
 
 /** Hashes every file of the staging directory and writes manifest.json (which lists all files but itself). */
-export async function writeManifest(dir: string): Promise<Manifest> {
-  const files = (await listFiles(dir)).filter((p) => p !== 'manifest.json');
+export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs): Promise<Manifest> {
+  const files = (await listFiles(dir, fs)).filter((p) => p !== 'manifest.json');
   const manifest: Manifest = { files: [] };
-  for (const path of files) manifest.files.push({ path, ...(await sha256File(join(dir, path))) });
-  await writeFile(join(dir, 'manifest.json'), canonicalJson(manifest));
+  for (const path of files) manifest.files.push({ path, ...(await sha256File(join(dir, path), fs)) });
+  await fs.writeFile(join(dir, 'manifest.json'), canonicalJson(manifest));
   return manifest;
 }
 
@@ -76,23 +76,23 @@ export async function writeManifest(dir: string): Promise<Manifest> {
  * file system), then replace latest.json through a temporary file and a rename. Until the
  * last rename, readers of latest.json still see the previous snapshot.
  */
-export async function publishSnapshot(outDir: string, stagingDir: string, snapshotId: string): Promise<string> {
+export async function publishSnapshot(outDir: string, stagingDir: string, snapshotId: string, fs: OutputFs = nodeOutputFs): Promise<string> {
   const finalDir = join(outDir, 'snapshots', snapshotId);
-  if (await stat(finalDir).catch(() => null)) throw new Error(`snapshot ${snapshotId} already exists`);
-  await rename(stagingDir, finalDir);
+  if (await fs.stat(finalDir).catch(() => null)) throw new Error(`snapshot ${snapshotId} already exists`);
+  await fs.rename(stagingDir, finalDir);
   const pointer: LatestPointer = { snapshotId, path: `snapshots/${snapshotId}` };
   const tmp = join(outDir, `.latest.json.${process.pid}.tmp`);
-  await writeFile(tmp, canonicalJson(pointer));
-  await rename(tmp, join(outDir, 'latest.json'));
+  await fs.writeFile(tmp, canonicalJson(pointer));
+  await fs.rename(tmp, join(outDir, 'latest.json'));
   return finalDir;
 }
 
 /** Reads and checks `<out>/latest.json`; null when there is none yet. */
-export async function readLatest(outDir: string): Promise<LatestPointer | null> {
+export async function readLatest(outDir: string, fs: OutputFs = nodeOutputFs): Promise<LatestPointer | null> {
   const file = join(outDir, 'latest.json');
   let raw: string;
   try {
-    raw = await readFile(file, 'utf8');
+    raw = await fs.readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -129,10 +129,10 @@ const processAlive = (pid: number): boolean => {
  * manual export must not clean up each other's staging). A lock left by a killed run (its
  * process is gone) is taken over.
  */
-export async function lockOutput(outDir: string): Promise<OutputLock> {
+export async function lockOutput(outDir: string, fs: OutputFs = nodeOutputFs): Promise<OutputLock> {
   const path = join(outDir, '.notion-kb.lock');
   try {
-    await mkdir(outDir, { recursive: true });
+    await fs.mkdir(outDir, { recursive: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new NotionKbError('usage', `--out ${outDir}: not a directory (choose a directory for the snapshots)`);
@@ -141,15 +141,15 @@ export async function lockOutput(outDir: string): Promise<OutputLock> {
   }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      await writeFile(path, `${process.pid}\n`, { flag: 'wx' });
-      return { release: () => rm(path, { force: true }) };
+      await fs.writeFile(path, `${process.pid}\n`, { flag: 'wx' });
+      return { release: () => fs.rm(path, { force: true }) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+      const holder = Number.parseInt(await fs.readFile(path, 'utf8').catch(() => ''), 10);
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
         throw new NotionKbError('usage', `another notion-kb sync (process ${holder}) is writing into ${outDir}; wait for it to finish, or remove ${path} if it is not running`);
       }
-      await rm(path, { force: true });
+      await fs.rm(path, { force: true });
     }
   }
   throw new NotionKbError('usage', `could not lock ${outDir} (${path} keeps reappearing)`);

@@ -1,0 +1,20 @@
+import * as fsp from 'node:fs/promises';
+
+/**
+ * The output file system a sync writes through: the subset of `node:fs/promises` it uses.
+ * Handed in with the sync's other effects, so a test can make a disk fill up or a rename fail
+ * at a chosen moment.
+ */
+export type OutputFs = Pick<typeof fsp, 'mkdir' | 'writeFile' | 'readFile' | 'rename' | 'rm' | 'readdir' | 'stat' | 'open'>;
+
+/** The real file system. */
+export const nodeOutputFs: OutputFs = {
+  mkdir: fsp.mkdir,
+  writeFile: fsp.writeFile,
+  readFile: fsp.readFile,
+  rename: fsp.rename,
+  rm: fsp.rm,
+  readdir: fsp.readdir,
+  stat: fsp.stat,
+  open: fsp.open,
+};

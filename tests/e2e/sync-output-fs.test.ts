@@ -1,0 +1,90 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
+import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
+import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
+import { latestSnapshot, tempDir } from '../support/cli.js';
+import { syncInProcess } from '../support/in-process-sync.js';
+import { smallWorkspace } from '../support/small-workspace.js';
+
+const TOKEN = ['secret', 'output', 'fs', 'token', '0123456789abcdefghijklmn'].join('_');
+
+/** The real file system, but the disk is full once `capacity` bytes have been written. */
+function fillingDisk(capacity: number): OutputFs & { written: () => number } {
+  let written = 0;
+  const full = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  return {
+    ...nodeOutputFs,
+    written: () => written,
+    writeFile: (async (path: Parameters<OutputFs['writeFile']>[0], data: Parameters<OutputFs['writeFile']>[1], options?: Parameters<OutputFs['writeFile']>[2]) => {
+      const bytes = typeof data === 'string' ? Buffer.byteLength(data) : (data as Uint8Array).byteLength;
+      if (written + bytes > capacity) throw full();
+      written += bytes;
+      return nodeOutputFs.writeFile(path, data, options);
+    }) as OutputFs['writeFile'],
+    open: (async (...args: Parameters<OutputFs['open']>) => {
+      const handle = await nodeOutputFs.open(...args);
+      const write = handle.write.bind(handle);
+      return Object.assign(handle, {
+        write: async (buffer: Uint8Array, ...rest: unknown[]) => {
+          if (written + buffer.byteLength > capacity) throw full();
+          written += buffer.byteLength;
+          return (write as (...a: unknown[]) => Promise<unknown>)(buffer, ...rest);
+        },
+      });
+    }) as OutputFs['open'],
+  };
+}
+
+describe('the output file system is an effect handed to the sync', () => {
+  let server: NotionServer;
+  let out: { dir: string; cleanup: () => Promise<void> };
+  let firstLatest: string;
+  let firstSnapshot: string;
+
+  beforeAll(async () => {
+    server = await startNotionServer({ workspace: smallWorkspace().workspace, token: TOKEN, rateLimit: false });
+    out = await tempDir();
+    const first = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir });
+    expect(first.exitCode).toBe(0);
+    firstLatest = await readFile(join(out.dir, 'latest.json'), 'utf8');
+    firstSnapshot = await latestSnapshot(out.dir);
+  });
+  afterAll(async () => {
+    await server.close();
+    await out.cleanup();
+  });
+
+  const untouched = async () => {
+    expect(await readFile(join(out.dir, 'latest.json'), 'utf8')).toBe(firstLatest);
+    const entries = await readdir(join(out.dir, 'snapshots'));
+    expect(entries.filter((e) => e.startsWith('.'))).toEqual([]);
+    expect(entries).toHaveLength(1);
+    expect(await readdir(out.dir)).not.toContain('.notion-kb.lock');
+    expect((await verifySnapshot({ outDir: out.dir, snapshotDir: firstSnapshot })).problems).toEqual([]);
+  };
+
+  it.each([
+    ['while pages are parked in the spool', 2_000],
+    ['while page files are written', 20_000],
+    ['while the manifest is written', 0],
+  ])('a disk that fills up %s fails the run and leaves the last snapshot as it was', async (_when, headroom) => {
+    // Measure what a whole run writes, then give the disk a little less than that (or `headroom` bytes).
+    const measuring = fillingDisk(Number.MAX_SAFE_INTEGER);
+    const probe = await tempDir();
+    await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: probe.dir, deps: { fs: measuring } });
+    await probe.cleanup();
+    const capacity = headroom === 0 ? measuring.written() - 100 : headroom;
+    const disk = fillingDisk(capacity);
+    await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, deps: { fs: disk } })).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(disk.written()).toBeLessThanOrEqual(capacity);
+    await untouched();
+  });
+
+  it('a rename that fails at publish leaves the last snapshot and latest.json as they were', async () => {
+    const failing: OutputFs = { ...nodeOutputFs, rename: async () => Promise.reject(Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' })) };
+    await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, deps: { fs: failing } })).rejects.toMatchObject({ code: 'EXDEV' });
+    await untouched();
+  });
+});
