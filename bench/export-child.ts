@@ -2,7 +2,11 @@
 // and not what earlier scenarios left on the heap.
 import type { ServerSpec } from './bench-protocol.js';
 import { startPeakHeapProfiler } from './peak-heap-profiler.js';
+import { tuneRuntimeForSync } from '../src/cli/runtime-tuning.js';
 import { runExport, type ExportMeasurement } from './run-export.js';
+
+// The exporter runs as the CLI does.
+tuneRuntimeForSync();
 
 /** Parent → export process. (A CPU profile, if asked, is set up by the parent through Node flags.) */
 export interface ExportJob {

@@ -4,5 +4,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
+const { tuneRuntimeForSync } = await import('../src/cli/runtime-tuning.ts');
+tuneRuntimeForSync();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
