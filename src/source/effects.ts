@@ -6,7 +6,12 @@
  * whole sync on a simulated clock: Retry-After waits, backoff and request timeouts then cost
  * no real time and can be measured exactly.
  */
-import type { Clock } from './pacer.js';
+
+/** Time source (what the pacer needs); tests pass a simulated one so no test waits on the wall clock. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
 
 /** Opaque handle of a timer started by `SyncClock.setTimeout`. */
 export type TimerHandle = unknown;

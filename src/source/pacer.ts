@@ -3,13 +3,9 @@
  * global pause for 429 Retry-After, and (in `createLimiter`) a concurrency cap via p-limit.
  */
 import pLimit from 'p-limit';
-import { systemSyncClock } from './effects.js';
+import { systemSyncClock, type Clock } from './effects.js';
 
-/** Time source; tests pass a simulated one so no test waits on the wall clock. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
+export type { Clock } from './effects.js';
 
 /** The real clock (the one of `systemEffects()`). */
 export const systemClock: Clock = systemSyncClock;
