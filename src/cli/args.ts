@@ -66,6 +66,7 @@ const OUT: OptionSpec = {
   value: '<dir>',
   description: 'Directory for snapshots (default: output.dir in the config, "output").',
 };
+const DEMO_OUT: OptionSpec = { ...OUT, description: 'Directory for the demo snapshots (default: output/demo, apart from any real archive).' };
 const CONFIG: OptionSpec = {
   name: 'config',
   kind: 'string',
@@ -91,19 +92,23 @@ const ROOT: OptionSpec = {
   description:
     'Export only this page or database and everything below it; repeatable (default: everything shared with the integration).',
 };
-const JSON_OUTPUT: OptionSpec = { name: 'json', kind: 'boolean', description: 'Print a machine-readable summary (JSON) on stdout.' };
-const QUIET: OptionSpec = { name: 'quiet', kind: 'boolean', description: 'Print only warnings and errors.' };
+const JSON_OUTPUT: OptionSpec = {
+  name: 'json',
+  kind: 'boolean',
+  description: 'Print one JSON object on stdout whatever the outcome: the summary, or status, exitCode and error (code, message).',
+};
+const QUIET: OptionSpec = { name: 'quiet', kind: 'boolean', description: 'Print only warnings and errors (no progress, no summary).' };
 const VERBOSE: OptionSpec = {
   name: 'verbose',
   kind: 'boolean',
-  description: 'Print every request, retry and the effective configuration (token redacted).',
+  description: 'Print every request, retry and wait for the rate limit, and the effective configuration (token redacted).',
 };
 
 /** The options each command takes, in help order. */
 export const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionSpec[]>> = {
   sync: [ROOT, OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
   verify: [OUT, CONFIG, JSON_OUTPUT],
-  demo: [OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
+  demo: [DEMO_OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
 };
 
 /** How many positional arguments each command takes. */

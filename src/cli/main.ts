@@ -25,14 +25,15 @@ interface Io {
  * code (bin/notion-kb.js sets it). The only place that turns errors into exit codes.
  */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  const secrets = [io.env.NOTION_TOKEN];
   let args: ParsedArgs;
   try {
     args = parseArgs(argv);
   } catch (err) {
-    io.stderr.write(`notion-kb: ${(err as Error).message}\n`);
-    return EXIT_CODES.usage;
+    // The command line could not be read, but a scheduler that asked for JSON still gets it.
+    const end = argv.indexOf('--');
+    return fail(err, io, secrets, { json: (end === -1 ? argv : argv.slice(0, end)).includes('--json'), quiet: false });
   }
-  const secrets = [io.env.NOTION_TOKEN];
   try {
     switch (args.command) {
       case 'help':
@@ -53,29 +54,53 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return await runVerify(args, io);
     }
   } catch (err) {
-    return fail(err, io, secrets);
+    return fail(err, io, secrets, args.options);
   }
 }
 
-/** One line for the user, no stack trace; exit 2 for what the user must fix, else 1. */
-function fail(err: unknown, io: Io, secrets: Array<string | undefined>): number {
-  if (err instanceof UsageError) {
-    io.stderr.write(`notion-kb: ${err.message}\n`);
-    return EXIT_CODES.usage;
-  }
-  if (isConfigError(err)) {
-    // One `path: problem` line per issue; ConfigError messages are already free of secrets.
-    io.stderr.write(`notion-kb: ${redactSecrets(err.message, secrets)}\n`);
-    return EXIT_CODES.usage;
-  }
-  const message = userMessage(err, secrets);
-  io.stderr.write(`notion-kb: ${message}\n`);
-  // What the user must fix (flags, config, token, sharing, ids) is 2; anything else failed the run.
-  if (isNotionKbError(err) && err.exitCode === EXIT_CODES.usage) return EXIT_CODES.usage;
-  if (!isNotionKbError(err) && io.env.NOTION_KB_DEBUG) io.stderr.write(`${(err as Error).stack ?? ''}\n`);
-  io.stderr.write('Nothing was published; the previous snapshot (if any) is unchanged.\n');
-  return EXIT_CODES.failed;
+/**
+ * The one JSON object `--json` prints on stdout for a run that did not end with a summary:
+ * `status`, `exitCode` and the error's `code` and one-line `message` (never the token).
+ */
+export interface JsonFailure {
+  status: 'failed' | 'interrupted';
+  exitCode: number;
+  error: { code: string; message: string };
 }
+
+function writeJson(io: Io, value: object): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** One line for the user, no stack trace; exit 2 for what the user must fix, else 1. */
+function fail(err: unknown, io: Io, secrets: Array<string | undefined>, options: Pick<CommandOptions, 'json' | 'quiet'>): number {
+  let code: string;
+  let exitCode: number;
+  let text: string;
+  if (err instanceof UsageError) {
+    [code, exitCode, text] = ['usage', EXIT_CODES.usage, redactSecrets(err.message, secrets)];
+  } else if (isConfigError(err)) {
+    // One `path: problem` line per issue; ConfigError messages are already free of secrets.
+    [code, exitCode, text] = ['config', EXIT_CODES.usage, redactSecrets(err.message, secrets)];
+  } else {
+    text = userMessage(err, secrets);
+    // What the user must fix (flags, config, token, sharing, ids) is 2; anything else failed the run.
+    code = isNotionKbError(err) ? err.code : 'unexpected';
+    exitCode = isNotionKbError(err) && err.exitCode === EXIT_CODES.usage ? EXIT_CODES.usage : EXIT_CODES.failed;
+  }
+  io.stderr.write(`notion-kb: ${text}\n`);
+  if (exitCode === EXIT_CODES.failed) {
+    if (!isNotionKbError(err) && io.env.NOTION_KB_DEBUG) io.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    if (!options.quiet) io.stderr.write('Nothing was published; the previous snapshot (if any) is unchanged.\n');
+  }
+  if (options.json) {
+    const failure: JsonFailure = { status: 'failed', exitCode, error: { code, message: oneLine(text) } };
+    writeJson(io, failure);
+  }
+  return exitCode;
+}
+
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
 async function configFor(options: CommandOptions, io: Io, overrides: Partial<Record<string, string>> = {}): Promise<Config> {
   const env = io.env;
@@ -85,20 +110,27 @@ async function configFor(options: CommandOptions, io: Io, overrides: Partial<Rec
     env: { ...env, ...overrides },
     flags: { out: options.out, rate: options.rate, concurrency: options.concurrency, root: options.root },
   });
-  for (const w of warnings) if (!options.quiet) io.stderr.write(`notion-kb: warning: ${w}\n`);
+  for (const w of warnings) io.stderr.write(`notion-kb: warning: ${w}\n`);
   if (options.verbose) io.stderr.write(`${describeConfig(config)}\n`);
   return config;
 }
 
 async function syncWithProgress(config: Config, options: CommandOptions, io: Io): Promise<SyncOutcome> {
   const clock = io.effects?.clock;
-  const progress = createProgressReporter(io.stderr, { quiet: options.quiet || options.json, ...(clock ? { now: () => clock.now() } : {}) });
+  // With --verbose, plain progress lines: a redrawn status line would garble the request lines.
+  const progress = createProgressReporter(io.stderr, { quiet: options.quiet || options.json, plain: options.verbose, ...(clock ? { now: () => clock.now() } : {}) });
   // Ctrl-C or a scheduler's SIGTERM: nothing half-written is ever published, so stopping at
   // once is safe; the next run removes the staging directory and the stale lock.
   const interrupted = (signal: NodeJS.Signals) => {
     progress.done();
-    io.stderr.write(`notion-kb: interrupted (${signal}); nothing was published, the previous snapshot is unchanged.\n`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    const message = `interrupted (${signal}); nothing was published, the previous snapshot is unchanged.`;
+    io.stderr.write(`notion-kb: ${message}\n`);
+    const exitCode = signal === 'SIGINT' ? 130 : 143;
+    if (options.json) {
+      const failure: JsonFailure = { status: 'interrupted', exitCode, error: { code: 'interrupted', message } };
+      writeJson(io, failure);
+    }
+    process.exit(exitCode);
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -107,9 +139,10 @@ async function syncWithProgress(config: Config, options: CommandOptions, io: Io)
       config,
       effects: io.effects,
       onProgress: (p) => progress.update(p),
+      // Warnings always (--quiet too); requests, retries and waits (debug) with --verbose. The
+      // gateway redacts its messages; redacting again here also covers every other source.
       log: (level, message) => {
-        if (level === 'warn' && !options.quiet) io.stderr.write(`notion-kb: ${message}\n`);
-        else if (level === 'debug' && options.verbose) io.stderr.write(`notion-kb: ${message}\n`);
+        if (level === 'warn' || options.verbose) io.stderr.write(`notion-kb: ${level === 'warn' ? '' : `${level}: `}${redactSecrets(message, [config.token])}\n`);
       },
     });
   } finally {
@@ -145,6 +178,12 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
       )}\n`,
     );
   }
+  if (options.quiet && !options.json && outcome.exitCode !== 0) {
+    // --quiet keeps only what needs attention: one line for a partial run.
+    io.stderr.write(
+      `notion-kb: snapshot ${outcome.snapshotId} published, but ${r.failures.length} pages or databases and ${r.assetFailures.length} files failed; see ${where}/report.json\n`,
+    );
+  }
   if (!options.quiet && !options.json) {
     const lines = [
       `Snapshot ${outcome.snapshotId} written to ${where}`,
@@ -170,8 +209,15 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
   return outcome.exitCode === 0 ? EXIT_CODES.complete : EXIT_CODES.partial;
 }
 
-/** `npm start`: the local Notion server with the MAGNET demo wiki, one full sync into output/, server stopped. */
-async function runDemo(options: CommandOptions, io: Io): Promise<number> {
+/**
+ * Where `demo` writes unless --out says otherwise: its own directory, never the output directory
+ * of the config, so a demo snapshot never becomes the previous state of a real archive.
+ */
+export const DEMO_OUT_DIR = 'output/demo';
+
+/** `npm start`: the local Notion server with the MAGNET demo wiki, one full sync into output/demo/, server stopped. */
+async function runDemo(given: CommandOptions, io: Io): Promise<number> {
+  const options: CommandOptions = { ...given, out: given.out ?? DEMO_OUT_DIR };
   const { startNotionServer } = await import('../notion-server/server.js');
   // Not a secret: the demo server only listens on 127.0.0.1.
   const { DEMO_TOKEN } = await import('../notion-server/server-main.js');
@@ -189,7 +235,7 @@ async function runDemo(options: CommandOptions, io: Io): Promise<number> {
     const demoConfig: Config = { ...config, assets: { ...config.assets, external: 'none' } };
     const code = report(await syncWithProgress(demoConfig, options, io), options, io);
     if (!options.quiet && !options.json) {
-      io.stderr.write(`Open ${relative(process.cwd(), resolve(config.output.dir)) || '.'}/latest.json to find the newest snapshot; check it with: node bin/notion-kb.js verify${options.out ? ` --out ${options.out}` : ''}\n`);
+      io.stderr.write(`Open ${relative(process.cwd(), resolve(config.output.dir)) || '.'}/latest.json to find the newest snapshot; check it with: node bin/notion-kb.js verify --out ${options.out}\n`);
     }
     return code;
   } finally {
@@ -201,7 +247,11 @@ async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
   const options = args.options;
   const outDir = options.out ?? (await configFor(options, io)).output.dir;
   const result = await verifySnapshot({ outDir, snapshotDir: args.positionals[0] });
-  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  const exitCode = result.ok ? EXIT_CODES.complete : EXIT_CODES.failed;
+  if (options.json) {
+    const error = result.ok ? {} : { error: { code: 'verify_failed', message: `Snapshot ${result.snapshotDir} has ${result.problems.length} problem(s).` } };
+    writeJson(io, { status: result.ok ? 'complete' : 'failed', exitCode, ...error, ...result });
+  }
   else {
     for (const p of result.problems) io.stderr.write(`${p.path ? `${p.path}: ` : ''}${p.message}\n`);
     io.stderr.write(
@@ -210,5 +260,5 @@ async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
         : `Snapshot ${result.snapshotDir} has ${result.problems.length} problem(s).\n`,
     );
   }
-  return result.ok ? EXIT_CODES.complete : EXIT_CODES.failed;
+  return exitCode;
 }

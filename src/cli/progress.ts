@@ -14,10 +14,10 @@ function line(p: SyncProgress): string {
 }
 
 /** A reporter for the stream (stderr): redraws one line on a TTY, prints a line every 10 s otherwise. */
-export function createProgressReporter(stream: NodeJS.WriteStream, opts: { quiet: boolean; now?: () => number }): ProgressReporter {
+export function createProgressReporter(stream: NodeJS.WriteStream, opts: { quiet: boolean; plain?: boolean; now?: () => number }): ProgressReporter {
   const now = opts.now ?? Date.now;
   if (opts.quiet) return { update() {}, done() {} };
-  if (stream.isTTY) {
+  if (stream.isTTY && !opts.plain) {
     let last = 0;
     let drawn = false;
     return {

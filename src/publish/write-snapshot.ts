@@ -110,47 +110,4 @@ export async function readLatest(outDir: string, fs: OutputFs = nodeOutputFs): P
   return parsed.data;
 }
 
-/** A held `<out>/.notion-kb.lock`; release it when the run ends, however it ends. */
-export interface OutputLock {
-  release(): Promise<void>;
-}
-
-const processAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/**
- * Makes sure only one sync writes into an output directory at a time (a nightly cron and a
- * manual export must not clean up each other's staging). A lock left by a killed run (its
- * process is gone) is taken over.
- */
-export async function lockOutput(outDir: string, fs: OutputFs = nodeOutputFs): Promise<OutputLock> {
-  const path = join(outDir, '.notion-kb.lock');
-  try {
-    await fs.mkdir(outDir, { recursive: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new NotionKbError('usage', `--out ${outDir}: not a directory (choose a directory for the snapshots)`);
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new NotionKbError('usage', `--out ${outDir}: cannot create it (${code}); choose a directory you can write to`);
-    throw err;
-  }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await fs.writeFile(path, `${process.pid}\n`, { flag: 'wx' });
-      return { release: () => fs.rm(path, { force: true }) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number.parseInt(await fs.readFile(path, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
-        throw new NotionKbError('usage', `another notion-kb sync (process ${holder}) is writing into ${outDir}; wait for it to finish, or remove ${path} if it is not running`);
-      }
-      await fs.rm(path, { force: true });
-    }
-  }
-  throw new NotionKbError('usage', `could not lock ${outDir} (${path} keeps reappearing)`);
-}
+export { lockOutput, type OutputLock } from './output-lock.js';

@@ -217,6 +217,9 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     const method = init?.method ?? 'GET';
     const route = routeOf(method, url);
     const limit = deadline(clock, timeoutMs);
+    const sentAt = clock.now();
+    // --verbose shows every request: method and path (ids only, nothing secret), status, time.
+    const shown = `${method} ${safeUrl(url).replace(/^[a-z]+:\/\/[^/]+/i, '')}`;
     try {
       let response: Response;
       try {
@@ -227,10 +230,13 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
           signal: limit.signal,
         });
       } catch (err) {
-        counters.recordAttempt(route, classifyError(err, clock.now()).reason === 'timeout' ? 'timeout' : 'network');
+        const reason = classifyError(err, clock.now()).reason;
+        counters.recordAttempt(route, reason === 'timeout' ? 'timeout' : 'network');
+        log('debug', redactSecrets(`${shown} → ${reason} after ${clock.now() - sentAt} ms`, secrets), { route });
         throw err;
       }
       counters.recordAttempt(route, String(response.status));
+      log('debug', redactSecrets(`${shown} → ${response.status} in ${clock.now() - sentAt} ms`, secrets), { route, status: response.status });
       if (response.status === 429 || response.status === 529) {
         // Pause the whole run now, while this request still holds its slot, so no queued
         // caller slips out between this answer and our retry bookkeeping.
@@ -267,7 +273,8 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     if (info.rateLimited || info.status === 529 || info.retryAfterMs !== undefined) {
       limiter.pauseUntil(clock.now() + info.delayMs);
     }
-    log('warn', redactSecrets(`retrying ${describe(target)} after ${info.reason} (try ${info.attempt + 1}, waiting ${info.delayMs} ms)`, secrets), {
+    // Routine (counted in the summary); a request that gives up is the error. Shown with --verbose.
+    log('info', redactSecrets(`retrying ${describe(target)} after ${info.reason} (try ${info.attempt + 1}, waiting ${info.delayMs} ms)`, secrets), {
       route: target.route,
       ...(target.id === undefined ? {} : { id: target.id }),
       reason: info.reason,
@@ -277,7 +284,15 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
 
   async function call<T>(target: Target, fn: () => Promise<T>): Promise<T> {
     try {
-      return await withRetry(() => limiter.run(fn), {
+      const attempt = () => {
+        const queuedAt = clock.now();
+        return limiter.run(() => {
+          const waited = clock.now() - queuedAt;
+          if (waited >= 1) log('debug', `waited ${Math.round(waited)} ms for the rate limit before ${describe(target)}`, { route: target.route, waitedMs: waited });
+          return fn();
+        });
+      };
+      return await withRetry(attempt, {
         random: effects.random,
         ...retryOptions,
         now: () => clock.now(),
@@ -747,6 +762,7 @@ async function fetchBinary(url: string, options: FetchBinaryOptions, deps: Downl
       }
     }
     deps.counters.recordDownload(String(response.status), received);
+    deps.log('debug', `${label} → ${response.status}, ${received} bytes`, { url: shown });
     return { status: response.status, bytes: Buffer.concat(chunks), contentType };
   };
 
@@ -759,7 +775,7 @@ async function fetchBinary(url: string, options: FetchBinaryOptions, deps: Downl
       label,
       onRetry: (info) => {
         deps.counters.recordRetry(info.delayMs);
-        deps.log('warn', `retrying ${label} after ${info.reason} (try ${info.attempt + 1}, waiting ${info.delayMs} ms)`, {
+        deps.log('info', `retrying ${label} after ${info.reason} (try ${info.attempt + 1}, waiting ${info.delayMs} ms)`, {
           url: shown,
           reason: info.reason,
         });

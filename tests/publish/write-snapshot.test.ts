@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LatestPointerSchema, ManifestSchema } from '../../src/normalise/schemas.js';
@@ -15,6 +16,7 @@ import {
   writeFiles,
   writeManifest,
 } from '../../src/publish/write-snapshot.js';
+import { parseLockOwner, processStartTime, type LockOwner } from '../../src/publish/output-lock.js';
 import { tempDir } from '../support/cli.js';
 
 const exists = async (p: string) => (await stat(p).catch(() => null)) !== null;
@@ -192,23 +194,91 @@ describe('writeFiles and writeManifest', () => {
 });
 
 describe('lockOutput', () => {
-  it('refuses a second writer while the first one runs, and takes over a lock whose process is gone', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const lockFile = join(dir, '.notion-kb.lock');
-      // A lock held by a live process (our parent).
-      await writeFile(lockFile, `${process.ppid}\n`);
-      await expect(lockOutput(dir)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`process ${process.ppid}`) });
-      // A lock left by a killed run.
-      await writeFile(lockFile, '999999999\n');
-      const lock = await lockOutput(dir);
-      expect((await readFile(lockFile, 'utf8')).trim()).toBe(String(process.pid));
-      await expect(lockOutput(dir)).resolves.toBeDefined(); // our own lock: re-entrant for this process
-      await lock.release();
-      await expect(readFile(lockFile, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
-    } finally {
-      await cleanup();
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let lockFile: string;
+  beforeEach(async () => {
+    tmp = await tempDir();
+    lockFile = join(tmp.dir, '.notion-kb.lock');
+  });
+  afterEach(async () => {
+    await tmp.cleanup();
+  });
+  const owner = (o: Partial<LockOwner>) =>
+    `${JSON.stringify({ pid: process.pid, startTime: null, host: hostname(), createdAt: new Date().toISOString(), ...o })}\n`;
+
+  it('writes its owner as pid, process start time and host, refuses a second writer, and releases', async () => {
+    const lock = await lockOutput(tmp.dir);
+    const written = JSON.parse(await readFile(lockFile, 'utf8')) as LockOwner;
+    expect(written).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(written.startTime).toBe(await processStartTime(process.pid));
+    // The process's start time is real: before now, after the epoch of this machine's boot.
+    expect(written.startTime).toBeGreaterThan(Date.parse('2000-01-01'));
+    expect(written.startTime).toBeLessThanOrEqual(Date.now());
+    // This very process (same pid, same start time) holds it: a second sync in it must wait.
+    await expect(lockOutput(tmp.dir)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`another notion-kb sync (process ${process.pid})`) });
+    await lock.release();
+    await expect(readFile(lockFile, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('respects a lock naming a live process with its own start time', async () => {
+    const started = await processStartTime(process.ppid);
+    expect(started).not.toBeNull();
+    await writeFile(lockFile, owner({ pid: process.ppid, startTime: started }));
+    await expect(lockOutput(tmp.dir)).rejects.toMatchObject({
+      code: 'usage',
+      message: expect.stringMatching(new RegExp(`process ${process.ppid}\\).*remove .*\\.notion-kb\\.lock`)),
+    });
+  });
+
+  it('takes over a lock whose pid is alive but now belongs to a process that started at another time', async () => {
+    const started = (await processStartTime(process.ppid))!;
+    await writeFile(lockFile, owner({ pid: process.ppid, startTime: started - 3_600_000 }));
+    const lock = await lockOutput(tmp.dir);
+    expect(JSON.parse(await readFile(lockFile, 'utf8'))).toMatchObject({ pid: process.pid });
+    await lock.release();
+    // Our own pid with another start time: a recycled pid too.
+    await writeFile(lockFile, owner({ startTime: (await processStartTime(process.pid))! - 3_600_000 }));
+    await (await lockOutput(tmp.dir)).release();
+  });
+
+  it('takes over a lock whose process is gone, in the JSON and in the old bare-pid format', async () => {
+    await writeFile(lockFile, owner({ pid: 999999999, startTime: 1 }));
+    await (await lockOutput(tmp.dir)).release();
+    await writeFile(lockFile, '999999999\n');
+    await (await lockOutput(tmp.dir)).release();
+    // An old-format lock naming a live process still holds.
+    await writeFile(lockFile, `${process.ppid}\n`);
+    await expect(lockOutput(tmp.dir)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`process ${process.ppid}`) });
+  });
+
+  it('leaves a lock from another host alone for 24 hours, saying how to remove it, then takes it over', async () => {
+    await writeFile(lockFile, owner({ pid: 4242, host: 'build-box-7', startTime: 123, createdAt: new Date(Date.now() - 23 * 3_600_000).toISOString() }));
+    const err = await lockOutput(tmp.dir).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'usage' });
+    expect((err as Error).message).toContain('process 4242 on host build-box-7');
+    expect((err as Error).message).toContain(`remove ${lockFile}`);
+    await writeFile(lockFile, owner({ pid: 4242, host: 'build-box-7', startTime: 123, createdAt: new Date(Date.now() - 25 * 3_600_000).toISOString() }));
+    const lock = await lockOutput(tmp.dir);
+    expect(JSON.parse(await readFile(lockFile, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    await lock.release();
+  });
+
+  it('takes over a lock file with garbage in it once it is not being written any more', async () => {
+    for (const garbage of ['', 'not a lock', '{"pid":"12"}', '-5', '{']) {
+      await writeFile(lockFile, garbage);
+      // Just written: perhaps another sync between creating and filling it.
+      await expect(lockOutput(tmp.dir), garbage).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('taking the lock') });
+      const old = new Date(Date.now() - 60_000);
+      await utimes(lockFile, old, old);
+      await (await lockOutput(tmp.dir)).release();
     }
+  });
+
+  it('parses both lock formats', () => {
+    expect(parseLockOwner('1234\n')).toEqual({ pid: 1234 });
+    expect(parseLockOwner('{"pid":5,"startTime":7,"host":"h","createdAt":"x"}')).toEqual({ pid: 5, startTime: 7, host: 'h', createdAt: 'x' });
+    expect(parseLockOwner('0')).toBeNull();
+    expect(parseLockOwner('[1]')).toBeNull();
   });
 });
 
