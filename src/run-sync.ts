@@ -3,6 +3,7 @@ import { AssetCollector } from './assets/asset-collector.js';
 import { AssetStore } from './assets/asset-store.js';
 import type { Config } from './config/config-schema.js';
 import { NotionKbError } from './errors.js';
+import { buildHistoryFiles } from './history/history-files.js';
 import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Report } from './normalise/schemas.js';
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
@@ -162,6 +163,10 @@ async function syncLocked(
     await spool.remove();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files, fs);
+    // 4. What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json.
+    const history = await buildHistoryFiles({ outDir, staging, fs });
+    await writeFiles(staging, history.files, fs);
+    if (history.warning) log('warn', history.warning.message);
 
     const stats: GatewayStats = gateway.stats();
     const finishedAt = now();
@@ -172,7 +177,7 @@ async function syncLocked(
       ...(f.blockId ? { blockId: f.blockId } : {}),
       ...(f.databaseId ? { databaseId: f.databaseId } : {}),
     }));
-    const warnings = [...crawl.warnings, ...content.warnings].map((w) => ({
+    const warnings = [...crawl.warnings, ...content.warnings, ...(history.warning ? [history.warning] : [])].map((w) => ({
       code: w.code,
       message: w.message,
       ...(w.pageId ? { pageId: w.pageId } : {}),
@@ -195,6 +200,7 @@ async function syncLocked(
       unrendered: content.unrendered,
       unresolvedLinks: content.unresolvedLinks,
       assetFailures: content.assetFailures,
+      changes: history.changes,
     };
     await fs.writeFile(join(staging, 'report.json'), canonicalJson(report));
     await writeManifest(staging, fs);

@@ -7,17 +7,19 @@ import { parseNotionId } from '../config/notion-id.js';
 import { redactSecrets } from '../config/redact-secrets.js';
 
 /** The commands notion-kb runs. */
-export const COMMAND_NAMES = ['sync', 'verify', 'demo'] as const;
+export const COMMAND_NAMES = ['sync', 'verify', 'diff', 'prune', 'demo'] as const;
 
 /** A command notion-kb runs. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** How an option's value is read. */
-export type OptionKind = 'boolean' | 'string' | 'positive-number' | 'positive-integer' | 'notion-id-list';
+export type OptionKind = 'boolean' | 'string' | 'positive-number' | 'positive-integer' | 'count' | 'notion-id-list';
 
 /** One command-line option: the parser and the help text both read this. */
 export interface OptionSpec {
   readonly name: keyof CommandOptions;
+  /** The flag without its dashes when it differs from `name` (`keep-last` for keepLast). */
+  readonly flag?: string;
   readonly kind: OptionKind;
   /** Placeholder shown in help, e.g. "<dir>". */
   readonly value?: string;
@@ -35,7 +37,22 @@ export interface CommandOptions {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  /** verify: every snapshot in the output directory. */
+  all: boolean;
+  /** prune: what would be removed, without removing it. */
+  dryRun: boolean;
+  /** prune: retention overrides (config `retention`). */
+  keepLast?: number;
+  keepDaily?: number;
+  keepMonthly?: number;
 }
+
+/** The flag of an option, without its dashes. */
+export function flagName(spec: OptionSpec): string {
+  return spec.flag ?? spec.name;
+}
+
+type BooleanOption = 'json' | 'quiet' | 'verbose' | 'all' | 'dryRun';
 
 /** The parsed command line. `help` and `version` are answered by the CLI itself. */
 export interface ParsedArgs {
@@ -104,15 +121,41 @@ const VERBOSE: OptionSpec = {
   description: 'Print every request, retry and wait for the rate limit, and the effective configuration (token redacted).',
 };
 
+const ALL: OptionSpec = { name: 'all', kind: 'boolean', description: 'Check every snapshot in the output directory, one line each.' };
+const KEEP_LAST: OptionSpec = {
+  name: 'keepLast',
+  flag: 'keep-last',
+  kind: 'count',
+  value: '<n>',
+  description: 'Keep the newest n snapshots (default: retention.keepLast in the config, 7).',
+};
+const KEEP_DAILY: OptionSpec = {
+  name: 'keepDaily',
+  flag: 'keep-daily',
+  kind: 'count',
+  value: '<n>',
+  description: 'Keep the newest snapshot of each of the newest n days, UTC (default: retention.keepDaily, 30).',
+};
+const KEEP_MONTHLY: OptionSpec = {
+  name: 'keepMonthly',
+  flag: 'keep-monthly',
+  kind: 'count',
+  value: '<n>',
+  description: 'Keep the newest snapshot of each of the newest n months, UTC (default: retention.keepMonthly, 12).',
+};
+const DRY_RUN: OptionSpec = { name: 'dryRun', flag: 'dry-run', kind: 'boolean', description: 'Print what would be removed; remove nothing.' };
+
 /** The options each command takes, in help order. */
 export const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionSpec[]>> = {
   sync: [ROOT, OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
-  verify: [OUT, CONFIG, JSON_OUTPUT],
+  verify: [ALL, OUT, CONFIG, JSON_OUTPUT],
+  diff: [OUT, CONFIG, JSON_OUTPUT],
+  prune: [KEEP_LAST, KEEP_DAILY, KEEP_MONTHLY, DRY_RUN, OUT, CONFIG, JSON_OUTPUT],
   demo: [DEMO_OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
 };
 
-/** How many positional arguments each command takes. */
-export const COMMAND_POSITIONALS: Readonly<Record<CommandName, number>> = { sync: 0, verify: 1, demo: 0 };
+/** How many positional arguments each command takes (at most; `diff` needs both). */
+export const COMMAND_POSITIONALS: Readonly<Record<CommandName, number>> = { sync: 0, verify: 1, diff: 2, prune: 0, demo: 0 };
 
 const TOKEN_ADVICE =
   'the Notion token is read only from the NOTION_TOKEN environment variable, never from the command line ' +
@@ -166,7 +209,7 @@ function toCommand(name: string): CommandName {
 
 function parseCommand(command: CommandName, args: readonly string[]): ParsedArgs {
   const specs = COMMAND_OPTIONS[command];
-  const byName = new Map(specs.map((spec) => [spec.name as string, spec]));
+  const byName = new Map(specs.map((spec) => [flagName(spec), spec]));
   const fail = (message: string): never => {
     throw new UsageError(message, command);
   };
@@ -178,7 +221,7 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedArgs
     tokens: true,
     options: Object.fromEntries(
       specs.map((spec) => [
-        spec.name,
+        flagName(spec),
         spec.kind === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: spec.kind === 'notion-id-list' },
       ]),
     ),
@@ -195,16 +238,16 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedArgs
     const spec = byName.get(token.name);
     if (spec === undefined) {
       const near = closestMatch(token.name, [...byName.keys()]);
-      const owners = COMMAND_NAMES.filter((c) => COMMAND_OPTIONS[c].some((s) => s.name === token.name));
+      const owners = COMMAND_NAMES.filter((c) => COMMAND_OPTIONS[c].some((s) => flagName(s) === token.name));
       const hint =
         near !== undefined ? ` (did you mean --${near}?)` : owners.length > 0 ? ` (it is an option of ${owners.join(', ')})` : '';
       fail(`unknown option ${token.rawName} for "${command}"${hint}`);
       continue;
     }
-    const flag = `--${spec.name}`;
+    const flag = `--${flagName(spec)}`;
     if (spec.kind === 'boolean') {
       if (token.inlineValue === true) fail(`${flag} does not take a value`);
-      options[spec.name as 'json' | 'quiet' | 'verbose'] = true;
+      options[spec.name as BooleanOption] = true;
       continue;
     }
     const value = token.value;
@@ -223,15 +266,19 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedArgs
     fail(
       maxPositionals === 0
         ? `${command} takes no arguments (got ${JSON.stringify(extra)})${hint}`
-        : `${command} takes at most ${maxPositionals} argument (got ${JSON.stringify(extra)} too)`,
+        : `${command} takes at most ${maxPositionals} argument${maxPositionals === 1 ? '' : 's'} (got ${JSON.stringify(extra)} too)`,
     );
   }
   if (options.quiet && options.verbose) fail('--quiet and --verbose cannot be used together');
+  if (command === 'verify' && options.all && positionals.length > 0) fail(`--all checks every snapshot; it takes no <snapshot-dir> (got ${JSON.stringify(positionals[0])})`);
+  if (command === 'diff' && positionals.length < 2) {
+    fail(positionals.length === 0 ? 'diff needs two snapshots: notion-kb diff <older> <newer>' : `diff needs a second snapshot to compare ${JSON.stringify(positionals[0])} with`);
+  }
   return { command, options, positionals };
 }
 
 function readValue(spec: OptionSpec, value: string, options: CommandOptions, fail: (message: string) => never): void {
-  const flag = `--${spec.name}`;
+  const flag = `--${flagName(spec)}`;
   switch (spec.kind) {
     case 'string':
       if (value.trim() === '') fail(`${flag} needs a non-empty value`);
@@ -245,6 +292,12 @@ function readValue(spec: OptionSpec, value: string, options: CommandOptions, fai
         fail(`${flag}: must be a positive ${integer ? 'integer' : 'number'} (got ${JSON.stringify(value)})`);
       }
       options[spec.name as 'rate' | 'concurrency'] = n;
+      return;
+    }
+    case 'count': {
+      const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isSafeInteger(n)) fail(`${flag}: must be a whole number, 0 or more (got ${JSON.stringify(value)})`);
+      options[spec.name as 'keepLast' | 'keepDaily' | 'keepMonthly'] = n;
       return;
     }
     case 'notion-id-list': {
@@ -264,5 +317,5 @@ function isNumberLiteral(value: string): boolean {
 }
 
 function defaultOptions(): CommandOptions {
-  return { root: [], json: false, quiet: false, verbose: false };
+  return { root: [], json: false, quiet: false, verbose: false, all: false, dryRun: false };
 }

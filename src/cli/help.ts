@@ -1,6 +1,6 @@
 // Help texts. Option lines come from COMMAND_OPTIONS, the table the parser reads, so
 // help cannot list a flag the parser rejects or miss one it accepts.
-import { COMMAND_NAMES, COMMAND_OPTIONS, type CommandName, type OptionSpec } from './args.js';
+import { COMMAND_NAMES, COMMAND_OPTIONS, flagName, type CommandName, type OptionSpec } from './args.js';
 
 /** Exit codes of every notion-kb command; the CLI maps results to these and help documents them. */
 export const EXIT_CODES = {
@@ -65,11 +65,50 @@ const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
     positionals: [['<snapshot-dir>', 'Snapshot to check (default: the latest snapshot in the output directory).']],
     env: [],
     exitCodes: [
-      [EXIT_CODES.complete, 'the snapshot is intact'],
+      [EXIT_CODES.complete, 'the snapshot (with --all: every snapshot) is intact'],
       [EXIT_CODES.failed, 'problems found (each one listed) or no snapshot to check'],
       [EXIT_CODES.usage, 'usage or configuration error: nothing checked'],
     ],
-    examples: ['notion-kb verify', 'notion-kb verify --out archive --json'],
+    examples: ['notion-kb verify', 'notion-kb verify --out archive --json', 'notion-kb verify --all'],
+  },
+  diff: {
+    usage: 'notion-kb diff <older> <newer> [options]',
+    summary: 'Show what changed between two snapshots',
+    description: [
+      'Compares two snapshots: pages and databases added, updated (their content digest differs),',
+      'moved, renamed and removed, with their paths. With --json it prints one JSON object shaped',
+      'like a snapshot\'s changes.json. Needs no token and no network.',
+    ].join('\n'),
+    positionals: [
+      ['<older>', 'A snapshot id (a directory under <out>/snapshots/), a snapshot directory, or "latest".'],
+      ['<newer>', 'The same, for the newer snapshot.'],
+    ],
+    env: [],
+    exitCodes: [
+      [EXIT_CODES.complete, 'compared (whether or not anything changed)'],
+      [EXIT_CODES.failed, 'a snapshot could not be read'],
+      [EXIT_CODES.usage, 'usage or configuration error, or no such snapshot: nothing compared'],
+    ],
+    examples: ['notion-kb diff 20261127T021500Z-1a2b3c latest', 'notion-kb diff --out archive <older-id> <newer-id> --json'],
+  },
+  prune: {
+    usage: 'notion-kb prune [options]',
+    summary: 'Remove old snapshots, keeping recent, daily and monthly ones',
+    description: [
+      'Keeps the newest --keep-last snapshots, plus the newest snapshot of each of the newest',
+      '--keep-daily days and --keep-monthly months that have one (by snapshot id time, UTC), and',
+      'always the one latest.json points at; removes every other snapshots/<id>/ directory and',
+      'nothing else. Holds the output lock, so it never runs while a sync writes. Defaults come',
+      'from retention: in the config (7, 30 and 12). Snapshots share no files, so removing one',
+      'never breaks another.',
+    ].join('\n'),
+    env: [],
+    exitCodes: [
+      [EXIT_CODES.complete, 'pruned (or, with --dry-run, listed what would be)'],
+      [EXIT_CODES.failed, 'a snapshot could not be removed'],
+      [EXIT_CODES.usage, 'usage or configuration error, or the output directory is locked: nothing removed'],
+    ],
+    examples: ['notion-kb prune --dry-run', 'notion-kb prune --keep-last 3 --keep-daily 14 --keep-monthly 24'],
   },
   demo: {
     usage: 'notion-kb demo [options]',
@@ -119,6 +158,8 @@ function toolHelp(): string {
     '  npm start                          # try it on the demo workspace',
     '  NOTION_TOKEN=ntn_… notion-kb sync  # export everything shared with the integration',
     '  notion-kb verify                   # check the latest snapshot',
+    '  notion-kb diff <older-id> latest   # what changed between two snapshots',
+    '  notion-kb prune --dry-run          # which old snapshots prune would remove',
     '',
   ].join('\n');
 }
@@ -147,7 +188,7 @@ function commandHelp(command: CommandName): string {
 }
 
 function optionLabel(spec: OptionSpec): string {
-  const label = spec.value === undefined ? `--${spec.name}` : `--${spec.name} ${spec.value}`;
+  const label = spec.value === undefined ? `--${flagName(spec)}` : `--${flagName(spec)} ${spec.value}`;
   return spec.kind === 'notion-id-list' ? `${label} ...` : label;
 }
 

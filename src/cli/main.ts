@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import { isConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/config-schema.js';
-import { isNotionKbError, redactSecrets, userMessage } from '../errors.js';
+import { isNotionKbError, NotionKbError, redactSecrets, userMessage } from '../errors.js';
+import { formatChangesText } from '../history/changelog.js';
+import { diffSnapshots } from '../history/diff-snapshots.js';
+import { isSnapshotId, listSnapshots, pruneSnapshots } from '../history/prune.js';
+import { readSnapshotState } from '../history/snapshot-state.js';
+import { readLatest } from '../publish/write-snapshot.js';
 import { describeConfig } from '../config/describe-config.js';
 import { runSync, type SyncOutcome } from '../run-sync.js';
 import type { SyncEffects } from '../source/effects.js';
@@ -51,10 +57,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       case 'demo':
         return await runDemo(args.options, io);
       case 'verify':
-        return await runVerify(args, io);
+        return args.options.all ? await runVerifyAll(args, io) : await runVerify(args, io);
+      case 'diff':
+        return await runDiff(args, io);
+      case 'prune':
+        return await runPrune(args, io);
     }
   } catch (err) {
-    return fail(err, io, secrets, args.options);
+    return fail(err, io, secrets, args.options, args.command);
   }
 }
 
@@ -73,7 +83,7 @@ function writeJson(io: Io, value: object): void {
 }
 
 /** One line for the user, no stack trace; exit 2 for what the user must fix, else 1. */
-function fail(err: unknown, io: Io, secrets: Array<string | undefined>, options: Pick<CommandOptions, 'json' | 'quiet'>): number {
+function fail(err: unknown, io: Io, secrets: Array<string | undefined>, options: Pick<CommandOptions, 'json' | 'quiet'>, command?: ParsedArgs['command']): number {
   let code: string;
   let exitCode: number;
   let text: string;
@@ -91,7 +101,7 @@ function fail(err: unknown, io: Io, secrets: Array<string | undefined>, options:
   io.stderr.write(`notion-kb: ${text}\n`);
   if (exitCode === EXIT_CODES.failed) {
     if (!isNotionKbError(err) && io.env.NOTION_KB_DEBUG) io.stderr.write(`${(err as Error).stack ?? ''}\n`);
-    if (!options.quiet) io.stderr.write('Nothing was published; the previous snapshot (if any) is unchanged.\n');
+    if (!options.quiet && (command === undefined || command === 'sync' || command === 'demo')) io.stderr.write('Nothing was published; the previous snapshot (if any) is unchanged.\n');
   }
   if (options.json) {
     const failure: JsonFailure = { status: 'failed', exitCode, error: { code, message: oneLine(text) } };
@@ -261,4 +271,77 @@ async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
     );
   }
   return exitCode;
+}
+
+/** `verify --all`: every published snapshot of the output directory, one line each. */
+async function runVerifyAll(args: ParsedArgs, io: Io): Promise<number> {
+  const options = args.options;
+  const outDir = options.out ?? (await configFor(options, io)).output.dir;
+  const ids = await listSnapshots(outDir);
+  if (ids.length === 0) {
+    if (options.json) io.stdout.write(`${JSON.stringify({ ok: false, snapshots: [] }, null, 2)}\n`);
+    io.stderr.write(`notion-kb: no snapshots in ${join(outDir, 'snapshots')} to check (run "notion-kb sync", or pass --out <dir>)\n`);
+    return EXIT_CODES.failed;
+  }
+  const results = [];
+  for (const id of ids) {
+    const result = await verifySnapshot({ outDir, snapshotDir: join(outDir, 'snapshots', id) });
+    results.push(result);
+    if (options.json) continue;
+    if (result.ok) io.stderr.write(`ok       ${id}  ${result.checked.files} files, ${result.checked.links} links, ${result.checked.records} records\n`);
+    else {
+      const first = result.problems[0]!;
+      io.stderr.write(`DAMAGED  ${id}  ${result.problems.length} problem(s), first: ${first.path ? `${first.path}: ` : ''}${first.message}\n`);
+    }
+  }
+  const damaged = results.filter((r) => !r.ok).length;
+  if (options.json) io.stdout.write(`${JSON.stringify({ ok: damaged === 0, snapshots: results }, null, 2)}\n`);
+  else io.stderr.write(damaged === 0 ? `All ${ids.length} snapshots are intact.\n` : `${damaged} of ${ids.length} snapshots are damaged (run "notion-kb verify <dir>" for every problem).\n`);
+  return damaged === 0 ? EXIT_CODES.complete : EXIT_CODES.failed;
+}
+
+/** A `diff` argument → snapshot directory: "latest", a snapshot id under <out>/snapshots, or a directory. */
+async function snapshotDirFor(arg: string, outDir: string): Promise<string> {
+  if (arg === 'latest') {
+    const pointer = await readLatest(outDir);
+    if (!pointer) throw new NotionKbError('usage', `latest: there is no ${join(outDir, 'latest.json')} (pass --out <dir>)`);
+    return join(outDir, pointer.path);
+  }
+  const isDir = async (p: string) => (await stat(p).catch(() => null))?.isDirectory() ?? false;
+  if (isSnapshotId(arg) && (await isDir(join(outDir, 'snapshots', arg)))) return join(outDir, 'snapshots', arg);
+  if (await isDir(arg)) return arg;
+  throw new NotionKbError('usage', `${arg}: no such snapshot in ${join(outDir, 'snapshots')} and no such directory (give a snapshot id, a snapshot directory or "latest")`);
+}
+
+/** `notion-kb diff <older> <newer>`: what changed, as text on stdout or as changes.json with --json. */
+async function runDiff(args: ParsedArgs, io: Io): Promise<number> {
+  const options = args.options;
+  const outDir = options.out ?? (await configFor(options, io)).output.dir;
+  const [olderDir, newerDir] = [await snapshotDirFor(args.positionals[0]!, outDir), await snapshotDirFor(args.positionals[1]!, outDir)];
+  const changes = diffSnapshots(await readSnapshotState(olderDir), await readSnapshotState(newerDir));
+  io.stdout.write(options.json ? `${JSON.stringify(changes, null, 2)}\n` : formatChangesText(changes));
+  return EXIT_CODES.complete;
+}
+
+/** `notion-kb prune`: removes the snapshots the retention policy does not keep. */
+async function runPrune(args: ParsedArgs, io: Io): Promise<number> {
+  const options = args.options;
+  const config = await configFor(options, io);
+  const outDir = options.out ?? config.output.dir;
+  const policy = {
+    keepLast: options.keepLast ?? config.retention.keepLast,
+    keepDaily: options.keepDaily ?? config.retention.keepDaily,
+    keepMonthly: options.keepMonthly ?? config.retention.keepMonthly,
+  };
+  const outcome = await pruneSnapshots({ outDir, policy, dryRun: options.dryRun });
+  if (options.json) io.stdout.write(`${JSON.stringify({ ...outcome, policy }, null, 2)}\n`);
+  else {
+    const verb = outcome.dryRun ? 'would remove' : 'removed';
+    for (const id of outcome.removed) io.stderr.write(`${verb} ${id}\n`);
+    io.stderr.write(
+      `${outcome.dryRun ? 'Dry run: would remove' : 'Removed'} ${outcome.removed.length} snapshot(s), kept ${outcome.kept.length} ` +
+        `(last ${policy.keepLast}, daily ${policy.keepDaily}, monthly ${policy.keepMonthly}${outcome.latest ? `; latest ${outcome.latest}` : ''}).\n`,
+    );
+  }
+  return EXIT_CODES.complete;
 }

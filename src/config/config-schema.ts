@@ -14,6 +14,12 @@ const positiveInteger = () =>
     .int({ error: 'must be a positive integer' })
     .positive({ error: 'must be a positive integer' });
 
+const count = () =>
+  z
+    .number({ error: 'must be a whole number, 0 or more' })
+    .int({ error: 'must be a whole number, 0 or more' })
+    .nonnegative({ error: 'must be a whole number, 0 or more' });
+
 /** Why a string cannot be the Notion API origin, or null if it can. */
 export function baseUrlProblem(value: string): string | null {
   let url: URL;
@@ -111,6 +117,18 @@ export const ConfigSchema = z
       }, { error: 'must be a mapping' })
       .prefault({})
       .describe('Which files (images, attachments) to copy into the archive.'),
+    retention: z
+      .strictObject({
+        keepLast: count().default(7).describe('`notion-kb prune` keeps the newest N snapshots.'),
+        keepDaily: count()
+          .default(30)
+          .describe('`notion-kb prune` also keeps the newest snapshot of each of the newest N days (UTC) that have one.'),
+        keepMonthly: count()
+          .default(12)
+          .describe('`notion-kb prune` also keeps the newest snapshot of each of the newest N months (UTC) that have one.'),
+      }, { error: 'must be a mapping' })
+      .prefault({})
+      .describe('Which snapshots `notion-kb prune` keeps (it never removes the one latest.json points at; sync never prunes).'),
   }, { error: 'must be a mapping' })
   .describe('notion-kb configuration (config/notion-kb.yaml).');
 

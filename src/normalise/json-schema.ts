@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DatabaseRecordSchema, IndexSchema, LatestPointerSchema, ManifestSchema, PageRecordSchema, ReportSchema } from './schemas.js';
+import { ChangesSchema, DatabaseRecordSchema, IndexSchema, LatestPointerSchema, ManifestSchema, PageRecordSchema, RedirectsSchema, ReportSchema } from './schemas.js';
 
 /** The JSON Schema dialect of every shipped schema file. */
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -11,6 +11,8 @@ const FILES = {
   'manifest.schema.json': { schema: ManifestSchema, title: 'notion-kb manifest.json', description: 'Every file of a snapshot with its SHA-256 and size.' },
   'report.schema.json': { schema: ReportSchema, title: 'notion-kb report.json', description: 'What an export run did and everything that did not survive it.' },
   'latest.schema.json': { schema: LatestPointerSchema, title: 'notion-kb latest.json', description: 'Pointer to the newest complete snapshot.' },
+  'changes.schema.json': { schema: ChangesSchema, title: 'notion-kb changes.json', description: 'What changed since the previous snapshot: pages and databases added, updated, moved, renamed and removed.' },
+  'redirects.schema.json': { schema: RedirectsSchema, title: 'notion-kb redirects.json', description: 'Old path to new path of every file of a moved or renamed page or database.' },
 } as const;
 
 /** Name of a shipped JSON Schema file. */

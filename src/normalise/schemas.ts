@@ -622,6 +622,66 @@ export const ReportSchema = z
     unrendered: z.array(z.strictObject({ pageId: NotionIdSchema, blockId: NotionIdSchema, type: z.string(), reason: z.string() })),
     unresolvedLinks: z.array(z.strictObject({ pageId: NotionIdSchema, target: z.string(), url: z.string() })),
     assetFailures: z.array(z.strictObject({ pageId: NotionIdSchema, blockId: NotionIdSchema.optional(), key: z.string(), reason: z.string() })),
+    changes: z
+      .strictObject({
+        from: z.string().nullable().describe('The snapshot compared with (the previous latest); null on a first run.'),
+        added: z.int().nonnegative(),
+        updated: z.int().nonnegative(),
+        moved: z.int().nonnegative(),
+        renamed: z.int().nonnegative(),
+        removed: z.int().nonnegative(),
+      })
+      .optional()
+      .describe('How many pages and databases changed since the previous snapshot; the lists are in changes.json.'),
   })
   .meta({ id: 'Report' });
 export type Report = z.infer<typeof ReportSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// History: what changed between two snapshots
+
+/** One page or database that changed between two snapshots. */
+export const ChangeSchema = z
+  .strictObject({
+    kind: z.enum(['page', 'database']),
+    id: NotionIdSchema,
+    title: z.string().describe('Title in the newer snapshot (in the older one for a removed page or database).'),
+    oldTitle: z.string().nullable().describe('Title in the older snapshot; null when added.'),
+    path: SnapshotPathSchema.nullable().describe('Markdown file (page) or JSON record (database) in the newer snapshot; null when removed.'),
+    oldPath: SnapshotPathSchema.nullable().describe('The same in the older snapshot; null when added.'),
+  })
+  .meta({ id: 'Change' });
+export type Change = z.infer<typeof ChangeSchema>;
+
+/** The change counts of changes.json (and of report.json `changes`). */
+export const ChangeCountsSchema = z.strictObject({
+  added: z.int().nonnegative(),
+  updated: z.int().nonnegative(),
+  moved: z.int().nonnegative(),
+  renamed: z.int().nonnegative(),
+  removed: z.int().nonnegative(),
+});
+export type ChangeCounts = z.infer<typeof ChangeCountsSchema>;
+
+/** changes.json: what changed since the previous snapshot. */
+export const ChangesSchema = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    from: z.string().nullable().describe('The older snapshot id; null when there was none (everything is added).'),
+    to: z.string().describe('The newer snapshot id.'),
+    counts: ChangeCountsSchema,
+    added: z.array(ChangeSchema),
+    updated: z.array(ChangeSchema).describe('Content changed: the page digest (or the database record, less its paths) differs.'),
+    moved: z.array(ChangeSchema).describe('Parent or path changed (an ancestor moved or renamed moves its descendants too).'),
+    renamed: z.array(ChangeSchema).describe('Title changed. One page can be updated, moved and renamed at once.'),
+    removed: z.array(ChangeSchema),
+  })
+  .meta({ id: 'Changes' });
+export type Changes = z.infer<typeof ChangesSchema>;
+
+/** redirects.json: old snapshot path → new snapshot path of every file of a moved or renamed page or database. */
+export const RedirectsSchema = z
+  .record(SnapshotPathSchema, SnapshotPathSchema)
+  .describe('Old path → new path (Markdown, JSON record and CSV files of moved or renamed pages and databases); {} when none.')
+  .meta({ id: 'Redirects' });
+export type Redirects = z.infer<typeof RedirectsSchema>;

@@ -4,10 +4,12 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import type { z } from 'zod';
 import { NotionKbError } from '../errors.js';
 import {
+  ChangesSchema,
   DatabaseRecordSchema,
   IndexSchema,
   ManifestSchema,
   PageRecordSchema,
+  RedirectsSchema,
   ReportSchema,
   type Index,
 } from '../normalise/schemas.js';
@@ -73,7 +75,7 @@ export async function verifySnapshot(opts: { outDir: string; snapshotDir?: strin
   for (const p of onDisk) if (p !== 'manifest.json' && !listed.has(p)) problems.push({ path: p, message: 'not listed in manifest.json' });
 
   // 2. Schemas: index.json, every record, report.json against the shipped JSON Schema and zod.
-  const validators = await shippedValidators(dir, problems);
+  const validators = await shippedValidators(dir, problems, present);
   const validate = async (path: string, zodSchema: z.ZodType, schemaFile: string): Promise<unknown> => {
     const value = await readJson(dir, path, problems);
     if (value === undefined) return undefined;
@@ -86,6 +88,9 @@ export async function verifySnapshot(opts: { outDir: string; snapshotDir?: strin
   };
   const index = (await validate('index.json', IndexSchema, 'index.schema.json')) as Index | undefined;
   await validate('report.json', ReportSchema, 'report.schema.json');
+  // The history files, in every snapshot since they were introduced (older snapshots have none).
+  if (present.has('changes.json')) await validate('changes.json', ChangesSchema, 'changes.schema.json');
+  if (present.has('redirects.json')) await validate('redirects.json', RedirectsSchema, 'redirects.schema.json');
   const referenced = (path: string, from: string) => {
     checked.links++;
     if (!present.has(path)) problems.push({ path: from, message: `refers to ${path}, which is not in the snapshot` });
@@ -152,9 +157,10 @@ type Validator = ((v: unknown) => boolean) & { errors?: Array<{ instancePath: st
 // schemas, so a process that verifies several snapshots compiles each distinct text once.
 const compiledSchemas = new Map<string, Validator>();
 
-async function shippedValidators(dir: string, problems: VerifyProblem[]): Promise<Map<string, Validator>> {
+async function shippedValidators(dir: string, problems: VerifyProblem[], present: ReadonlySet<string>): Promise<Map<string, Validator>> {
   const out = new Map<string, Validator>();
-  for (const file of ['index.schema.json', 'page-record.schema.json', 'database-record.schema.json', 'report.schema.json']) {
+  const history = ['changes.schema.json', 'redirects.schema.json'].filter((f) => present.has(`schema/${f}`) || present.has(f.replace('.schema', '')));
+  for (const file of ['index.schema.json', 'page-record.schema.json', 'database-record.schema.json', 'report.schema.json', ...history]) {
     const schema = await readJson(dir, `schema/${file}`, problems);
     if (schema === undefined) continue;
     const key = JSON.stringify(schema);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, COMMAND_OPTIONS, parseArgs, UsageError, type CommandName, type CommandOptions, type ParsedArgs } from '../../src/cli/args.js';
+import { COMMAND_NAMES, COMMAND_OPTIONS, flagName, parseArgs, UsageError, type CommandName, type CommandOptions, type ParsedArgs } from '../../src/cli/args.js';
 import { EXIT_CODES, helpText } from '../../src/cli/help.js';
 
 const ID = '1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
@@ -8,7 +8,7 @@ const ID2 = '2b3c4d5e-6f7a-8b9c-0d1e-2f3a4b5c6d7e';
 // Built at run time so that no token-shaped string is committed (secret scanners flag them).
 const TOKEN = ['secret', 'FAKEfakeFAKEfake0123456789abcdefABCDEFxyz'].join('_');
 
-const defaults: CommandOptions = { root: [], json: false, quiet: false, verbose: false };
+const defaults: CommandOptions = { root: [], json: false, quiet: false, verbose: false, all: false, dryRun: false };
 const run = (command: ParsedArgs['command'], options: Partial<CommandOptions> = {}, positionals: string[] = []): ParsedArgs => ({
   command,
   options: { ...defaults, ...options },
@@ -60,6 +60,16 @@ describe('parseArgs: valid command lines', () => {
     [['sync', '--json', '--quiet'], run('sync', { json: true, quiet: true })],
     [['sync', '--verbose'], run('sync', { verbose: true })],
     [['demo', '--out', '/tmp/x', '--rate', '10', '--concurrency', '2', '--json'], run('demo', { out: '/tmp/x', rate: 10, concurrency: 2, json: true })],
+    [['verify', '--all'], run('verify', { all: true })],
+    [['verify', '--all', '--out', 'o', '--json'], run('verify', { all: true, out: 'o', json: true })],
+    [['diff', 'a', 'b'], run('diff', {}, ['a', 'b'])],
+    [['diff', 'a', 'latest', '--json', '--out', 'o'], run('diff', { json: true, out: 'o' }, ['a', 'latest'])],
+    [['prune'], run('prune')],
+    [['prune', '--dry-run'], run('prune', { dryRun: true })],
+    [['prune', '--keep-last', '3', '--keep-daily=0', '--keep-monthly', '24'], run('prune', { keepLast: 3, keepDaily: 0, keepMonthly: 24 })],
+    [['prune', '--out', 'o', '--json'], run('prune', { out: 'o', json: true })],
+    [['help', 'prune'], { ...run('help'), topic: 'prune' }],
+    [['diff', '--help'], { ...run('help'), topic: 'diff' }],
   ])('%j', (argv, expected) => {
     expect(parseArgs(argv)).toEqual(expected);
   });
@@ -68,7 +78,17 @@ describe('parseArgs: valid command lines', () => {
 describe('parseArgs: usage errors', () => {
   it.each<[string[], string, string | undefined]>([
     [['snyc'], 'unknown command "snyc" (did you mean "sync"?)', undefined],
-    [['publish'], 'unknown command "publish" (commands: sync, verify, demo)', undefined],
+    [['publish'], 'unknown command "publish" (commands: sync, verify, diff, prune, demo)', undefined],
+    [['verify', '--all', 'snap'], '--all checks every snapshot; it takes no <snapshot-dir> (got "snap")', 'verify'],
+    [['diff'], 'diff needs two snapshots: notion-kb diff <older> <newer>', 'diff'],
+    [['diff', 'a'], 'diff needs a second snapshot to compare "a" with', 'diff'],
+    [['diff', 'a', 'b', 'c'], 'diff takes at most 2 arguments (got "c" too)', 'diff'],
+    [['prune', '--keep-last', '-1'], '--keep-last: must be a whole number, 0 or more (got "-1")', 'prune'],
+    [['prune', '--keep-daily', '1.5'], '--keep-daily: must be a whole number, 0 or more (got "1.5")', 'prune'],
+    [['prune', '--keep-monthly'], '--keep-monthly needs a value: --keep-monthly <n>', 'prune'],
+    [['prune', '--keep-lats', '2'], 'unknown option --keep-lats for "prune" (did you mean --keep-last?)', 'prune'],
+    [['prune', '--dry-run=yes'], '--dry-run does not take a value', 'prune'],
+    [['sync', '--dry-run'], 'unknown option --dry-run for "sync" (it is an option of prune)', 'sync'],
     [['help', 'vrify'], 'unknown command "vrify" (did you mean "verify"?)', undefined],
     [['help', 'sync', 'demo'], 'help takes at most one command (got 2 arguments)', undefined],
     [['--out', 'x', 'sync'], '--out: options go after the command (notion-kb <command> [options])', undefined],
@@ -78,6 +98,7 @@ describe('parseArgs: usage errors', () => {
     [['sync', '--roots', HEX], 'unknown option --roots for "sync" (did you mean --root?)', 'sync'],
     [['sync', '-x'], 'unknown option -x for "sync"', 'sync'],
     [['verify', '--rate', '2'], 'unknown option --rate for "verify" (it is an option of sync, demo)', 'verify'],
+    [['diff', '--root', HEX, 'a', 'b'], 'unknown option --root for "diff" (it is an option of sync)', 'diff'],
     [['verify', '--root', HEX], 'unknown option --root for "verify" (it is an option of sync)', 'verify'],
     [['demo', '--root', HEX], 'unknown option --root for "demo" (it is an option of sync)', 'demo'],
     [['verify', '--quiet'], 'unknown option --quiet for "verify" (it is an option of sync, demo)', 'verify'],
@@ -147,7 +168,7 @@ describe('parseArgs: the token never comes from argv and is never echoed', () =>
 describe('help', () => {
   it.each(COMMAND_NAMES.map((c) => [c]))('%s help lists every option the parser accepts', (command) => {
     const text = helpText(command);
-    for (const spec of COMMAND_OPTIONS[command]) expect(text).toContain(`--${spec.name}`);
+    for (const spec of COMMAND_OPTIONS[command]) expect(text).toContain(`--${flagName(spec)}`);
     expect(text).toContain('--help');
     expect(text).toContain(`notion-kb ${command}`);
     expect(text).toMatch(/Examples:\n {2}\S/);
@@ -158,7 +179,7 @@ describe('help', () => {
     expect(shown.length).toBeGreaterThan(0);
     for (const flag of shown) {
       if (flag === '--help') continue;
-      const spec = COMMAND_OPTIONS[command].find((s) => `--${s.name}` === flag);
+      const spec = COMMAND_OPTIONS[command].find((s) => `--${flagName(s)}` === flag);
       expect(spec, flag).toBeDefined();
     }
   });

@@ -46,8 +46,8 @@ const keys = schemaKeys(ConfigSchema);
 
 describe('ConfigSchema', () => {
   it('has the expected shape (guards the walker below against walking nothing)', () => {
-    expect(keys.filter((k) => k.isSection).map((k) => k.path)).toEqual(['notion', 'output', 'requests', 'assets']);
-    expect(keys.length).toBe(16);
+    expect(keys.filter((k) => k.isSection).map((k) => k.path)).toEqual(['notion', 'output', 'requests', 'assets', 'retention']);
+    expect(keys.length).toBe(20);
   });
 
   it.each(keys.map((k) => [k.path, k.schema] as const))('%s has a description', (_path, schema) => {
@@ -64,6 +64,7 @@ describe('ConfigSchema', () => {
       output: { dir: 'output' },
       requests: { rate: 3, concurrency: 3, timeoutMs: 60_000, maxAttempts: 8, giveUpAfterMs: 300_000 },
       assets: { external: 'images', maxBytes: 104_857_600, concurrency: 4, timeoutMs: 120_000 },
+      retention: { keepLast: 7, keepDaily: 30, keepMonthly: 12 },
     });
   });
 

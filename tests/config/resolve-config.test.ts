@@ -43,6 +43,7 @@ describe('resolveConfig: bad values, one exact line each', () => {
     ['baseUrl credentials are not echoed', { notion: { baseUrl: 'https://me:hunter22@example.com' } }, ['notion.baseUrl: must not contain a user name or password']],
     ['section not a mapping', { output: 'archive' }, ['output: must be a mapping (got "archive")']],
     ['section is a list', { requests: [1, 2] }, ['requests: must be a mapping (got a list)']],
+    ['retention counts are whole numbers, 0 allowed', { retention: { keepLast: -1, keepDaily: 1.5, keepMonthly: 0 } }, ['retention.keepLast: must be a whole number, 0 or more (got -1)', 'retention.keepDaily: must be a whole number, 0 or more (got 1.5)']],
     ['file is a list', ['a'], ['(top level): must be a mapping (got a list)']],
     ['file is a scalar', 'hello', ['(top level): must be a mapping (got "hello")']],
     [
@@ -62,7 +63,7 @@ describe('resolveConfig: bad values, one exact line each', () => {
 
 describe('resolveConfig: unknown keys at every level', () => {
   it.each<[string, unknown, string[]]>([
-    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets)']],
+    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets, retention)']],
     ['top level near miss', { request: {} }, ['request: unknown key (did you mean "requests"?)']],
     ['notion', { notion: { foo: 1 } }, ['notion.foo: unknown key (known keys: baseUrl, roots)']],
     ['output', { output: { directory: 'x' } }, ['output.directory: unknown key (known keys: dir)']],

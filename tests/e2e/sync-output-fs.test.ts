@@ -71,8 +71,10 @@ describe('the output file system is an effect handed to the sync', () => {
     ['while the manifest is written', 0],
   ])('a disk that fills up %s fails the run and leaves the last snapshot as it was', async (_when, headroom) => {
     // Measure what a whole run writes, then give the disk a little less than that (or `headroom` bytes).
+    // The probe measures a second run, as the one below is (its changes.json lists no change).
     const measuring = fillingDisk(Number.MAX_SAFE_INTEGER);
     const probe = await tempDir();
+    await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: probe.dir });
     await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: probe.dir, deps: { fs: measuring } });
     await probe.cleanup();
     const capacity = headroom === 0 ? measuring.written() - 100 : headroom;

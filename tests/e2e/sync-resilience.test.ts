@@ -25,7 +25,8 @@ const TOKEN = 'secret_resilience_token_0123456789abcdefghij';
 async function contentOf(snapshotDir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const f of await listFiles(snapshotDir)) {
-    if (f === 'report.json' || f === 'manifest.json') continue;
+    // changes.json and CHANGELOG.md name the snapshot ids they compare.
+    if (f === 'report.json' || f === 'manifest.json' || f === 'changes.json' || f === 'CHANGELOG.md') continue;
     let text = await readFile(join(snapshotDir, f), 'latin1');
     if (f === 'index.json') {
       const index = JSON.parse(text) as Record<string, unknown>;

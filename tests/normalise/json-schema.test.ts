@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { buildJsonSchemas, JSON_SCHEMA_DIALECT, type JsonSchemaFileName } from '../../src/normalise/json-schema.js';
-import { DatabaseRecordSchema, IndexSchema, LatestPointerSchema, ManifestSchema, PageRecordSchema, ReportSchema } from '../../src/normalise/schemas.js';
+import { ChangesSchema, DatabaseRecordSchema, IndexSchema, LatestPointerSchema, ManifestSchema, PageRecordSchema, RedirectsSchema, ReportSchema } from '../../src/normalise/schemas.js';
 import { unsupportedKeywords, validate, walkSchemas } from './mini-json-schema.js';
 import { sampleRecords } from './sample-records.js';
 
@@ -12,6 +12,8 @@ const ZOD: Record<JsonSchemaFileName, z.ZodType> = {
   'manifest.schema.json': ManifestSchema,
   'report.schema.json': ReportSchema,
   'latest.schema.json': LatestPointerSchema,
+  'changes.schema.json': ChangesSchema,
+  'redirects.schema.json': RedirectsSchema,
 };
 const FILES = Object.keys(ZOD) as JsonSchemaFileName[];
 const schemas = buildJsonSchemas();
@@ -83,6 +85,10 @@ describe('zod schemas and JSON Schema agree', () => {
     ['report.schema.json', 'a fractional duration', (r) => (r.durationMs = 1.5)],
     ['report.schema.json', 'a failure without message', (r) => delete r.failures[0].message],
     ['latest.schema.json', 'a missing path', (r) => delete r.path],
+    ['report.schema.json', 'a change count that is not an integer', (r) => (r.changes.moved = 0.5)],
+    ['changes.schema.json', 'a change of unknown kind', (r) => (r.moved[0].kind = 'block')],
+    ['changes.schema.json', 'missing counts', (r) => delete r.counts],
+    ['redirects.schema.json', 'a redirect to a path escaping the snapshot', (r) => (r['pages/old-title.md'] = '../x.md')],
   ];
 
   it.each(negatives)('%s: %s is rejected by both', (file, _name, edit) => {

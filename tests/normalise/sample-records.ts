@@ -1,7 +1,7 @@
 import type { DataSourceObjectResponse } from '@notionhq/client';
 import { normaliseDataSourceSchema } from '../../src/normalise/normalise-data-source.js';
 import { normaliseProperties } from '../../src/normalise/normalise-property.js';
-import type { DatabaseRecord, Index, LatestPointer, Manifest, PageRecord, Report } from '../../src/normalise/schemas.js';
+import type { Changes, DatabaseRecord, Index, LatestPointer, Manifest, PageRecord, Redirects, Report } from '../../src/normalise/schemas.js';
 import { loadFixture, objectsOf, pagesOf, testContext } from './helpers.js';
 
 const SHA = 'a'.repeat(64);
@@ -84,7 +84,21 @@ export function sampleRecords() {
     unrendered: [{ pageId: page.id, blockId: '00000000-0000-4000-8000-0000000000b1', type: 'unsupported', reason: 'ai_block' }],
     unresolvedLinks: [{ pageId: page.id, target: 'ffffffff-ffff-4fff-8fff-ffffffffffff', url: 'https://www.notion.so/ffffffffffff4fff8fffffffffffffff' }],
     assetFailures: [{ pageId: page.id, key: 'property:x:y:0', reason: 'HTTP 403' }],
+    changes: { from: '20260626T060000Z-000000', added: 0, updated: 1, moved: 1, renamed: 1, removed: 0 },
   };
+  const change = { kind: 'page' as const, id: page.id, title: 'Title', oldTitle: 'Old title', path: entry.path, oldPath: 'pages/old-title.md' };
+  const changes: Changes = {
+    schemaVersion: 1,
+    from: '20260626T060000Z-000000',
+    to: index.snapshotId,
+    counts: { added: 0, updated: 1, moved: 1, renamed: 1, removed: 0 },
+    added: [],
+    updated: [change],
+    moved: [change],
+    renamed: [change],
+    removed: [],
+  };
+  const redirects: Redirects = { 'pages/old-title.md': entry.path };
   return {
     'index.schema.json': index,
     'page-record.schema.json': pageRecord,
@@ -92,5 +106,7 @@ export function sampleRecords() {
     'manifest.schema.json': manifest,
     'report.schema.json': report,
     'latest.schema.json': latest,
+    'changes.schema.json': changes,
+    'redirects.schema.json': redirects,
   } as const;
 }

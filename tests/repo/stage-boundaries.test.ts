@@ -28,6 +28,8 @@ const FORBIDDEN: Record<string, string[]> = {
   normalise: ['render', 'publish', 'verify', 'cli'],
   links: ['render', 'publish', 'verify', 'cli'],
   render: ['publish', 'verify', 'cli'],
+  // Reads published snapshots (and the staging one at publish); never talks to Notion.
+  history: ['source', 'verify', 'cli'],
 };
 
 describe('stage boundaries', () => {

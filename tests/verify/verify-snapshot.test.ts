@@ -87,7 +87,8 @@ describe('verify a real snapshot of the small workspace', () => {
     expect(viaLatest.snapshotDir).toBe(snap);
     // Every manifest file, every record and the links of every page were looked at.
     expect(viaLatest.checked.files).toBeGreaterThanOrEqual(20);
-    expect(viaLatest.checked.records).toBe(index.pages.length + index.databases.length + 2);
+    // index.json, report.json, changes.json, redirects.json.
+    expect(viaLatest.checked.records).toBe(index.pages.length + index.databases.length + 4);
     expect(viaLatest.checked.links).toBeGreaterThan(index.pages.length);
     expect((await verifySnapshot({ outDir: '/nonexistent', snapshotDir: snap })).ok).toBe(true);
 
@@ -159,6 +160,24 @@ describe('verify a real snapshot of the small workspace', () => {
     expect(r.ok).toBe(false);
     expect(r.problems.every((p) => p.path === record), JSON.stringify(r.problems)).toBe(true);
     expect(problemsAbout(r, record).join('\n')).toMatch(/does not match the record schema|does not validate against schema\/page-record\.schema\.json/);
+  });
+
+  it.each([
+    ['changes.json with a change of unknown kind', 'changes.json', (v: any) => void (v.added[0].kind = 'block'), /changes\.schema\.json|does not match the record schema/],
+    ['redirects.json pointing out of the snapshot', 'redirects.json', (v: any) => void (v['pages/old.md'] = '../../elsewhere.md'), /redirects\.schema\.json|does not match the record schema/],
+  ])('names %s, even with the manifest updated', async (_, file, edit, message) => {
+    const dir = await copy();
+    const value = await readJson<any>(join(dir, file));
+    edit(value);
+    await writeFile(join(dir, file), JSON.stringify(value, null, 2));
+    await updateManifest(dir, [file]);
+    const r = await verifySnapshot({ outDir: out, snapshotDir: dir });
+    expect(r.ok).toBe(false);
+    expect(r.problems.length).toBeGreaterThan(0);
+    for (const p of r.problems) {
+      expect(p.path).toBe(file);
+      expect(p.message).toMatch(message);
+    }
   });
 
   it.each([

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import type { ChangeCounts } from '../normalise/schemas.js';
+import { nodeOutputFs, type OutputFs } from '../publish/output-fs.js';
+import { readLatest } from '../publish/write-snapshot.js';
+import { canonicalJson } from '../render/json/canonical-json.js';
+import { renderChangelog } from './changelog.js';
+import { diffSnapshots, redirectsBetween, type SnapshotState } from './diff-snapshots.js';
+import { readSnapshotState } from './snapshot-state.js';
+
+export interface HistoryFiles {
+  /** changes.json, CHANGELOG.md, redirects.json: to write into the staging directory before the manifest. */
+  files: Map<string, string>;
+  /** For report.json `changes`. */
+  changes: ChangeCounts & { from: string | null };
+  /** Why the previous snapshot could not be compared (then everything counts as added). */
+  warning?: { code: string; message: string; pageId?: string; blockId?: string };
+}
+
+/**
+ * The history files of a snapshot being published: the staging directory (its index.json and
+ * records already written) against the snapshot latest.json points at, or against nothing on a
+ * first run. A previous snapshot that cannot be read does not fail the sync: it is reported.
+ */
+export async function buildHistoryFiles(opts: { outDir: string; staging: string; fs?: OutputFs }): Promise<HistoryFiles> {
+  const fs = opts.fs ?? nodeOutputFs;
+  let before: SnapshotState | null = null;
+  let warning: HistoryFiles['warning'];
+  try {
+    const pointer = await readLatest(opts.outDir, fs);
+    if (pointer) before = await readSnapshotState(join(opts.outDir, pointer.path), fs);
+  } catch (err) {
+    warning = { code: 'previous_snapshot_unreadable', message: `the previous snapshot could not be read (${(err as Error).message}); changes.json lists everything as added` };
+  }
+  const after = await readSnapshotState(opts.staging, fs);
+  const changes = diffSnapshots(before, after);
+  const files = new Map([
+    ['changes.json', canonicalJson(changes)],
+    ['CHANGELOG.md', renderChangelog(changes)],
+    ['redirects.json', canonicalJson(redirectsBetween(before, after))],
+  ]);
+  return { files, changes: { from: changes.from, ...changes.counts }, ...(warning ? { warning } : {}) };
+}

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { NotionKbError } from '../errors.js';
+import { nodeOutputFs, type OutputFs } from '../publish/output-fs.js';
+import { lockOutput, readLatest } from '../publish/write-snapshot.js';
+
+/** A published snapshot's directory name: `20261128T183730Z-1a2b3c` (its run's start time, UTC). */
+const SNAPSHOT_ID = /^(\d{8})T(\d{6})Z-[0-9a-z]+$/;
+
+/** True for a directory name that is a snapshot id (staging `.tmp-*` directories and anything else are not). */
+export function isSnapshotId(name: string): boolean {
+  return SNAPSHOT_ID.test(name);
+}
+
+/** The published snapshots of an output directory (`<out>/snapshots/<id>/`), oldest first. */
+export async function listSnapshots(outDir: string, fs: OutputFs = nodeOutputFs): Promise<string[]> {
+  const dir = join(outDir, 'snapshots');
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  return entries.filter((e) => e.isDirectory() && isSnapshotId(e.name)).map((e) => e.name).sort();
+}
+
+/** How many snapshots to keep (config `retention`, flags of `notion-kb prune`). */
+export interface RetentionPolicy {
+  /** The newest N snapshots. */
+  keepLast: number;
+  /** The newest snapshot of each of the newest N days (UTC) that have one. */
+  keepDaily: number;
+  /** The newest snapshot of each of the newest N months (UTC) that have one. */
+  keepMonthly: number;
+}
+
+/**
+ * Pure: which snapshots a policy keeps. Snapshot ids sort by time, so "newest" is the largest id.
+ * Days and months are those that have a snapshot (as restic and borg count them), so a gap in
+ * nightly runs never removes older history early. `protect` (what latest.json points at) is
+ * always kept. Returns both lists oldest first.
+ */
+export function selectForPrune(ids: readonly string[], policy: RetentionPolicy, protect: string | null): { keep: string[]; remove: string[] } {
+  const newestFirst = [...ids].filter(isSnapshotId).sort().reverse();
+  const keep = new Set<string>(newestFirst.slice(0, policy.keepLast));
+  const byPeriod = (period: (id: string) => string, count: number) => {
+    const seen = new Set<string>();
+    for (const id of newestFirst) {
+      if (seen.size >= count) break;
+      const p = period(id);
+      if (seen.has(p)) continue;
+      seen.add(p);
+      keep.add(id);
+    }
+  };
+  byPeriod((id) => id.slice(0, 8), policy.keepDaily);
+  byPeriod((id) => id.slice(0, 6), policy.keepMonthly);
+  if (protect !== null && newestFirst.includes(protect)) keep.add(protect);
+  const oldestFirst = [...newestFirst].reverse();
+  return { keep: oldestFirst.filter((id) => keep.has(id)), remove: oldestFirst.filter((id) => !keep.has(id)) };
+}
+
+export interface PruneOutcome {
+  kept: string[];
+  removed: string[];
+  dryRun: boolean;
+  /** The snapshot latest.json points at (never removed). */
+  latest: string | null;
+}
+
+/**
+ * Removes the snapshots a retention policy does not keep, holding the output lock so no sync
+ * publishes meanwhile. Removes whole `snapshots/<id>/` directories and nothing else (no staging
+ * directory, no file outside `snapshots/`, no directory whose name is not a snapshot id).
+ * Snapshots share no files today (each is self-contained: its own assets/, schema/ and records),
+ * so removing one never breaks another; if snapshots ever share files, the shared files must
+ * stay as long as a kept snapshot links to them.
+ */
+export async function pruneSnapshots(opts: { outDir: string; policy: RetentionPolicy; dryRun: boolean; fs?: OutputFs }): Promise<PruneOutcome> {
+  const fs = opts.fs ?? nodeOutputFs;
+  if (!(await fs.stat(opts.outDir).catch(() => null))?.isDirectory()) throw new NotionKbError('usage', `${opts.outDir} is not an output directory (nothing to prune; pass --out <dir>)`);
+  const lock = await lockOutput(opts.outDir, fs);
+  try {
+    const latest = (await readLatest(opts.outDir, fs))?.snapshotId ?? null;
+    const { keep, remove } = selectForPrune(await listSnapshots(opts.outDir, fs), opts.policy, latest);
+    if (!opts.dryRun) for (const id of remove) await fs.rm(join(opts.outDir, 'snapshots', id), { recursive: true, force: true });
+    return { kept: keep, removed: remove, dryRun: opts.dryRun, latest };
+  } finally {
+    await lock.release();
+  }
+}
