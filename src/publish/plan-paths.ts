@@ -78,6 +78,20 @@ export interface PlanInput {
   pageOfBlock: BlockLookup;
 }
 
+/** Ids of the blocks a page shows through synced_block references (their original lives elsewhere); usually none. */
+function blocksUnderSyncedReferences(blocks: CrawledPage['blocks']): Set<string> {
+  const out = new Set<string>();
+  const walk = (list: CrawledPage['blocks'], under: boolean): void => {
+    for (const b of list) {
+      if (under) out.add(b.id);
+      const reference = b.type === 'synced_block' && Boolean((b as { synced_block?: { synced_from?: unknown } }).synced_block?.synced_from);
+      walk(b.children, under || reference);
+    }
+  };
+  walk(blocks, false);
+  return out;
+}
+
 /**
  * Collects what the planner needs while the crawl goes: a summary of each page and database
  * and the page holding each block, never the content itself.
@@ -85,32 +99,39 @@ export interface PlanInput {
 export class PlanInputBuilder {
   readonly nodes = new Map<string, PlanNode>();
   private readonly owners = new BlockOwners();
-  /** Heading block id → the pages showing it with its anchor there (one, unless the heading is synced). */
-  private readonly headings = new Map<string, Array<{ pageId: string; anchor: string }>>();
+  /** Heading block id → its anchor, for headings a page holds itself (most; a large wiki has tens of thousands). */
+  private readonly ownHeadings = new Map<string, string>();
+  /** Headings seen through a synced_block reference (few): the pages showing them, with their anchor there. */
+  private readonly syncedHeadings = new Map<string, Array<{ pageId: string; anchor: string }>>();
 
   addPage({ page, blocks }: CrawledPage): void {
     const title = pageTitle(page);
     this.nodes.set(page.id, { id: page.id, kind: 'page', title, parent: page.parent as never });
     this.owners.add(page.id, blocks);
+    const viaReference = blocksUnderSyncedReferences(blocks);
     for (const [blockId, anchor] of headingAnchorsOf(blocks, title || 'Untitled')) {
-      const shown = this.headings.get(blockId);
-      if (shown) shown.push({ pageId: page.id, anchor });
-      else this.headings.set(blockId, [{ pageId: page.id, anchor }]);
+      if (!viaReference.has(blockId)) this.ownHeadings.set(blockId, anchor);
+      else {
+        const shown = this.syncedHeadings.get(blockId);
+        if (shown) shown.push({ pageId: page.id, anchor });
+        else this.syncedHeadings.set(blockId, [{ pageId: page.id, anchor }]);
+      }
     }
   }
 
   /**
    * Block id → anchor of every heading, in the file of the page that holds it (a page showing
-   * another page's headings through a synced block does not claim them).
+   * another page's headings through a synced block does not claim them). Call once, at the end.
    */
   headingAnchors(): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const [blockId, shown] of this.headings) {
+    for (const [blockId, shown] of this.syncedHeadings) {
+      if (this.ownHeadings.has(blockId)) continue;
       const owner = this.owners.get(blockId);
       const own = shown.find((s) => s.pageId === owner);
-      if (own) out.set(blockId, own.anchor);
+      if (own) this.ownHeadings.set(blockId, own.anchor);
     }
-    return out;
+    this.syncedHeadings.clear();
+    return this.ownHeadings;
   }
 
   addDatabase({ database, dataSources }: CrawledDatabase): void {

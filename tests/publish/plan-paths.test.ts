@@ -366,3 +366,37 @@ describe('planPaths: full path length', () => {
   });
 });
 
+
+describe('PlanInputBuilder.headingAnchors', () => {
+  const heading = (bid: string, text: string) =>
+    ({ object: 'block', id: bid, type: 'heading_2', has_children: false, heading_2: { rich_text: [{ type: 'text', plain_text: text, text: { content: text } }] }, children: [] }) as unknown as BlockNode;
+  const synced = (bid: string, from: string | null, children: BlockNode[]) =>
+    ({ object: 'block', id: bid, type: 'synced_block', has_children: true, synced_block: { synced_from: from ? { type: 'block_id', block_id: from } : null }, children }) as unknown as BlockNode;
+  const holder = id('a1000001', 1);
+  const user = id('a2000002', 2);
+  const original = id('5a000001', 1);
+  const shared = id('5b000001', 1);
+  const own = id('5d000001', 1);
+  const holderPage = page(holder, 'Holder', workspace, [synced(original, null, [heading(shared, 'Intro')])]);
+  // The user page has an "Intro" of its own first, so the synced one is "intro-1" there.
+  const userPage = page(user, 'User', workspace, [heading(own, 'Intro'), synced(id('5c000001', 1), original, [heading(shared, 'Intro')])]);
+
+  const anchorsOf = (pages: Array<[string, CrawledPage]>) => {
+    const builder = new PlanInputBuilder();
+    for (const [, unit] of pages) builder.addPage(unit);
+    return builder.headingAnchors();
+  };
+
+  it("gives a synced heading the anchor it has on the page holding the original, in any crawl order", () => {
+    for (const order of [[holderPage, userPage], [userPage, holderPage]]) {
+      const anchors = anchorsOf(order);
+      expect(anchors.get(shared)).toBe('intro');
+      expect(anchors.get(own)).toBe('intro');
+    }
+  });
+
+  it('gives it the anchor on the referencing page when the original is not exported', () => {
+    const anchors = anchorsOf([userPage]);
+    expect(anchors.get(shared)).toBe('intro-1');
+  });
+});
