@@ -12,7 +12,7 @@ import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
 import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
 import { canonicalJson } from './render/json/canonical-json.js';
 import type { CrawledDatabase } from './source/crawl-types.js';
-import { createStaging, lockOutput, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
+import { createStaging, existingSnapshotIds, lockOutput, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
 import type { SyncEffects } from './source/effects.js';
 import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
@@ -70,10 +70,11 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
     );
   }
   const startedAt = now();
-  const snapshotId = newSnapshotId(startedAt);
   const outDir = config.output.dir;
   const lock = await lockOutput(outDir, deps.fs ?? nodeOutputFs);
   try {
+    // Under the lock: the new id sorts after every snapshot already there.
+    const snapshotId = newSnapshotId(startedAt, await existingSnapshotIds(outDir, deps.fs ?? nodeOutputFs));
     return await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir });
   } finally {
     await lock.release();
@@ -164,7 +165,7 @@ async function syncLocked(
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files, fs);
     // 4. What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json.
-    const history = await buildHistoryFiles({ outDir, staging, fs });
+    const history = await buildHistoryFiles({ outDir, staging, fs, after: content.state });
     await writeFiles(staging, history.files, fs);
     if (history.warning) log('warn', history.warning.message);
 

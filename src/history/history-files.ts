@@ -21,7 +21,13 @@ export interface HistoryFiles {
  * records already written) against the snapshot latest.json points at, or against nothing on a
  * first run. A previous snapshot that cannot be read does not fail the sync: it is reported.
  */
-export async function buildHistoryFiles(opts: { outDir: string; staging: string; fs?: OutputFs }): Promise<HistoryFiles> {
+export async function buildHistoryFiles(opts: {
+  outDir: string;
+  staging: string;
+  fs?: OutputFs;
+  /** This snapshot's state when the caller has it (the sync, from what it just wrote); read from `staging` otherwise. */
+  after?: SnapshotState;
+}): Promise<HistoryFiles> {
   const fs = opts.fs ?? nodeOutputFs;
   let before: SnapshotState | null = null;
   let warning: HistoryFiles['warning'];
@@ -31,7 +37,7 @@ export async function buildHistoryFiles(opts: { outDir: string; staging: string;
   } catch (err) {
     warning = { code: 'previous_snapshot_unreadable', message: `the previous snapshot could not be read (${(err as Error).message}); changes.json lists everything as added` };
   }
-  const after = await readSnapshotState(opts.staging, fs);
+  const after = opts.after ?? (await readSnapshotState(opts.staging, fs, { trusted: true }));
   const changes = diffSnapshots(before, after);
   const files = new Map([
     ['changes.json', canonicalJson(changes)],

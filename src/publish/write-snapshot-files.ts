@@ -4,6 +4,8 @@ import { LinkIndex, PageLinks, type UnresolvedLink } from '../links/link-index.j
 import type { PathPlan } from '../links/path-plan.js';
 import type { AssetLookup, DatabaseRowInput } from '../normalise/normalise-page.js';
 import type { DatabaseEntry, PageEntry, PageRecord } from '../normalise/schemas.js';
+import type { SnapshotItem, SnapshotState } from '../history/diff-snapshots.js';
+import { databaseFingerprint } from '../history/snapshot-state.js';
 import { renderDatabaseFiles } from '../render/database-files.js';
 import { renderIndex } from '../render/index-file.js';
 import { renderPageFiles } from '../render/page-files.js';
@@ -40,6 +42,8 @@ export interface SnapshotFilesOutcome {
   unresolvedLinks: UnresolvedLink[];
   assetFailures: Array<{ pageId: string; blockId?: string; key: string; reason: string }>;
   counts: { pages: number; databases: number; dataSources: number; rows: number; blocks: number };
+  /** What the history needs of this snapshot, from what was just written (no second read of index and records). */
+  state: SnapshotState;
 }
 
 /**
@@ -62,6 +66,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   for (const f of input.crawl.failures) if (f.pageId && !f.blockId && !contentFailures.has(f.pageId)) contentFailures.set(f.pageId, f.message);
 
   const pageEntries: PageEntry[] = [];
+  const items = new Map<string, SnapshotItem>();
   const linksOf = new Map<string, string[]>();
   let blocks = 0;
   for (const [id, location] of [...plan.pages].sort(([, a], [, b]) => a.markdown.localeCompare(b.markdown))) {
@@ -78,6 +83,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     await writeFiles(staging, page.files, input.fs);
     const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
     pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
+    items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: page.record.digest, files: { markdown: path, record } });
     linksOf.set(id, page.links);
     blocks += page.blocks;
     for (const u of page.unrendered) unrendered.push({ pageId: id, blockId: u.blockId, type: u.type, reason: u.reason });
@@ -108,6 +114,9 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     });
     await writeFiles(staging, db.files, input.fs);
     databaseEntries.push(db.entry);
+    const dbFiles: Record<string, string> = { json: db.entry.path, markdown: paths.markdown };
+    for (const ds of db.entry.dataSources) dbFiles[`csv:${ds.id}`] = ds.csv;
+    items.set(id, { kind: 'database', id, title: db.entry.title, path: db.entry.path, parentId: db.entry.parentId, fingerprint: databaseFingerprint(db.record), files: dbFiles });
     dataSources += db.dataSources;
     rows += db.rows;
     unresolvedLinks.push(...db.unresolvedLinks);
@@ -129,6 +138,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     unresolvedLinks: dedupeLinks(unresolvedLinks),
     assetFailures: assetFailures.sort((a, b) => a.key.localeCompare(b.key)),
     counts: { pages: pageEntries.length, databases: databaseEntries.length, dataSources, rows, blocks },
+    state: { snapshotId: input.snapshotId, items },
   };
 }
 

@@ -8,10 +8,28 @@ import { canonicalJson } from '../render/json/canonical-json.js';
 /** Prefix of staging directories: snapshots being written, never read as snapshots. */
 export const STAGING_PREFIX = '.tmp-';
 
-/** A sortable, unique snapshot id from the run's start time: `20261128T183730Z-1a2b3c`. */
-export function newSnapshotId(startedAt: Date): string {
+/**
+ * A sortable, unique snapshot id from the run's start time: `20261128T183730Z-1a2b3c`. Given
+ * the ids already in the output directory, the new one sorts after all of them: two runs in
+ * the same second (or a clock that went back) get the newest id's time with the next suffix,
+ * so "newest" by id is always the last one published.
+ */
+export function newSnapshotId(startedAt: Date, existing: readonly string[] = []): string {
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
+  const id = `${stamp}-${randomBytes(3).toString('hex')}`;
+  const newest = existing.filter((e) => SNAPSHOT_ID.test(e)).sort().at(-1);
+  if (newest === undefined || id > newest) return id;
+  const [, newestStamp, suffix] = SNAPSHOT_ID.exec(newest)!;
+  return `${newestStamp}-${(Number.parseInt(suffix!, 16) + 1).toString(16).padStart(6, '0')}`;
+}
+
+/** What a snapshot id looks like (its time, then a hex suffix). */
+const SNAPSHOT_ID = /^(\d{8}T\d{6}Z)-([0-9a-f]{6,})$/;
+
+/** The snapshot ids under `<out>/snapshots/`, staging directories left out. */
+export async function existingSnapshotIds(outDir: string, fs: OutputFs = nodeOutputFs): Promise<string[]> {
+  const entries = await fs.readdir(join(outDir, 'snapshots')).catch(() => [] as string[]);
+  return entries.filter((e) => SNAPSHOT_ID.test(e));
 }
 
 /** Creates `<out>/snapshots/.tmp-<id>/`, the directory a snapshot is written into before it is published. */

@@ -22,6 +22,7 @@ export interface DatabaseFilesContext {
 export interface DatabaseFiles {
   files: Map<string, string>;
   entry: DatabaseEntry;
+  record: DatabaseRecord;
   dataSources: number;
   rows: number;
   unresolvedLinks: UnresolvedLink[];
@@ -68,5 +69,5 @@ export async function renderDatabaseFiles(
     files.set(s.csv, toCsv([...columns, 'Notion ID', 'Markdown file'], cells));
   }
   files.set(paths.markdown, databaseDocument(database, record, sources, links, ctx.titleOf));
-  return { files, entry, dataSources: sources.length, rows: sources.reduce((n, s) => n + s.rows.length, 0), unresolvedLinks: links.unresolved };
+  return { files, entry, record, dataSources: sources.length, rows: sources.reduce((n, s) => n + s.rows.length, 0), unresolvedLinks: links.unresolved };
 }

@@ -39,6 +39,14 @@ describe('newSnapshotId', () => {
     expect(newSnapshotId(new Date('2026-11-28T18:37:31Z')) > a).toBe(true);
     expect(a.startsWith(STAGING_PREFIX)).toBe(false);
   });
+
+  it('sorts after every existing snapshot, even two runs in one second or a clock that went back', () => {
+    const existing = ['20261128T183730Z-ffff00', '20261128T183729Z-000001', '.tmp-20261128T183731Z-aaaaaa'];
+    expect(newSnapshotId(new Date('2026-11-28T18:37:30.500Z'), existing)).toBe('20261128T183730Z-ffff01');
+    expect(newSnapshotId(new Date('2026-11-28T18:37:20Z'), existing)).toBe('20261128T183730Z-ffff01');
+    const later = newSnapshotId(new Date('2026-11-28T18:37:31Z'), existing);
+    expect(later.startsWith('20261128T183731Z-')).toBe(true);
+  });
 });
 
 describe('staging and publishing', () => {
