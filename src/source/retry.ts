@@ -1,7 +1,8 @@
 /**
  * The retry policy for every Notion API call and file download. We own retries because the
  * SDK's own policy skips 5xx on POST (search, data source queries), 502/504, timeouts and
- * dropped connections (see shared/NOTION-API.md §13).
+ * dropped connections (see `canRetry` and `calculateRetryDelay` in
+ * node_modules/@notionhq/client/build/src/Client.js, version 5.26.0).
  *
  * Decisions:
  * - 409 `conflict_error` IS retried: Notion documents it as "Conflict occurred while saving.
