@@ -27,6 +27,8 @@ export interface SyncProgress extends CrawlProgress {
   waitsForRate: number;
   waitedMs: number;
   assetsDone: number;
+  /** Pages written so far in the write phase (the render pass), one at a time. */
+  pagesWritten?: number;
 }
 
 /** Everything effectful a sync needs, handed in from the CLI (or a test). */
@@ -118,9 +120,19 @@ async function syncLocked(
 
   let phase: SyncProgress['phase'] = 'crawl';
   let crawlProgress: CrawlProgress = { pagesFound: 0, pagesDone: 0, databasesFound: 0, databasesDone: 0 };
+  let pagesWritten: number | undefined;
   const emit = () => {
     const s = gateway.stats();
-    deps.onProgress?.({ ...crawlProgress, phase, requests: s.total, rateLimited: s.rateLimited, waitsForRate: s.waitsForRate, waitedMs: s.waitedMs, assetsDone: store.size });
+    deps.onProgress?.({
+      ...crawlProgress,
+      phase,
+      requests: s.total,
+      rateLimited: s.rateLimited,
+      waitsForRate: s.waitsForRate,
+      waitedMs: s.waitedMs,
+      assetsDone: store.size,
+      ...(pagesWritten === undefined ? {} : { pagesWritten }),
+    });
   };
 
   const spool = await PageSpool.create(`${staging}.spool`, fs);
@@ -160,7 +172,13 @@ async function syncLocked(
     phase = 'write';
     emit();
     const plan = planPaths(summaries.build());
-    const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(), fs });
+    const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(),
+      fs,
+      onPageWritten: (n) => {
+        pagesWritten = n;
+        emit();
+      },
+    });
     await spool.remove();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files, fs);

@@ -10,6 +10,7 @@ const PLAIN_INTERVAL_MS = 10_000;
 
 function line(p: SyncProgress): string {
   const waits = p.rateLimited > 0 ? `, ${p.rateLimited} rate-limited` : '';
+  if (p.phase === 'write' && p.pagesWritten !== undefined) return `write: pages ${p.pagesWritten}/${p.pagesDone} written, files ${p.assetsDone}, requests ${p.requests}`;
   return `${p.phase}: pages ${p.pagesDone}/${p.pagesFound}, databases ${p.databasesDone}/${p.databasesFound}, files ${p.assetsDone}, requests ${p.requests} (${p.waitsForRate} paced${waits})`;
 }
 

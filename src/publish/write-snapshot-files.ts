@@ -31,6 +31,8 @@ export interface SnapshotFilesInput {
   createdAt: string;
   /** The output file system. */
   fs: OutputFs;
+  /** Told after each page is written, with how many are written so far (progress). */
+  onPageWritten?: (written: number) => void;
 }
 
 /** What the report needs of the written files. */
@@ -81,6 +83,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
       warn: (code, message) => warnings.push({ code, message, pageId: id }),
     });
     await writeFiles(staging, page.files, input.fs);
+    input.onPageWritten?.(pageEntries.length + 1);
     const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
     pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
     items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: page.record.digest, files: { markdown: path, record } });
