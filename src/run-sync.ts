@@ -3,16 +3,16 @@ import { AssetCollector } from './assets/asset-collector.js';
 import { AssetStore } from './assets/asset-store.js';
 import type { Config } from './config/config-schema.js';
 import { NotionKbError } from './errors.js';
-import { buildHistoryFiles } from './history/history-files.js';
 import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Report } from './normalise/schemas.js';
+import { buildHistoryFiles } from './publish/history-files.js';
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
 import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
 import { canonicalJson } from './render/json/canonical-json.js';
 import type { CrawledDatabase } from './source/crawl-types.js';
-import { createStaging, existingSnapshotIds, lockOutput, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
+import { createStaging, listSnapshots, lockOutput, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
 import type { SyncEffects } from './source/effects.js';
 import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
@@ -76,7 +76,7 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
   const lock = await lockOutput(outDir, deps.fs ?? nodeOutputFs);
   try {
     // Under the lock: the new id sorts after every snapshot already there.
-    const snapshotId = newSnapshotId(startedAt, await existingSnapshotIds(outDir, deps.fs ?? nodeOutputFs));
+    const snapshotId = newSnapshotId(startedAt, await listSnapshots(outDir, deps.fs ?? nodeOutputFs));
     return await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir });
   } finally {
     await lock.release();

@@ -1,5 +1,7 @@
 // Pure: what changed between two snapshots, from what each snapshot says about its pages and
-// databases (src/history/snapshot-state.ts reads that from disk).
+// databases (src/publish/snapshot-state.ts reads that from disk).
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../render/json/canonical-json.js';
 import type { Change, ChangeCounts, Changes, Redirects } from '../normalise/schemas.js';
 
 /** One page or database of a snapshot, as the history sees it. */
@@ -81,4 +83,22 @@ export function redirectsBetween(before: SnapshotState | null, after: SnapshotSt
   }
   out.sort(([a], [b]) => a.localeCompare(b));
   return Object.fromEntries(out);
+}
+
+/** Keys whose values follow the path plan, not the content: left out of a database's fingerprint. */
+const PATH_KEYS = new Set(['path', 'record', 'csv']);
+
+function withoutPaths(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPaths);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => !PATH_KEYS.has(k)).map(([k, v]) => [k, withoutPaths(v)]));
+}
+
+/**
+ * A database's fingerprint: sha256 of its record with every path left out (a database whose
+ * parent moved has new paths but the same content). Rows' titles and properties are in it, so a
+ * row added, removed or edited (in its properties) updates the database too.
+ */
+export function databaseFingerprint(record: unknown): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(withoutPaths(record))).digest('hex')}`;
 }

@@ -4,8 +4,7 @@ import { LinkIndex, PageLinks, type UnresolvedLink } from '../links/link-index.j
 import type { PathPlan } from '../links/path-plan.js';
 import type { AssetLookup, DatabaseRowInput } from '../normalise/normalise-page.js';
 import type { DatabaseEntry, PageEntry, PageRecord } from '../normalise/schemas.js';
-import type { SnapshotItem, SnapshotState } from '../history/diff-snapshots.js';
-import { databaseFingerprint } from '../history/snapshot-state.js';
+import { databaseFingerprint, type SnapshotItem, type SnapshotState } from '../history/diff-snapshots.js';
 import { renderDatabaseFiles } from '../render/database-files.js';
 import { renderIndex } from '../render/index-file.js';
 import { renderPageFiles } from '../render/page-files.js';

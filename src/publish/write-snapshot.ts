@@ -8,6 +8,14 @@ import { canonicalJson } from '../render/json/canonical-json.js';
 /** Prefix of staging directories: snapshots being written, never read as snapshots. */
 export const STAGING_PREFIX = '.tmp-';
 
+/** A published snapshot's directory name: `20261128T183730Z-1a2b3c` (its run's start time, UTC, then a suffix). */
+const SNAPSHOT_ID = /^(\d{8}T\d{6}Z)-([0-9a-z]+)$/;
+
+/** True for a directory name that is a snapshot id (staging `.tmp-*` directories and anything else are not). */
+export function isSnapshotId(name: string): boolean {
+  return SNAPSHOT_ID.test(name);
+}
+
 /**
  * A sortable, unique snapshot id from the run's start time: `20261128T183730Z-1a2b3c`. Given
  * the ids already in the output directory, the new one sorts after all of them: two runs in
@@ -17,19 +25,21 @@ export const STAGING_PREFIX = '.tmp-';
 export function newSnapshotId(startedAt: Date, existing: readonly string[] = []): string {
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const id = `${stamp}-${randomBytes(3).toString('hex')}`;
-  const newest = existing.filter((e) => SNAPSHOT_ID.test(e)).sort().at(-1);
+  const newest = existing.filter(isSnapshotId).sort().at(-1);
   if (newest === undefined || id > newest) return id;
   const [, newestStamp, suffix] = SNAPSHOT_ID.exec(newest)!;
-  return `${newestStamp}-${(Number.parseInt(suffix!, 16) + 1).toString(16).padStart(6, '0')}`;
+  // The next hex suffix; a suffix that is not hex (not written by this tool) gets a digit more.
+  const next = /^[0-9a-f]+$/.test(suffix!) ? (Number.parseInt(suffix!, 16) + 1).toString(16).padStart(suffix!.length, '0') : `${suffix}0`;
+  return `${newestStamp}-${next}`;
 }
 
-/** What a snapshot id looks like (its time, then a hex suffix). */
-const SNAPSHOT_ID = /^(\d{8}T\d{6}Z)-([0-9a-f]{6,})$/;
-
-/** The snapshot ids under `<out>/snapshots/`, staging directories left out. */
-export async function existingSnapshotIds(outDir: string, fs: OutputFs = nodeOutputFs): Promise<string[]> {
-  const entries = await fs.readdir(join(outDir, 'snapshots')).catch(() => [] as string[]);
-  return entries.filter((e) => SNAPSHOT_ID.test(e));
+/** The published snapshots of an output directory (`<out>/snapshots/<id>/`), oldest first. */
+export async function listSnapshots(outDir: string, fs: OutputFs = nodeOutputFs): Promise<string[]> {
+  const entries = await fs.readdir(join(outDir, 'snapshots'), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+  return entries.filter((e) => e.isDirectory() && isSnapshotId(e.name)).map((e) => e.name).sort();
 }
 
 /** Creates `<out>/snapshots/.tmp-<id>/`, the directory a snapshot is written into before it is published. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderChangelog, formatChangesText } from '../../src/history/changelog.js';
-import { diffSnapshots, redirectsBetween, type SnapshotItem, type SnapshotState } from '../../src/history/diff-snapshots.js';
-import { databaseFingerprint } from '../../src/history/snapshot-state.js';
+import { databaseFingerprint, diffSnapshots, redirectsBetween, type SnapshotItem, type SnapshotState } from '../../src/history/diff-snapshots.js';
 import { ChangesSchema, RedirectsSchema } from '../../src/normalise/schemas.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;

@@ -1,28 +1,8 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { NotionKbError } from '../errors.js';
 import { IndexSchema, type Index } from '../normalise/schemas.js';
-import { nodeOutputFs, type OutputFs } from '../publish/output-fs.js';
-import { canonicalJson } from '../render/json/canonical-json.js';
-import type { SnapshotItem, SnapshotState } from './diff-snapshots.js';
-
-/** Keys whose values follow the path plan, not the content: left out of a database's fingerprint. */
-const PATH_KEYS = new Set(['path', 'record', 'csv']);
-
-function withoutPaths(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutPaths);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([k]) => !PATH_KEYS.has(k)).map(([k, v]) => [k, withoutPaths(v)]));
-}
-
-/**
- * A database's fingerprint: sha256 of its record with every path left out (a database whose
- * parent moved has new paths but the same content). Rows' titles and properties are in it, so a
- * row added, removed or edited (in its properties) updates the database too.
- */
-export function databaseFingerprint(record: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(withoutPaths(record))).digest('hex')}`;
-}
+import { nodeOutputFs, type OutputFs } from './output-fs.js';
+import { databaseFingerprint, type SnapshotItem, type SnapshotState } from '../history/diff-snapshots.js';
 
 /**
  * Reads what the history needs of a snapshot directory (published or staging): index.json,

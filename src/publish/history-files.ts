@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { ChangeCounts } from '../normalise/schemas.js';
-import { nodeOutputFs, type OutputFs } from '../publish/output-fs.js';
-import { readLatest } from '../publish/write-snapshot.js';
+import { nodeOutputFs, type OutputFs } from './output-fs.js';
+import { readLatest } from './write-snapshot.js';
 import { canonicalJson } from '../render/json/canonical-json.js';
-import { renderChangelog } from './changelog.js';
-import { diffSnapshots, redirectsBetween, type SnapshotState } from './diff-snapshots.js';
+import { renderChangelog } from '../history/changelog.js';
+import { diffSnapshots, redirectsBetween, type SnapshotState } from '../history/diff-snapshots.js';
 import { readSnapshotState } from './snapshot-state.js';
 
 export interface HistoryFiles {

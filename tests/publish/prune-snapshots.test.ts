@@ -1,7 +1,8 @@
 import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSnapshotId, selectForPrune } from '../../src/history/prune.js';
+import { selectForPrune } from '../../src/publish/prune-snapshots.js';
+import { isSnapshotId } from '../../src/publish/write-snapshot.js';
 import { startNotionServer } from '../../src/notion-server/server.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';

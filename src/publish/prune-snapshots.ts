@@ -1,25 +1,7 @@
 import { join } from 'node:path';
 import { NotionKbError } from '../errors.js';
-import { nodeOutputFs, type OutputFs } from '../publish/output-fs.js';
-import { lockOutput, readLatest } from '../publish/write-snapshot.js';
-
-/** A published snapshot's directory name: `20261128T183730Z-1a2b3c` (its run's start time, UTC). */
-const SNAPSHOT_ID = /^(\d{8})T(\d{6})Z-[0-9a-z]+$/;
-
-/** True for a directory name that is a snapshot id (staging `.tmp-*` directories and anything else are not). */
-export function isSnapshotId(name: string): boolean {
-  return SNAPSHOT_ID.test(name);
-}
-
-/** The published snapshots of an output directory (`<out>/snapshots/<id>/`), oldest first. */
-export async function listSnapshots(outDir: string, fs: OutputFs = nodeOutputFs): Promise<string[]> {
-  const dir = join(outDir, 'snapshots');
-  const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return [];
-    throw err;
-  });
-  return entries.filter((e) => e.isDirectory() && isSnapshotId(e.name)).map((e) => e.name).sort();
-}
+import { nodeOutputFs, type OutputFs } from './output-fs.js';
+import { isSnapshotId, listSnapshots, lockOutput, readLatest } from './write-snapshot.js';
 
 /** How many snapshots to keep (config `retention`, flags of `notion-kb prune`). */
 export interface RetentionPolicy {
