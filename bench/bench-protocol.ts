@@ -1,20 +1,10 @@
 import type { FaultPlan } from '../src/notion-server/faults.js';
+import type { GenerateOptions } from '../src/notion-server/generate-workspace.js';
 import type { RateLimitOptions } from '../src/notion-server/rate-limit.js';
 import type { ServerStats } from '../src/notion-server/server.js';
 
 /** Which workspace the bench server serves; built inside the server process from this recipe. */
-export type WorkspaceSpec =
-  | { kind: 'demo' }
-  | {
-      kind: 'generated';
-      seed: string | number;
-      pages: number;
-      blocksPerPage: number;
-      databases?: number;
-      rowsPerDatabase?: number;
-      /** Every n-th page gets an image (generateWorkspace's default: 10). */
-      imageEvery?: number;
-    };
+export type WorkspaceSpec = { kind: 'demo' } | ({ kind: 'generated' } & GenerateOptions);
 
 /** How the bench server behaves: Notion's limits and failures, reproduced. */
 export interface ServerSpec {

@@ -13,14 +13,8 @@ function send(message: FromServer): void {
 
 function buildWorkspace(spec: WorkspaceSpec): WorkspaceData {
   if (spec.kind === 'demo') return buildDemoWorkspace();
-  return generateWorkspace({
-    seed: spec.seed,
-    pages: spec.pages,
-    blocksPerPage: spec.blocksPerPage,
-    ...(spec.databases !== undefined ? { databases: spec.databases } : {}),
-    ...(spec.rowsPerDatabase !== undefined ? { rowsPerDatabase: spec.rowsPerDatabase } : {}),
-    ...(spec.imageEvery !== undefined ? { imageEvery: spec.imageEvery } : {}),
-  });
+  const { kind: _kind, ...options } = spec;
+  return generateWorkspace(options);
 }
 
 if (!process.send) {
