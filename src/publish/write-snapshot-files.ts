@@ -66,6 +66,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   const contentFailures = new Map<string, string>();
   for (const f of input.crawl.failures) if (f.pageId && !f.blockId && !contentFailures.has(f.pageId)) contentFailures.set(f.pageId, f.message);
 
+  const madeFolders = new Set<string>();
   const pageEntries: PageEntry[] = [];
   const items = new Map<string, SnapshotItem>();
   const linksOf = new Map<string, string[]>();
@@ -81,7 +82,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
       ...(contentFailures.has(id) ? { contentFailure: contentFailures.get(id)! } : {}),
       warn: (code, message) => warnings.push({ code, message, pageId: id }),
     });
-    await writeFiles(staging, page.files, input.fs);
+    await writeFiles(staging, page.files, input.fs, madeFolders);
     input.onPageWritten?.(pageEntries.length + 1);
     const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
     pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
@@ -114,7 +115,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
         return out;
       },
     });
-    await writeFiles(staging, db.files, input.fs);
+    await writeFiles(staging, db.files, input.fs, madeFolders);
     databaseEntries.push(db.entry);
     const dbFiles: Record<string, string> = { json: db.entry.path, markdown: paths.markdown };
     for (const ds of db.entry.dataSources) dbFiles[`csv:${ds.id}`] = ds.csv;

@@ -61,13 +61,23 @@ export async function removeStaleStaging(outDir: string, keep?: string, fs: Outp
 }
 
 /** Writes text files into a directory (paths are snapshot-relative, forward slashes). */
-export async function writeFiles(dir: string, files: Map<string, string>, fs: OutputFs = nodeOutputFs): Promise<void> {
+export async function writeFiles(
+  dir: string,
+  files: Map<string, string>,
+  fs: OutputFs = nodeOutputFs,
+  /** Folders this writer created already (a render pass writes thousands of pages into a few hundred folders). */
+  made: Set<string> = new Set(),
+): Promise<void> {
   // Every path is checked before anything is created, so a bad one leaves no directory behind.
   for (const path of files.keys()) {
     if (!join(dir, path).startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
   }
   const dirs = new Set([...files.keys()].map((p) => dirname(join(dir, p))));
-  for (const d of [...dirs].sort()) await fs.mkdir(d, { recursive: true });
+  for (const d of [...dirs].sort()) {
+    if (made.has(d)) continue;
+    await fs.mkdir(d, { recursive: true });
+    made.add(d);
+  }
   for (const [path, content] of files) await fs.writeFile(join(dir, path), content);
 }
 

@@ -17,6 +17,7 @@ import {
   writeManifest,
 } from '../../src/publish/write-snapshot.js';
 import { parseLockOwner, processStartTime, type LockOwner } from '../../src/publish/output-lock.js';
+import { nodeOutputFs } from '../../src/publish/output-fs.js';
 import { tempDir } from '../support/cli.js';
 
 const exists = async (p: string) => (await stat(p).catch(() => null)) !== null;
@@ -57,6 +58,16 @@ describe('staging and publishing', () => {
     out = join(tmp.dir, 'archive');
   });
   afterEach(async () => tmp.cleanup());
+
+  it('creates each folder once when a writer passes the folders it made already', async () => {
+    const made = new Set<string>();
+    const created: string[] = [];
+    const fs = { ...nodeOutputFs, mkdir: (async (path: string, options: unknown) => (created.push(path), nodeOutputFs.mkdir(path, options as never))) as typeof nodeOutputFs.mkdir };
+    await writeFiles(tmp.dir, new Map([['pages/a.md', 'a'], ['records/a.json', '{}']]), fs, made);
+    await writeFiles(tmp.dir, new Map([['pages/b.md', 'b'], ['records/b.json', '{}'], ['pages/x/c.md', 'c']]), fs, made);
+    expect(created.map((d) => d.slice(tmp.dir.length + 1)).sort()).toEqual(['pages', 'pages/x', 'records']);
+    expect(await readFile(join(tmp.dir, 'pages/x/c.md'), 'utf8')).toBe('c');
+  });
 
   it('writes into snapshots/.tmp-<id>, then renames it into place and points latest.json at it', async () => {
     const staging = await stage(out, 'S1', { 'index.json': '{}\n', 'pages/a.md': '# A\n' });
