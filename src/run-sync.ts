@@ -73,11 +73,12 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
   }
   const startedAt = now();
   const outDir = config.output.dir;
-  const lock = await lockOutput(outDir, deps.fs ?? nodeOutputFs);
+  const fs = deps.fs ?? nodeOutputFs;
+  const lock = await lockOutput(outDir, fs);
   try {
     // Under the lock: the new id sorts after every snapshot already there.
-    const snapshotId = newSnapshotId(startedAt, await listSnapshots(outDir, deps.fs ?? nodeOutputFs));
-    return await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir });
+    const snapshotId = newSnapshotId(startedAt, await listSnapshots(outDir, fs));
+    return await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir, fs });
   } finally {
     await lock.release();
   }
@@ -85,11 +86,10 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
 
 async function syncLocked(
   deps: SyncDeps,
-  run: { token: string; now: () => Date; log: NonNullable<SyncDeps['log']>; startedAt: Date; snapshotId: string; outDir: string },
+  run: { token: string; now: () => Date; log: NonNullable<SyncDeps['log']>; startedAt: Date; snapshotId: string; outDir: string; fs: OutputFs },
 ): Promise<SyncOutcome> {
   const { config } = deps;
-  const { token, now, log, startedAt, snapshotId, outDir } = run;
-  const fs = deps.fs ?? nodeOutputFs;
+  const { token, now, log, startedAt, snapshotId, outDir, fs } = run;
   await fs.mkdir(join(outDir, 'snapshots'), { recursive: true });
   await removeStaleStaging(outDir, undefined, fs);
   const staging = await createStaging(outDir, snapshotId, fs);
