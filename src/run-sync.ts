@@ -12,7 +12,22 @@ import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
 import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
 import { canonicalJson } from './render/json/canonical-json.js';
 import type { CrawledDatabase } from './source/crawl-types.js';
-import { createStaging, listSnapshots, lockOutput, newSnapshotId, publishSnapshot, removeStaleStaging, writeFiles, writeManifest } from './publish/write-snapshot.js';
+import {
+  createStaging,
+  listSnapshots,
+  lockOutput,
+  newSnapshotId,
+  publishSnapshot,
+  readLatest,
+  readManifestHashes,
+  removeStaleStaging,
+  writeFiles,
+  writeManifest,
+  type FileReuse,
+} from './publish/write-snapshot.js';
+import { configKey, fileIdentity, previousCrawl, readSyncState, STATE_DIR, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
+import { sameContent } from './publish/same-content.js';
+import type { AssetOutcome } from './assets/asset-collector.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
 import type { SyncEffects } from './source/effects.js';
 import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
@@ -44,14 +59,22 @@ export interface SyncDeps {
   fs?: OutputFs;
   /** The run's one limiter (rate, concurrency, the pause after a 429); default: built from the config. */
   limiter?: Limiter;
+  /** Crawl everything even when the sync state allows an incremental run (`--full`). */
+  full?: boolean;
 }
 
 export interface SyncOutcome {
   /** 0 complete, 3 published with failures. (Failures before publishing throw.) */
   exitCode: 0 | 3;
+  /** The snapshot published; when nothing changed, the latest one (which stays). */
   snapshotId: string;
   snapshotDir: string;
+  /** The run's report (written into the snapshot when one was published). */
   report: Report;
+  /** True when nothing changed since the latest snapshot: nothing was published. */
+  unchanged: boolean;
+  /** How the run read Notion: everything, or only what changed since the sync state's snapshot. */
+  mode: 'full' | 'incremental';
 }
 
 /**
@@ -92,6 +115,49 @@ async function syncLocked(
   const { token, now, log, startedAt, snapshotId, outDir, fs } = run;
   await fs.mkdir(join(outDir, 'snapshots'), { recursive: true });
   await removeStaleStaging(outDir, undefined, fs);
+
+  // The latest snapshot: files that did not change become hard links to it; with the sync state
+  // that describes it, the crawl fetches only what changed.
+  const latest = await readLatest(outDir, fs).catch(() => null);
+  const latestDir = latest ? join(outDir, latest.path) : null;
+  const hashes = latestDir ? await readManifestHashes(latestDir, fs) : null;
+  const reuse: FileReuse | undefined = latestDir && hashes ? { dir: latestDir, hashes, linked: 0 } : undefined;
+  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes });
+  const runWarnings: Array<{ code: string; message: string }> = [];
+  let state: SyncState | null = null;
+  if (latest && !deps.full) {
+    const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key });
+    if ('state' in read && reuse) state = read.state;
+    else {
+      const reason = 'reason' in read ? read.reason : `snapshot ${latest.snapshotId} has no readable manifest.json`;
+      runWarnings.push({ code: 'full_crawl', message: `a full crawl: ${reason}` });
+      log('warn', `notion-kb: a full crawl, because ${reason}`);
+    }
+  }
+  const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
+  try {
+    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, key, runWarnings });
+  } finally {
+    await previous?.close();
+  }
+}
+
+async function crawlAndPublish(
+  deps: SyncDeps,
+  run: { token: string; now: () => Date; log: NonNullable<SyncDeps['log']>; startedAt: Date; snapshotId: string; outDir: string; fs: OutputFs },
+  before: {
+    latest: { snapshotId: string; path: string } | null;
+    latestDir: string | null;
+    reuse: FileReuse | undefined;
+    state: SyncState | null;
+    previous: Awaited<ReturnType<typeof previousCrawl>> | null;
+    key: string;
+    runWarnings: Array<{ code: string; message: string }>;
+  },
+): Promise<SyncOutcome> {
+  const { config } = deps;
+  const { token, now, log, startedAt, snapshotId, outDir, fs } = run;
+  const { state, previous, reuse } = before;
   const staging = await createStaging(outDir, snapshotId, fs);
 
   const gateway = createNotionGateway({
@@ -116,6 +182,9 @@ async function syncLocked(
     refetcher: gateway,
     store,
     policy: { external: config.assets.external, maxBytes: config.assets.maxBytes, concurrency: config.assets.concurrency },
+    ...(state && before.latestDir
+      ? { previous: { dir: before.latestDir, get: (k: string) => state.assets[k], identityOf: (ref: { url: string; source: string }) => fileIdentity(ref.url, ref.source) } }
+      : {}),
   });
 
   let phase: SyncProgress['phase'] = 'crawl';
@@ -136,21 +205,43 @@ async function syncLocked(
   };
 
   const spool = await PageSpool.create(`${staging}.spool`, fs);
+  let spoolKept = false;
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
+  /** What the next sync's state needs of each page, beyond the spool and the plan. */
+  const pageFacts = new Map<string, { lastEdited: string; requests: number; holds: string[]; shows: string[]; reused: boolean }>();
+  let pagesReused = 0;
+  let requestsSaved = 0;
   try {
-    // 1. Crawl: each page is parked in the spool as soon as its tree is fetched; only a summary stays.
+    // 1. Crawl: each page is parked in the spool as soon as its tree is fetched (or taken from the
+    // page cache); only a summary stays.
     const crawl = await crawlWorkspace({
       reader: gateway,
       roots: config.notion.roots,
+      ...(previous ? { previous } : {}),
       onFile: (ref) => collector.add(ref),
-      onPage: async (unit) => {
+      onPage: async (unit, origin) => {
         summaries.addPage(unit);
+        const { holds, shows } = syncedBlocksOf(unit.blocks);
+        const id = unit.page.id;
+        let requests = origin.requests ?? 0;
+        if (origin.reused) {
+          requests = state!.pages[id]?.requests ?? 0;
+          pagesReused++;
+          requestsSaved += requests;
+        }
+        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused });
         await spool.put(unit);
       },
       onDatabase: async (unit) => {
         summaries.addDatabase(unit);
         databases.set(unit.database.id, unit);
+        if (state) {
+          for (const ds of unit.dataSources) {
+            const rowsBefore = state.dataSources[ds.dataSource.id];
+            if (rowsBefore && rowsBefore.length === ds.rowIds.length && rowsBefore.every((r, i) => r === ds.rowIds[i])) requestsSaved += Math.max(1, Math.ceil(ds.rowIds.length / 100));
+          }
+        }
       },
       onProgress: (p) => {
         crawlProgress = p;
@@ -173,15 +264,19 @@ async function syncLocked(
     emit();
     const plan = planPaths(summaries.build());
     const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(),
+      lookupAsset: (k) => collector.previousOutcome(k),
+      ...(reuse ? { reuse } : {}),
       fs,
       onPageWritten: (n) => {
         pagesWritten = n;
         emit();
       },
     });
-    await spool.remove();
+    // Files of pages taken from the cache are linked from the previous snapshot as they are looked up.
+    await collector.drain();
+    await spool.close();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
-    await writeFiles(staging, content.files, fs);
+    await writeFiles(staging, content.files, fs, undefined, reuse);
     // 4. What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json.
     const history = await buildHistoryFiles({ outDir, staging, fs, after: content.state });
     await writeFiles(staging, history.files, fs);
@@ -196,7 +291,7 @@ async function syncLocked(
       ...(f.blockId ? { blockId: f.blockId } : {}),
       ...(f.databaseId ? { databaseId: f.databaseId } : {}),
     }));
-    const warnings = [...crawl.warnings, ...content.warnings, ...(history.warning ? [history.warning] : [])].map((w) => ({
+    const warnings = [...before.runWarnings, ...crawl.warnings, ...content.warnings, ...(history.warning ? [history.warning] : [])].map((w: { code: string; message: string; pageId?: string; blockId?: string }) => ({
       code: w.code,
       message: w.message,
       ...(w.pageId ? { pageId: w.pageId } : {}),
@@ -212,8 +307,16 @@ async function syncLocked(
       finishedAt: finishedAt.toISOString(),
       durationMs: Math.max(0, finishedAt.getTime() - startedAt.getTime()),
       complete: failures.length === 0 && content.assetFailures.length === 0,
-      counts: { ...content.counts, assets: store.size, assetBytes },
-      requests: { total: stats.total, byRoute: stats.byRoute, retries: stats.retries, rateLimited: stats.rateLimited, waitedMs: Math.round(stats.waitedMs + stats.retryWaitedMs) },
+      mode: state ? 'incremental' : 'full',
+      counts: { ...content.counts, assets: store.size, assetBytes, pagesReused, filesLinked: reuse?.linked ?? 0 },
+      requests: {
+        total: stats.total,
+        byRoute: stats.byRoute,
+        retries: stats.retries,
+        rateLimited: stats.rateLimited,
+        waitedMs: Math.round(stats.waitedMs + stats.retryWaitedMs),
+        saved: requestsSaved,
+      },
       warnings,
       failures,
       unrendered: content.unrendered,
@@ -224,15 +327,77 @@ async function syncLocked(
     await fs.writeFile(join(staging, 'report.json'), canonicalJson(report));
     await writeManifest(staging, fs);
 
+    // The state the next sync starts from: this run's pages, rows and files.
+    const nextState = (describes: string, cache: string): SyncState => {
+      const failed = new Set<string>();
+      for (const f of crawl.failures) if (f.pageId) failed.add(f.pageId);
+      for (const f of content.assetFailures) failed.add(f.pageId);
+      const assetsOf = new Map<string, string[]>();
+      const assets: SyncState['assets'] = {};
+      for (const [k, o] of collector.outcomes) {
+        let list = assetsOf.get(o.ref.pageId);
+        if (!list) assetsOf.set(o.ref.pageId, (list = []));
+        list.push(k);
+        const identity = fileIdentity(o.ref.url, o.ref.source);
+        // No signed URL goes into the state: it expires, and it is a credential while it lives.
+        assets[k] = { identity, outcome: { ...o, ref: { ...o.ref, url: identity } } as AssetOutcome };
+      }
+      const pages: Record<string, PageState> = {};
+      for (const [id, location] of plan.pages) {
+        const at = spool.location(id);
+        const facts = pageFacts.get(id);
+        if (!at || !facts) continue;
+        pages[id] = {
+          lastEdited: facts.lastEdited,
+          digest: at.digest,
+          path: location.markdown,
+          assets: (assetsOf.get(id) ?? []).sort(),
+          at: [at.offset, at.length],
+          checksum: at.checksum,
+          requests: facts.requests,
+          ...(facts.holds.length > 0 ? { holds: facts.holds } : {}),
+          ...(facts.shows.length > 0 ? { shows: facts.shows } : {}),
+          ...(failed.has(id) ? { retry: true as const } : {}),
+        };
+      }
+      const dataSources: SyncState['dataSources'] = {};
+      for (const db of databases.values()) for (const ds of db.dataSources) dataSources[ds.dataSource.id] = ds.rowIds;
+      return { format: 'notion-kb/sync-state', version: 1, snapshotId: describes, startedAt: startedAt.toISOString(), configKey: before.key, cache, pages, dataSources, assets };
+    };
+    const keepCache = async (): Promise<string> => {
+      const cache = `pages-${snapshotId}.spool`;
+      await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
+      await fs.rename(spool.file, join(outDir, STATE_DIR, cache));
+      spoolKept = true;
+      return cache;
+    };
+
+    // 5. Nothing changed: publish nothing, keep the latest snapshot, move the state on.
+    if (before.latest && before.latestDir && failures.length === 0 && (await sameContent(staging, before.latestDir, fs))) {
+      await fs.rm(staging, { recursive: true, force: true });
+      const cache = await keepCache();
+      await writeSyncState(outDir, nextState(before.latest.snapshotId, cache), fs);
+      log('info', `no changes since snapshot ${before.latest.snapshotId}; nothing published`);
+      return { exitCode: 0, snapshotId: before.latest.snapshotId, snapshotDir: before.latestDir, report, unchanged: true, mode: state ? 'incremental' : 'full' };
+    }
+
     phase = 'publish';
     emit();
     const snapshotDir = await publishSnapshot(outDir, staging, snapshotId, fs);
     log('info', `published snapshot ${snapshotId}`);
+    // The state is written only once the snapshot it describes is published; a failure here
+    // leaves the snapshot, and the next run crawls in full.
+    try {
+      const cache = await keepCache();
+      await writeSyncState(outDir, nextState(snapshotId, cache), fs);
+    } catch (err) {
+      log('warn', `notion-kb: the sync state could not be written (${(err as Error).message}); the next sync crawls in full`);
+    }
     // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
-    return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report };
+    return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report, unchanged: false, mode: state ? 'incremental' : 'full' };
   } catch (err) {
     await fs.rm(staging, { recursive: true, force: true });
-    await spool.remove();
+    if (!spoolKept) await spool.remove();
     throw err;
   }
 }

@@ -30,6 +30,15 @@ export interface OwnerRefetcher {
   retrieveDatabase(id: string): Promise<unknown>;
 }
 
+/** Files an earlier snapshot has: reused instead of downloaded when the file behind a key is the same. */
+export interface PreviousAssets {
+  /** The earlier snapshot's directory. */
+  dir: string;
+  get(key: string): { identity: string; outcome: AssetOutcome } | undefined;
+  /** What identifies the file behind a ref (its URL without a signature). */
+  identityOf(ref: FileRef): string;
+}
+
 const MAX_REFRESHES = 2;
 
 /**
@@ -44,7 +53,7 @@ export class AssetCollector {
   private readonly limit;
 
   constructor(
-    private readonly deps: { downloader: Downloader; refetcher: OwnerRefetcher; store: AssetStore; policy: AssetPolicy },
+    private readonly deps: { downloader: Downloader; refetcher: OwnerRefetcher; store: AssetStore; policy: AssetPolicy; previous?: PreviousAssets },
   ) {
     this.limit = pLimit(deps.policy.concurrency);
   }
@@ -52,9 +61,39 @@ export class AssetCollector {
   /** Takes a file the crawl found; the same key is handled once. */
   add(ref: FileRef): void {
     if (this.outcomes.has(ref.key)) return;
+    const before = this.deps.previous?.get(ref.key);
+    if (before && before.outcome.kind !== 'missing' && before.identity === this.deps.previous!.identityOf(ref)) {
+      this.reuse(ref.key, { ...before.outcome, ref } as AssetOutcome);
+      return;
+    }
     const placeholder: AssetOutcome = { kind: 'missing', ref, reason: 'not downloaded yet' };
     this.outcomes.set(ref.key, placeholder);
     this.pending.push(this.limit(() => this.collect(ref)).then((o) => void this.outcomes.set(ref.key, o)));
+  }
+
+  /**
+   * The outcome of a key this run has not seen, taken from the earlier snapshot (the file of a
+   * page taken from the page cache). Its file is linked into this snapshot; `drain` waits for it.
+   */
+  previousOutcome(key: string): AssetOutcome | undefined {
+    const known = this.outcomes.get(key);
+    if (known) return known;
+    const before = this.deps.previous?.get(key);
+    if (!before || before.outcome.kind === 'missing') return undefined;
+    return this.reuse(key, before.outcome);
+  }
+
+  private reuse(key: string, outcome: AssetOutcome): AssetOutcome {
+    this.outcomes.set(key, outcome);
+    if (outcome.kind === 'stored') {
+      const fromDir = this.deps.previous!.dir;
+      this.pending.push(
+        this.deps.store.adopt(outcome.asset, fromDir).then((asset) => {
+          outcome.asset = asset;
+        }),
+      );
+    }
+    return outcome;
   }
 
   /** Waits for every download started so far (and any started meanwhile). */

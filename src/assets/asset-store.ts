@@ -68,8 +68,26 @@ export class AssetStore {
   constructor(
     private readonly snapshotDir: string,
     /** The output file system (the sync's, handed in; the real one by default). */
-    private readonly fs: Pick<typeof fsp, 'mkdir' | 'rename' | 'writeFile'> = fsp,
+    private readonly fs: Pick<typeof fsp, 'mkdir' | 'rename' | 'writeFile' | 'link' | 'copyFile'> = fsp,
   ) {}
+
+  /**
+   * Takes a file an earlier snapshot stored, without downloading it again: a hard link to it
+   * where the file system allows, a copy where it does not.
+   */
+  async adopt(asset: StoredAsset, fromDir: string): Promise<StoredAsset> {
+    const existing = this.byHash.get(asset.sha256);
+    if (existing) return existing;
+    const next = (async () => {
+      await this.fs.mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
+      const from = join(fromDir, asset.path);
+      const to = join(this.snapshotDir, asset.path);
+      await this.fs.link(from, to).catch(() => this.fs.copyFile(from, to));
+      return { ...asset };
+    })();
+    this.byHash.set(asset.sha256, next);
+    return next;
+  }
 
   async put(bytes: Buffer, name: string, contentType: string | undefined): Promise<StoredAsset> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');

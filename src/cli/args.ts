@@ -41,6 +41,8 @@ export interface CommandOptions {
   all: boolean;
   /** prune: what would be removed, without removing it. */
   dryRun: boolean;
+  /** sync: crawl everything even when the sync state allows an incremental run. */
+  full: boolean;
   /** prune: retention overrides (config `retention`). */
   keepLast?: number;
   keepDaily?: number;
@@ -52,7 +54,7 @@ export function flagName(spec: OptionSpec): string {
   return spec.flag ?? spec.name;
 }
 
-type BooleanOption = 'json' | 'quiet' | 'verbose' | 'all' | 'dryRun';
+type BooleanOption = 'json' | 'quiet' | 'verbose' | 'all' | 'dryRun' | 'full';
 
 /** The parsed command line. `help` and `version` are answered by the CLI itself. */
 export interface ParsedArgs {
@@ -121,6 +123,11 @@ const VERBOSE: OptionSpec = {
   description: 'Print every request, retry and wait for the rate limit, and the effective configuration (token redacted).',
 };
 
+const FULL: OptionSpec = {
+  name: 'full',
+  kind: 'boolean',
+  description: 'Fetch every page again, even when the sync state of the last run allows fetching only what changed.',
+};
 const ALL: OptionSpec = { name: 'all', kind: 'boolean', description: 'Check every snapshot in the output directory, one line each.' };
 const KEEP_LAST: OptionSpec = {
   name: 'keepLast',
@@ -147,7 +154,7 @@ const DRY_RUN: OptionSpec = { name: 'dryRun', flag: 'dry-run', kind: 'boolean', 
 
 /** The options each command takes, in help order. */
 export const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionSpec[]>> = {
-  sync: [ROOT, OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
+  sync: [FULL, ROOT, OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
   verify: [ALL, OUT, CONFIG, JSON_OUTPUT],
   diff: [OUT, CONFIG, JSON_OUTPUT],
   prune: [KEEP_LAST, KEEP_DAILY, KEEP_MONTHLY, DRY_RUN, OUT, CONFIG, JSON_OUTPUT],
@@ -317,5 +324,5 @@ function isNumberLiteral(value: string): boolean {
 }
 
 function defaultOptions(): CommandOptions {
-  return { root: [], json: false, quiet: false, verbose: false, all: false, dryRun: false };
+  return { root: [], json: false, quiet: false, verbose: false, all: false, dryRun: false, full: false };
 }

@@ -147,6 +147,7 @@ async function syncWithProgress(config: Config, options: CommandOptions, io: Io)
   try {
     return await runSync({
       config,
+      full: options.full,
       effects: io.effects,
       onProgress: (p) => progress.update(p),
       // Warnings always (--quiet too); requests, retries and waits (debug) with --verbose. The
@@ -170,12 +171,15 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
     io.stdout.write(
       `${JSON.stringify(
         {
-          status: outcome.exitCode === 0 ? 'complete' : 'partial',
+          status: outcome.unchanged ? 'unchanged' : outcome.exitCode === 0 ? 'complete' : 'partial',
           exitCode: outcome.exitCode,
+          mode: outcome.mode,
+          published: !outcome.unchanged,
           snapshotId: outcome.snapshotId,
           snapshotDir: outcome.snapshotDir,
           counts: r.counts,
-          requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited },
+          requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited, saved: r.requests.saved ?? 0 },
+          changes: r.changes ?? null,
           durationMs: r.durationMs,
           failures: r.failures.length,
           warnings: r.warnings.length,
@@ -194,11 +198,22 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
       `notion-kb: snapshot ${outcome.snapshotId} published, but ${r.failures.length} pages or databases and ${r.assetFailures.length} files failed; see ${where}/report.json\n`,
     );
   }
+  if (!options.quiet && !options.json && outcome.unchanged) {
+    io.stderr.write(
+      `No changes since snapshot ${outcome.snapshotId}; nothing published.\n` +
+        `  ${r.requests.total} API requests (${r.mode} sync; ${r.requests.saved ?? 0} saved by the sync state), in ${(r.durationMs / 1000).toFixed(1)} s\n`,
+    );
+    return EXIT_CODES.complete;
+  }
   if (!options.quiet && !options.json) {
+    const c = r.changes;
     const lines = [
       `Snapshot ${outcome.snapshotId} written to ${where}`,
+      ...(c && c.from
+        ? [`  since ${c.from}: ${c.added} added, ${c.updated} updated, ${c.moved} moved, ${c.renamed} renamed, ${c.removed} removed (CHANGELOG.md)`]
+        : []),
       `  ${r.counts.pages} pages, ${r.counts.databases} databases (${r.counts.rows} rows), ${r.counts.blocks} blocks, ${r.counts.assets} files (${(r.counts.assetBytes / 1024).toFixed(0)} KiB)`,
-      `  ${r.requests.total} API requests, ${r.requests.retries} retries, ${r.requests.rateLimited} rate-limited, in ${(r.durationMs / 1000).toFixed(1)} s`,
+      `  ${r.requests.total} API requests${r.mode === 'incremental' ? ` (incremental: ${r.counts.pagesReused ?? 0} pages from the sync state, ${r.requests.saved ?? 0} requests saved)` : ''}, ${r.requests.retries} retries, ${r.requests.rateLimited} rate-limited, in ${(r.durationMs / 1000).toFixed(1)} s`,
     ];
     if (r.unresolvedLinks.length) lines.push(`  ${r.unresolvedLinks.length} links point outside the export (kept as Notion URLs)`);
     if (r.unrendered.length) lines.push(`  ${r.unrendered.length} blocks have no Markdown form (kept in the page records)`);
@@ -243,7 +258,8 @@ async function runDemo(given: CommandOptions, io: Io): Promise<number> {
     // The demo wiki's external files live on fictional hosts; fetching them would send traffic
     // beyond this machine, so the demo keeps every external file as a link.
     const demoConfig: Config = { ...config, assets: { ...config.assets, external: 'none' } };
-    const code = report(await syncWithProgress(demoConfig, options, io), options, io);
+    // Every demo server is a new workspace on a new port: always a full sync.
+    const code = report(await syncWithProgress(demoConfig, { ...options, full: true }, io), options, io);
     if (!options.quiet && !options.json) {
       io.stderr.write(`Open ${relative(process.cwd(), resolve(config.output.dir)) || '.'}/latest.json to find the newest snapshot; check it with: node bin/notion-kb.js verify --out ${options.out}\n`);
     }

@@ -6,16 +6,22 @@ const MIRRORS_ANOTHER_PAGE = new Set(['child_page', 'child_database']);
 
 /**
  * Removes, in place, what changes while this page's content does not: signed file URLs and
- * their expiry (new at every fetch), and the edit times of child_page / child_database blocks
- * (they are the sub-page's own, bumped by every edit inside it; the sub-page has its own
- * digest). A walk and one plain JSON.stringify cost a third of a stringify with a replacer.
+ * their expiry (new at every fetch), and the edit times and titles of child_page /
+ * child_database blocks (they are the sub-page's own, bumped by every edit inside it; the
+ * sub-page has its own digest). A walk and one plain JSON.stringify cost a third of a stringify with a replacer.
  */
-function dropVolatile(value: unknown): void {
+function dropVolatile(value: unknown, mentions: Array<Record<string, unknown>>): void {
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object') dropVolatile(item);
+    for (const item of value) if (item !== null && typeof item === 'object') dropVolatile(item, mentions);
     return;
   }
   const o = value as Record<string, unknown>;
+  if (o.type === 'mention' && typeof o.plain_text === 'string') {
+    const kind = (o.mention as { type?: string } | undefined)?.type;
+    if (kind === 'page' || kind === 'database') mentions.push(o);
+  }
+  // A retrieved object carries the id of the response it came in (search results do not).
+  if ('request_id' in o && 'object' in o) delete o.request_id;
   if ('expiry_time' in o) {
     delete o.url;
     delete o.expiry_time;
@@ -23,10 +29,14 @@ function dropVolatile(value: unknown): void {
   if (MIRRORS_ANOTHER_PAGE.has(o.type as string) && o.object === 'block') {
     delete o.last_edited_time;
     delete o.last_edited_by;
+    // The sub-page's or database's title is its own (renaming it does not bump this page);
+    // the render pass shows the title from the summaries.
+    const payload = o[o.type as string] as { title?: unknown } | undefined;
+    if (payload && typeof payload === 'object') delete payload.title;
   }
   for (const key in o) {
     const v = o[key];
-    if (v !== null && typeof v === 'object') dropVolatile(v);
+    if (v !== null && typeof v === 'object') dropVolatile(v, mentions);
   }
 }
 
@@ -37,22 +47,35 @@ function dropVolatile(value: unknown): void {
  * unchanged page has the same digest in every sync.
  */
 export function pageDigest(page: PageObjectResponse, blocks: BlockNode[]): string {
-  return digestOfFetchedJson(fetchedJson(structuredClone({ page, blocks })));
+  return fetchedForm(structuredClone({ page, blocks })).digest;
 }
 
 /**
- * The fetched page as JSON without what changes at every fetch: what the digest covers, and
- * all a later stage needs (files are looked up by asset key, never by their signed URL).
- * Keys stay in the order the API sent them: Notion's order is fixed per object type. The unit
- * is handed over: its volatile fields are removed in place.
+ * The fetched page as JSON without what changes at every fetch: all a later stage needs (files
+ * are looked up by asset key, never by their signed URL). Keys stay in the order the API sent
+ * them: Notion's order is fixed per object type. The unit is handed over: its volatile fields
+ * are removed in place.
+ *
+ * `digest` covers the same JSON, except the text of mentions of pages and databases: that is
+ * the other page's title, which Notion changes in every mention when the page is renamed without
+ * bumping the pages that mention it (the render pass shows current titles from the summaries).
+ * `checksum` is the sha256 of `json` itself, to check the bytes when they are read back.
  */
-export function fetchedJson(unit: { page: PageObjectResponse; blocks: BlockNode[] }): string {
+export function fetchedForm(unit: { page: PageObjectResponse; blocks: BlockNode[] }): { json: string; digest: string; checksum: string } {
   const fetched = { page: unit.page, blocks: unit.blocks };
-  dropVolatile(fetched);
-  return JSON.stringify(fetched);
+  const mentions: Array<Record<string, unknown>> = [];
+  dropVolatile(fetched, mentions);
+  const json = JSON.stringify(fetched);
+  const checksum = sha256Of(json);
+  if (mentions.length === 0) return { json, digest: checksum, checksum };
+  const texts = mentions.map((m) => m.plain_text);
+  for (const m of mentions) m.plain_text = '';
+  const digest = sha256Of(JSON.stringify(fetched));
+  mentions.forEach((m, i) => (m.plain_text = texts[i]));
+  return { json, digest, checksum };
 }
 
-/** The digest of `fetchedJson(unit)`. */
-export function digestOfFetchedJson(json: string): string {
-  return `sha256:${createHash('sha256').update(json).digest('hex')}`;
+/** `sha256:<hex>` of a text. */
+export function sha256Of(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }

@@ -609,13 +609,24 @@ export const ReportSchema = z
       blocks: z.int().nonnegative(),
       assets: z.int().nonnegative(),
       assetBytes: z.int().nonnegative(),
+      pagesReused: z.int().nonnegative().optional().describe('Pages taken from the page cache of the previous sync instead of being fetched (incremental runs).'),
+      filesLinked: z.int().nonnegative().optional().describe('Files identical to the previous snapshot\'s, stored as hard links to them.'),
     }),
+    mode: z
+      .enum(['full', 'incremental'])
+      .optional()
+      .describe('full: everything was fetched; incremental: only what changed since the previous snapshot (the rest came from the page cache).'),
     requests: z.strictObject({
       total: z.int().nonnegative(),
       byRoute: z.record(z.string(), z.int().nonnegative()).describe('Requests by route, e.g. "GET /v1/blocks/{id}/children".'),
       retries: z.int().nonnegative(),
       rateLimited: z.int().nonnegative(),
       waitedMs: z.int().nonnegative(),
+      saved: z
+        .int()
+        .nonnegative()
+        .optional()
+        .describe('Requests the previous snapshot saved: what fetching the pages and row lists taken from it again would have cost, as counted when they were fetched.'),
     }),
     warnings: z.array(z.strictObject({ code: z.string(), message: z.string(), ...IssueTargetShape })),
     failures: z.array(z.strictObject({ code: z.string(), message: z.string(), ...IssueTargetShape, databaseId: NotionIdSchema.optional() })),

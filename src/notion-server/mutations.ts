@@ -20,6 +20,13 @@ export interface Mutations {
   trash(id: Id): void;
   /** Takes it out of the trash again. */
   restore(id: Id): void;
+  /**
+   * Shares a page or database with the integration again, or stops sharing it (false): it and
+   * everything below it then answer 404 and leave search. Nothing is bumped: sharing is not an edit.
+   */
+  setShared(id: Id, shared: boolean): void;
+  /** Sets one property value of a page or database row (API shape, e.g. `{ type: 'number', number: 3 }`), by property name. */
+  editProperty(pageId: Id, name: string, value: Record<string, unknown> & { type: string }): void;
   /** Moves a page under another page or block (or the workspace). */
   movePage(pageId: Id, newParentId: Id | 'workspace'): void;
   /**
@@ -125,6 +132,17 @@ export function createMutations(ws: WorkspaceData, clock: () => number): Mutatio
       return id;
     },
     trash: (id) => setTrash(id, true),
+    setShared(id, shared) {
+      const target = ws.pages[id] ?? ws.databases[id];
+      if (!target) throw new Error(`mutate: unknown page or database ${id}`);
+      target.shared = shared;
+    },
+    editProperty(pageId, name, value) {
+      const page = ws.pages[pageId];
+      if (!page) throw new Error(`mutate: unknown page ${pageId}`);
+      page.properties[name] = structuredClone(value);
+      bumpPage(pageId);
+    },
     restore: (id) => setTrash(id, false),
     movePage(pageId, newParentId) {
       const page = ws.pages[pageId];

@@ -5,7 +5,7 @@ import * as fsp from 'node:fs/promises';
  * Handed in with the sync's other effects, so a test can make a disk fill up or a rename fail
  * at a chosen moment.
  */
-export type OutputFs = Pick<typeof fsp, 'mkdir' | 'writeFile' | 'readFile' | 'rename' | 'rm' | 'readdir' | 'stat' | 'open'>;
+export type OutputFs = Pick<typeof fsp, 'mkdir' | 'writeFile' | 'readFile' | 'rename' | 'rm' | 'readdir' | 'stat' | 'open' | 'link' | 'copyFile'>;
 
 /** The real file system. */
 export const nodeOutputFs: OutputFs = {
@@ -17,4 +17,6 @@ export const nodeOutputFs: OutputFs = {
   readdir: fsp.readdir,
   stat: fsp.stat,
   open: fsp.open,
+  link: fsp.link,
+  copyFile: fsp.copyFile,
 };

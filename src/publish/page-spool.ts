@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { digestOfFetchedJson, fetchedJson } from '../normalise/page-digest.js';
+import { fetchedForm } from '../normalise/page-digest.js';
 import type { CrawledPage } from '../source/crawl-types.js';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
 
@@ -15,7 +15,7 @@ export type SpooledPage = CrawledPage & { digest: string };
  * stay in memory.
  */
 export class PageSpool {
-  private readonly where = new Map<string, { offset: number; length: number; digest: string }>();
+  private readonly where = new Map<string, { offset: number; length: number; digest: string; checksum: string }>();
   private end = 0;
   private writing: Promise<unknown> = Promise.resolve();
 
@@ -33,11 +33,11 @@ export class PageSpool {
 
   /** Parks a page; resolves once it is on disk. Serialised once, for the disk and the digest alike. */
   async put(unit: CrawledPage): Promise<void> {
-    const json = fetchedJson(unit);
+    const { json, digest, checksum } = fetchedForm(unit);
     const bytes = Buffer.from(json, 'utf8');
     const offset = this.end;
     this.end += bytes.length;
-    this.where.set(unit.page.id, { offset, length: bytes.length, digest: digestOfFetchedJson(json) });
+    this.where.set(unit.page.id, { offset, length: bytes.length, digest, checksum });
     // Writes at their own offsets; chained so a failure is seen by the next put too.
     const written = this.writing.then(() => this.handle.write(bytes, 0, bytes.length, offset));
     this.writing = written;
@@ -52,6 +52,17 @@ export class PageSpool {
     const { bytesRead } = await this.handle.read(buffer, 0, at.length, at.offset);
     if (bytesRead !== at.length) throw new Error(`spool ${this.file}: page ${id} is cut short`);
     return { ...(JSON.parse(buffer.toString('utf8')) as CrawledPage), digest: at.digest };
+  }
+
+  /** Where a page sits in the spool file, and its digest. */
+  location(id: string): { offset: number; length: number; digest: string; checksum: string } | undefined {
+    return this.where.get(id);
+  }
+
+  /** Waits for the last write and closes the file, which stays (it becomes the next sync's page cache). */
+  async close(): Promise<void> {
+    await this.writing;
+    await this.handle.close();
   }
 
   /** Closes and deletes the spool file. */

@@ -12,7 +12,7 @@ import type { CrawlIssue, CrawlResult, CrawledDatabase } from '../source/crawl-t
 import type { PageSpool } from './page-spool.js';
 import type { PlanNode } from './plan-paths.js';
 import type { OutputFs } from './output-fs.js';
-import { writeFiles } from './write-snapshot.js';
+import { writeFiles, type FileReuse } from './write-snapshot.js';
 
 export interface SnapshotFilesInput {
   staging: string;
@@ -24,8 +24,12 @@ export interface SnapshotFilesInput {
   found: ReadonlyMap<string, PlanNode>;
   databases: ReadonlyMap<string, CrawledDatabase>;
   crawl: CrawlResult;
-  /** What became of every file (src/assets/asset-collector.ts). */
+  /** What became of every file (src/assets/asset-collector.ts), read once every page is written. */
   assets: ReadonlyMap<string, AssetOutcome>;
+  /** Looks a file up by key (default: in `assets`); an incremental sync also finds files of pages it took from its cache. */
+  lookupAsset?: (key: string) => AssetOutcome | undefined;
+  /** The previous snapshot: files whose bytes did not change become hard links to it. */
+  reuse?: FileReuse;
   snapshotId: string;
   createdAt: string;
   /** The output file system. */
@@ -54,7 +58,7 @@ export interface SnapshotFilesOutcome {
  */
 export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<SnapshotFilesOutcome> {
   const { plan, staging } = input;
-  const assets: AssetLookup = (key) => input.assets.get(key);
+  const assets: AssetLookup = input.lookupAsset ?? ((key) => input.assets.get(key));
   const linkIndex = new LinkIndex(plan, input.headingAnchors);
   const titleOf = (id: string): string | null => {
     const node = input.found.get(id);
@@ -82,7 +86,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
       ...(contentFailures.has(id) ? { contentFailure: contentFailures.get(id)! } : {}),
       warn: (code, message) => warnings.push({ code, message, pageId: id }),
     });
-    await writeFiles(staging, page.files, input.fs, madeFolders);
+    await writeFiles(staging, page.files, input.fs, madeFolders, input.reuse);
     input.onPageWritten?.(pageEntries.length + 1);
     const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
     pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
@@ -115,7 +119,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
         return out;
       },
     });
-    await writeFiles(staging, db.files, input.fs, madeFolders);
+    await writeFiles(staging, db.files, input.fs, madeFolders, input.reuse);
     databaseEntries.push(db.entry);
     const dbFiles: Record<string, string> = { json: db.entry.path, markdown: paths.markdown };
     for (const ds of db.entry.dataSources) dbFiles[`csv:${ds.id}`] = ds.csv;

@@ -67,6 +67,8 @@ export async function writeFiles(
   fs: OutputFs = nodeOutputFs,
   /** Folders this writer created already (a render pass writes thousands of pages into a few hundred folders). */
   made: Set<string> = new Set(),
+  /** An earlier snapshot: a file with the same path and bytes there becomes a hard link to it, not a copy. */
+  reuse?: FileReuse,
 ): Promise<void> {
   // Every path is checked before anything is created, so a bad one leaves no directory behind.
   for (const path of files.keys()) {
@@ -78,7 +80,39 @@ export async function writeFiles(
     await fs.mkdir(d, { recursive: true });
     made.add(d);
   }
-  for (const [path, content] of files) await fs.writeFile(join(dir, path), content);
+  for (const [path, content] of files) {
+    const before = reuse?.hashes.get(path);
+    if (before !== undefined && before === createHash('sha256').update(content).digest('hex')) {
+      const linked = await fs.link(join(reuse!.dir, path), join(dir, path)).then(
+        () => true,
+        () => false,
+      );
+      if (linked) {
+        reuse!.linked++;
+        continue;
+      }
+    }
+    await fs.writeFile(join(dir, path), content);
+  }
+}
+
+/** Files of an earlier snapshot that a new one may share (src/publish/write-snapshot.ts writeFiles). */
+export interface FileReuse {
+  dir: string;
+  /** Snapshot-relative path → sha256 (hex), from its manifest. */
+  hashes: ReadonlyMap<string, string>;
+  /** Files linked so far. */
+  linked: number;
+}
+
+/** The files of a published snapshot by path and sha256, from its manifest; null when it has none to read. */
+export async function readManifestHashes(dir: string, fs: OutputFs = nodeOutputFs): Promise<Map<string, string> | null> {
+  try {
+    const manifest = JSON.parse(await fs.readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    return new Map(manifest.files.map((f) => [f.path, f.sha256]));
+  } catch {
+    return null;
+  }
 }
 
 /** Every file below a directory, as sorted snapshot-relative paths. */

@@ -39,6 +39,8 @@ export interface PageFiles {
  */
 export async function renderPageFiles(unit: { page: PageObjectResponse; blocks: BlockNode[]; digest?: string }, ctx: PageFilesContext): Promise<PageFiles> {
   const { links, location } = ctx;
+  showCurrentSubPageTitles(unit.blocks, ctx.titleOf);
+  showCurrentMentionTitles(unit, ctx.titleOf);
   const renderContext = (from: PageLinks): RenderContext => ({
     pageId: from.pageId,
     linkTo: (id) => from.linkTo(id),
@@ -85,4 +87,44 @@ export async function renderPageFiles(unit: { page: PageObjectResponse; blocks: 
     [location.markdown, pageDocument(n.entry, record, body.markdown, ctx.titleOf, links)],
   ]);
   return { files, record, blocks: countBlocks(unit.blocks), links: linkTargets, unrendered: body.unrendered, unresolvedLinks: links.unresolved };
+}
+
+/**
+ * child_page and child_database blocks show the sub-page's or database's title from the
+ * summaries: the fetched page keeps no copy of it (renaming a sub-page does not bump the page
+ * that shows it, so a cached copy would go stale; src/normalise/page-digest.ts).
+ */
+function showCurrentSubPageTitles(blocks: BlockNode[], titleOf: (id: string) => string | null): void {
+  for (const b of blocks) {
+    if (b.type === 'child_page' || b.type === 'child_database') {
+      const title = titleOf(b.id);
+      const payload = (b.type === 'child_page' ? b.child_page : b.child_database) as { title: string };
+      if (title !== null && title !== 'Untitled') payload.title = title;
+      else payload.title ??= '';
+    } else if (b.children.length > 0) showCurrentSubPageTitles(b.children, titleOf);
+  }
+}
+
+/**
+ * Mentions of exported pages and databases show their current title, from the summaries. Notion
+ * rewrites the text of every mention when a page is renamed, without bumping the pages that
+ * mention it; a page taken from the page cache would still show the old title.
+ */
+function showCurrentMentionTitles(value: unknown, titleOf: (id: string) => string | null): void {
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && typeof item === 'object') showCurrentMentionTitles(item, titleOf);
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  if (o.type === 'mention' && typeof o.plain_text === 'string') {
+    const m = o.mention as { type?: string; page?: { id?: string }; database?: { id?: string } } | undefined;
+    const target = m?.type === 'page' ? m.page?.id : m?.type === 'database' ? m.database?.id : undefined;
+    const title = target ? titleOf(target) : null;
+    if (title !== null) o.plain_text = title;
+    return;
+  }
+  for (const key in o) {
+    const v = o[key];
+    if (v !== null && typeof v === 'object') showCurrentMentionTitles(v, titleOf);
+  }
 }

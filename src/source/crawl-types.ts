@@ -58,3 +58,44 @@ export interface CrawlResult {
   failures: CrawlIssue[];
   warnings: CrawlIssue[];
 }
+
+/** What the crawl knows of a page from the last published snapshot. */
+export interface PreviousPage {
+  /** Its last_edited_time then (Notion rounds it down to the minute). */
+  lastEdited: string;
+  /** Fetch it again whatever its edit time says (its last run had failures, say). */
+  refetch: boolean;
+}
+
+/**
+ * The last published snapshot, as an incremental crawl needs it (src/publish/sync-state.ts
+ * provides it). With it, pages whose last_edited_time is unchanged are taken from the page
+ * cache instead of being fetched again.
+ */
+export interface PreviousCrawl {
+  /**
+   * Pages edited in this minute or later are fetched again whatever their last_edited_time
+   * was: an edit made in the same minute as the previous sync leaves the rounded time unchanged.
+   */
+  changedFrom: string;
+  page(id: string): PreviousPage | undefined;
+  pageIds(): Iterable<string>;
+  /** The page as the previous sync fetched it; null when the cache has lost it (then it is fetched). */
+  load(id: string): Promise<CrawledPage | null>;
+  /** Row ids of a data source in query order, when the previous sync listed it. */
+  rowsOf(dataSourceId: string): string[] | undefined;
+  /**
+   * Pages that show a synced block whose original sits in this page (Notion does not bump them
+   * when the original is edited), or whose original sits outside the archive.
+   */
+  syncedDependents(pageId: string): Iterable<string>;
+  /** Pages that show synced blocks whose original no page of the archive holds: always fetched again. */
+  unanchoredSyncedPages(): Iterable<string>;
+}
+
+/** How a page reached onPage: fetched now, or taken from the previous sync's page cache. */
+export interface PageOrigin {
+  reused: boolean;
+  /** Requests its fetch took (retrieve, block children, property items), when fetched now. */
+  requests?: number;
+}

@@ -8,7 +8,7 @@ const ID2 = '2b3c4d5e-6f7a-8b9c-0d1e-2f3a4b5c6d7e';
 // Built at run time so that no token-shaped string is committed (secret scanners flag them).
 const TOKEN = ['secret', 'FAKEfakeFAKEfake0123456789abcdefABCDEFxyz'].join('_');
 
-const defaults: CommandOptions = { root: [], json: false, quiet: false, verbose: false, all: false, dryRun: false };
+const defaults: CommandOptions = { root: [], json: false, quiet: false, verbose: false, all: false, dryRun: false, full: false };
 const run = (command: ParsedArgs['command'], options: Partial<CommandOptions> = {}, positionals: string[] = []): ParsedArgs => ({
   command,
   options: { ...defaults, ...options },
