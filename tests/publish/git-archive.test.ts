@@ -226,10 +226,12 @@ describe('archiveSnapshot', () => {
   it('commits locally while the remote is unreachable and pushes once it is back', async () => {
     const r1 = await archiveSnapshot({ ...options(), snapshotDir: await snapshot(FIRST), message: 'one' });
     await rename(remote, `${remote}.away`);
+    // Nothing new and nothing pending: an unreachable remote is no failure then.
+    expect(await archiveSnapshot({ ...options(), snapshotDir: await snapshot(FIRST), message: 'same' })).toEqual({ status: 'unchanged', pushed: false, pendingCommits: 0 });
+    expect(await pushPending(options())).toEqual({ status: 'unchanged', pushed: false, pendingCommits: 0 });
     const r2 = await archiveSnapshot({ ...options(), snapshotDir: await snapshot(SECOND), message: 'two' });
     expect(r2).toMatchObject({ status: 'push_failed', pushed: false, pendingCommits: 1, error: { code: 'git_unreachable' } });
     expect(r2.error!.message).toMatch(new RegExp(`^git archive: could not read ${escape(remote)} \\(branch main\\): \\S`));
-    // Nothing pending to push: an unreachable remote is not a failure then.
     await rename(`${remote}.away`, remote);
     expect(remoteLog().map((c) => c.hash)).toEqual([r1.commit]);
     const retry = await pushPending(options());
