@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { redactRemote } from '../config/config-schema.js';
+import { branchNameProblem, redactRemote } from '../config/config-schema.js';
 
 /** Where the archive's local repository lives inside an output directory (a suggestion: callers pass `workDir`). */
 export const GIT_ARCHIVE_DIR = '.git-archive';
@@ -190,6 +190,8 @@ interface GitOutput {
 class Git {
   private readonly gitDir: string;
   private readonly branch: string;
+  /** The remote as configured, and as git is given it (a relative path made absolute). */
+  private readonly remote: string;
   private readonly remoteUrl: string;
   /** The remote as shown in messages: no password or token. */
   private readonly shown: string;
@@ -199,6 +201,7 @@ class Git {
   constructor(opts: GitArchiveOptions) {
     this.gitDir = resolve(opts.workDir);
     this.branch = opts.branch;
+    this.remote = opts.remote;
     this.remoteUrl = resolveRemote(opts.remote, opts.cwd ?? process.cwd());
     this.shown = redactRemote(opts.remote);
     this.env = gitEnvironment(opts.env ?? process.env, opts.author ?? DEFAULT_GIT_AUTHOR);
@@ -219,6 +222,12 @@ class Git {
 
   /** Creates the local bare repository on first use; points it at the configured remote and branch every time. */
   async ensureRepository(): Promise<void> {
+    // The config checks both; a caller that bypasses it must not turn either into a git option.
+    const branchProblem = branchNameProblem(this.branch);
+    if (branchProblem !== null) throw new GitArchiveError('git_failed', `git archive: ${branchProblem}`);
+    if (this.remote.startsWith('-') || this.remote.trim() === '') {
+      throw new GitArchiveError('git_failed', `git archive: not a git URL or path: ${JSON.stringify(this.shown)}`);
+    }
     if (!(await this.repositoryExists())) {
       const entries = await readdir(this.gitDir).catch(() => [] as string[]);
       if (entries.length > 0) {

@@ -352,6 +352,14 @@ describe('archiveSnapshot', () => {
     expect(remoteLog()).toEqual([]);
   });
 
+  it.each([
+    ['a branch git would read as an option', { branch: '--force' }, 'git archive: not a valid git branch name: "--force" (see git check-ref-format)'],
+    ['a remote git would read as an option', { remote: '--upload-pack=touch x' }, 'git archive: not a git URL or path: "--upload-pack=touch x"'],
+  ])('refuses %s', async (_name, extra, message) => {
+    const result = await archiveSnapshot({ ...options(extra), snapshotDir: await snapshot(FIRST), message: 'one' });
+    expect(result).toEqual({ status: 'failed', pushed: false, pendingCommits: 0, error: { code: 'git_failed', message } });
+  });
+
   it('resolves a relative path remote against the given working directory', async () => {
     const result = await archiveSnapshot({ ...options({ remote: 'remote.git', cwd: tmp }), snapshotDir: await snapshot(FIRST), message: 'one' });
     expect(result.status).toBe('committed');
