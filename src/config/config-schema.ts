@@ -58,6 +58,64 @@ const root = z
   })
   .overwrite((value) => parseNotionId(value) ?? value);
 
+/**
+ * Why a string cannot be a git branch name, or null if it can: the rules of
+ * `git check-ref-format --branch` (no space, ~ ^ : ? * [ \ or control character, no `..`,
+ * `@{` or `//`, no part starting with `.` or ending with `.lock`, not `@`, no leading `-`).
+ */
+export function branchNameProblem(name: string): string | null {
+  const shown = JSON.stringify(name);
+  const bad =
+    name === '' ||
+    name === '@' ||
+    name.startsWith('-') ||
+    name.startsWith('/') ||
+    name.endsWith('/') ||
+    name.endsWith('.') ||
+    name.includes('..') ||
+    name.includes('//') ||
+    name.includes('@{') ||
+    /[\x00-\x20\x7f~^:?*[\\]/.test(name) ||
+    name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'));
+  return bad ? `not a valid git branch name: ${shown} (see git check-ref-format)` : null;
+}
+
+/**
+ * Shows a git remote without the secret a URL may carry: an http(s) URL's user part (often a
+ * token: `https://***@host/…`) and any URL's password (`ssh://git:***@host/…`). Applies to every
+ * URL in a text, so git's own messages can be passed through it too.
+ */
+export function redactRemote(text: string): string {
+  return text
+    .replace(/\b(https?:\/\/)[^/@\s'"]+@/gi, '$1***@')
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^/@\s:'"]*):[^/@\s'"]+@/gi, '$1$2:***@');
+}
+
+const branch = z
+  .string({ error: 'must be a git branch name' })
+  .superRefine((value, ctx) => {
+    const problem = branchNameProblem(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const remote = z
+  .string({ error: 'must be a git URL or path' })
+  .superRefine((value, ctx) => {
+    // Custom messages only: the value may be a URL holding a password, which is never echoed.
+    if (value.trim() === '') ctx.addIssue({ code: 'custom', message: 'must be a non-empty git URL or path' });
+    else if (value.startsWith('-')) ctx.addIssue({ code: 'custom', message: `must not start with "-" (got ${JSON.stringify(redactRemote(value))})` });
+    else if (/[\r\n\0]/.test(value)) ctx.addIssue({ code: 'custom', message: 'must be one line' });
+  });
+
+const identityPart = (what: string) =>
+  z
+    .string({ error: `must be ${what}` })
+    .superRefine((value, ctx) => {
+      if (value.trim() === '' || /[<>\r\n\0]/.test(value)) {
+        ctx.addIssue({ code: 'custom', message: `must be ${what}, without < > or line breaks (got ${JSON.stringify(value)})` });
+      }
+    });
+
 /** The configuration file schema (strict at every level); parsing `{}` yields all defaults. */
 export const ConfigSchema = z
   .strictObject({
@@ -129,6 +187,31 @@ export const ConfigSchema = z
       }, { error: 'must be a mapping' })
       .prefault({})
       .describe('Which snapshots `notion-kb prune` keeps (it never removes the one latest.json points at; sync never prunes).'),
+    archive: z
+      .strictObject({
+        git: z
+          .strictObject({
+            remote: remote
+              .optional()
+              .describe(
+                'Git repository (URL or path; a path is relative to the working directory) that receives one commit per new snapshot. Absent: no git archive.',
+              ),
+            branch: branch.default('main').describe('Branch of the archive repository that the snapshots are committed to.'),
+            author: z
+              .strictObject({
+                name: identityPart('a name').default('notion-kb').describe('Author and committer name of the archive commits.'),
+                email: identityPart('an email address')
+                  .default('notion-kb@localhost')
+                  .describe('Author and committer email of the archive commits.'),
+              }, { error: 'must be a mapping' })
+              .prefault({})
+              .describe('Who the archive commits are by (git user.name and user.email are not needed).'),
+          }, { error: 'must be a mapping' })
+          .prefault({})
+          .describe('A git repository holding every snapshot as one commit, pushed with the system git and your own credentials.'),
+      }, { error: 'must be a mapping' })
+      .prefault({})
+      .describe('Where else each new snapshot is published.'),
   }, { error: 'must be a mapping' })
   .describe('notion-kb configuration (config/notion-kb.yaml).');
 

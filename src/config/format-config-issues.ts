@@ -1,8 +1,8 @@
 // Zod issues → `path: problem` lines a consortium member can act on without
 // knowing zod: dotted paths, the offending value, a hint for near-miss keys.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { closestMatch } from './closest-match.js';
-import { configDefaults } from './config-schema.js';
+import { ConfigSchema } from './config-schema.js';
 
 /** Where an overridden value came from, by dotted config path (e.g. "requests.rate" → "--rate"). */
 export type OverrideSources = ReadonlyMap<string, string>;
@@ -68,9 +68,22 @@ function unknownKeyProblem(parent: readonly PropertyKey[], key: string): string 
   return known.length === 0 ? 'unknown key' : `unknown key (${hint})`;
 }
 
+/** The keys the schema allows at a path (read from the schema: optional keys have no default to show them). */
 function knownKeys(path: readonly PropertyKey[]): string[] {
-  const node = valueAt(configDefaults(), path);
-  return node !== null && typeof node === 'object' && !Array.isArray(node) ? Object.keys(node) : [];
+  let node: z.ZodType | undefined = ConfigSchema;
+  for (const key of path) {
+    const object = unwrapSchema(node);
+    node = object instanceof z.ZodObject ? (object.shape as Record<string, z.ZodType>)[String(key)] : undefined;
+    if (node === undefined) return [];
+  }
+  const object = unwrapSchema(node);
+  return object instanceof z.ZodObject ? Object.keys(object.shape) : [];
+}
+
+function unwrapSchema(schema: z.ZodType): z.ZodType {
+  let node = schema;
+  while (node instanceof z.ZodDefault || node instanceof z.ZodPrefault || node instanceof z.ZodOptional) node = node.unwrap() as z.ZodType;
+  return node;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -46,8 +46,17 @@ const keys = schemaKeys(ConfigSchema);
 
 describe('ConfigSchema', () => {
   it('has the expected shape (guards the walker below against walking nothing)', () => {
-    expect(keys.filter((k) => k.isSection).map((k) => k.path)).toEqual(['notion', 'output', 'requests', 'assets', 'retention']);
-    expect(keys.length).toBe(20);
+    expect(keys.filter((k) => k.isSection).map((k) => k.path)).toEqual([
+      'notion',
+      'output',
+      'requests',
+      'assets',
+      'retention',
+      'archive',
+      'archive.git',
+      'archive.git.author',
+    ]);
+    expect(keys.length).toBe(27);
   });
 
   it.each(keys.map((k) => [k.path, k.schema] as const))('%s has a description', (_path, schema) => {
@@ -65,7 +74,9 @@ describe('ConfigSchema', () => {
       requests: { rate: 3, concurrency: 3, timeoutMs: 60_000, maxAttempts: 8, giveUpAfterMs: 300_000 },
       assets: { external: 'images', maxBytes: 104_857_600, concurrency: 4, timeoutMs: 120_000 },
       retention: { keepLast: 7, keepDaily: 30, keepMonthly: 12 },
+      archive: { git: { branch: 'main', author: { name: 'notion-kb', email: 'notion-kb@localhost' } } },
     });
+    expect(configDefaults().archive.git.remote).toBeUndefined();
   });
 
   it('fills defaults inside a section that is only partly given', () => {
@@ -73,15 +84,24 @@ describe('ConfigSchema', () => {
   });
 
   it('exports a JSON Schema that forbids unknown keys at every level and carries the descriptions', () => {
-    const schema = configJsonSchema() as {
-      additionalProperties: boolean;
-      properties: Record<string, { additionalProperties: boolean; properties: Record<string, { description?: string }> }>;
-    };
-    expect(schema.additionalProperties).toBe(false);
-    for (const section of Object.values(schema.properties)) {
-      expect(section.additionalProperties).toBe(false);
-      for (const option of Object.values(section.properties)) expect(option.description).toBeTruthy();
+    interface JsonSchemaNode {
+      description?: string;
+      additionalProperties?: boolean;
+      properties?: Record<string, JsonSchemaNode>;
     }
+    const schema = configJsonSchema() as JsonSchemaNode;
+    let sections = 0;
+    const check = (node: JsonSchemaNode): void => {
+      if (node.properties === undefined) return;
+      sections++;
+      expect(node.additionalProperties).toBe(false);
+      for (const child of Object.values(node.properties)) {
+        expect(child.description).toBeTruthy();
+        check(child);
+      }
+    };
+    check(schema);
+    expect(sections).toBe(9);
   });
 });
 
@@ -98,7 +118,11 @@ describe('config/notion-kb.example.yaml', () => {
   });
 
   it('gives every value its schema default, so the documentation cannot drift', () => {
-    expect(example).toEqual(configDefaults());
+    // An option without a default (archive.git.remote: absent = off) is shown with an empty value.
+    const optional = keys.filter((k) => !k.isSection && k.schema instanceof z.ZodOptional).map((k) => k.path);
+    expect(optional).toEqual(['archive.git.remote']);
+    expect(nullKeys(example)).toEqual(optional);
+    expect(withoutNullKeys(example)).toEqual(configDefaults());
   });
 
   it.each(keys.filter((k) => !k.isSection).map((k) => k.path))('documents %s with a comment just above it', (path) => {
@@ -116,6 +140,19 @@ describe('config/notion-kb.yaml (shipped default)', () => {
     expect(result.ok && result.config).toEqual(configDefaults());
   });
 });
+
+function nullKeys(value: unknown, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    return child === null ? [path] : nullKeys(child, path);
+  });
+}
+
+function withoutNullKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNullKeys(v)]));
+}
 
 function sectionOf(lines: string[], index: number): string | undefined {
   for (let i = index; i >= 0; i--) {

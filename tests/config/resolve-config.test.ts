@@ -44,6 +44,16 @@ describe('resolveConfig: bad values, one exact line each', () => {
     ['section not a mapping', { output: 'archive' }, ['output: must be a mapping (got "archive")']],
     ['section is a list', { requests: [1, 2] }, ['requests: must be a mapping (got a list)']],
     ['retention counts are whole numbers, 0 allowed', { retention: { keepLast: -1, keepDaily: 1.5, keepMonthly: 0 } }, ['retention.keepLast: must be a whole number, 0 or more (got -1)', 'retention.keepDaily: must be a whole number, 0 or more (got 1.5)']],
+    ['archive branch with a space', { archive: { git: { remote: '/srv/a.git', branch: 'my branch' } } }, ['archive.git.branch: not a valid git branch name: "my branch" (see git check-ref-format)']],
+    ['archive branch with ..', { archive: { git: { branch: 'a..b' } } }, ['archive.git.branch: not a valid git branch name: "a..b" (see git check-ref-format)']],
+    ['archive branch ending .lock', { archive: { git: { branch: 'wiki/x.lock' } } }, ['archive.git.branch: not a valid git branch name: "wiki/x.lock" (see git check-ref-format)']],
+    ['archive branch starting with -', { archive: { git: { branch: '-f' } } }, ['archive.git.branch: not a valid git branch name: "-f" (see git check-ref-format)']],
+    ['archive branch not a string', { archive: { git: { branch: 5 } } }, ['archive.git.branch: must be a git branch name (got 5)']],
+    ['archive remote empty', { archive: { git: { remote: ' ' } } }, ['archive.git.remote: must be a non-empty git URL or path']],
+    ['archive remote like an option', { archive: { git: { remote: '--upload-pack=x' } } }, ['archive.git.remote: must not start with "-" (got "--upload-pack=x")']],
+    ['archive remote not a string', { archive: { git: { remote: ['a'] } } }, ['archive.git.remote: must be a git URL or path (got a list)']],
+    ['archive author email with <>', { archive: { git: { author: { email: '<a@b>' } } } }, ['archive.git.author.email: must be an email address, without < > or line breaks (got "<a@b>")']],
+    ['archive git not a mapping', { archive: { git: 'git@host:x.git' } }, ['archive.git: must be a mapping (got "git@host:x.git")']],
     ['file is a list', ['a'], ['(top level): must be a mapping (got a list)']],
     ['file is a scalar', 'hello', ['(top level): must be a mapping (got "hello")']],
     [
@@ -63,12 +73,15 @@ describe('resolveConfig: bad values, one exact line each', () => {
 
 describe('resolveConfig: unknown keys at every level', () => {
   it.each<[string, unknown, string[]]>([
-    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets, retention)']],
+    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets, retention, archive)']],
     ['top level near miss', { request: {} }, ['request: unknown key (did you mean "requests"?)']],
     ['notion', { notion: { foo: 1 } }, ['notion.foo: unknown key (known keys: baseUrl, roots)']],
     ['output', { output: { directory: 'x' } }, ['output.directory: unknown key (known keys: dir)']],
     ['requests near miss', { requests: { concurency: 2 } }, ['requests.concurency: unknown key (did you mean "concurrency"?)']],
     ['assets', { assets: { foo: 1 } }, ['assets.foo: unknown key (known keys: external, maxBytes, concurrency, timeoutMs)']],
+    ['archive.git, a key without a default', { archive: { git: { remot: 'x' } } }, ['archive.git.remot: unknown key (did you mean "remote"?)']],
+    ['archive.git', { archive: { git: { url: 'x' } } }, ['archive.git.url: unknown key (known keys: remote, branch, author)']],
+    ['archive', { archive: { s3: {} } }, ['archive.s3: unknown key (known keys: git)']],
     ['case differs', { notion: { baseURL: 'https://x.org' } }, ['notion.baseURL: unknown key (did you mean "baseUrl"?)']],
     [
       'token in the file',
@@ -97,6 +110,14 @@ describe('resolveConfig: good values', () => {
     ['empty value means default', { requests: { rate: null, concurrency: 5 } }, (c) => [c.requests.rate, c.requests.concurrency], [3, 5]],
     ['empty roots means everything', { notion: { roots: null } }, (c) => c.notion.roots, []],
     ['external all', { assets: { external: 'all' } }, (c) => c.assets.external, 'all'],
+    ['no archive remote: no git archive', {}, (c) => c.archive.git.remote, undefined],
+    ['empty archive remote means none', { archive: { git: { remote: null } } }, (c) => c.archive.git.remote, undefined],
+    [
+      'archive remote, branch and author',
+      { archive: { git: { remote: 'git@github.com:team/wiki.git', branch: 'wiki/nightly', author: { name: 'Wiki Bot' } } } },
+      (c) => c.archive.git,
+      { remote: 'git@github.com:team/wiki.git', branch: 'wiki/nightly', author: { name: 'Wiki Bot', email: 'notion-kb@localhost' } },
+    ],
   ])('%s', (_name, fileValue, pick, expected) => {
     expect(pick(configOf(fileValue).config)).toEqual(expected);
   });

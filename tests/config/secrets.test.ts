@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactRemote } from '../../src/config/config-schema.js';
 import { describeConfig } from '../../src/config/describe-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { redactSecrets } from '../../src/config/redact-secrets.js';
@@ -34,6 +35,28 @@ describe('describeConfig', () => {
   it('says when the token is not set', () => {
     const result = resolveConfig({ fileValue: {}, env: {} });
     expect(result.ok && describeConfig(result.config)).toContain('token: not set (NOTION_TOKEN)');
+  });
+
+  it('shows the git archive remote without the password or token in its URL', () => {
+    const result = resolveConfig({ fileValue: { archive: { git: { remote: 'https://bot:s3cretPassw0rd@git.example.org/wiki.git' } } }, env: {} });
+    if (!result.ok) throw new Error(result.issues.join('\n'));
+    const text = describeConfig(result.config);
+    expect(text).not.toContain('s3cretPassw0rd');
+    expect(text).toContain('remote: https://***@git.example.org/wiki.git');
+  });
+});
+
+describe('redactRemote', () => {
+  it.each([
+    ['https://user:pa55word@host.org/x.git', 'https://***@host.org/x.git'],
+    ['https://tokenvalue123@github.com/team/wiki.git', 'https://***@github.com/team/wiki.git'],
+    ['ssh://git:pa55word@host.org/x.git', 'ssh://git:***@host.org/x.git'],
+    ['ssh://git@host.org/x.git', 'ssh://git@host.org/x.git'],
+    ['git@github.com:team/wiki.git', 'git@github.com:team/wiki.git'],
+    ['/srv/archive.git', '/srv/archive.git'],
+    ["fatal: unable to access 'https://u:p4ss@h.org/x.git/': Could not resolve host", "fatal: unable to access 'https://***@h.org/x.git/': Could not resolve host"],
+  ])('%s', (input, expected) => {
+    expect(redactRemote(input)).toBe(expected);
   });
 });
 
