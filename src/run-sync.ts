@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssetCollector } from './assets/asset-collector.js';
 import { AssetStore } from './assets/asset-store.js';
@@ -28,6 +29,7 @@ import {
 import { configKey, fileIdentity, previousCrawl, readSyncState, STATE_DIR, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
+import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
 import type { SyncEffects } from './source/effects.js';
 import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
@@ -75,6 +77,8 @@ export interface SyncOutcome {
   unchanged: boolean;
   /** How the run read Notion: everything, or only what changed since the sync state's snapshot. */
   mode: 'full' | 'incremental';
+  /** The git archive (config archive.git), when there is one: its commit and push. A failure makes the exit code 3. */
+  archive?: GitArchiveResult;
 }
 
 /**
@@ -101,7 +105,8 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
   try {
     // Under the lock: the new id sorts after every snapshot already there.
     const snapshotId = newSnapshotId(startedAt, await listSnapshots(outDir, fs));
-    return await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir, fs });
+    const outcome = await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir, fs });
+    return await withGitArchive(outcome, config, outDir, log);
   } finally {
     await lock.release();
   }
@@ -400,4 +405,37 @@ async function crawlAndPublish(
     if (!spoolKept) await spool.remove();
     throw err;
   }
+}
+
+/** Where the git archive keeps its local repository: with the sync state, under the output directory. */
+export const gitArchiveDir = (outDir: string) => join(outDir, STATE_DIR, 'git-archive');
+
+/**
+ * Commits the latest snapshot to the git archive and pushes it, when the config names one. On a
+ * run that published nothing this commits nothing new (the tree is the same) but pushes what a
+ * failed push left behind. A failed commit or push leaves the snapshot published: exit code 3.
+ */
+async function withGitArchive(outcome: SyncOutcome, config: Config, outDir: string, log: NonNullable<SyncDeps['log']>): Promise<SyncOutcome> {
+  const git = config.archive.git;
+  if (!git.remote) return outcome;
+  const archive = await archiveSnapshot({
+    remote: git.remote,
+    branch: git.branch,
+    author: git.author,
+    workDir: gitArchiveDir(outDir),
+    snapshotDir: outcome.snapshotDir,
+    message: await commitMessage(outcome.snapshotDir, outcome.snapshotId),
+  });
+  if (archive.error) log('warn', `notion-kb: ${archive.error.message}`);
+  else if (archive.commit) log('info', `git archive: committed ${archive.commit.slice(0, 12)} to ${git.branch}${archive.pushed ? ' and pushed it' : ''}`);
+  return { ...outcome, archive, exitCode: archive.error ? 3 : outcome.exitCode };
+}
+
+/** The commit message of a snapshot: its change counts as the subject, its CHANGELOG.md as the body. */
+async function commitMessage(snapshotDir: string, snapshotId: string): Promise<string> {
+  const changelog = await readFile(join(snapshotDir, 'CHANGELOG.md'), 'utf8').catch(() => '');
+  const counts = /^Pages and databases: (.*)\.$/m.exec(changelog)?.[1];
+  const subject = `Snapshot ${snapshotId}${counts ? `: ${counts}` : ''}`;
+  const body = changelog.split('\n').slice(0, 200).join('\n').trim();
+  return body ? `${subject}\n\n${body}\n` : `${subject}\n`;
 }

@@ -167,6 +167,15 @@ async function syncWithProgress(config: Config, options: CommandOptions, io: Io)
 function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
   const r = outcome.report;
   const where = relative(process.cwd(), outcome.snapshotDir) || '.';
+  const code = outcome.exitCode === 0 ? EXIT_CODES.complete : EXIT_CODES.partial;
+  const a = outcome.archive;
+  const archiveLine = !a
+    ? null
+    : a.error
+      ? `  git archive: FAILED (${a.error.code}): ${a.error.message}${a.pendingCommits > 0 ? ` — ${a.pendingCommits} commit(s) wait to be pushed by the next run` : ''}`
+      : a.commit
+        ? `  git archive: committed ${a.commit.slice(0, 12)}${a.pushed ? ' and pushed it' : ''}`
+        : `  git archive: up to date${a.pushed ? ' (pushed what an earlier run could not)' : ''}`;
   if (options.json) {
     io.stdout.write(
       `${JSON.stringify(
@@ -180,6 +189,7 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
           counts: r.counts,
           requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited, saved: r.requests.saved ?? 0 },
           changes: r.changes ?? null,
+          archive: outcome.archive ?? null,
           durationMs: r.durationMs,
           failures: r.failures.length,
           warnings: r.warnings.length,
@@ -192,18 +202,20 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
       )}\n`,
     );
   }
-  if (options.quiet && !options.json && outcome.exitCode !== 0) {
+  if (options.quiet && !options.json && outcome.exitCode !== 0 && !outcome.unchanged && !a?.error) {
     // --quiet keeps only what needs attention: one line for a partial run.
     io.stderr.write(
       `notion-kb: snapshot ${outcome.snapshotId} published, but ${r.failures.length} pages or databases and ${r.assetFailures.length} files failed; see ${where}/report.json\n`,
     );
   }
+  if (options.quiet && !options.json && a?.error) io.stderr.write(`notion-kb: ${archiveLine!.trim()}\n`);
   if (!options.quiet && !options.json && outcome.unchanged) {
     io.stderr.write(
       `No changes since snapshot ${outcome.snapshotId}; nothing published.\n` +
-        `  ${r.requests.total} API requests (${r.mode} sync; ${r.requests.saved ?? 0} saved by the sync state), in ${(r.durationMs / 1000).toFixed(1)} s\n`,
+        `  ${r.requests.total} API requests (${r.mode} sync; ${r.requests.saved ?? 0} saved by the sync state), in ${(r.durationMs / 1000).toFixed(1)} s\n` +
+        (archiveLine ? `${archiveLine}\n` : ''),
     );
-    return EXIT_CODES.complete;
+    return code;
   }
   if (!options.quiet && !options.json) {
     const c = r.changes;
@@ -228,10 +240,11 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
       for (const f of r.failures.slice(0, 10)) lines.push(`    - ${f.message}`);
       if (r.failures.length > 10) lines.push(`    … and ${r.failures.length - 10} more`);
     }
+    if (archiveLine) lines.push(archiveLine);
     lines.push(`  Details: ${where}/report.json`);
     io.stderr.write(`${lines.join('\n')}\n`);
   }
-  return outcome.exitCode === 0 ? EXIT_CODES.complete : EXIT_CODES.partial;
+  return code;
 }
 
 /**
