@@ -15,7 +15,12 @@ export interface ServerSpec {
 }
 
 /** Parent → server process. */
-export type ToServer = { type: 'start'; spec: ServerSpec; token: string } | { type: 'stats' } | { type: 'stop' };
+export type ToServer =
+  | { type: 'start'; spec: ServerSpec; token: string }
+  | { type: 'stats' }
+  /** Edits this share of the pages (title and first text block), chosen evenly; for incremental syncs. */
+  | { type: 'edit'; fraction: number }
+  | { type: 'stop' };
 
 /**
  * Server process → parent. `cpuMs` is the server process's own CPU time since it started listening;
@@ -24,6 +29,7 @@ export type ToServer = { type: 'start'; spec: ServerSpec; token: string } | { ty
 export type FromServer =
   | { type: 'listening'; baseUrl: string }
   | { type: 'stats'; stats: ServerStats; cpuMs: number; rssPeakBytes: number }
+  | { type: 'edited'; pageIds: string[] }
   | { type: 'error'; message: string };
 
 /** A stable key for a workspace recipe, so reference runs can be shared between scenarios. */

@@ -10,7 +10,8 @@ import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './bench-args.js';
 import { formatTable } from './format-table.js';
 import { summariseProfiles } from './profile-summary.js';
 import { runLabel, runScaleScenario, runScenario, type CleanRuns, type ScenarioResult, type TargetResult } from './run-scenario.js';
-import { benchScenarios, isScaleScenario } from './scenarios.js';
+import { benchScenarios, isIncrementalScenario, isScaleScenario } from './scenarios.js';
+import { formatIncremental, runIncrementalScenario, type IncrementalResult } from './run-incremental.js';
 
 function verdict(t: TargetResult): string {
   return !t.judged ? 'n/a ' : t.pass ? 'PASS' : 'MISS';
@@ -50,6 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const results: ScenarioResult[] = [];
   const targets: TargetResult[] = [];
   const profiled: ScenarioResult[] = [];
+  const incremental: IncrementalResult[] = [];
   const out = resolve(args.out);
   const profileDir = args.profile ? dirname(out) : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true });
@@ -58,7 +60,13 @@ async function main(argv: readonly string[]): Promise<number> {
   console.error(`notion-kb bench${args.quick ? ' (quick)' : ''}: ${scenarios.length} scenario(s), Node ${process.version}, ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const scenario of scenarios) {
     console.error(`\n▶ ${scenario.name}: ${scenario.about}`);
-    if (isScaleScenario(scenario)) {
+    if (isIncrementalScenario(scenario)) {
+      const result = await runIncrementalScenario(scenario, token);
+      incremental.push(result);
+      console.error(formatIncremental(result).replace(/^/gm, '  '));
+      targets.push(...result.targets);
+      for (const t of result.targets) console.error(`  ${verdict(t)} ${t.name}: ${t.measured} (target ${t.target})`);
+    } else if (isScaleScenario(scenario)) {
       const scale = await runScaleScenario(scenario, token, cleanRuns, profileDir, (r) => {
         results.push(r);
         printRun(r);
@@ -75,7 +83,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const totalS = (performance.now() - started) / 1000;
 
-  console.log(`\n${formatTable(results)}`);
+  if (results.length > 0) console.log(`\n${formatTable(results)}`);
+  for (const r of incremental) console.log(`\n${r.name}: ${r.about}\n${formatIncremental(r)}`);
   console.log(
     `\nrequests = API attempts sent (retries included); 429s and retries as the exporter saw them; cpu s, ms/page and RSS MB are the exporter's own process, one per run` +
       ` (RSS MB: its high-water mark; +MB: that above its RSS after loading); the server runs in another.`,
@@ -107,6 +116,7 @@ async function main(argv: readonly string[]): Promise<number> {
       loadAverage: { start: loadStart, end: loadavg() },
     },
     results,
+    incremental,
     targets,
   };
   await writeFile(out, `${JSON.stringify(payload, null, 2)}\n`);

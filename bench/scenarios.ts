@@ -1,7 +1,7 @@
 import type { ServerSpec, WorkspaceSpec } from './bench-protocol.js';
 
 /** The bench scenarios, in the order they run. */
-export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale'] as const;
+export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale', 'incremental'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** One benchmark: a server that behaves in some way, and a client configured in some way. */
@@ -48,10 +48,28 @@ export interface ScaleScenario {
   targets: ScaleTargets;
 }
 
-export type BenchScenario = Scenario | ScaleScenario;
+/**
+ * The nightly run: a full export, then an incremental sync with no change, then one after a
+ * share of the pages was edited, all into one output directory against one server.
+ */
+export interface IncrementalScenario {
+  name: ScenarioName;
+  kind: 'incremental';
+  about: string;
+  workspace: Extract<WorkspaceSpec, { kind: 'generated' }>;
+  /** Share of the pages edited before the last sync. */
+  changed: number;
+  client: { rate: number; concurrency: number };
+}
+
+export type BenchScenario = Scenario | ScaleScenario | IncrementalScenario;
 
 export function isScaleScenario(s: BenchScenario): s is ScaleScenario {
   return 'runs' in s;
+}
+
+export function isIncrementalScenario(s: BenchScenario): s is IncrementalScenario {
+  return 'kind' in s && s.kind === 'incremental';
 }
 
 /** Pages in the full memory-scale runs, and in the `--quick` ones (same 5× ratio). */
@@ -117,6 +135,14 @@ export function benchScenarios(quick: boolean): BenchScenario[] {
       timeScale: 1,
     },
     memoryScale(quick),
+    {
+      name: 'incremental',
+      kind: 'incremental',
+      about: `the nightly run: a full export of ${quick ? 500 : 2_000} generated pages, then an incremental sync with no change, then one after 1% of the pages were edited (no rate limit; time at Notion's 3 req/s estimated from the requests)`,
+      workspace: memoryScaleWorkspace(quick ? 500 : 2_000),
+      changed: 0.01,
+      client: { rate: 100_000, concurrency: 8 },
+    },
   ];
 }
 

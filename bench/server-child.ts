@@ -43,6 +43,9 @@ process.on('message', (raw: ToServer) => {
         if (!server) throw new Error('stats asked before start');
         const cpu = process.cpuUsage(cpuStart);
         send({ type: 'stats', stats: server.stats(), cpuMs: (cpu.user + cpu.system) / 1000, rssPeakBytes: rssHighWaterBytes() });
+      } else if (raw.type === 'edit') {
+        if (!server) throw new Error('edit asked before start');
+        send({ type: 'edited', pageIds: editPages(server, raw.fraction) });
       } else if (raw.type === 'stop') {
         await server?.close();
         process.disconnect();
@@ -56,3 +59,17 @@ process.on('message', (raw: ToServer) => {
 process.on('disconnect', () => {
   void (server?.close() ?? Promise.resolve()).finally(() => process.exit(0));
 });
+
+/** Edits every n-th page (sorted by id, so runs repeat): its title and its first text block. */
+function editPages(s: NotionServer, fraction: number): string[] {
+  const ws = s.workspace;
+  const ids = Object.keys(ws.pages).sort();
+  const every = Math.max(1, Math.round(1 / fraction));
+  const edited = ids.filter((_, i) => i % every === 0);
+  for (const id of edited) {
+    s.mutate.editTitle(id, `Edited ${id.slice(0, 8)}`);
+    const text = ws.pages[id]!.children.find((c) => 'rich_text' in (ws.blocks[c]?.payload ?? {}));
+    if (text) s.mutate.editBlockText(text, `Edited at ${new Date().toISOString()}`);
+  }
+  return edited;
+}

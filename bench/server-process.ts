@@ -26,6 +26,8 @@ export interface ServerProcess {
   baseUrl: string;
   /** The server's counters, its process's CPU time since it started listening and its RSS high-water mark. */
   stats(): Promise<{ stats: ServerStats; cpuMs: number; rssPeakBytes: number }>;
+  /** Edits this share of the pages; resolves with their ids. */
+  edit(fraction: number): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startServerProcess(spec: ServerSpec, token: string): Promi
         const answer = await request(child, { type: 'stats' }, 'stats');
         return { stats: answer.stats, cpuMs: answer.cpuMs, rssPeakBytes: answer.rssPeakBytes };
       },
+      edit: async (fraction) => (await request(child, { type: 'edit', fraction }, 'edited')).pageIds,
       stop: async () => {
         if (child.connected) child.send({ type: 'stop' } satisfies ToServer);
         await exited;

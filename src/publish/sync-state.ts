@@ -62,6 +62,9 @@ const VERSION = 1;
 export const STATE_DIR = 'state';
 const STATE_FILE = 'sync-state.json';
 
+/** The sync state file of an output directory. */
+export const syncStatePath = (outDir: string) => join(outDir, STATE_DIR, STATE_FILE);
+
 /** What identifies a file behind a URL: a signed Notion URL without its signature, any other URL as it is. */
 export function fileIdentity(url: string, source: string): string {
   if (source === 'external') return url;

@@ -5,7 +5,7 @@ import type { Index, Manifest, Report } from '../../src/normalise/schemas.js';
 import { buildDemo } from '../../src/notion-server/demo-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import type { SyncOutcome } from '../../src/run-sync.js';
-import type { SyncState } from '../../src/publish/sync-state.js';
+import { syncStatePath, type SyncState } from '../../src/publish/sync-state.js';
 import { readJson, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 
@@ -189,7 +189,7 @@ describe('incremental sync: the same snapshot as a full sync, for a fraction of 
     expect(noChange.unchanged).toBe(true);
     const base = noChange.report.requests.total;
     tick(3600);
-    const state = await readJson<SyncState>(join(out.dir, 'state', 'sync-state.json'));
+    const state = await readJson<SyncState>(syncStatePath(out.dir));
     const changed = [ids.pages.roles, ids.pages.agreement];
     for (const id of changed) server.mutate.editTitle(id, `Edited ${id.slice(0, 4)}`);
     const need = changed.reduce((n, id) => n + state.pages[id]!.requests, 0);
@@ -204,7 +204,7 @@ describe('incremental sync: the same snapshot as a full sync, for a fraction of 
     const full = await sync(out.dir, { full: true });
     expect(full.mode).toBe('full');
     expect(full.unchanged).toBe(true);
-    const stateFile = join(out.dir, 'state', 'sync-state.json');
+    const stateFile = syncStatePath(out.dir);
     await writeFile(stateFile, '{ this is not json');
     tick(600);
     server.mutate.editTitle(ids.pages.roles, 'Roles and duties');
@@ -224,7 +224,7 @@ describe('incremental sync: the same snapshot as a full sync, for a fraction of 
   });
 
   it('keeps no signed file URL and no token in the state', async () => {
-    const text = await readFile(join(out.dir, 'state', 'sync-state.json'), 'utf8');
+    const text = await readFile(syncStatePath(out.dir), 'utf8');
     expect(text).not.toContain(TOKEN);
     expect(text).not.toMatch(/[?&](sig|expires|X-Amz-Signature)=/);
   });

@@ -323,12 +323,15 @@ describe('a failed or killed sync never damages the last good snapshot', () => {
       // The killed run's staging directory and page spool are left behind, beside the intact snapshot.
       expect((await readdir(join(own.dir, 'snapshots'))).filter((e) => e.startsWith('.tmp-')).length).toBeGreaterThan(0);
 
-      const next = await simulatedSync(workspace, {}, ['--quiet'], { outDir: own.dir });
+      // Nothing changed in Notion since the first snapshot: the next run publishes nothing new.
+      const next = await simulatedSync(workspace, {}, [], { outDir: own.dir });
       expect(next.result.code, next.result.stderr).toBe(0);
+      expect(next.result.stderr).toMatch(/No changes since snapshot/);
       const entries = await readdir(join(own.dir, 'snapshots'));
       expect(entries.filter((e) => e.startsWith('.tmp-'))).toHaveLength(0);
-      expect(entries).toHaveLength(2);
-      expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).not.toBe(firstLatest);
+      expect(entries.filter((e) => !e.startsWith('.'))).toHaveLength(1);
+      expect(await readdir(join(own.dir, 'snapshots'))).not.toContainEqual(expect.stringMatching(/\.spool$/));
+      expect(await readFile(join(own.dir, 'latest.json'), 'utf8')).toBe(firstLatest);
     });
 
     it('a CLI run that fails (token rejected) publishes nothing, exits 2 with one line, never shows the token', async () => {
