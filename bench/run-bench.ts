@@ -85,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   if (results.length > 0) console.log(`\n${formatTable(results)}`);
   for (const r of incremental) console.log(`\n${r.name}: ${r.about}\n${formatIncremental(r)}`);
-  console.log(
+  if (results.length > 0) console.log(
     `\nrequests = API attempts sent (retries included); 429s and retries as the exporter saw them; cpu s, ms/page and RSS MB are the exporter's own process, one per run` +
       ` (RSS MB: its high-water mark; +MB: that above its RSS after loading); the server runs in another.`,
   );
