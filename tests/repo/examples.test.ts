@@ -1,15 +1,25 @@
 // The nightly workflow kept in examples/ must stay a valid workflow that takes the token from a
-// secret and never holds one.
+// secret and never holds one, and its shell steps must work: they run here, night after night,
+// against the local Notion server, with a real git repository as the checkout and a bare one
+// as GitHub.
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../support/cli.js';
+import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
+import { REPO_ROOT, tempDir } from '../support/cli.js';
+import { smallWorkspace } from '../support/small-workspace.js';
 
+const execFileAsync = promisify(execFile);
 const FILE = 'examples/github-actions/notion-kb-nightly.yml';
 const text = readFileSync(join(REPO_ROOT, FILE), 'utf8');
 
 interface Step {
+  name?: string;
+  if?: string;
   uses?: string;
   run?: string;
   env?: Record<string, string>;
@@ -18,6 +28,7 @@ interface Step {
 interface Workflow {
   on: { schedule?: Array<{ cron: string }> };
   permissions?: Record<string, string>;
+  env?: Record<string, string>;
   jobs: Record<string, { steps: Step[] }>;
 }
 
@@ -39,19 +50,114 @@ describe(FILE, () => {
     expect(steps.filter((s) => JSON.stringify(s).includes('NOTION_TOKEN'))).toEqual(sync);
   });
 
-  it('holds no token value and caches nothing but npm downloads', () => {
+  it('holds no token value; caches npm downloads and the output directory only, the token never', () => {
     expect(text).not.toMatch(/\b(?:secret|ntn)_[A-Za-z0-9]{10,}/);
     expect(text.match(/secrets\.[A-Z_]+/g)).toEqual(['secrets.NOTION_TOKEN']);
-    expect(steps.filter((s) => s.uses?.startsWith('actions/cache'))).toEqual([]);
+    const caches = steps.filter((s) => s.uses?.startsWith('actions/cache'));
+    expect(caches.map((s) => s.uses)).toEqual(['actions/cache/restore@v4', 'actions/cache/save@v4']);
+    for (const c of caches) expect(c.with?.path).toBe('output');
     const caching = steps.filter((s) => s.with?.cache !== undefined);
     expect(caching.map((s) => s.with!.cache)).toEqual(['npm']);
   });
 
-  it('verifies the snapshot before it pushes the output to the archive branch', () => {
+  it('verifies the snapshot before it pushes the archive branch, and prunes only after the push', () => {
     const runs = steps.map((s) => s.run ?? '');
     const verify = runs.findIndex((r) => r.includes('bin/notion-kb.js verify'));
     const push = runs.findIndex((r) => r.includes('git push'));
+    const prune = runs.findIndex((r) => r.includes('bin/notion-kb.js prune'));
     expect(verify).toBeGreaterThan(-1);
     expect(push).toBeGreaterThan(verify);
+    expect(prune).toBeGreaterThan(push);
+  });
+
+  describe('its shell steps, run night after night', () => {
+    const TOKEN = ['secret', 'workflow', 'token', '0123456789abcdefghij'].join('_');
+    const { workspace, ids } = smallWorkspace();
+    let server: NotionServer;
+    let tmp: { dir: string; cleanup: () => Promise<void> };
+    let checkout: string;
+    let origin: string;
+    const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    const git = (args: string[], cwd?: string) => execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
+    const branch = workflow.env!.ARCHIVE_BRANCH!;
+    const archiveCommits = () => {
+      try {
+        return git(['--git-dir', origin, 'rev-list', '--count', `refs/heads/${branch}`]);
+      } catch {
+        return '0';
+      }
+    };
+
+    /** Runs the workflow's `run` steps (the actions/* steps are GitHub's: npm ci is done, the cache is the directory staying put). */
+    const night = async () => {
+      const outputFile = join(tmp.dir, `github-output-${Date.now()}`);
+      await writeFile(outputFile, '');
+      const env = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        LANG: 'C.UTF-8',
+        ...workflow.env,
+        GITHUB_OUTPUT: outputFile,
+        NOTION_BASE_URL: server.baseUrl,
+      };
+      const ran: string[] = [];
+      for (const step of steps) {
+        if (!step.run || step.if || step.run.startsWith('npm ci')) continue;
+        const stepEnv = { ...env, ...(step.env?.NOTION_TOKEN ? { NOTION_TOKEN: TOKEN } : {}) };
+        // Asynchronously: the Notion server answering the sync runs in this process.
+        try {
+          await execFileAsync('bash', ['-e', '-c', step.run], { cwd: checkout, env: stepEnv, encoding: 'utf8', timeout: 60_000 });
+        } catch (err) {
+          const e = err as { stdout?: string; stderr?: string };
+          throw new Error(`step "${step.name ?? step.run}" failed: ${e.stderr ?? ''}${e.stdout ?? ''}`.slice(0, 2000));
+        }
+        ran.push(step.name ?? step.run.split('\n')[0]!);
+      }
+      return { ran, summary: JSON.parse(readFileSync(join(checkout, 'sync-summary.json'), 'utf8')) as { status: string; exitCode: number } };
+    };
+
+    beforeAll(async () => {
+      server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false });
+      tmp = await tempDir();
+      origin = join(tmp.dir, 'origin.git');
+      checkout = join(tmp.dir, 'checkout');
+      git(['-c', 'init.defaultBranch=main', 'init', '--quiet', '--bare', origin]);
+      // The checkout: this repository's commands (linked, not copied) in a git repository of its own.
+      await mkdir(checkout);
+      for (const entry of ['bin', 'src', 'node_modules', 'package.json', 'tsconfig.json']) await symlink(join(REPO_ROOT, entry), join(checkout, entry));
+      await writeFile(join(checkout, '.gitignore'), 'output/\nnightly.yaml\nsync-summary.json\n');
+      git(['-c', 'init.defaultBranch=main', 'init', '--quiet'], checkout);
+      git(['add', '.gitignore'], checkout);
+      git(['commit', '--quiet', '-m', 'notion-kb'], checkout);
+      git(['remote', 'add', 'origin', origin], checkout);
+      git(['push', '--quiet', 'origin', 'main'], checkout);
+    });
+    afterAll(async () => {
+      await server.close();
+      await tmp.cleanup();
+    });
+
+    it('the first night exports everything and pushes one commit to the archive branch', async () => {
+      const { ran, summary } = await night();
+      expect(ran.length).toBeGreaterThanOrEqual(5);
+      expect(summary).toMatchObject({ status: 'complete', exitCode: 0 });
+      expect(archiveCommits()).toBe('1');
+      const files = git(['--git-dir', origin, 'ls-tree', '-r', '--name-only', `refs/heads/${branch}`]).split('\n');
+      expect(files).toContain('index.json');
+      expect(files).toContain('manifest.json');
+    }, 60_000);
+
+    it('a night without changes is incremental, publishes nothing and pushes no commit', async () => {
+      const { summary } = await night();
+      expect(summary).toMatchObject({ status: 'unchanged', exitCode: 0, mode: 'incremental' });
+      expect(archiveCommits()).toBe('1');
+    }, 60_000);
+
+    it('a night after an edit pushes the next commit', async () => {
+      server.mutate.editTitle(ids.deepest!, 'Level five (edited)');
+      const { summary } = await night();
+      expect(summary).toMatchObject({ status: 'complete', exitCode: 0, mode: 'incremental' });
+      expect(archiveCommits()).toBe('2');
+    }, 60_000);
   });
 });
