@@ -6,7 +6,7 @@ import { buildDemo } from '../../src/notion-server/demo-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import type { SyncOutcome } from '../../src/run-sync.js';
 import { syncStatePath, type SyncState } from '../../src/publish/sync-state.js';
-import { readJson, tempDir } from '../support/cli.js';
+import { readJson, runCli, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 
 const TOKEN = ['secret', 'incremental', 'token', '0123456789abcdefghij'].join('_');
@@ -221,6 +221,19 @@ describe('incremental sync: the same snapshot as a full sync, for a fraction of 
     const otherVersion = await sync(out.dir);
     expect(otherVersion.mode).toBe('full');
     expect(otherVersion.report.warnings.find((w) => w.code === 'full_crawl')?.message).toMatch(/another version/);
+  });
+
+  it('prune keeps what later snapshots share with the ones it removes: every snapshot left verifies', async () => {
+    const snapshots = (await readdir(join(out.dir, 'snapshots'))).filter((e) => !e.startsWith('.'));
+    expect(snapshots.length).toBeGreaterThan(5);
+    const pruned = await runCli(['prune', '--out', out.dir, '--keep-last', '2', '--keep-daily', '0', '--keep-monthly', '0']);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect((await readdir(join(out.dir, 'snapshots'))).filter((e) => !e.startsWith('.'))).toHaveLength(2);
+    const verified = await runCli(['verify', '--all', '--out', out.dir]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    // And the next sync still starts from the state.
+    tick(600);
+    expect((await sync(out.dir)).mode).toBe('incremental');
   });
 
   it('keeps no signed file URL and no token in the state', async () => {
