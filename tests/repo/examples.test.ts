@@ -113,7 +113,9 @@ describe(FILE, () => {
         }
         ran.push(step.name ?? step.run.split('\n')[0]!);
       }
-      return { ran, summary: JSON.parse(readFileSync(join(checkout, 'sync-summary.json'), 'utf8')) as { status: string; exitCode: number } };
+      // The summary file is wherever the Sync step sends its stdout.
+      const summaryFile = /> (\S+\.json)/.exec(steps.find((s) => s.name === 'Sync')!.run!)![1]!;
+      return { ran, summary: JSON.parse(readFileSync(join(checkout, summaryFile), 'utf8')) as { status: string; exitCode: number } };
     };
 
     beforeAll(async () => {
