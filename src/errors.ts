@@ -16,7 +16,9 @@ export type NotionKbErrorCode =
   | 'partial_object'
   | 'malformed_object'
   | 'incomplete_results'
-  | 'download';
+  | 'download'
+  | 'output'
+  | 'no_snapshot';
 
 /**
  * Exit-code hints. 2 = the user must change something (flags, config, token, sharing);
@@ -37,6 +39,10 @@ export const EXIT_CODES: Readonly<Record<NotionKbErrorCode, number>> = {
   malformed_object: 1,
   incomplete_results: 1,
   download: 1,
+  // The machine refused to write the output (permissions, a full disk); a path that is a file is a usage error.
+  output: 1,
+  // verify found nothing to check: as "not intact", exit 1.
+  no_snapshot: 1,
 };
 
 /** Base error: `code` for programs, `message` for people, `context` for the run report. */

@@ -101,14 +101,46 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
   const startedAt = now();
   const outDir = config.output.dir;
   const fs = deps.fs ?? nodeOutputFs;
-  const lock = await lockOutput(outDir, fs);
+  // A run that fails leaves the output directory as it found it: what it created goes again.
+  const existed = { out: await exists(fs, outDir), snapshots: await exists(fs, join(outDir, 'snapshots')) };
   try {
-    // Under the lock: the new id sorts after every snapshot already there.
-    const snapshotId = newSnapshotId(startedAt, await listSnapshots(outDir, fs));
-    const outcome = await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir, fs });
-    return await withGitArchive(outcome, config, outDir, log);
-  } finally {
-    await lock.release();
+    const lock = await lockOutput(outDir, fs);
+    try {
+      // Under the lock: the new id sorts after every snapshot already there.
+      const snapshotId = newSnapshotId(startedAt, await listSnapshots(outDir, fs));
+      const outcome = await syncLocked(deps, { token: config.token, now, log, startedAt, snapshotId, outDir, fs });
+      return await withGitArchive(outcome, config, outDir, log);
+    } finally {
+      await lock.release();
+    }
+  } catch (err) {
+    const published = (await listSnapshots(outDir, fs).catch(() => [])).length > 0;
+    if (!published && !existed.out) await fs.rm(outDir, { recursive: true, force: true }).catch(() => {});
+    else if (!published && !existed.snapshots) await fs.rm(join(outDir, 'snapshots'), { recursive: true, force: true }).catch(() => {});
+    throw outputError(err, outDir) ?? err;
+  }
+}
+
+const exists = (fs: OutputFs, path: string) => fs.stat(path).then(() => true, () => false);
+
+/** A file-system refusal while writing the output, as one sentence naming the directory and the fix. */
+function outputError(err: unknown, outDir: string): NotionKbError | null {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const where = JSON.stringify(outDir);
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return new NotionKbError('output', `cannot write into the output directory ${where}: permission denied. Make it writable, or choose another with --out.`, {}, { cause: err });
+    case 'EROFS':
+      return new NotionKbError('output', `cannot write into the output directory ${where}: the file system is read-only. Choose another with --out.`, {}, { cause: err });
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new NotionKbError('output', `the disk holding the output directory ${where} is full. Free some space (or remove old snapshots with notion-kb prune) and run again.`, {}, { cause: err });
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new NotionKbError('usage', `the output path ${where} is a file, not a directory. Choose a directory with --out.`, {}, { cause: err });
+    default:
+      return null;
   }
 }
 
@@ -259,7 +291,9 @@ async function crawlAndPublish(
     if (summaries.nodes.size === 0) {
       const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
       const sharingHint = crawl.failures.every((f) => f.code === 'root_not_found')
-        ? ' In Notion, open each top-level page → ••• → Connections → add your integration.'
+        ? crawl.failures.length > 0
+          ? ' Check the id, or in Notion open that page → ••• → Connections → add your integration.'
+          : ' In Notion, open each top-level page → ••• → Connections → add your integration.'
         : '';
       throw new NotionKbError('not_found', `Nothing to export: ${why}.${sharingHint}`);
     }

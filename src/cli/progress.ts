@@ -7,6 +7,8 @@ export interface ProgressReporter {
 }
 
 const PLAIN_INTERVAL_MS = 10_000;
+/** Plain progress lines start only once a run has taken this long. */
+const PLAIN_QUIET_START_MS = 3_000;
 
 function line(p: SyncProgress): string {
   const waits = p.rateLimited > 0 ? `, ${p.rateLimited} rate-limited` : '';
@@ -36,8 +38,11 @@ export function createProgressReporter(stream: NodeJS.WriteStream, opts: { quiet
   }
   let lastPhase = '';
   let last = now();
+  const start = last;
   return {
     update(p) {
+      // A run that ends (or fails) within seconds needs no progress lines before its answer.
+      if (now() - start < PLAIN_QUIET_START_MS) return;
       if (p.phase !== lastPhase || now() - last >= PLAIN_INTERVAL_MS) {
         lastPhase = p.phase;
         last = now();

@@ -6,13 +6,15 @@ import { parseNotionId } from './notion-id.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-const positiveNumber = () =>
-  z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' });
-const positiveInteger = () =>
+
+/** A number within what makes sense for the setting (a rate of 1e-7 would wait for months between requests). */
+const between = (min: number, max: number, what: string) =>
   z
-    .number({ error: 'must be a positive integer' })
-    .int({ error: 'must be a positive integer' })
-    .positive({ error: 'must be a positive integer' });
+    .number({ error: `must be a number from ${min} to ${max}${what}` })
+    .min(min, { error: `must be from ${min} to ${max}${what}` })
+    .max(max, { error: `must be from ${min} to ${max}${what}` });
+const wholeBetween = (min: number, max: number, what: string) =>
+  between(min, max, what).int({ error: `must be a whole number from ${min} to ${max}${what}` });
 
 const count = () =>
   z
@@ -37,6 +39,8 @@ export function baseUrlProblem(value: string): string | null {
     return `must use https unless the host is loopback (got ${shown})`;
   }
   if (url.search !== '' || url.hash !== '') return `must not contain a query or fragment (got ${shown})`;
+  // The SDK adds /v1/… itself: a path here (often a copied "…/v1") makes every request miss.
+  if (url.pathname.replace(/\/+$/, '') !== '') return `must be the API origin only, without a path such as /v1 (got ${shown}; use ${JSON.stringify(`${url.protocol}//${url.host}`)})`;
   return null;
 }
 
@@ -145,15 +149,15 @@ export const ConfigSchema = z
       .describe('Where to write to.'),
     requests: z
       .strictObject({
-        rate: positiveNumber()
+        rate: between(0.01, 1000, ' requests per second')
           .default(3)
           .describe("Average Notion API requests per second (Notion's published limit is an average of 3)."),
-        concurrency: positiveInteger().default(3).describe('Notion API requests in flight at once.'),
-        timeoutMs: positiveInteger().default(60_000).describe('Time limit for one Notion API request, in milliseconds.'),
-        maxAttempts: positiveInteger()
+        concurrency: wholeBetween(1, 64, ' requests in flight').default(3).describe('Notion API requests in flight at once.'),
+        timeoutMs: wholeBetween(1, 3_600_000, ' milliseconds (up to 1 h)').default(60_000).describe('Time limit for one Notion API request, in milliseconds.'),
+        maxAttempts: wholeBetween(1, 100, ' attempts')
           .default(8)
           .describe('Attempts per request (rate limits, timeouts, 5xx) before the request counts as failed.'),
-        giveUpAfterMs: positiveInteger()
+        giveUpAfterMs: wholeBetween(1, 86_400_000, ' milliseconds (up to 24 h)')
           .default(300_000)
           .describe('Total time one request may spend on retries and waits before it counts as failed, in milliseconds.'),
       }, { error: 'must be a mapping' })
@@ -167,11 +171,11 @@ export const ConfigSchema = z
           .describe(
             'Which external (non-Notion) files to download: images, all or none. The rest stay links. Files hosted by Notion are always downloaded.',
           ),
-        maxBytes: positiveInteger()
+        maxBytes: wholeBetween(1, 1_099_511_627_776, ' bytes')
           .default(104_857_600)
           .describe('Largest file to download, in bytes; larger files are reported and kept as links.'),
-        concurrency: positiveInteger().default(4).describe('File downloads in flight at once.'),
-        timeoutMs: positiveInteger().default(120_000).describe('Time limit for one file download, in milliseconds.'),
+        concurrency: wholeBetween(1, 64, ' downloads in flight').default(4).describe('File downloads in flight at once.'),
+        timeoutMs: wholeBetween(1, 3_600_000, ' milliseconds (up to 1 h)').default(120_000).describe('Time limit for one file download, in milliseconds.'),
       }, { error: 'must be a mapping' })
       .prefault({})
       .describe('Which files (images, attachments) to copy into the archive.'),

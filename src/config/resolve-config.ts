@@ -58,6 +58,8 @@ export function resolveConfig(input: { fileValue: unknown; env: ConfigEnv; flags
     const fromOverrides = result.error.issues.filter((issue) => overrideSourceOf(overrides, issue.path) !== undefined);
     issues.push(...formatConfigIssues(fromOverrides, merged, overrides));
   }
+  const tokenProblem = token === undefined ? null : problemWithToken(token);
+  if (tokenProblem !== null) issues.push(`NOTION_TOKEN: ${tokenProblem}`);
   if (issues.length > 0 || !result.success) return { ok: false, issues: scrub(issues) };
 
   const values = result.data;
@@ -97,4 +99,21 @@ function withoutNulls(value: unknown): unknown {
       .filter(([, v]) => v !== null)
       .map(([k, v]) => [k, withoutNulls(v)]),
   );
+}
+
+/** Longest token accepted: Notion's are about 50 characters (`secret_…`, `ntn_…`). */
+const MAX_TOKEN_LENGTH = 256;
+
+/**
+ * Why a token cannot be a Notion token, or null. Never quotes the token: it is a secret even
+ * when it is wrong.
+ */
+export function problemWithToken(token: string): string | null {
+  if (token.length > MAX_TOKEN_LENGTH) {
+    return `is ${token.length} characters long, but a Notion token is about 50 (secret_… or ntn_…); copy the integration's secret again from https://www.notion.so/profile/integrations`;
+  }
+  if (/[\s]/.test(token)) return 'contains a line break or a space; copy the integration\'s secret again, in one piece';
+  // Header values must be visible ASCII: anything else cannot be sent at all.
+  if (/[^\x21-\x7e]/.test(token)) return 'contains characters a Notion token never has (control or non-ASCII characters); copy the integration\'s secret again';
+  return null;
 }

@@ -485,7 +485,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
         }
         failures.push({
           code: 'root_not_found',
-          message: `root ${id}: no page or database with this id is shared with the integration (${describe(dbErr)})`,
+          message: `root ${id}: no page or database with this id is shared with the integration`,
           pageId: id,
         });
       }

@@ -45,9 +45,15 @@ const EXPIRING_URL = /(X-Amz-Signature|X-Amz-Credential|prod-files-secure\.s3|se
  * zod schemas it came from), and no expiring Notion file URL anywhere.
  */
 export async function verifySnapshot(opts: { outDir: string; snapshotDir?: string }): Promise<VerifyResult> {
-  const dir = resolve(opts.snapshotDir ?? (await latestSnapshotDir(opts.outDir)));
-  if (!(await stat(dir).catch(() => null))?.isDirectory()) {
-    throw new NotionKbError('usage', `${dir} is not a snapshot directory (run "notion-kb sync" first, or name a directory under <out>/snapshots/)`);
+  let dir = resolve(opts.snapshotDir ?? (await latestSnapshotDir(opts.outDir)));
+  const info = await stat(dir).catch(() => null);
+  if (!info) throw new NotionKbError('usage', `${dir} does not exist: name a snapshot directory (under <out>/snapshots/) or an output directory`);
+  if (!info.isDirectory()) throw new NotionKbError('usage', `${dir} is a file, not a snapshot directory: name a directory under <out>/snapshots/, or an output directory`);
+  const has = (name: string) => stat(join(dir, name)).then(() => true, () => false);
+  // An output directory (the natural guess): its latest snapshot.
+  if (opts.snapshotDir !== undefined && (await has('latest.json'))) dir = await latestSnapshotDir(dir);
+  else if (!(await has('manifest.json')) && !(await has('index.json'))) {
+    throw new NotionKbError('no_snapshot', `${dir} is not a snapshot: it has no manifest.json and no index.json (name a directory under <out>/snapshots/, or an output directory)`);
   }
   const problems: VerifyProblem[] = [];
   const checked = { files: 0, links: 0, records: 0 };
@@ -130,7 +136,7 @@ export async function verifySnapshot(opts: { outDir: string; snapshotDir?: strin
 async function latestSnapshotDir(outDir: string): Promise<string> {
   const pointer = await readLatest(outDir);
   if (!pointer) {
-    throw new NotionKbError('usage', `no ${join(outDir, 'latest.json')}: there is no snapshot in ${outDir} yet (run "notion-kb sync", or pass --out <dir>)`);
+    throw new NotionKbError('no_snapshot', `there is no snapshot in ${outDir} yet (it has no latest.json): run "notion-kb sync", or pass --out <dir>`);
   }
   return join(outDir, pointer.path);
 }

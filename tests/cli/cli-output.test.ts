@@ -120,8 +120,8 @@ describe('--json: one JSON object on stdout, whatever the outcome', () => {
 
   it('verify: a missing snapshot and an intact one', async () => {
     const missing = await runCli(['verify', '--json', '--out', join(tmp.dir, 'nothing-here')]);
-    expect(missing.code).toBe(2);
-    expect(onlyJson(missing)).toMatchObject({ status: 'failed', exitCode: 2, error: { message: expect.stringContaining('nothing-here') } });
+    expect(missing.code).toBe(1);
+    expect(onlyJson(missing)).toMatchObject({ status: 'failed', exitCode: 1, error: { code: 'no_snapshot', message: expect.stringContaining('nothing-here') } });
     const out = freshOut();
     expect((await runCli(['sync', '--quiet', '--out', out, '--rate', '200'], env())).code).toBe(0);
     const intact = await runCli(['verify', '--json', '--out', out]);

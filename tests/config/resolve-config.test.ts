@@ -19,18 +19,18 @@ function configOf(fileValue: unknown, env: ConfigEnv = {}, flags: ConfigFlags = 
 
 describe('resolveConfig: bad values, one exact line each', () => {
   it.each<[string, unknown, string[]]>([
-    ['rate not a number', { requests: { rate: 'fast' } }, ['requests.rate: must be a positive number (got "fast")']],
-    ['rate zero', { requests: { rate: 0 } }, ['requests.rate: must be a positive number (got 0)']],
-    ['rate negative', { requests: { rate: -1 } }, ['requests.rate: must be a positive number (got -1)']],
-    ['rate infinite (YAML .inf)', { requests: { rate: Infinity } }, ['requests.rate: must be a positive number (got Infinity)']],
-    ['concurrency fractional', { requests: { concurrency: 2.5 } }, ['requests.concurrency: must be a positive integer (got 2.5)']],
-    ['timeout as string', { requests: { timeoutMs: '60s' } }, ['requests.timeoutMs: must be a positive integer (got "60s")']],
-    ['maxAttempts zero', { requests: { maxAttempts: 0 } }, ['requests.maxAttempts: must be a positive integer (got 0)']],
-    ['giveUpAfterMs list', { requests: { giveUpAfterMs: [1] } }, ['requests.giveUpAfterMs: must be a positive integer (got a list)']],
+    ['rate not a number', { requests: { rate: 'fast' } }, ['requests.rate: must be a number from 0.01 to 1000 requests per second (got "fast")']],
+    ['rate zero', { requests: { rate: 0 } }, ['requests.rate: must be from 0.01 to 1000 requests per second (got 0)']],
+    ['rate negative', { requests: { rate: -1 } }, ['requests.rate: must be from 0.01 to 1000 requests per second (got -1)']],
+    ['rate infinite (YAML .inf)', { requests: { rate: Infinity } }, ['requests.rate: must be a number from 0.01 to 1000 requests per second (got Infinity)']],
+    ['concurrency fractional', { requests: { concurrency: 2.5 } }, ['requests.concurrency: must be a whole number from 1 to 64 requests in flight (got 2.5)']],
+    ['timeout as string', { requests: { timeoutMs: '60s' } }, ['requests.timeoutMs: must be a number from 1 to 3600000 milliseconds (up to 1 h) (got "60s")']],
+    ['maxAttempts zero', { requests: { maxAttempts: 0 } }, ['requests.maxAttempts: must be from 1 to 100 attempts (got 0)']],
+    ['giveUpAfterMs list', { requests: { giveUpAfterMs: [1] } }, ['requests.giveUpAfterMs: must be a number from 1 to 86400000 milliseconds (up to 24 h) (got a list)']],
     ['external unknown', { assets: { external: 'some' } }, ['assets.external: must be one of images, all, none (got "some")']],
-    ['maxBytes boolean', { assets: { maxBytes: true } }, ['assets.maxBytes: must be a positive integer (got true)']],
-    ['asset concurrency zero', { assets: { concurrency: 0 } }, ['assets.concurrency: must be a positive integer (got 0)']],
-    ['asset timeout negative', { assets: { timeoutMs: -5 } }, ['assets.timeoutMs: must be a positive integer (got -5)']],
+    ['maxBytes boolean', { assets: { maxBytes: true } }, ['assets.maxBytes: must be a number from 1 to 1099511627776 bytes (got true)']],
+    ['asset concurrency zero', { assets: { concurrency: 0 } }, ['assets.concurrency: must be from 1 to 64 downloads in flight (got 0)']],
+    ['asset timeout negative', { assets: { timeoutMs: -5 } }, ['assets.timeoutMs: must be from 1 to 3600000 milliseconds (up to 1 h) (got -5)']],
     ['output dir number', { output: { dir: 2024 } }, ['output.dir: must be a directory path (got 2024)']],
     ['output dir empty', { output: { dir: '' } }, ['output.dir: must be a non-empty directory path (got "")']],
     ['root garbage', { notion: { roots: [HEX, 'abc'] } }, ['notion.roots[1]: not a Notion page id or URL: "abc"']],
@@ -61,8 +61,8 @@ describe('resolveConfig: bad values, one exact line each', () => {
       { notion: { roots: ['x'] }, requests: { rate: 'fast', concurrency: 0 }, assets: { external: 'pdf' } },
       [
         'notion.roots[0]: not a Notion page id or URL: "x"',
-        'requests.rate: must be a positive number (got "fast")',
-        'requests.concurrency: must be a positive integer (got 0)',
+        'requests.rate: must be a number from 0.01 to 1000 requests per second (got "fast")',
+        'requests.concurrency: must be from 1 to 64 requests in flight (got 0)',
         'assets.external: must be one of images, all, none (got "pdf")',
       ],
     ],
@@ -170,8 +170,8 @@ describe('resolveConfig: precedence flags > env > file > defaults', () => {
 
 describe('resolveConfig: bad overrides name their source', () => {
   it.each<[string, unknown, ConfigEnv, ConfigFlags, string[]]>([
-    ['--rate', {}, {}, { rate: 0 }, ['requests.rate (from --rate): must be a positive number (got 0)']],
-    ['--concurrency', {}, {}, { concurrency: 1.5 }, ['requests.concurrency (from --concurrency): must be a positive integer (got 1.5)']],
+    ['--rate', {}, {}, { rate: 0 }, ['requests.rate (from --rate): must be from 0.01 to 1000 requests per second (got 0)']],
+    ['--concurrency', {}, {}, { concurrency: 1.5 }, ['requests.concurrency (from --concurrency): must be a whole number from 1 to 64 requests in flight (got 1.5)']],
     ['--out', {}, {}, { out: '' }, ['output.dir (from --out): must be a non-empty directory path (got "")']],
     ['--root', {}, {}, { root: [ID, 'nope'] }, ['notion.roots[1] (from --root): not a Notion page id or URL: "nope"']],
     ['NOTION_BASE_URL', {}, { NOTION_BASE_URL: 'http://example.com' }, {}, ['notion.baseUrl (from NOTION_BASE_URL): must use https unless the host is loopback (got "http://example.com/")']],
@@ -180,7 +180,7 @@ describe('resolveConfig: bad overrides name their source', () => {
       { requests: { rate: 'fast' } },
       {},
       { rate: 2 },
-      ['requests.rate: must be a positive number (got "fast")'],
+      ['requests.rate: must be a number from 0.01 to 1000 requests per second (got "fast")'],
     ],
     [
       'file and flag problems together',
@@ -189,7 +189,7 @@ describe('resolveConfig: bad overrides name their source', () => {
       { concurrency: 0 },
       [
         'assets.foo: unknown key (known keys: external, maxBytes, concurrency, timeoutMs)',
-        'requests.concurrency (from --concurrency): must be a positive integer (got 0)',
+        'requests.concurrency (from --concurrency): must be from 1 to 64 requests in flight (got 0)',
       ],
     ],
   ])('%s', (_name, fileValue, env, flags, expected) => {

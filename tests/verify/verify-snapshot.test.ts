@@ -217,10 +217,11 @@ describe('verify a real snapshot of the small workspace', () => {
 
   it('without latest.json: a usage message naming the file, exit 2', async () => {
     const empty = join(tmp.dir, 'never-synced');
-    await expect(verifySnapshot({ outDir: empty })).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('latest.json') });
-    expect(cli.noLatest.code).toBe(2);
-    expect(cli.noLatest.stderr).toContain(join(empty, 'latest.json'));
-    expect(cli.noLatest.stderr).toMatch(/no snapshot .* yet \(run "notion-kb sync"/);
+    await expect(verifySnapshot({ outDir: empty })).rejects.toMatchObject({ code: 'no_snapshot', message: expect.stringContaining('latest.json') });
+    // Nothing to check is "not intact", as verify's help says: exit 1.
+    expect(cli.noLatest.code).toBe(1);
+    expect(cli.noLatest.stderr).toContain(empty);
+    expect(cli.noLatest.stderr).toMatch(/no snapshot in .* yet \(it has no latest.json\): run "notion-kb sync"/);
     expect(cli.noLatest.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -228,7 +229,7 @@ describe('verify a real snapshot of the small workspace', () => {
     const missing = join(tmp.dir, 'no-such-snapshot');
     await expect(verifySnapshot({ outDir: out, snapshotDir: missing })).rejects.toMatchObject({
       code: 'usage',
-      message: expect.stringContaining(`${missing} is not a snapshot directory`),
+      message: expect.stringContaining(`${missing} does not exist`),
     });
   });
 });
