@@ -14,7 +14,7 @@ export function parseConfigYaml(text: string): ParsedConfigYaml {
     // prettyErrors appends " at line L, column C:" and a source excerpt; we lead with the position instead.
     const problem = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     const pos = error.linePos?.[0];
-    return pos === undefined ? problem : `line ${pos.line}, column ${pos.col}: ${problem}`;
+    return pos === undefined ? `not valid YAML: ${problem}` : `line ${pos.line}, column ${pos.col}: not valid YAML: ${problem}`;
   };
   if (doc.errors.length > 0) return { ok: false, issues: doc.errors.map(describe) };
   let value: unknown;

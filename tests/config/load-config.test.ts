@@ -81,8 +81,8 @@ describe('loadConfig: files', () => {
 
 describe('loadConfig: YAML syntax errors give line and column', () => {
   it.each([
-    ['duplicate key', 'requests:\n  rate: 3\n  rate: 4\n', ['line 3, column 3: Map keys must be unique']],
-    ['tab indentation', 'notion:\n\tbaseUrl: https://x.org\n', ['line 2, column 1: Tabs are not allowed as indentation']],
+    ['duplicate key', 'requests:\n  rate: 3\n  rate: 4\n', ['line 3, column 3: not valid YAML: Map keys must be unique']],
+    ['tab indentation', 'notion:\n\tbaseUrl: https://x.org\n', ['line 2, column 1: not valid YAML: Tabs are not allowed as indentation']],
     [
       'unclosed flow sequence',
       'notion:\n  roots: [a, b\noutput:\n  dir: x\n',
