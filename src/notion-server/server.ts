@@ -135,6 +135,13 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
       await drain(req);
       return serveFile(method, url, res);
     }
+    // Not Notion: a file host that redirects (/redirect?to=<url>), for tests of where downloads may go.
+    if (url.pathname === '/redirect') {
+      await drain(req);
+      res.writeHead(302, { location: url.searchParams.get('to') ?? '/' });
+      res.end();
+      return;
+    }
 
     const match = matchRoute(method, url.pathname);
     const routeKey = match ? match.route.key : `${method} (unknown route)`;

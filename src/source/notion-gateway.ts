@@ -82,6 +82,12 @@ export interface NotionGatewayOptions {
   limiter?: Limiter;
   /** Parallel file downloads (default 4); they bypass the API pacer. */
   downloadConcurrency?: number;
+  /**
+   * Whether a file download may be redirected to a loopback or private address (default: only
+   * when the API base itself is one, as the local server is). A redirect to another scheme is
+   * never followed.
+   */
+  allowPrivateRedirects?: boolean;
 }
 
 /** Options of `fetchBinary`. */
@@ -563,6 +569,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
 
     fetchBinary(url, fetchOptions) {
       return fetchBinary(url, fetchOptions, {
+        allowPrivateRedirects: options.allowPrivateRedirects ?? isPrivateHost(new URL(options.baseUrl ?? 'https://api.notion.com').hostname),
         baseFetch,
         clock,
         random: effects.random,
@@ -658,6 +665,7 @@ function mapError(err: unknown, target: Target, secrets: readonly string[], now:
 }
 
 interface DownloadDeps {
+  allowPrivateRedirects: boolean;
   baseFetch: typeof fetch;
   clock: SyncClock;
   random: () => number;
@@ -708,11 +716,24 @@ async function fetchBinary(url: string, options: FetchBinaryOptions, deps: Downl
   const download = async (controller: AbortController, signal: AbortSignal): Promise<BinaryResponse> => {
     // No Authorization header: the Notion token must never travel to a file host.
     let response: Response;
-    try {
-      response = await deps.baseFetch(parsed, { method: 'GET', redirect: 'follow', signal });
-    } catch (err) {
-      deps.counters.recordDownload(classifyError(err, deps.clock.now()).reason === 'timeout' ? 'timeout' : 'network', 0);
-      throw err;
+    // Redirects are followed here, one hop at a time, so that each target can be checked.
+    let target = parsed;
+    for (let hop = 0; ; hop++) {
+      try {
+        response = await deps.baseFetch(target, { method: 'GET', redirect: 'manual', signal });
+      } catch (err) {
+        deps.counters.recordDownload(classifyError(err, deps.clock.now()).reason === 'timeout' ? 'timeout' : 'network', 0);
+        throw err;
+      }
+      const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+      if (location === null) break;
+      await response.body?.cancel().catch(() => undefined);
+      const next = redirectTarget(location, target, hop, deps.allowPrivateRedirects);
+      if (typeof next === 'string') {
+        deps.counters.recordDownload(String(response.status), 0);
+        throw new DownloadError('unsupported_url', `file ${shown}: ${next}`, { url: shown, status: response.status });
+      }
+      target = next;
     }
     const contentType = response.headers.get('content-type') ?? undefined;
     if (!response.ok) {
@@ -791,4 +812,41 @@ async function fetchBinary(url: string, options: FetchBinaryOptions, deps: Downl
       { cause: err },
     );
   }
+}
+
+const MAX_REDIRECTS = 5;
+
+/** Where a redirect may lead: an http(s) URL, not to a loopback or private address unless allowed; else why not. */
+function redirectTarget(location: string, from: URL, hop: number, allowPrivate: boolean): URL | string {
+  if (hop >= MAX_REDIRECTS) return `more than ${MAX_REDIRECTS} redirects; not followed`;
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    return 'redirected to an invalid URL; not followed';
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') return `redirected to a ${next.protocol} URL; only http: and https: are followed`;
+  if (!allowPrivate && isPrivateHost(next.hostname)) return `redirected to a loopback or private address (${next.hostname}); not followed`;
+  return next;
+}
+
+/**
+ * True for a host that names this machine or a private network: localhost, loopback, private,
+ * link-local and unique-local addresses (literal IPs; names are taken as public).
+ */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (host.includes(':')) {
+    if (host === '::1' || host === '::') return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
+    if (mapped) return isPrivateHost(mapped[1]!);
+    return /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
+  }
+  return false;
 }

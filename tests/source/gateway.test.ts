@@ -625,6 +625,38 @@ describe('fetchBinary', () => {
     expect(gateway.stats()).toMatchObject({ retries: 2, downloads: { byStatus: { '503': 1, network: 1, '200': 1 } } });
   });
 
+  it('follows a redirect to a file host, hop by hop', async () => {
+    const notion = await scriptedNotion((req): Reply =>
+      req.path === '/files/moved.png' ? { status: 302, headers: { location: '/files/here.png' } } : { bytes: Buffer.from('png'), headers: { 'content-type': 'image/png' } },
+    );
+    const result = await gatewayFor(notion.url).fetchBinary(`${notion.url}/files/moved.png`, { maxBytes: 100 });
+    expect(result.bytes.toString()).toBe('png');
+    expect(notion.seen.map((s) => s.path)).toEqual(['/files/moved.png', '/files/here.png']);
+  });
+
+  it.each([
+    ['another scheme', 'file:///etc/passwd', /redirected to a file: URL/],
+    ['a data: URL', 'data:text/plain,hi', /redirected to a data: URL/],
+    ['a loopback address (the API base is public)', 'http://127.0.0.1:9/admin', /loopback or private address \(127\.0\.0\.1\)/],
+    ['a private network address', 'http://192.168.1.1/router', /loopback or private address \(192\.168\.1\.1\)/],
+    ['localhost', 'http://localhost/x', /loopback or private address \(localhost\)/],
+    ['an IPv6 loopback', 'http://[::1]/x', /loopback or private address/],
+  ])('refuses a redirect to %s', async (_name, location, says) => {
+    const notion = await scriptedNotion(() => ({ status: 302, headers: { location } }));
+    // The file comes from a public host's point of view: private targets are not allowed.
+    const err = await failure(gatewayFor(notion.url, { allowPrivateRedirects: false }).fetchBinary(`${notion.url}/files/a.png`, { maxBytes: 100 }));
+    expect((err as DownloadError).reason).toBe('unsupported_url');
+    expect(err.message).toMatch(says);
+    expect(notion.seen).toHaveLength(1);
+  });
+
+  it('gives up after five redirects', async () => {
+    const notion = await scriptedNotion((req) => ({ status: 302, headers: { location: `${req.path}x` } }));
+    const err = await failure(gatewayFor(notion.url).fetchBinary(`${notion.url}/files/a`, { maxBytes: 100 }));
+    expect(err.message).toMatch(/more than 5 redirects/);
+    expect(notion.seen).toHaveLength(6);
+  });
+
   it.each(['file:///etc/passwd', 'data:text/plain;base64,aGk=', 'ftp://127.0.0.1/x', 'not a url'])(
     'refuses %s without a request',
     async (url) => {
