@@ -12,8 +12,8 @@ export const CSV_LIST_SEPARATOR = '; ';
 /**
  * A property value as one readable CSV cell: "Germany; France", "2025-03-01 → 2025-03-05",
  * "MAG-12", "Yes"/"No". Empty values give "". A value kept verbatim (unknown type) gives its raw JSON,
- * so nothing is lost. Cells are not defused against spreadsheet formula injection: the archive
- * keeps data as entered.
+ * so nothing is lost. (`toCsv` defuses cells a spreadsheet would run as formulas; the JSON keeps
+ * every value exactly.)
  */
 export function propertyValueToCsvCell(value: PropertyValue, options: CsvCellOptions = {}): string {
   if ('unknown' in value) return JSON.stringify(value.raw) ?? '';
@@ -99,7 +99,9 @@ function dateCell(d: DateValue | null): string {
 /**
  * RFC 4180 CSV: CRLF line ends (also after the last row), fields quoted only when they contain
  * a comma, a double quote, CR or LF, quotes doubled. UTF-8 without BOM. Every row must have as
- * many cells as there are headers.
+ * many cells as there are headers. A cell that a spreadsheet would run as a formula (it starts
+ * with =, +, -, @, a tab or a carriage return, and is not a plain number) gets a leading
+ * apostrophe, as OWASP advises against CSV injection; the JSON files keep the exact value.
  */
 export function toCsv(headers: string[], rows: string[][]): string {
   const lines = [headers, ...rows].map((row, i) => {
@@ -111,6 +113,9 @@ export function toCsv(headers: string[], rows: string[][]): string {
   return lines.map((line) => `${line}\r\n`).join('');
 }
 
-function csvField(field: string): string {
+function csvField(raw: string): string {
+  const field = /^[=+\-@\t\r]/.test(raw) && !PLAIN_NUMBER.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
+
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;

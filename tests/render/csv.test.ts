@@ -71,3 +71,23 @@ describe('toCsv', () => {
     expect(() => toCsv(['a', 'b'], [['1', '2'], ['3']])).toThrow(/row 2 has 1 cells, expected 2/);
   });
 });
+
+describe('toCsv against spreadsheet formula injection', () => {
+  it.each([
+    ['=HYPERLINK("http://evil.example","click")', `"'=HYPERLINK(""http://evil.example"",""click"")"`],
+    ['+cmd|"/c calc"!A1', `"'+cmd|""/c calc""!A1"`],
+    ['-2+3+cmd', "'-2+3+cmd"],
+    ['@SUM(A1:A9)', "'@SUM(A1:A9)"],
+    ['\t=1+1', "'\t=1+1"],
+  ])('defuses %j', (cell, expected) => {
+    expect(toCsv(['h'], [[cell]])).toBe(`h\r\n${expected}\r\n`);
+  });
+
+  it.each(['-5', '+3', '-0.25', '1e-3', 'plain text', '2025-03-01', ''])('leaves %j as it is', (cell) => {
+    expect(toCsv(['h'], [[cell]])).toBe(`h\r\n${cell}\r\n`);
+  });
+
+  it('defuses a header too', () => {
+    expect(toCsv(['=1+1'], [['x']])).toBe(`'=1+1\r\nx\r\n`);
+  });
+});
