@@ -117,7 +117,7 @@ export class PageLinks {
    */
   rewriteUrl(url: string): string {
     const parsed = this.index.notionTarget(url);
-    if (!parsed) return url;
+    if (!parsed) return linkableUrl(url);
     const path = this.resolve(parsed.id, url);
     if (path === null) return url;
     return relativeHref(this.fromFile, path) + (parsed.blockId ? this.fragment(parsed.id, parsed.blockId) : this.fragment(parsed.id, parsed.id));
@@ -146,4 +146,18 @@ export class PageLinks {
     this.unresolved.push({ pageId: this.pageId, target: id, url });
     return null;
   }
+}
+
+/** Schemes a link in the archive may keep: the web, mail and phone. */
+const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'tel:']);
+
+/**
+ * A URL as a link may carry it: web, mail and phone links and relative ones as they are; any
+ * other scheme (javascript:, data:, vbscript:, file:, …) could run or open something where the
+ * archive is viewed, so the link becomes "#" (its text stays).
+ */
+export function linkableUrl(url: string): string {
+  const scheme = /^\s*([a-z][a-z0-9+.-]*):/i.exec(url.replace(/[\u0000-\u001f]/g, ''));
+  if (!scheme) return url;
+  return SAFE_SCHEMES.has(`${scheme[1]!.toLowerCase()}:`) ? url : '#';
 }
