@@ -66,16 +66,19 @@ export function fetchedForm(unit: { page: PageObjectResponse; blocks: BlockNode[
   digest: string;
   checksum: string;
 } {
-  // Comments are content: fetched ones change the digest (a page without them keeps its digest of before).
+  // The JSON keeps fetched comments, none included (the page cache must know they were fetched).
   const fetched = unit.comments ? { page: unit.page, blocks: unit.blocks, comments: unit.comments } : { page: unit.page, blocks: unit.blocks };
   const mentions: Array<Record<string, unknown>> = [];
   dropVolatile(fetched, mentions);
   const json = JSON.stringify(fetched);
   const checksum = sha256Of(json);
-  if (mentions.length === 0) return { json, digest: checksum, checksum };
+  // Comments are content and change the digest; no comments is the same content as comments not
+  // asked for, so turning comments on changes the digest of commented pages only.
+  const digested = unit.comments?.length === 0 ? { page: fetched.page, blocks: fetched.blocks } : fetched;
+  if (mentions.length === 0) return { json, digest: digested === fetched ? checksum : sha256Of(JSON.stringify(digested)), checksum };
   const texts = mentions.map((m) => m.plain_text);
   for (const m of mentions) m.plain_text = '';
-  const digest = sha256Of(JSON.stringify(fetched));
+  const digest = sha256Of(JSON.stringify(digested));
   mentions.forEach((m, i) => (m.plain_text = texts[i]));
   return { json, digest, checksum };
 }

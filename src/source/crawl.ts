@@ -157,10 +157,23 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   /** The run's first comments request; the others wait for it, so a refusal costs one request. */
   let firstComments: Promise<unknown> | undefined;
   const commentsRefused = new Error('comments refused');
+  /** Notion refused comments: one warning, and no more comments requests this run. */
+  const refuseComments = () => {
+    if (!commentsOn) return;
+    commentsOn = false;
+    warnings.push({
+      code: 'comments_unavailable',
+      message:
+        'comments are not exported: Notion refused to list them (403). Tick "Read comments" under Capabilities of the integration (https://www.notion.so/profile/integrations) and run again',
+    });
+  };
   async function listComments(id: string): Promise<CommentObjectResponse[]> {
     if (firstComments === undefined) {
       const first = reader.listCommentsAll(id);
-      firstComments = first.catch(() => undefined);
+      // Settles only once a refusal is recorded, so no request waiting on it goes out after one.
+      firstComments = first.catch((err: unknown) => {
+        if (lacksCapability(err)) refuseComments();
+      });
       return first;
     }
     await firstComments;
@@ -192,14 +205,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       if (err === commentsRefused) return undefined;
       if (codeOf(err) === 'auth') throw err;
       if (lacksCapability(err)) {
-        if (commentsOn) {
-          commentsOn = false;
-          warnings.push({
-            code: 'comments_unavailable',
-            message:
-              'comments are not exported: Notion refused to list them (403). Tick "Read comments" under Capabilities of the integration (https://www.notion.so/profile/integrations) and run again',
-          });
-        }
+        refuseComments();
         return undefined;
       }
       failures.push({ code: codeOf(err), message: `page ${pageId}: its comments could not be fetched: ${describe(err)}`, pageId });
