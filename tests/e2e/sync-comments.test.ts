@@ -207,3 +207,34 @@ describe('comments without the "Read comments" capability', () => {
     }
   });
 });
+
+describe('comments that cannot be had for one page', () => {
+  it('make that page a failure (exit 3) that keeps the page, without discussions; other pages keep theirs', async () => {
+    const { workspace, ids } = buildDemo();
+    const server = await startNotionServer({
+      workspace,
+      token: TOKEN,
+      rateLimit: false,
+      faults: { seed: 1, script: [{ match: { route: 'GET /v1/comments', nth: 7 }, fault: '500' }] },
+    });
+    const out = await tempDir();
+    try {
+      const run = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, file: { content: { comments: true }, requests: { rate: 1000, concurrency: 4, maxAttempts: 1 } } });
+      expect(run.exitCode).toBe(3);
+      const failed = run.report.failures.filter((f) => /its comments could not be fetched/.test(f.message));
+      expect(failed).toHaveLength(1);
+      expect(run.report.failures).toHaveLength(1);
+      expect(run.report.warnings.filter((w) => w.code === 'comments_unavailable')).toEqual([]);
+      const pages = new Map((await pagesOf(run.snapshotDir)).map((x) => [x.id, x]));
+      const page = pages.get(failed[0]!.pageId!)!;
+      expect(page).toBeDefined();
+      expect(page.record.discussions).toBeUndefined();
+      // Every other page has its comments (those of the demo's commented pages included, unless it is the failed one).
+      for (const [id, other] of pages) if (id !== failed[0]!.pageId) expect(other.record.discussions, id).toBeDefined();
+      if (failed[0]!.pageId !== ids.pages.worked) expect(pages.get(ids.pages.worked)!.record.discussions).toHaveLength(1);
+    } finally {
+      await server.close();
+      await out.cleanup();
+    }
+  });
+});
