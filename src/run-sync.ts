@@ -256,6 +256,7 @@ async function crawlAndPublish(
       reader: gateway,
       roots: config.notion.roots,
       ...(previous ? { previous } : {}),
+      comments: config.content.comments,
       onFile: (ref) => collector.add(ref),
       onPage: async (unit, origin) => {
         summaries.addPage(unit);

@@ -270,7 +270,8 @@ async function runDemo(given: CommandOptions, io: Io): Promise<number> {
     });
     // The demo wiki's external files live on fictional hosts; fetching them would send traffic
     // beyond this machine, so the demo keeps every external file as a link.
-    const demoConfig: Config = { ...config, assets: { ...config.assets, external: 'none' } };
+    // It shows the comments of the demo wiki too (the local server has "Read comments").
+    const demoConfig: Config = { ...config, assets: { ...config.assets, external: 'none' }, content: { ...config.content, comments: true } };
     // Every demo server is a new workspace on a new port: always a full sync.
     const code = report(await syncWithProgress(demoConfig, { ...options, full: true }, io), options, io);
     if (!options.quiet && !options.json) {

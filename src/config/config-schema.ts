@@ -179,6 +179,17 @@ export const ConfigSchema = z
       }, { error: 'must be a mapping' })
       .prefault({})
       .describe('Which files (images, attachments) to copy into the archive.'),
+    content: z
+      .strictObject({
+        comments: z
+          .boolean({ error: 'must be true or false' })
+          .default(false)
+          .describe(
+            'Also export comments (needs the integration\'s "Read comments" capability): one more request per page and per block, so off by default.',
+          ),
+      }, { error: 'must be a mapping' })
+      .prefault({})
+      .describe('What to export besides pages, databases and files.'),
     retention: z
       .strictObject({
         keepLast: count().default(7).describe('`notion-kb prune` keeps the newest N snapshots.'),

@@ -1,4 +1,4 @@
-import type { DatabaseObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
+import type { CommentObjectResponse, DatabaseObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
 import { assetKeys } from '../assets/asset-keys.js';
 import type { BlockNode } from '../source/block-tree.js';
 import { blockFileRefs, pageFileRefs } from '../source/file-refs.js';
@@ -39,7 +39,7 @@ export interface PageNormaliseContext {
 }
 
 /** A page record before rendering: everything but what the renderer finds (links, unrendered blocks). */
-export interface NormalisedPage extends Omit<PageRecord, keyof PageEntry | 'links' | 'unrendered'> {
+export interface NormalisedPage extends Omit<PageRecord, keyof PageEntry | 'links' | 'unrendered' | 'discussions'> {
   entry: PageEntry;
 }
 
@@ -141,7 +141,10 @@ export function pageEntry(page: PageObjectResponse, location: PageLocation): Pag
  * text, authors, and the digest of what was fetched. Links and unrendered blocks come from the
  * renderer.
  */
-export function normalisePage(unit: { page: PageObjectResponse; blocks: BlockNode[]; digest?: string }, ctx: PageNormaliseContext): NormalisedPage {
+export function normalisePage(
+  unit: { page: PageObjectResponse; blocks: BlockNode[]; comments?: CommentObjectResponse[]; digest?: string },
+  ctx: PageNormaliseContext,
+): NormalisedPage {
   const { page, blocks } = unit;
   const id = page.id;
   const properties = normaliseProperties(page.properties, {
@@ -168,7 +171,7 @@ export function normalisePage(unit: { page: PageObjectResponse; blocks: BlockNod
     plainText: plainTextOf(blocks),
     authors: { createdBy: userRef(page.created_by.id, ctx.users), lastEditedBy: userRef(page.last_edited_by.id, ctx.users) },
     // Computed where the page was serialised already (the spool), else here: the same value.
-    digest: unit.digest ?? pageDigest(page, blocks),
+    digest: unit.digest ?? pageDigest(page, blocks, unit.comments),
   };
 }
 

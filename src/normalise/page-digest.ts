@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PageObjectResponse } from '@notionhq/client';
+import type { CommentObjectResponse, PageObjectResponse } from '@notionhq/client';
 import type { BlockNode } from '../source/block-tree.js';
 
 const MIRRORS_ANOTHER_PAGE = new Set(['child_page', 'child_database']);
@@ -42,12 +42,12 @@ function dropVolatile(value: unknown, mentions: Array<Record<string, unknown>>):
 
 /**
  * A digest of what was fetched for a page: the page object (properties completed past Notion's
- * cut at 25) and its whole block tree. Signed file URLs and their expiry times are left out:
+ * cut at 25), its whole block tree and, when fetched, its comments. Signed file URLs and their expiry times are left out:
  * they change at every fetch while the file stays the same. Nothing of the run goes in, so an
  * unchanged page has the same digest in every sync.
  */
-export function pageDigest(page: PageObjectResponse, blocks: BlockNode[]): string {
-  return fetchedForm(structuredClone({ page, blocks })).digest;
+export function pageDigest(page: PageObjectResponse, blocks: BlockNode[], comments?: CommentObjectResponse[]): string {
+  return fetchedForm(structuredClone(comments ? { page, blocks, comments } : { page, blocks })).digest;
 }
 
 /**
@@ -61,16 +61,24 @@ export function pageDigest(page: PageObjectResponse, blocks: BlockNode[]): strin
  * bumping the pages that mention it (the render pass shows current titles from the summaries).
  * `checksum` is the sha256 of `json` itself, to check the bytes when they are read back.
  */
-export function fetchedForm(unit: { page: PageObjectResponse; blocks: BlockNode[] }): { json: string; digest: string; checksum: string } {
-  const fetched = { page: unit.page, blocks: unit.blocks };
+export function fetchedForm(unit: { page: PageObjectResponse; blocks: BlockNode[]; comments?: CommentObjectResponse[] }): {
+  json: string;
+  digest: string;
+  checksum: string;
+} {
+  // The JSON keeps fetched comments, none included (the page cache must know they were fetched).
+  const fetched = unit.comments ? { page: unit.page, blocks: unit.blocks, comments: unit.comments } : { page: unit.page, blocks: unit.blocks };
   const mentions: Array<Record<string, unknown>> = [];
   dropVolatile(fetched, mentions);
   const json = JSON.stringify(fetched);
   const checksum = sha256Of(json);
-  if (mentions.length === 0) return { json, digest: checksum, checksum };
+  // Comments are content and change the digest; no comments is the same content as comments not
+  // asked for, so turning comments on changes the digest of commented pages only.
+  const digested = unit.comments?.length === 0 ? { page: fetched.page, blocks: fetched.blocks } : fetched;
+  if (mentions.length === 0) return { json, digest: digested === fetched ? checksum : sha256Of(JSON.stringify(digested)), checksum };
   const texts = mentions.map((m) => m.plain_text);
   for (const m of mentions) m.plain_text = '';
-  const digest = sha256Of(JSON.stringify(fetched));
+  const digest = sha256Of(JSON.stringify(digested));
   mentions.forEach((m, i) => (m.plain_text = texts[i]));
   return { json, digest, checksum };
 }

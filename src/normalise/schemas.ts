@@ -487,6 +487,37 @@ export const UnrenderedBlockSchema = z
   .meta({ id: 'UnrenderedBlock' });
 export type UnrenderedBlock = z.infer<typeof UnrenderedBlockSchema>;
 
+/** One comment of a discussion. */
+export const CommentSchema = z
+  .strictObject({
+    id: NotionIdSchema,
+    author: UserRefSchema.describe('Who wrote it (the user or bot of created_by).'),
+    displayName: z
+      .string()
+      .nullable()
+      .describe('The name Notion shows on the comment (a person, an integration or a custom name); null when Notion gives none.'),
+    createdTime: TimestampSchema,
+    lastEditedTime: TimestampSchema,
+    text: TextValueSchema,
+    attachments: z
+      .array(z.strictObject({ category: z.string().describe('audio, image, pdf, productivity or video.'), name: z.string() }))
+      .describe('Files attached to the comment: named, not downloaded.'),
+  })
+  .meta({ id: 'Comment' });
+export type Comment = z.infer<typeof CommentSchema>;
+
+/** A discussion thread: the comments that answer each other, on the page or on one block. */
+export const DiscussionSchema = z
+  .strictObject({
+    id: NotionIdSchema.describe("Notion's discussion_id."),
+    parent: z
+      .strictObject({ type: z.enum(['page', 'block']), id: NotionIdSchema })
+      .describe('What the discussion is attached to: the page itself, or one of its blocks.'),
+    comments: z.array(CommentSchema).describe('Oldest first.'),
+  })
+  .meta({ id: 'Discussion' });
+export type Discussion = z.infer<typeof DiscussionSchema>;
+
 /** The JSON record of one page (the page's `record` file). Trashed pages are not exported. */
 export const PageRecordSchema = PageEntrySchema.extend({
   icon: IconSchema,
@@ -497,10 +528,16 @@ export const PageRecordSchema = PageEntrySchema.extend({
   plainText: z.string().describe('Text content of the page, for search indexes.'),
   unrendered: z.array(UnrenderedBlockSchema).describe('Blocks that have no Markdown form, kept verbatim.'),
   authors: z.strictObject({ createdBy: UserRefSchema, lastEditedBy: UserRefSchema }),
+  discussions: z
+    .array(DiscussionSchema)
+    .optional()
+    .describe(
+      'Unresolved comment threads on the page and its blocks (page-level first, then in block order). Present only when comments were exported (`content.comments: true` and the "Read comments" capability); [] when the page has none.',
+    ),
   digest: z
     .string()
     .regex(/^sha256:[0-9a-f]{64}$/)
-    .describe('Digest of what was fetched for the page (its properties and block tree, not the run): equal digests mean unchanged content.'),
+    .describe('Digest of what was fetched for the page (its properties, block tree and exported comments, not the run): equal digests mean unchanged content.'),
 }).meta({ id: 'PageRecord' });
 export type PageRecord = z.infer<typeof PageRecordSchema>;
 

@@ -48,6 +48,14 @@ export function userNotFound(id: string, botId: string): ApiError {
   );
 }
 
+/**
+ * The 403 Notion sends when the integration lacks the capability an endpoint needs (e.g. the
+ * comments endpoint without "Read comments").
+ */
+export function restrictedResource(): ApiError {
+  return new ApiError(403, 'restricted_resource', 'Insufficient permissions for this endpoint.');
+}
+
 /** The body of a Notion error response; key order as recorded. */
 export function errorBody(err: ApiError, requestId: string): Record<string, unknown> {
   return {

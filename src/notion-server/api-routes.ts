@@ -1,5 +1,5 @@
 import type { Id, WsPage } from './workspace-model.js';
-import { ApiError, notFound, quoteValue, userNotFound, validationError } from './api-error.js';
+import { ApiError, notFound, quoteValue, restrictedResource, userNotFound, validationError } from './api-error.js';
 import { parsePathId } from './path-id.js';
 import { listEnvelope, paginate, readPageRequest, type CursorCodec } from './pagination.js';
 import { plainText, pageTitle, userObject, botUser, customEmojiUrl, type SerialiseContext } from './serialise-context.js';
@@ -138,6 +138,8 @@ function listChildren({ ctx, codec, params, query }: HandlerInput) {
 }
 
 function listComments({ ctx, codec, query }: HandlerInput) {
+  // The capability is checked before the request itself, as Notion answers any call of it.
+  if (ctx.capabilities?.readComments === false) throw restrictedResource();
   const raw = query.get('block_id');
   if (raw === null) {
     throw validationError(`query failed validation: query.block_id should be defined, instead was ${quoteValue(undefined)}.`);

@@ -605,6 +605,22 @@ export class WorkspaceBuilder {
     return id;
   }
 
+  /** A reply in the discussion of an existing comment (same parent, same discussion_id). */
+  reply(to: Id, textInput: RichTextInput, by: Id = this.defaultUser): Id {
+    const first = this.data.comments.find((c) => c.id === to);
+    if (!first) throw new Error(`builder: unknown comment ${to}`);
+    const id = this.id();
+    this.data.comments.push({
+      id,
+      parent: first.parent,
+      discussionId: first.discussionId,
+      richText: richText(textInput),
+      createdTime: this.tick(),
+      createdBy: by,
+    });
+    return id;
+  }
+
   build(): WorkspaceData {
     return this.data;
   }

@@ -171,9 +171,13 @@ function contentFirst(ctx: DemoContext, pageId: Id, blocks: BlockInput[]): void 
 
 function addComments(ctx: DemoContext): void {
   const { b, pages: p, users } = ctx;
-  b.comment(p.worked, 'Could we add numbers for the childcare point? The Berlin attendance sheets have them.', users.singa);
-  b.comment(p.worked, ['Added to the mid-term report; ', mention.user(users.singa), ' please check the figures.'], users.coordinator);
-  const firstBlock = b.data.pages[p.sustainability]!.children[0]!;
-  b.comment(firstBlock, 'TERN confirmed in writing that the mentor pool continues after June 2026.', users.tern);
+  const asked = b.comment(p.worked, 'Could we add numbers for the childcare point? The Berlin attendance sheets have them.', users.singa);
+  b.reply(asked, ['Added to the mid-term report; ', mention.user(users.singa), ' please check the figures.'], users.coordinator);
+  const sustainability = b.data.pages[p.sustainability]!.children;
+  b.comment(sustainability[0]!, 'TERN confirmed in writing that the mentor pool continues after June 2026.', users.tern);
+  // On the "What ends" heading: the archive links such a discussion to the heading's anchor.
+  const whatEnds = sustainability.find((id) => b.data.blocks[id]?.type === 'heading_2' && JSON.stringify(b.data.blocks[id]!.payload).includes('What ends'));
+  if (!whatEnds) throw new Error('demo: the sustainability plan has no "What ends" heading');
+  b.comment(whatEnds, 'Should the newsletter archive be listed here too?', users.coordinator);
   b.comment(p.kickoff, 'Minutes approved at the Sofia meeting in September 2024.', users.vuzf);
 }

@@ -10,6 +10,8 @@ export interface SerialiseContext {
   signer: FileSigner;
   /** Rows one data source query returns in all before Notion stops it as incomplete (10,000 in Notion). */
   queryResultLimit?: number;
+  /** The integration's capabilities; without "Read comments" the comments endpoint answers 403. */
+  capabilities?: { readComments?: boolean };
 }
 
 /** Pages, blocks and data sources: rounded down to the minute, `Z` (as recorded). */

@@ -51,6 +51,11 @@ export interface NotionServerOptions {
    * tests can serve objects without optional keys, with unknown keys or unknown types.
    */
   drift?: DriftTransform | readonly DriftRule[];
+  /**
+   * The integration's capabilities (default: all). `readComments: false` makes the comments
+   * endpoint answer 403 restricted_resource, as Notion does without "Read comments".
+   */
+  capabilities?: { readComments?: boolean };
 }
 
 /** Time as the server sees it. */
@@ -113,7 +118,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
   const bucket = opts.rateLimit === false ? null : new TokenBucket(opts.rateLimit ?? { ratePerSecond: 3, burst: 10 }, clock);
   const faults = opts.faults ? new FaultInjector(opts.faults) : null;
   const drift = opts.drift === undefined ? null : typeof opts.drift === 'function' ? opts.drift : driftRules(opts.drift);
-  const ctx = (): SerialiseContext => ({ ws, baseUrl, signer, queryResultLimit: opts.queryResultLimit ?? 10_000 });
+  const ctx = (): SerialiseContext => ({ ws, baseUrl, signer, queryResultLimit: opts.queryResultLimit ?? 10_000, capabilities: opts.capabilities ?? {} });
 
   let stats = freshStats();
   let inFlight = 0;

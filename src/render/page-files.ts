@@ -1,9 +1,12 @@
-import type { PageObjectResponse, UserObjectResponse } from '@notionhq/client';
+import type { CommentObjectResponse, PageObjectResponse, UserObjectResponse } from '@notionhq/client';
 import { relativeHref, type PageLinks, type UnresolvedLink } from '../links/link-index.js';
+import { normaliseDiscussions } from '../normalise/normalise-comments.js';
 import { countBlocks, normalisePage, type AssetLookup, type PageLocation } from '../normalise/normalise-page.js';
 import type { PageRecord } from '../normalise/schemas.js';
 import type { BlockNode } from '../source/block-tree.js';
 import { canonicalJson } from './json/canonical-json.js';
+import { collectHeadings } from './markdown/collect-headings.js';
+import { discussionSection } from './markdown/discussion.js';
 import { pageDocument } from './markdown/documents.js';
 import { renderBlocks, renderRichText, type RenderContext, type UnrenderedBlock } from './markdown/render-blocks.js';
 
@@ -37,7 +40,10 @@ export interface PageFiles {
  * the page, the summaries (titles, paths) and the asset lookups, so an unchanged page with
  * unchanged link targets gives the same bytes.
  */
-export async function renderPageFiles(unit: { page: PageObjectResponse; blocks: BlockNode[]; digest?: string }, ctx: PageFilesContext): Promise<PageFiles> {
+export async function renderPageFiles(
+  unit: { page: PageObjectResponse; blocks: BlockNode[]; comments?: CommentObjectResponse[]; digest?: string },
+  ctx: PageFilesContext,
+): Promise<PageFiles> {
   const { links, location } = ctx;
   showCurrentSubPageTitles(unit.blocks, ctx.titleOf);
   showCurrentMentionTitles(unit, ctx.titleOf);
@@ -67,6 +73,28 @@ export async function renderPageFiles(unit: { page: PageObjectResponse; blocks: 
   });
   const body = await renderBlocks(unit.blocks, renderContext(links));
   if (ctx.contentFailure) body.markdown = `> ⚠️ The content of this page could not be exported: ${ctx.contentFailure}\n\n${body.markdown}`;
+  // Comments, when exported: threads in the record, and a Discussion section at the end of the Markdown.
+  const discussions = unit.comments
+    ? normaliseDiscussions(unit.comments, {
+        pageId: unit.page.id,
+        users: ctx.users,
+        richTextMarkdown: (items, onIssue) => renderRichText(items, recordText, { onIssue }),
+        warn: ctx.warn,
+      })
+    : undefined;
+  if (discussions && discussions.length > 0) {
+    const pageText = renderContext(links);
+    const textOf = new Map(unit.comments!.map((c) => [c.id, renderRichText(c.rich_text, pageText)]));
+    const headings = new Map(collectHeadings(unit.blocks, normalised.entry.title || 'Untitled').map((h) => [h.blockId, h]));
+    const section = discussionSection(discussions, {
+      markdownOf: (id) => textOf.get(id) ?? '',
+      heading: (blockId) => {
+        const h = headings.get(blockId);
+        return h ? { anchor: h.slug, text: h.text } : null;
+      },
+    });
+    body.markdown = `${body.markdown.trimEnd()}\n\n${section}`;
+  }
   const linkTargets = [...links.targets].sort();
   const n = normalised;
   // Key order is the contract's (README): entry fields, icon, cover, properties, links, assets, …
@@ -80,6 +108,7 @@ export async function renderPageFiles(unit: { page: PageObjectResponse; blocks: 
     plainText: n.plainText,
     unrendered: body.unrendered,
     authors: n.authors,
+    ...(discussions ? { discussions } : {}),
     digest: n.digest,
   };
   const files = new Map<string, string>([

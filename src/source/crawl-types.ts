@@ -1,5 +1,6 @@
 import type {
   BlockObjectResponse,
+  CommentObjectResponse,
   DatabaseObjectResponse,
   DataSourceObjectResponse,
   PageObjectResponse,
@@ -24,12 +25,20 @@ export interface NotionReader {
   iterateDataSourceQuery(id: string, params?: Record<string, never>, handling?: IncompleteHandling): AsyncIterable<unknown>;
   listPropertyItemsAll(pageId: string, propertyId: string): Promise<unknown>;
   listUsersAll(): Promise<UserObjectResponse[]>;
+  /** Unresolved comments on a page (page-level only) or on one block, every page of them. */
+  listCommentsAll(blockId: string): Promise<CommentObjectResponse[]>;
 }
 
 export interface CrawledPage {
   /** The page object; property values cut at 25 items are replaced by the full lists. */
   page: PageObjectResponse;
   blocks: BlockNode[];
+  /**
+   * Comments on the page and on its blocks, in the order listed (the page's first, then block by
+   * block in tree order); present only when comments were fetched (`content.comments`, with the
+   * "Read comments" capability).
+   */
+  comments?: CommentObjectResponse[];
 }
 
 export interface CrawledDataSource {

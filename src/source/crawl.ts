@@ -1,4 +1,4 @@
-import { isFullPage, type BlockObjectResponse, type DatabaseObjectResponse, type DataSourceObjectResponse, type PageObjectResponse, type UserObjectResponse } from '@notionhq/client';
+import { isFullPage, type BlockObjectResponse, type CommentObjectResponse, type DatabaseObjectResponse, type DataSourceObjectResponse, type PageObjectResponse, type UserObjectResponse } from '@notionhq/client';
 import pLimit from 'p-limit';
 import type { BlockNode } from './block-tree.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from './crawl-types.js';
@@ -34,7 +34,39 @@ export interface CrawlOptions {
    * file refs (the caller takes their files from the previous snapshot); the rest are fetched.
    */
   previous?: PreviousCrawl;
+  /**
+   * Also fetch the comments of every page: one request for the page's own discussions and one
+   * per block that can carry one (Notion lists a block's comments only by its id). When Notion
+   * refuses the first one (no "Read comments" capability) the run warns once and goes on without.
+   */
+  comments?: boolean;
 }
+
+/** Blocks whose comments are not this page's (sub-pages, databases) or that cannot carry one (layout). */
+const NO_OWN_COMMENTS = new Set(['child_page', 'child_database', 'column_list', 'column']);
+
+/** Ids of the blocks of a tree that can carry comments of this page, in tree order. */
+export function commentableBlockIds(blocks: readonly BlockNode[], out: string[] = []): string[] {
+  for (const b of blocks) {
+    if (!NO_OWN_COMMENTS.has(b.type)) out.push(b.id);
+    // A synced reference shows the original's blocks: their comments are the original page's.
+    if (b.type === 'synced_block' && b.synced_block.synced_from !== null) continue;
+    commentableBlockIds(b.children, out);
+  }
+  return out;
+}
+
+function fileNameOf(url: string): string {
+  try {
+    const last = new URL(url).pathname.split('/').filter(Boolean).pop();
+    return last ? decodeURIComponent(last) : 'file';
+  } catch {
+    return 'file';
+  }
+}
+
+/** Notion's answer when the integration lacks "Read comments": 403 (restricted_resource). */
+const lacksCapability = (err: unknown): boolean => (err as { context?: { status?: unknown } } | null)?.context?.status === 403;
 
 /** Page objects from search or queries waiting for a slot, at most, before the listing pauses. */
 const MAX_WAITING_PAGES = 200;
@@ -119,6 +151,67 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   const codeOf = (err: unknown) => (err as { code?: string })?.code ?? 'error';
 
   const emitFiles = (refs: FileRef[]) => refs.forEach((r) => opts.onFile(r));
+
+  /** Comments: asked for, and not refused by Notion so far. */
+  let commentsOn = opts.comments === true;
+  /** The run's first comments request; the others wait for it, so a refusal costs one request. */
+  let firstComments: Promise<unknown> | undefined;
+  const commentsRefused = new Error('comments refused');
+  /** Notion refused comments: one warning, and no more comments requests this run. */
+  const refuseComments = () => {
+    if (!commentsOn) return;
+    commentsOn = false;
+    warnings.push({
+      code: 'comments_unavailable',
+      message:
+        'comments are not exported: Notion refused to list them (403). Tick "Read comments" under Capabilities of the integration (https://www.notion.so/profile/integrations) and run again',
+    });
+  };
+  async function listComments(id: string): Promise<CommentObjectResponse[]> {
+    if (firstComments === undefined) {
+      const first = reader.listCommentsAll(id);
+      // Settles only once a refusal is recorded, so no request waiting on it goes out after one.
+      firstComments = first.catch((err: unknown) => {
+        if (lacksCapability(err)) refuseComments();
+      });
+      return first;
+    }
+    await firstComments;
+    if (!commentsOn) throw commentsRefused;
+    return reader.listCommentsAll(id);
+  }
+
+  /**
+   * The comments of a page (its own discussions, then each block's in tree order); undefined when
+   * comments are off, refused, or could not be had (a failure of the page, which keeps the rest).
+   */
+  async function fetchComments(pageId: string, blocks: BlockNode[]): Promise<CommentObjectResponse[] | undefined> {
+    if (!commentsOn || fatal) return undefined;
+    try {
+      const own = await listComments(pageId);
+      countFor(pageId, 1);
+      const perBlock = await Promise.all(
+        commentableBlockIds(blocks).map(async (id) => {
+          const list = await listComments(id);
+          countFor(pageId, 1);
+          return list;
+        }),
+      );
+      const all = [...own, ...perBlock.flat()];
+      // Attachments come with signed URLs that expire (and are not kept): note their file names.
+      for (const c of all) for (const a of c.attachments ?? []) (a.file as { name?: string }).name ??= fileNameOf(a.file.url);
+      return all;
+    } catch (err) {
+      if (err === commentsRefused) return undefined;
+      if (codeOf(err) === 'auth') throw err;
+      if (lacksCapability(err)) {
+        refuseComments();
+        return undefined;
+      }
+      failures.push({ code: codeOf(err), message: `page ${pageId}: its comments could not be fetched: ${describe(err)}`, pageId });
+      return undefined;
+    }
+  }
 
   /**
    * Replaces values Notion cut at 25 items with the full ones from the property endpoint:
@@ -276,6 +369,12 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
               const cached = await prev.load(id);
               if (cached) {
                 visitChildrenOf(cached.blocks);
+                // The cache keeps the comments it was fetched with; a cache from a run without them gets them now.
+                if (!opts.comments) delete cached.comments;
+                else if (cached.comments === undefined) {
+                  const comments = await fetchComments(id, cached.blocks);
+                  if (comments) cached.comments = comments;
+                }
                 if (!fatal) await handOff(() => opts.onPage(cached, { reused: true }));
                 return;
               }
@@ -298,9 +397,11 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
             if (codeOf(err) === 'auth') throw err;
             failures.push({ code: codeOf(err), message: `page ${id}: its content could not be fetched: ${describe(err)}`, pageId: id });
           }
+          const comments = await fetchComments(page.id, blocks);
           const requests = requestsFor.get(id) ?? 0;
           requestsFor.delete(id);
-          if (!fatal) await handOff(() => opts.onPage({ page, blocks }, { reused: false, requests }));
+          const unit: CrawledPage = comments ? { page, blocks, comments } : { page, blocks };
+          if (!fatal) await handOff(() => opts.onPage(unit, { reused: false, requests }));
         } catch (err) {
           if (codeOf(err) === 'auth') fatal ??= err;
           else if (isHandOffError(err)) fatal ??= (err as HandOffError).cause;

@@ -1,6 +1,6 @@
 // What a scheduler sees: --json gives exactly one JSON object on stdout for every outcome,
 // --quiet only warnings and errors, --verbose every request, retry and wait, never the token.
-import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
@@ -203,5 +203,11 @@ describe('demo (npm start)', () => {
     expect(snapshotDir).toBe(join(cwd, 'output', 'demo', 'snapshots', outcome.snapshotId as string));
     expect(await readdir(join(cwd, 'output'))).toEqual(['demo']);
     expect(await latestSnapshot(join(cwd, 'output', 'demo'))).toBe(snapshotDir);
+    // The demo exports comments: the demo wiki's threads are in the Markdown and the records.
+    const index = JSON.parse(await readFile(join(snapshotDir, 'index.json'), 'utf8')) as { pages: Array<{ title: string; path: string; record: string }> };
+    const worked = index.pages.find((p) => p.title === 'Lessons learnt: what worked')!;
+    expect(await readFile(join(snapshotDir, worked.path), 'utf8')).toMatch(/\n## Discussion\n\n\*\*On the page\*\*\n\n> \*\*Aylin Demir\*\*/);
+    const record = JSON.parse(await readFile(join(snapshotDir, worked.record), 'utf8')) as { discussions: Array<{ comments: unknown[] }> };
+    expect(record.discussions.map((d) => d.comments.length)).toEqual([2]);
   });
 });

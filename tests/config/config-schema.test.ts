@@ -51,12 +51,13 @@ describe('ConfigSchema', () => {
       'output',
       'requests',
       'assets',
+      'content',
       'retention',
       'archive',
       'archive.git',
       'archive.git.author',
     ]);
-    expect(keys.length).toBe(27);
+    expect(keys.length).toBe(29);
   });
 
   it.each(keys.map((k) => [k.path, k.schema] as const))('%s has a description', (_path, schema) => {
@@ -73,6 +74,7 @@ describe('ConfigSchema', () => {
       output: { dir: 'output' },
       requests: { rate: 3, concurrency: 3, timeoutMs: 60_000, maxAttempts: 8, giveUpAfterMs: 300_000 },
       assets: { external: 'images', maxBytes: 104_857_600, concurrency: 4, timeoutMs: 120_000 },
+      content: { comments: false },
       retention: { keepLast: 7, keepDaily: 30, keepMonthly: 12 },
       archive: { git: { branch: 'main', author: { name: 'notion-kb', email: 'notion-kb@localhost' } } },
     });
@@ -101,7 +103,7 @@ describe('ConfigSchema', () => {
       }
     };
     check(schema);
-    expect(sections).toBe(9);
+    expect(sections).toBe(10);
   });
 });
 

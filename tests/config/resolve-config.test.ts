@@ -73,7 +73,7 @@ describe('resolveConfig: bad values, one exact line each', () => {
 
 describe('resolveConfig: unknown keys at every level', () => {
   it.each<[string, unknown, string[]]>([
-    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets, retention, archive)']],
+    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets, content, retention, archive)']],
     ['top level near miss', { request: {} }, ['request: unknown key (did you mean "requests"?)']],
     ['notion', { notion: { foo: 1 } }, ['notion.foo: unknown key (known keys: baseUrl, roots)']],
     ['output', { output: { directory: 'x' } }, ['output.directory: unknown key (known keys: dir)']],

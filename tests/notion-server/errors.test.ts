@@ -115,6 +115,37 @@ describe('the SDK raises APIResponseError with the right code', () => {
   });
 });
 
+describe('an integration without the "Read comments" capability', () => {
+  it('gets 403 restricted_resource from the comments endpoint, in the error shape of every error, and all else as before', async () => {
+    const { server: restricted, client: sdk, ids: sample } = await startSample({ capabilities: { readComments: false } });
+    try {
+      const res = await api(restricted, 'GET', `/v1/comments?block_id=${sample.commentPage}`);
+      expect(res.status).toBe(403);
+      expect(res.json).toEqual({
+        object: 'error',
+        status: 403,
+        code: 'restricted_resource',
+        message: 'Insufficient permissions for this endpoint.',
+        request_id: res.json.request_id,
+      });
+      expect(res.headers.get('x-notion-request-id')).toBe(res.json.request_id);
+      // Refused before the request is looked at: a missing block_id gets the same answer.
+      expect((await api(restricted, 'GET', '/v1/comments')).status).toBe(403);
+      const err = await sdk.comments.list({ block_id: sample.commentPage }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(APIResponseError.isAPIResponseError(err)).toBe(true);
+      expect(err).toMatchObject({ code: 'restricted_resource', status: 403 });
+      expect((await sdk.pages.retrieve({ page_id: sample.commentPage })).id).toBe(sample.commentPage);
+    } finally {
+      await restricted.close();
+    }
+    // The default integration has the capability.
+    expect((await api(server, 'GET', `/v1/comments?block_id=${ids.commentPage}`)).status).toBe(200);
+  });
+});
+
 describe('rate limiting', () => {
   it('answers 429 rate_limited with an integer Retry-After once the burst is spent, and counts it', async () => {
     let now = 1_700_000_000_000;
