@@ -16,7 +16,8 @@ export type NotionKbErrorCode =
   | 'partial_object'
   | 'malformed_object'
   | 'incomplete_results'
-  | 'download';
+  | 'download'
+  | 'bundle';
 
 /**
  * Exit-code hints. 2 = the user must change something (flags, config, token, sharing);
@@ -37,6 +38,8 @@ export const EXIT_CODES: Readonly<Record<NotionKbErrorCode, number>> = {
   malformed_object: 1,
   incomplete_results: 1,
   download: 1,
+  // `export`: the snapshot was published, but its bundle could not be written.
+  bundle: 1,
 };
 
 /** Base error: `code` for programs, `message` for people, `context` for the run report. */
