@@ -7,7 +7,7 @@ import { parseNotionId } from '../config/notion-id.js';
 import { redactSecrets } from '../config/redact-secrets.js';
 
 /** The commands notion-kb runs. */
-export const COMMAND_NAMES = ['sync', 'export', 'verify', 'diff', 'prune', 'demo'] as const;
+export const COMMAND_NAMES = ['sync', 'verify', 'diff', 'prune', 'demo', 'export'] as const;
 
 /** A command notion-kb runs. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
