@@ -40,7 +40,8 @@ const MAX_TAG_TEXT = 64 * 1024 * 1024;
 /** True when the path is a bundle file (.zip, .tar.gz, .tgz) or a directory holding bagit.txt. */
 export async function looksLikeBag(path: string): Promise<boolean> {
   const info = await stat(path).catch(() => null);
-  if (!info) return false;
+  // A bundle name that names no file: the bag check says so, rather than the snapshot check.
+  if (!info) return /\.(zip|tar\.gz|tgz)$/i.test(path);
   if (info.isFile()) return /\.(zip|tar\.gz|tgz)$/i.test(path);
   return info.isDirectory() && (await stat(join(path, 'bagit.txt')).catch(() => null))?.isFile() === true;
 }

@@ -123,7 +123,7 @@ describe('the offline site (output.site) in headless Chromium from file://', () 
     await page.goto(siteUrl(htmlOf(withImage.path)));
     const img = page.locator('main img').first();
     expect(await img.getAttribute('src')).toMatch(/^(\.\.\/)+assets\/[0-9a-f]{64}\.\w+$/);
-    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => img.evaluate((el) => { const image = el as unknown as { complete: boolean; naturalWidth: number }; return image.complete ? image.naturalWidth : 0; })).toBeGreaterThan(0);
   });
 
   it('sorts a database table by a column, and its rows link to their pages', async () => {
