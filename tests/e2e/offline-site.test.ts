@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,15 +71,25 @@ describe('the offline site (output.site) in headless Chromium from file://', () 
     expect(result.problems).toEqual([]);
   });
 
-  it('loads nothing but relative files: scripts, stylesheet and images', async () => {
+  it('loads nothing but relative files, and every relative link and image resolves inside the snapshot', async () => {
+    const present = new Set(await listFiles(snapshot));
     const files = (await listFiles(join(snapshot, 'site'))).filter((f) => f.endsWith('.html'));
+    let relativeLinks = 0;
     for (const f of files) {
       const html = await readFile(join(snapshot, 'site', f), 'utf8');
+      // Every relative link and image of every page resolves to a file of the snapshot.
+      for (const m of html.matchAll(/\s(?:src|href)="([^"#?]+)[^"]*"/g)) {
+        if (/^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(m[1]!)) continue;
+        relativeLinks++;
+        const target = posix.normalize(posix.join('site', posix.dirname(f), decodeURIComponent(m[1]!.replace(/&amp;/g, '&'))));
+        expect(present.has(target), `${f}: ${m[1]} → ${target}`).toBe(true);
+      }
       // Only the site's own scripts and stylesheet are loaded; every src/href is relative or a link to click.
       for (const m of html.matchAll(/<(script|link|img)\b[^>]*\s(?:src|href)="([^"]+)"/g)) {
         expect(m[2], `${f}: ${m[0]}`).not.toMatch(/^(?:[a-z]+:|\/\/)/i);
       }
     }
+    expect(relativeLinks).toBeGreaterThan(files.length * 4);
   });
 
   it('navigates the page tree to a page three levels deep', async () => {
