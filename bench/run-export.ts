@@ -46,7 +46,7 @@ export async function runExport(server: ServerSpec, client: { rate: number; conc
       ...defaults,
       token,
       notion: { ...defaults.notion, baseUrl: proc.baseUrl },
-      output: { dir },
+      output: { ...defaults.output, dir },
       requests: { ...defaults.requests, rate: client.rate, concurrency: client.concurrency },
       // The demo's external files sit on fictional hosts: keep them as links, no traffic off this machine.
       assets: { ...defaults.assets, external: 'none' },

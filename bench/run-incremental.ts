@@ -46,7 +46,7 @@ export async function runIncrementalScenario(scenario: IncrementalScenario, toke
       ...defaults,
       token,
       notion: { ...defaults.notion, baseUrl: server.baseUrl },
-      output: { dir },
+      output: { ...defaults.output, dir },
       requests: { ...defaults.requests, rate: scenario.client.rate, concurrency: scenario.client.concurrency },
       assets: { ...defaults.assets, external: 'none' },
     };

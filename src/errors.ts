@@ -18,7 +18,8 @@ export type NotionKbErrorCode =
   | 'incomplete_results'
   | 'download'
   | 'output'
-  | 'no_snapshot';
+  | 'no_snapshot'
+  | 'bundle';
 
 /**
  * Exit-code hints. 2 = the user must change something (flags, config, token, sharing);
@@ -43,6 +44,8 @@ export const EXIT_CODES: Readonly<Record<NotionKbErrorCode, number>> = {
   output: 1,
   // verify found nothing to check: as "not intact", exit 1.
   no_snapshot: 1,
+  // `export`: the snapshot was published, but its bundle could not be written.
+  bundle: 1,
 };
 
 /** Base error: `code` for programs, `message` for people, `context` for the run report. */

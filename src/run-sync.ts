@@ -11,6 +11,7 @@ import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
 import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
+import { writeSite } from './publish/write-site.js';
 import { canonicalJson } from './render/json/canonical-json.js';
 import type { CrawledDatabase } from './source/crawl-types.js';
 import {
@@ -321,6 +322,8 @@ async function crawlAndPublish(
     const history = await buildHistoryFiles({ outDir, staging, fs, after: content.state });
     await writeFiles(staging, history.files, fs);
     if (history.warning) log('warn', history.warning.message);
+    // The offline site (config output.site; `notion-kb export` always asks for it), from the files just written.
+    if (config.output.site) await writeSite(staging, fs, reuse);
 
     const stats: GatewayStats = gateway.stats();
     const finishedAt = now();

@@ -7,7 +7,7 @@ import { parseNotionId } from '../config/notion-id.js';
 import { redactSecrets } from '../config/redact-secrets.js';
 
 /** The commands notion-kb runs. */
-export const COMMAND_NAMES = ['sync', 'verify', 'diff', 'prune', 'demo'] as const;
+export const COMMAND_NAMES = ['sync', 'verify', 'diff', 'prune', 'demo', 'export'] as const;
 
 /** A command notion-kb runs. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -47,6 +47,10 @@ export interface CommandOptions {
   keepLast?: number;
   keepDaily?: number;
   keepMonthly?: number;
+  /** export: the bundle's name (file name without extension). */
+  name?: string;
+  /** export: the bundle's archive format (config export.format). */
+  format?: 'zip' | 'tar.gz';
 }
 
 /** The flag of an option, without its dashes. */
@@ -152,9 +156,24 @@ const KEEP_MONTHLY: OptionSpec = {
 };
 const DRY_RUN: OptionSpec = { name: 'dryRun', flag: 'dry-run', kind: 'boolean', description: 'Print what would be removed; remove nothing.' };
 
+const NAME: OptionSpec = {
+  name: 'name',
+  kind: 'string',
+  value: '<name>',
+  description: 'Name of the bundle file (without extension) and of the bag inside it (default: notion-kb-<workspace>-<date>).',
+};
+const FORMAT: OptionSpec = {
+  name: 'format',
+  kind: 'string',
+  value: '<zip|tar.gz>',
+  description: 'Archive format of the bundle (default: export.format in the config, zip).',
+};
+const EXPORT_OUT: OptionSpec = { ...OUT, description: 'Output directory: the snapshot goes to <dir>/snapshots/, the bundle to <dir>/exports/ (default: output.dir in the config, "output").' };
+
 /** The options each command takes, in help order. */
 export const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionSpec[]>> = {
   sync: [FULL, ROOT, OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
+  export: [NAME, FORMAT, ROOT, EXPORT_OUT, CONFIG, RATE, CONCURRENCY, JSON_OUTPUT, QUIET, VERBOSE],
   verify: [ALL, OUT, CONFIG, JSON_OUTPUT],
   diff: [OUT, CONFIG, JSON_OUTPUT],
   prune: [KEEP_LAST, KEEP_DAILY, KEEP_MONTHLY, DRY_RUN, OUT, CONFIG, JSON_OUTPUT],
@@ -162,7 +181,7 @@ export const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionSpec[]
 };
 
 /** How many positional arguments each command takes (at most; `diff` needs both). */
-export const COMMAND_POSITIONALS: Readonly<Record<CommandName, number>> = { sync: 0, verify: 1, diff: 2, prune: 0, demo: 0 };
+export const COMMAND_POSITIONALS: Readonly<Record<CommandName, number>> = { sync: 0, export: 0, verify: 1, diff: 2, prune: 0, demo: 0 };
 
 const TOKEN_ADVICE =
   'the Notion token is read only from the NOTION_TOKEN environment variable, never from the command line ' +
@@ -277,6 +296,7 @@ function parseCommand(command: CommandName, args: readonly string[]): ParsedArgs
     );
   }
   if (options.quiet && options.verbose) fail('--quiet and --verbose cannot be used together');
+  if (options.format !== undefined && options.format !== 'zip' && options.format !== 'tar.gz') fail(`--format: must be zip or tar.gz (got ${JSON.stringify(options.format)})`);
   if (command === 'verify' && options.all && positionals.length > 0) fail(`--all checks every snapshot; it takes no <snapshot-dir> (got ${JSON.stringify(positionals[0])})`);
   if (command === 'diff' && positionals.length < 2) {
     fail(positionals.length === 0 ? 'diff needs two snapshots: notion-kb diff <older> <newer>' : `diff needs a second snapshot to compare ${JSON.stringify(positionals[0])} with`);
@@ -289,7 +309,7 @@ function readValue(spec: OptionSpec, value: string, options: CommandOptions, fai
   switch (spec.kind) {
     case 'string':
       if (value.trim() === '') fail(`${flag} needs a non-empty value`);
-      options[spec.name as 'out' | 'config'] = value;
+      (options as unknown as Record<string, string>)[spec.name] = value;
       return;
     case 'positive-number':
     case 'positive-integer': {

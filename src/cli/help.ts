@@ -55,14 +55,35 @@ const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
       'notion-kb sync --out archive --rate 2 --json > summary.json',
     ],
   },
+  export: {
+    usage: 'notion-kb export [options]',
+    summary: 'Export everything into one bundle to deposit: a BagIt bag with an offline site',
+    description: [
+      'Runs a full sync (never incremental, comments included) and publishes the snapshot as usual,',
+      'with an offline website in its site/ folder. Then packs the snapshot as a BagIt bag (RFC 8493:',
+      'bagit.txt, bag-info.txt, sha256 manifests, the snapshot under data/) into one .zip or .tar.gz',
+      'file in <out>/exports/, and prints its path, size and sha256. Check it with notion-kb verify <file>.',
+    ].join('\n'),
+    env: ['NOTION_TOKEN', 'NOTION_BASE_URL'],
+    exitCodes: [
+      [EXIT_CODES.complete, 'complete: snapshot published and bundle written'],
+      [EXIT_CODES.failed, 'failed: nothing published, or the bundle could not be written'],
+      [EXIT_CODES.usage, 'usage or configuration error, or a bundle of that name exists: nothing done'],
+      [EXIT_CODES.partial, 'published and bundled, but some pages or files failed: the report lists them'],
+    ],
+    examples: ['NOTION_TOKEN=ntn_… notion-kb export', 'notion-kb export --format tar.gz --name wiki-final --json'],
+  },
   verify: {
-    usage: 'notion-kb verify [<snapshot-dir>] [options]',
+    usage: 'notion-kb verify [<snapshot-dir> | <bundle>] [options]',
     summary: 'Check a snapshot against its checksums',
     description: [
       'Checks that every file of a snapshot is present and matches its recorded checksum, and that',
       'nothing unrecorded was added. Needs no token and no network.',
     ].join('\n'),
-    positionals: [['<snapshot-dir>', 'Snapshot to check (default: the latest snapshot in the output directory).']],
+    positionals: [
+      ['<snapshot-dir>', 'Snapshot to check (default: the latest snapshot in the output directory).'],
+      ['<bundle>', 'Or a bundle of notion-kb export (.zip, .tar.gz) or any BagIt bag directory: every manifest entry, Payload-Oxum, no unlisted file.'],
+    ],
     env: [],
     exitCodes: [
       [EXIT_CODES.complete, 'the snapshot (with --all: every snapshot) is intact'],
@@ -157,6 +178,7 @@ function toolHelp(): string {
     'Examples:',
     '  npm start                          # try it on the demo workspace',
     '  NOTION_TOKEN=ntn_… notion-kb sync  # export everything shared with the integration',
+    '  notion-kb export                   # one bundle (BagIt, offline site) to deposit',
     '  notion-kb verify                   # check the latest snapshot',
     '  notion-kb diff <older-id> latest   # what changed between two snapshots',
     '  notion-kb prune --dry-run          # which old snapshots prune would remove',

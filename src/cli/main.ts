@@ -14,6 +14,8 @@ import { describeConfig } from '../config/describe-config.js';
 import { runSync, type SyncOutcome } from '../run-sync.js';
 import type { SyncEffects } from '../source/effects.js';
 import { verifySnapshot } from '../verify/verify-snapshot.js';
+import { looksLikeBag, verifyBag } from '../verify/verify-bag.js';
+import { runExport, type ExportOutcome } from '../run-export.js';
 import { parseArgs, UsageError, type CommandOptions, type ParsedArgs } from './args.js';
 import { EXIT_CODES, helpText } from './help.js';
 import { createProgressReporter } from './progress.js';
@@ -54,9 +56,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         const config = await configFor(args.options, io);
         return report(await syncWithProgress(config, args.options, io), args.options, io);
       }
+      case 'export':
+        return await runExportCommand(args.options, io);
       case 'demo':
         return await runDemo(args.options, io);
       case 'verify':
+        if (!args.options.all && args.positionals[0] !== undefined && (await looksLikeBag(args.positionals[0]))) return await runVerifyBag(args, io);
         return args.options.all ? await runVerifyAll(args, io) : await runVerify(args, io);
       case 'diff':
         return await runDiff(args, io);
@@ -101,7 +106,7 @@ function fail(err: unknown, io: Io, secrets: Array<string | undefined>, options:
   io.stderr.write(`notion-kb: ${text}\n`);
   if (exitCode === EXIT_CODES.failed) {
     if (!isNotionKbError(err) && io.env.NOTION_KB_DEBUG) io.stderr.write(`${(err as Error).stack ?? ''}\n`);
-    if (!options.quiet && (command === undefined || command === 'sync' || command === 'demo')) io.stderr.write('Nothing was published; the previous snapshot (if any) is unchanged.\n');
+    if (!options.quiet && (command === undefined || command === 'sync' || command === 'demo' || (command === 'export' && code !== 'bundle'))) io.stderr.write('Nothing was published; the previous snapshot (if any) is unchanged.\n');
   }
   if (options.json) {
     const failure: JsonFailure = { status: 'failed', exitCode, error: { code, message: oneLine(text) } };
@@ -125,7 +130,12 @@ async function configFor(options: CommandOptions, io: Io, overrides: Partial<Rec
   return config;
 }
 
-async function syncWithProgress(config: Config, options: CommandOptions, io: Io): Promise<SyncOutcome> {
+async function syncWithProgress(
+  config: Config,
+  options: CommandOptions,
+  io: Io,
+  run: (deps: Parameters<typeof runSync>[0]) => Promise<SyncOutcome> = runSync,
+): Promise<SyncOutcome> {
   const clock = io.effects?.clock;
   // With --verbose, plain progress lines: a redrawn status line would garble the request lines.
   const progress = createProgressReporter(io.stderr, { quiet: options.quiet || options.json, plain: options.verbose, ...(clock ? { now: () => clock.now() } : {}) });
@@ -145,7 +155,7 @@ async function syncWithProgress(config: Config, options: CommandOptions, io: Io)
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    return await runSync({
+    return await run({
       config,
       full: options.full,
       effects: io.effects,
@@ -164,7 +174,7 @@ async function syncWithProgress(config: Config, options: CommandOptions, io: Io)
 }
 
 /** Prints the end-of-run summary (human on stderr, JSON on stdout with --json) and returns the exit code. */
-function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
+function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: object = {}): number {
   const r = outcome.report;
   const where = relative(process.cwd(), outcome.snapshotDir) || '.';
   const code = outcome.exitCode === 0 ? EXIT_CODES.complete : EXIT_CODES.partial;
@@ -196,6 +206,7 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io): number {
           unrendered: r.unrendered.length,
           unresolvedLinks: r.unresolvedLinks.length,
           assetFailures: r.assetFailures.length,
+          ...extra,
         },
         null,
         2,
@@ -374,4 +385,55 @@ async function runPrune(args: ParsedArgs, io: Io): Promise<number> {
     );
   }
   return EXIT_CODES.complete;
+}
+
+/** `notion-kb export`: a full sync with comments and the offline site, then the BagIt bundle. */
+async function runExportCommand(options: CommandOptions, io: Io): Promise<number> {
+  const config = await configFor(options, io);
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const format = options.format ?? config.export.format;
+  let outcome: ExportOutcome | undefined;
+  // The sync's progress and signal handling, with the bundle written after it.
+  await syncWithProgress(config, options, io, async (deps) => {
+    outcome = await runExport({ ...deps, format, version: pkg.version, ...(options.name !== undefined ? { name: options.name } : {}) });
+    return outcome;
+  });
+  const b = outcome!.bundle;
+  const code = report(outcome!, options, io, { bundle: b });
+  if (!options.json && !options.quiet) {
+    const where = relative(process.cwd(), b.path) || b.path;
+    io.stderr.write(
+      `Bundle ${where}\n  ${formatBytes(b.bytes)} (${b.bytes} bytes), sha256 ${b.sha256}\n` +
+        `  a BagIt bag of ${b.payload.files} files; check it with: notion-kb verify ${where}\n` +
+        `  unpacked, ${b.name}/data/site/index.html opens the offline site in a browser\n`,
+    );
+  }
+  return code;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** `notion-kb verify <bundle-or-bag>`: a BagIt bag, every manifest entry, Payload-Oxum, no unlisted file. */
+async function runVerifyBag(args: ParsedArgs, io: Io): Promise<number> {
+  const options = args.options;
+  const result = await verifyBag(args.positionals[0]!);
+  const exitCode = result.ok ? EXIT_CODES.complete : EXIT_CODES.failed;
+  const shown = relative(process.cwd(), result.bag) || result.bag;
+  if (options.json) {
+    const error = result.ok ? {} : { error: { code: 'verify_failed', message: `Bag ${shown} has ${result.problems.length} problem(s).` } };
+    writeJson(io, { status: result.ok ? 'complete' : 'failed', exitCode, ...error, ...result });
+  } else {
+    for (const p of result.problems) io.stderr.write(`${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+    io.stderr.write(
+      result.ok
+        ? `Bag ${shown} is valid: ${result.checked.payloadFiles} payload files, ${result.checked.manifestEntries} manifest entries checked, Payload-Oxum ${result.checked.payloadOxum}.\n`
+        : `Bag ${shown} has ${result.problems.length} problem(s).\n`,
+    );
+  }
+  return exitCode;
 }

@@ -144,6 +144,12 @@ export const ConfigSchema = z
           .min(1, { error: 'must be a non-empty directory path' })
           .default('output')
           .describe('Directory that receives the snapshots, relative to the working directory.'),
+        site: z
+          .boolean({ error: 'must be true or false' })
+          .default(false)
+          .describe(
+            'Also write an offline website into every snapshot (site/index.html opens from the file system, no network). `notion-kb export` always writes it.',
+          ),
       }, { error: 'must be a mapping' })
       .prefault({})
       .describe('Where to write to.'),
@@ -227,6 +233,15 @@ export const ConfigSchema = z
       }, { error: 'must be a mapping' })
       .prefault({})
       .describe('Where else each new snapshot is published.'),
+    export: z
+      .strictObject({
+        format: z
+          .enum(['zip', 'tar.gz'], { error: 'must be one of zip, tar.gz' })
+          .default('zip')
+          .describe('Archive format of the bundle `notion-kb export` writes (a BagIt bag): zip or tar.gz. Flag: --format.'),
+      }, { error: 'must be a mapping' })
+      .prefault({})
+      .describe('The bundle of `notion-kb export`.'),
   }, { error: 'must be a mapping' })
   .describe('notion-kb configuration (config/notion-kb.yaml).');
 

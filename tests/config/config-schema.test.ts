@@ -56,8 +56,9 @@ describe('ConfigSchema', () => {
       'archive',
       'archive.git',
       'archive.git.author',
+      'export',
     ]);
-    expect(keys.length).toBe(29);
+    expect(keys.length).toBe(32);
   });
 
   it.each(keys.map((k) => [k.path, k.schema] as const))('%s has a description', (_path, schema) => {
@@ -71,12 +72,13 @@ describe('ConfigSchema', () => {
   it('gives the documented defaults for an empty file', () => {
     expect(configDefaults()).toEqual({
       notion: { baseUrl: 'https://api.notion.com', roots: [] },
-      output: { dir: 'output' },
+      output: { dir: 'output', site: false },
       requests: { rate: 3, concurrency: 3, timeoutMs: 60_000, maxAttempts: 8, giveUpAfterMs: 300_000 },
       assets: { external: 'images', maxBytes: 104_857_600, concurrency: 4, timeoutMs: 120_000 },
       content: { comments: false },
       retention: { keepLast: 7, keepDaily: 30, keepMonthly: 12 },
       archive: { git: { branch: 'main', author: { name: 'notion-kb', email: 'notion-kb@localhost' } } },
+      export: { format: 'zip' },
     });
     expect(configDefaults().archive.git.remote).toBeUndefined();
   });
@@ -103,7 +105,7 @@ describe('ConfigSchema', () => {
       }
     };
     check(schema);
-    expect(sections).toBe(10);
+    expect(sections).toBe(11);
   });
 });
 

@@ -73,10 +73,11 @@ describe('resolveConfig: bad values, one exact line each', () => {
 
 describe('resolveConfig: unknown keys at every level', () => {
   it.each<[string, unknown, string[]]>([
-    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets, content, retention, archive)']],
+    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets, content, retention, archive, export)']],
     ['top level near miss', { request: {} }, ['request: unknown key (did you mean "requests"?)']],
     ['notion', { notion: { foo: 1 } }, ['notion.foo: unknown key (known keys: baseUrl, roots)']],
-    ['output', { output: { directory: 'x' } }, ['output.directory: unknown key (known keys: dir)']],
+    ['output', { output: { directory: 'x' } }, ['output.directory: unknown key (known keys: dir, site)']],
+    ['export', { export: { format: 'rar' } }, ['export.format: must be one of zip, tar.gz (got "rar")']],
     ['requests near miss', { requests: { concurency: 2 } }, ['requests.concurency: unknown key (did you mean "concurrency"?)']],
     ['assets', { assets: { foo: 1 } }, ['assets.foo: unknown key (known keys: external, maxBytes, concurrency, timeoutMs)']],
     ['archive.git, a key without a default', { archive: { git: { remot: 'x' } } }, ['archive.git.remot: unknown key (did you mean "remote"?)']],
