@@ -52,11 +52,12 @@ describe('ConfigSchema', () => {
       'requests',
       'assets',
       'retention',
+      'privacy',
       'archive',
       'archive.git',
       'archive.git.author',
     ]);
-    expect(keys.length).toBe(27);
+    expect(keys.length).toBe(33);
   });
 
   it.each(keys.map((k) => [k.path, k.schema] as const))('%s has a description', (_path, schema) => {
@@ -74,6 +75,7 @@ describe('ConfigSchema', () => {
       requests: { rate: 3, concurrency: 3, timeoutMs: 60_000, maxAttempts: 8, giveUpAfterMs: 300_000 },
       assets: { external: 'images', maxBytes: 104_857_600, concurrency: 4, timeoutMs: 120_000 },
       retention: { keepLast: 7, keepDaily: 30, keepMonthly: 12 },
+      privacy: { excludePages: [], excludeWhere: [], redactPropertyTypes: [], redactProperties: [], redactTextPatterns: [] },
       archive: { git: { branch: 'main', author: { name: 'notion-kb', email: 'notion-kb@localhost' } } },
     });
     expect(configDefaults().archive.git.remote).toBeUndefined();
@@ -101,7 +103,7 @@ describe('ConfigSchema', () => {
       }
     };
     check(schema);
-    expect(sections).toBe(9);
+    expect(sections).toBe(10);
   });
 });
 
