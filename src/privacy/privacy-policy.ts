@@ -220,7 +220,12 @@ export function hideExcluded(unit: CrawledPage, isPrivate: (id: string) => boole
   const privateUrl = privateUrlTest(isPrivate);
   const visit = privateVisitor(isPrivate, privateUrl);
   walkRichText(unit.page.properties, visit);
-  dropRelations(unit.page.properties, isPrivate);
+  if (dropRelations(unit.page.properties, isPrivate)) {
+    // A rollup shows values of the related pages, and which item came from which page is not
+    // known: with a left-out page among them, every rollup of the page is redacted.
+    const props = unit.page.properties as Record<string, RawProperty>;
+    for (const [name, value] of Object.entries(props)) if (value.type === 'rollup') props[name] = { id: value.id, type: 'rollup', redacted: true } as never;
+  }
   unit.blocks = hideInBlocks(unit.blocks, isPrivate, privateUrl);
   walkRichText(unit.blocks, visit);
 }
@@ -274,16 +279,38 @@ function hideInBlocks(blocks: BlockNode[], isPrivate: (id: string) => boolean, p
   return out;
 }
 
-/** Relation values (also inside rollup arrays) without items pointing at left-out pages. */
-function dropRelations(value: unknown, isPrivate: (id: string) => boolean): void {
+/** Relation values (also inside rollup arrays) without items pointing at left-out pages; true when any was dropped. */
+function dropRelations(value: unknown, isPrivate: (id: string) => boolean): boolean {
+  let dropped = false;
   if (Array.isArray(value)) {
-    for (const v of value) dropRelations(v, isPrivate);
-    return;
+    for (const v of value) dropped = dropRelations(v, isPrivate) || dropped;
+    return dropped;
   }
-  if (value === null || typeof value !== 'object') return;
+  if (value === null || typeof value !== 'object') return false;
   const o = value as Record<string, unknown>;
-  if (o.type === 'relation' && Array.isArray(o.relation)) o.relation = o.relation.filter((r) => !isPrivate(String((r as { id?: string }).id ?? '')));
-  for (const k in o) if (k !== 'relation') dropRelations(o[k], isPrivate);
+  if (o.type === 'relation' && Array.isArray(o.relation)) {
+    const kept = o.relation.filter((r) => !isPrivate(String((r as { id?: string }).id ?? '')));
+    dropped = kept.length < o.relation.length;
+    o.relation = kept;
+  }
+  for (const k in o) if (k !== 'relation') dropped = dropRelations(o[k], isPrivate) || dropped;
+  return dropped;
+}
+
+/**
+ * A database that stays, before rendering: mentions of left-out pages in its title and
+ * description read "(private page)", and relation properties to a left-out database leave its
+ * schema (they would name it; their values hold no left-out page anyway).
+ */
+export function hideInDatabase(unit: CrawledDatabase, isPrivate: (id: string) => boolean): void {
+  hideInRichText([unit.database.title, (unit.database as { description?: unknown }).description], isPrivate);
+  for (const ds of unit.dataSources) {
+    const props = ds.dataSource.properties as Record<string, { type: string; relation?: { database_id?: string; data_source_id?: string } }>;
+    for (const [name, p] of Object.entries(props)) {
+      if (p.type !== 'relation') continue;
+      if (isPrivate(p.relation?.database_id ?? '') || isPrivate(p.relation?.data_source_id ?? '')) delete props[name];
+    }
+  }
 }
 
 const ANNOTATIONS = { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AssetOutcome } from '../assets/asset-collector.js';
 import type { Config } from '../config/config-schema.js';
-import { excludedClosure, hideExcluded, hideInRichText, PrivacyPolicy } from '../privacy/privacy-policy.js';
+import { excludedClosure, hideExcluded, hideInDatabase, PrivacyPolicy } from '../privacy/privacy-policy.js';
 import type { CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 import type { FileRef } from '../source/file-refs.js';
 import type { OutputFs } from './output-fs.js';
@@ -85,6 +85,8 @@ export class RunPrivacy {
       this.excluded.add(id);
       this.kinds.set(id, input.nodes.get(id)?.kind ?? this.kinds.get(id)!);
       summaries.nodes.delete(id);
+      // A left-out database's data sources are private too (relation properties name them).
+      for (const ds of databases.get(id)?.dataSources ?? []) this.excluded.add(ds.dataSource.id);
       databases.delete(id);
     }
   }
@@ -97,9 +99,9 @@ export class RunPrivacy {
     if (this.excluded.size > 0) hideExcluded(unit, this.isPrivate);
   };
 
-  /** A database before rendering: mentions of left-out pages in its title and description removed. */
+  /** A database before rendering: mentions of left-out pages and relations to left-out databases removed. */
   beforeRenderDatabase = (unit: CrawledDatabase): void => {
-    if (this.excluded.size > 0) hideInRichText([unit.database.title, (unit.database as { description?: unknown }).description], this.isPrivate);
+    if (this.excluded.size > 0) hideInDatabase(unit, this.isPrivate);
   };
 
   /**
@@ -147,8 +149,9 @@ export class RunPrivacy {
     let excludedPages = 0;
     let excludedDatabases = 0;
     for (const id of this.excluded) {
-      if (this.kinds.get(id) === 'database') excludedDatabases++;
-      else excludedPages++;
+      const kind = this.kinds.get(id);
+      if (kind === 'database') excludedDatabases++;
+      else if (kind === 'page') excludedPages++;
     }
     return { excludedPages, excludedDatabases, redactedValues, hiddenFromChanges };
   }

@@ -67,7 +67,7 @@ export function pageFileRefs(page: PageObjectResponse): FileRef[] {
     const files: AnyFile[] =
       value.type === 'files'
         ? ((value.files as AnyFile[] | undefined) ?? [])
-        : value.type === 'rollup' && value.rollup.type === 'array'
+        : value.type === 'rollup' && value.rollup?.type === 'array'
           ? (value.rollup.array as Array<{ type: string; files?: AnyFile[] }>).flatMap((item) => (item.type === 'files' ? (item.files ?? []) : []))
           : [];
     files.forEach((f, index) => {

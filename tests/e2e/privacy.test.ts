@@ -50,6 +50,10 @@ function privacyWorkspace() {
   });
   const ds = db.dataSourceIds[0]!;
   w.addProperty(ds, 'Related', { type: 'relation', dataSourceId: ds, databaseId: db.id });
+  w.addProperty(ds, 'Related names', { type: 'rollup', relation: 'Related', property: 'Name', function: 'show_original' });
+  const hiddenDb = w.database({ parent: root, title: `Hidden ${MARKER} db`, dataSources: [{ name: `Hidden ${MARKER}`, properties: { Name: { type: 'title' } } }] });
+  w.addProperty(ds, 'Hidden link', { type: 'relation', dataSourceId: hiddenDb.dataSourceIds[0]!, databaseId: hiddenDb.id });
+  const hiddenRow = w.row(hiddenDb.dataSourceIds[0]!, { Name: `Hidden ${MARKER} row` });
   const internalRow = w.row(ds, { Name: `Internal ${MARKER} row`, Visibility: 'Internal', Notes: `${MARKER} notes` }, { children: [b.paragraph(`${MARKER} row text`)] });
   const rowChild = w.page({ parent: internalRow, title: `Row child ${MARKER}`, children: [b.paragraph(`${MARKER} row child text`)] });
   const taggedRow = w.row(ds, { Name: `Tagged ${MARKER}`, Visibility: 'Public', Tags: ['Ops', 'Secret'] });
@@ -65,11 +69,11 @@ function privacyWorkspace() {
     Attachments: [{ fileId: cv, name: `${MARKER}-cv.pdf` }],
     Notes: 'Write to office.zzprivatezz@example.org or call +49 30 7654321.',
     Related: [internalRow, taggedRow],
+    'Related names': { type: 'array', function: 'show_original', array: [{ type: 'title', title: [text(`Internal ${MARKER} row`)] }, { type: 'title', title: [text(`Tagged ${MARKER}`)] }] },
+    'Hidden link': [hiddenRow],
   });
   const bob = w.row(ds, { Name: `Bob ${LATER}`, Visibility: 'Public', Notes: 'Bob is public, for now.' }, { children: [b.paragraph(`${LATER} text`)] });
 
-  const hiddenDb = w.database({ parent: root, title: `Hidden ${MARKER} db`, dataSources: [{ name: `Hidden ${MARKER}`, properties: { Name: { type: 'title' } } }] });
-  w.row(hiddenDb.dataSourceIds[0]!, { Name: `Hidden ${MARKER} row` });
 
   w.append(root, [
     b.paragraph(['See ', mention.page(secret), ' and ', mention.database(hiddenDb.id), '.']),
@@ -83,7 +87,7 @@ function privacyWorkspace() {
   const notes = w.page({ parent: root, title: 'Public notes', children: [b.paragraph('Nothing private here.')] });
   return {
     workspace: w.build(),
-    ids: { root, secret, deeper, internalRow, rowChild, taggedRow, alice, bob, notes, db: db.id, ds, hiddenDb: hiddenDb.id },
+    ids: { hiddenRow, root, secret, deeper, internalRow, rowChild, taggedRow, alice, bob, notes, db: db.id, ds, hiddenDb: hiddenDb.id },
   };
 }
 
@@ -105,7 +109,7 @@ async function filesUnder(dir: string, skip: (rel: string) => boolean = () => fa
 
 describe('privacy filters: left-out pages leave no trace, redacted values and text are gone', () => {
   const { workspace, ids } = privacyWorkspace();
-  const excludedIds = [ids.secret, ids.deeper, ids.internalRow, ids.rowChild, ids.taggedRow, ids.hiddenDb];
+  const excludedIds = [ids.secret, ids.deeper, ids.internalRow, ids.rowChild, ids.taggedRow, ids.hiddenDb, ids.hiddenRow];
   let server: NotionServer;
   let out: { dir: string; cleanup: () => Promise<void> };
   let first: { dir: string; index: Index; report: Report };
@@ -196,6 +200,9 @@ describe('privacy filters: left-out pages leave no trace, redacted values and te
     }
     expect(alice.properties.Visibility).toMatchObject({ type: 'select', value: { name: 'Public' } });
     expect(alice.properties.Related).toEqual({ type: 'relation', value: [] });
+    // A rollup over a relation that held a left-out page is redacted (its items cannot be told apart).
+    expect(alice.properties['Related names']).toEqual({ type: 'rollup', value: null, redacted: true });
+    expect(alice.properties['Hidden link']).toEqual({ type: 'relation', value: [] });
     expect(alice.assets).toEqual([]);
     const md = await readFile(join(first.dir, pageOf(first, ids.alice)!.path), 'utf8');
     const front = /^---\n([\s\S]*?)\n---\n/.exec(md)![1]!;
