@@ -80,10 +80,11 @@ export class RunPrivacy {
     if (!this.active) return;
     const input = summaries.build();
     this.pageOfBlock = input.pageOfBlock;
+    // A listed id the crawl did not find (it failed, say) is still private: reports leave it out; only what was found is counted.
     for (const id of excludedClosure(input.nodes, input.pageOfBlock, this.direct)) {
-      if (!input.nodes.has(id) && !this.kinds.has(id)) continue;
       this.excluded.add(id);
-      this.kinds.set(id, input.nodes.get(id)?.kind ?? this.kinds.get(id)!);
+      const kind = input.nodes.get(id)?.kind;
+      if (kind) this.kinds.set(id, kind);
       summaries.nodes.delete(id);
       // A left-out database's data sources are private too (relation properties name them).
       for (const ds of databases.get(id)?.dataSources ?? []) this.excluded.add(ds.dataSource.id);

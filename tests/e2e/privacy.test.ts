@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Changes, Index, PageRecord, Report } from '../../src/normalise/schemas.js';
+import type { Changes, Index, Manifest, PageRecord, Report } from '../../src/normalise/schemas.js';
 import { block as b, link, mention, text, WorkspaceBuilder } from '../../src/notion-server/builder.js';
+import { buildDemoWorkspace } from '../../src/notion-server/demo-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
 import { readJson, tempDir } from '../support/cli.js';
@@ -114,6 +115,7 @@ describe('privacy filters: left-out pages leave no trace, redacted values and te
   let out: { dir: string; cleanup: () => Promise<void> };
   let first: { dir: string; index: Index; report: Report };
   let second: { dir: string; index: Index; report: Report };
+  let third: { dir: string; index: Index; report: Report };
   const privacy = () => ({
     excludePages: [`https://www.notion.so/Secret-plans-${hex(ids.secret)}`, ids.hiddenDb],
     excludeWhere: [
@@ -141,6 +143,8 @@ describe('privacy filters: left-out pages leave no trace, redacted values and te
     first = await sync();
     server.mutate.editProperty(ids.bob, 'Visibility', { type: 'select', select: { name: 'Internal' } });
     second = await sync();
+    server.mutate.editProperty(ids.bob, 'Visibility', { type: 'select', select: { name: 'Public' } });
+    third = await sync();
   });
   afterAll(async () => {
     await server?.close();
@@ -245,5 +249,38 @@ describe('privacy filters: left-out pages leave no trace, redacted values and te
     const files = await filesUnder(second.dir);
     const hits = files.filter((f) => f.bytes.toString('utf8').includes(LATER) || f.bytes.toString('utf8').includes(ids.bob)).map((f) => f.rel);
     expect(hits).toEqual([]);
+    expect(second.report.mode).toBe('incremental');
+  });
+
+  it('a row no longer left out comes back whole, and the root page links to it again (the page cache kept it unfiltered)', async () => {
+    expect(third.report.mode).toBe('incremental');
+    expect(pageOf(third, ids.bob)).toBeDefined();
+    expect(third.report.privacy).toMatchObject({ excludedPages: 6, hiddenFromChanges: 0 });
+    expect(await readFile(join(third.dir, pageOf(third, ids.bob)!.path), 'utf8')).toContain(`${LATER} text`);
+    const changes = await readJson<Changes>(join(third.dir, 'changes.json'));
+    expect(changes.added.map((c) => c.id)).toEqual([ids.bob]);
+  });
+});
+
+describe('privacy rules that leave nothing out keep every file of the demo wiki', () => {
+  it('the same files in assets/ as without rules, and the snapshot verifies', async () => {
+    const server = await startNotionServer({ workspace: buildDemoWorkspace(), token: TOKEN, rateLimit: false });
+    const out = await tempDir();
+    try {
+      const run = async (dir: string, privacy?: Record<string, unknown>) => {
+        const outcome = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: join(out.dir, dir), ...(privacy ? { file: { privacy } } : {}) });
+        const manifest = await readJson<Manifest>(join(outcome.snapshotDir, 'manifest.json'));
+        return { outcome, assets: manifest.files.filter((f) => f.path.startsWith('assets/')).map((f) => f.path).sort() };
+      };
+      const plain = await run('plain');
+      const filtered = await run('filtered', { redactTextPatterns: ['email', 'phone'] });
+      expect(plain.assets.length).toBeGreaterThan(5);
+      expect(filtered.assets).toEqual(plain.assets);
+      expect(filtered.outcome.report.counts.assets).toBe(plain.outcome.report.counts.assets);
+      expect((await verifySnapshot({ outDir: join(out.dir, 'filtered') })).problems).toEqual([]);
+    } finally {
+      await server.close();
+      await out.cleanup();
+    }
   });
 });
