@@ -29,6 +29,7 @@ import {
 } from './publish/write-snapshot.js';
 import { configKey, fileIdentity, previousCrawl, readSyncState, STATE_DIR, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
+import { RunPrivacy } from './publish/run-privacy.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
@@ -160,7 +161,7 @@ async function syncLocked(
   const latestDir = latest ? join(outDir, latest.path) : null;
   const hashes = latestDir ? await readManifestHashes(latestDir, fs) : null;
   const reuse: FileReuse | undefined = latestDir && hashes ? { dir: latestDir, hashes, linked: 0 } : undefined;
-  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes });
+  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: new RunPrivacy(config.privacy).policy.keyPart() });
   const runWarnings: Array<{ code: string; message: string }> = [];
   let state: SyncState | null = null;
   if (latest && !deps.full) {
@@ -243,6 +244,8 @@ async function crawlAndPublish(
   };
 
   const spool = await PageSpool.create(`${staging}.spool`, fs);
+  // The privacy rules (config `privacy`): what is left out, what is redacted.
+  const privacy = new RunPrivacy(config.privacy);
   let spoolKept = false;
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
@@ -258,8 +261,12 @@ async function crawlAndPublish(
       roots: config.notion.roots,
       ...(previous ? { previous } : {}),
       comments: config.content.comments,
-      onFile: (ref) => collector.add(ref),
+      onFile: (ref) => {
+        if (privacy.wantsFile(ref)) collector.add(ref);
+      },
       onPage: async (unit, origin) => {
+        // A page left out by itself is summarised (pages under it follow it out) but never spooled.
+        if (!privacy.takePage(unit)) return void summaries.addPage(unit);
         summaries.addPage(unit);
         const { holds, shows } = syncedBlocksOf(unit.blocks);
         const id = unit.page.id;
@@ -273,6 +280,7 @@ async function crawlAndPublish(
         await spool.put(unit);
       },
       onDatabase: async (unit) => {
+        privacy.takeDatabase(unit);
         summaries.addDatabase(unit);
         databases.set(unit.database.id, unit);
         if (state) {
@@ -290,6 +298,7 @@ async function crawlAndPublish(
     phase = 'assets';
     emit();
     await collector.drain();
+    privacy.exclude(summaries, databases);
     if (summaries.nodes.size === 0) {
       const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
       const sharingHint = crawl.failures.every((f) => f.code === 'root_not_found')
@@ -305,7 +314,12 @@ async function crawlAndPublish(
     emit();
     const plan = planPaths(summaries.build());
     const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(),
-      lookupAsset: (k) => collector.previousOutcome(k),
+      lookupAsset: (k) => {
+        privacy.usedAssets.add(k);
+        return collector.previousOutcome(k);
+      },
+      beforeRender: privacy.beforeRender,
+      beforeRenderDatabase: privacy.beforeRenderDatabase,
       ...(reuse ? { reuse } : {}),
       fs,
       onPageWritten: (n) => {
@@ -315,11 +329,12 @@ async function crawlAndPublish(
     });
     // Files of pages taken from the cache are linked from the previous snapshot as they are looked up.
     await collector.drain();
+    await privacy.removeUnusedAssets(staging, collector.outcomes, fs);
     await spool.close();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files, fs, undefined, reuse);
     // 4. What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json.
-    const history = await buildHistoryFiles({ outDir, staging, fs, after: content.state });
+    const history = await buildHistoryFiles({ outDir, staging, fs, after: content.state, hidden: privacy.excluded });
     await writeFiles(staging, history.files, fs);
     if (history.warning) log('warn', history.warning.message);
     // The offline site (config output.site; `notion-kb export` always asks for it), from the files just written.
@@ -327,21 +342,21 @@ async function crawlAndPublish(
 
     const stats: GatewayStats = gateway.stats();
     const finishedAt = now();
-    const failures = crawl.failures.map((f) => ({
+    const failures = privacy.visibleIssues(crawl.failures).map((f) => ({
       code: f.code,
       message: f.message,
       ...(f.pageId ? { pageId: f.pageId } : {}),
       ...(f.blockId ? { blockId: f.blockId } : {}),
       ...(f.databaseId ? { databaseId: f.databaseId } : {}),
     }));
-    const warnings = [...before.runWarnings, ...crawl.warnings, ...content.warnings, ...(history.warning ? [history.warning] : [])].map((w: { code: string; message: string; pageId?: string; blockId?: string }) => ({
+    const warnings = privacy.visibleIssues([...before.runWarnings, ...crawl.warnings, ...content.warnings, ...(history.warning ? [history.warning] : [])]).map((w: { code: string; message: string; pageId?: string; blockId?: string }) => ({
       code: w.code,
       message: w.message,
       ...(w.pageId ? { pageId: w.pageId } : {}),
       ...(w.blockId ? { blockId: w.blockId } : {}),
     }));
     const assetBytes = [...collector.outcomes.values()].reduce(
-      (acc, o) => (o.kind === 'stored' && !acc.seen.has(o.asset.path) ? (acc.seen.add(o.asset.path), { seen: acc.seen, bytes: acc.bytes + o.asset.bytes }) : acc),
+      (acc, o) => (o.kind === 'stored' && !acc.seen.has(o.asset.path) && !privacy.removedPaths.has(o.asset.path) ? (acc.seen.add(o.asset.path), { seen: acc.seen, bytes: acc.bytes + o.asset.bytes }) : acc),
       { seen: new Set<string>(), bytes: 0 },
     ).bytes;
     const report: Report = {
@@ -349,9 +364,9 @@ async function crawlAndPublish(
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs: Math.max(0, finishedAt.getTime() - startedAt.getTime()),
-      complete: failures.length === 0 && content.assetFailures.length === 0,
+      complete: failures.length === 0 && privacy.visibleIssues(content.assetFailures).length === 0,
       mode: state ? 'incremental' : 'full',
-      counts: { ...content.counts, assets: store.size, assetBytes, pagesReused, filesLinked: reuse?.linked ?? 0 },
+      counts: { ...content.counts, assets: store.size - privacy.removedPaths.size, assetBytes, pagesReused, filesLinked: reuse?.linked ?? 0 },
       requests: {
         total: stats.total,
         byRoute: stats.byRoute,
@@ -363,10 +378,12 @@ async function crawlAndPublish(
       warnings,
       failures,
       unrendered: content.unrendered,
-      unresolvedLinks: content.unresolvedLinks,
-      assetFailures: content.assetFailures,
+      unresolvedLinks: privacy.visibleIssues(content.unresolvedLinks),
+      assetFailures: privacy.visibleIssues(content.assetFailures),
       changes: history.changes,
     };
+    const privacyCounts = privacy.counts(plan.pages.keys(), history.hidden);
+    if (privacyCounts) report.privacy = privacyCounts;
     await fs.writeFile(join(staging, 'report.json'), canonicalJson(report));
     await writeManifest(staging, fs);
 
@@ -378,6 +395,8 @@ async function crawlAndPublish(
       const assetsOf = new Map<string, string[]>();
       const assets: SyncState['assets'] = {};
       for (const [k, o] of collector.outcomes) {
+        // Files of left-out pages and files removed from the snapshot are not remembered.
+        if (!privacy.keepsOutcome(o)) continue;
         let list = assetsOf.get(o.ref.pageId);
         if (!list) assetsOf.set(o.ref.pageId, (list = []));
         list.push(k);

@@ -2,6 +2,7 @@
 // (.describe) and its validation messages. Messages are the "problem" half of a
 // `path: problem` line; formatConfigIssues adds the path and the offending value.
 import { z } from 'zod';
+import { PROPERTY_TYPES } from '../normalise/schemas.js';
 import { parseNotionId } from './notion-id.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -120,6 +121,50 @@ const identityPart = (what: string) =>
       }
     });
 
+/** Named text patterns of `privacy.redactTextPatterns` (src/privacy/text-patterns.ts holds the expressions). */
+export const NAMED_TEXT_PATTERNS = ['email', 'phone', 'url'] as const;
+
+/** Why a string cannot be a `{ regex }` text pattern, or null if it can. */
+export function regexProblem(source: string): string | null {
+  if (source === '') return 'must be a non-empty regular expression';
+  try {
+    new RegExp(source, 'gu');
+  } catch (err) {
+    return `not a valid regular expression: ${(err as Error).message}`;
+  }
+  // A pattern that matches the empty string would redact between every character.
+  if (new RegExp(`^(?:${source})$`, 'u').test('')) return 'must not match the empty text';
+  return null;
+}
+
+const textPattern = z.union(
+  [
+    z.enum(NAMED_TEXT_PATTERNS),
+    z.strictObject({
+      regex: z
+        .string({ error: 'must be a regular expression string' })
+        .superRefine((value, ctx) => {
+          const problem = regexProblem(value);
+          if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+    }),
+  ],
+  { error: `must be one of ${NAMED_TEXT_PATTERNS.join(', ')}, or { regex: "<regular expression>" }` },
+);
+
+const excludeRule = z
+  .strictObject(
+    {
+      property: z.string({ error: 'must be a property name' }).min(1, { error: 'must be a non-empty property name' }),
+      equals: z.union([z.string(), z.number(), z.boolean()], { error: 'must be a text, a number or true/false' }),
+    },
+    { error: 'must be a mapping like { property: Visibility, equals: Internal }' },
+  );
+
+const propertyType = z.enum(PROPERTY_TYPES, { error: `must be a Notion property type: ${PROPERTY_TYPES.filter((t) => t !== 'title').join(', ')}` }).refine((t) => t !== 'title', {
+  error: 'the title cannot be redacted (leave such pages out with excludeWhere or excludePages)',
+});
+
 /** The configuration file schema (strict at every level); parsing `{}` yields all defaults. */
 export const ConfigSchema = z
   .strictObject({
@@ -208,6 +253,33 @@ export const ConfigSchema = z
       }, { error: 'must be a mapping' })
       .prefault({})
       .describe('Which snapshots `notion-kb prune` keeps (it never removes the one latest.json points at; sync never prunes).'),
+    privacy: z
+      .strictObject({
+        excludePages: z
+          .array(root, { error: 'must be a list of Notion page ids or URLs' })
+          .default([])
+          .describe('Pages or databases (ids or URLs) left out of the snapshot, with everything under them: no file, record, title, id or link remains.'),
+        excludeWhere: z
+          .array(excludeRule, { error: 'must be a list of { property, equals } rules' })
+          .default([])
+          .describe(
+            'Pages (database rows) left out, with their sub-pages, when a property has a value: { property: Visibility, equals: Internal }. select, status, checkbox, number and text properties compare by value, multi_select by "contains".',
+          ),
+        redactPropertyTypes: z
+          .array(propertyType, { error: 'must be a list of Notion property types' })
+          .default([])
+          .describe('Property types whose values are redacted everywhere, e.g. [email, phone_number, people]: null with "redacted": true in JSON, empty in CSV, absent from Markdown.'),
+        redactProperties: z
+          .array(z.string({ error: 'must be a property name' }).min(1, { error: 'must be a non-empty property name' }), { error: 'must be a list of property names' })
+          .default([])
+          .describe('Property names whose values are redacted like redactPropertyTypes, e.g. ["Budget (€)"].'),
+        redactTextPatterns: z
+          .array(textPattern, { error: 'must be a list of text patterns' })
+          .default([])
+          .describe('Patterns replaced by "[redacted]" in page text, titles and text properties: email, phone, url, or { regex: "…" }.'),
+      }, { error: 'must be a mapping' })
+      .prefault({})
+      .describe('What a snapshot leaves out (pages) and blanks (property values, text patterns), for archives that are published.'),
     archive: z
       .strictObject({
         git: z

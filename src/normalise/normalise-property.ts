@@ -57,6 +57,8 @@ export function normaliseProperties(properties: PageObjectResponse['properties']
 }
 
 function normaliseValue(raw: RawValue, scope: Scope): PropertyValue {
+  // The stand-in the privacy rules leave for a redacted value (src/privacy/privacy-policy.ts).
+  if ((raw as { redacted?: unknown }).redacted === true) return { type: String(raw.type), value: null, redacted: true };
   let value: KnownPropertyValue | undefined;
   try {
     value = readValue(raw, scope);

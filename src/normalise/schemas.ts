@@ -288,9 +288,20 @@ export const UnknownPropertyValueSchema = z
   .meta({ id: 'UnknownPropertyValue' });
 export type UnknownPropertyValue = z.infer<typeof UnknownPropertyValueSchema>;
 
-/** Any property value: known (typed) or the verbatim fallback. */
+/** A value left out by the privacy rules (config `privacy.redactPropertyTypes` / `redactProperties`). */
+export const RedactedPropertyValueSchema = z
+  .strictObject({
+    type: z.string().describe('Notion property type.'),
+    value: z.null(),
+    redacted: z.literal(true),
+  })
+  .describe('A property value redacted by the privacy rules: nothing of it is in the snapshot.')
+  .meta({ id: 'RedactedPropertyValue' });
+export type RedactedPropertyValue = z.infer<typeof RedactedPropertyValueSchema>;
+
+/** Any property value: known (typed), the verbatim fallback, or redacted. */
 export const PropertyValueSchema = z
-  .union([KnownPropertyValueSchema, UnknownPropertyValueSchema])
+  .union([KnownPropertyValueSchema, UnknownPropertyValueSchema, RedactedPropertyValueSchema])
   .meta({ id: 'PropertyValue' });
 
 type V<T extends PropertyType, X> = { type: T; value: X };
@@ -321,7 +332,7 @@ export type KnownPropertyValue =
   | V<'button', null>
   | V<'place', { lat: number; lon: number; name: string | null; address: string | null; googlePlaceId: string | null; awsPlaceId: string | null } | null>;
 /** Any property value; test `'unknown' in value` before switching on `type`. */
-export type PropertyValue = KnownPropertyValue | UnknownPropertyValue;
+export type PropertyValue = KnownPropertyValue | UnknownPropertyValue | RedactedPropertyValue;
 /** Result of a formula. */
 export type FormulaValue = z.infer<typeof FormulaValueSchema>;
 
@@ -681,6 +692,18 @@ export const ReportSchema = z
       })
       .optional()
       .describe('How many pages and databases changed since the previous snapshot; the lists are in changes.json.'),
+    privacy: z
+      .strictObject({
+        excludedPages: z.int().nonnegative().describe('Pages (and database rows) left out by privacy.excludePages / excludeWhere, with everything under them.'),
+        excludedDatabases: z.int().nonnegative().describe('Databases left out.'),
+        redactedValues: z.int().nonnegative().describe('Property values redacted in the exported pages.'),
+        hiddenFromChanges: z
+          .int()
+          .nonnegative()
+          .describe('Pages and databases of the previous snapshot that are now left out: not listed in changes.json, counted here only.'),
+      })
+      .optional()
+      .describe('What the privacy rules (config `privacy`) left out, as counts only; absent when no rule is set.'),
   })
   .meta({ id: 'Report' });
 export type Report = z.infer<typeof ReportSchema>;

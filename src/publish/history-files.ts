@@ -12,6 +12,8 @@ export interface HistoryFiles {
   files: Map<string, string>;
   /** For report.json `changes`. */
   changes: ChangeCounts & { from: string | null };
+  /** Pages and databases of the previous snapshot left out of the comparison (`hidden`). */
+  hidden: number;
   /** Why the previous snapshot could not be compared (then everything counts as added). */
   warning?: { code: string; message: string; pageId?: string; blockId?: string };
 }
@@ -27,6 +29,11 @@ export async function buildHistoryFiles(opts: {
   fs?: OutputFs;
   /** This snapshot's state when the caller has it (the sync, from what it just wrote); read from `staging` otherwise. */
   after?: SnapshotState;
+  /**
+   * Ids the privacy rules leave out of this snapshot: dropped from the previous snapshot before
+   * comparing, so that a page left out since then is not listed (with its title) as removed.
+   */
+  hidden?: ReadonlySet<string>;
 }): Promise<HistoryFiles> {
   const fs = opts.fs ?? nodeOutputFs;
   let before: SnapshotState | null = null;
@@ -38,11 +45,17 @@ export async function buildHistoryFiles(opts: {
     warning = { code: 'previous_snapshot_unreadable', message: `the previous snapshot could not be read (${(err as Error).message}); changes.json lists everything as added` };
   }
   const after = opts.after ?? (await readSnapshotState(opts.staging, fs, { trusted: true }));
+  let hidden = 0;
+  if (before && opts.hidden && opts.hidden.size > 0) {
+    const items = new Map([...before.items].filter(([id]) => !opts.hidden!.has(id)));
+    hidden = before.items.size - items.size;
+    before = { ...before, items };
+  }
   const changes = diffSnapshots(before, after);
   const files = new Map([
     ['changes.json', canonicalJson(changes)],
     ['CHANGELOG.md', renderChangelog(changes)],
     ['redirects.json', canonicalJson(redirectsBetween(before, after))],
   ]);
-  return { files, changes: { from: changes.from, ...changes.counts }, ...(warning ? { warning } : {}) };
+  return { files, changes: { from: changes.from, ...changes.counts }, hidden, ...(warning ? { warning } : {}) };
 }

@@ -73,8 +73,9 @@ export function fileIdentity(url: string, source: string): string {
 }
 
 /** The settings that decide what a sync fetches and keeps. */
-export function configKey(c: { roots: string[]; baseUrl: string; external: string; maxBytes: number }): string {
-  const text = JSON.stringify({ roots: [...c.roots].sort(), baseUrl: c.baseUrl, external: c.external, maxBytes: c.maxBytes });
+export function configKey(c: { roots: string[]; baseUrl: string; external: string; maxBytes: number; privacy?: unknown }): string {
+  // The privacy rules count only when set, so that a state written before they existed stays usable.
+  const text = JSON.stringify({ roots: [...c.roots].sort(), baseUrl: c.baseUrl, external: c.external, maxBytes: c.maxBytes, ...(c.privacy ? { privacy: c.privacy } : {}) });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 

@@ -8,7 +8,7 @@ import { databaseFingerprint, type SnapshotItem, type SnapshotState } from '../h
 import { renderDatabaseFiles } from '../render/database-files.js';
 import { renderIndex } from '../render/index-file.js';
 import { renderPageFiles } from '../render/page-files.js';
-import type { CrawlIssue, CrawlResult, CrawledDatabase } from '../source/crawl-types.js';
+import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 import type { PageSpool } from './page-spool.js';
 import type { PlanNode } from './plan-paths.js';
 import type { OutputFs } from './output-fs.js';
@@ -36,6 +36,10 @@ export interface SnapshotFilesInput {
   fs: OutputFs;
   /** Told after each page is written, with how many are written so far (progress). */
   onPageWritten?: (written: number) => void;
+  /** Called on each page read back from the spool, before it is rendered (the privacy rules clean it). */
+  beforeRender?: (unit: CrawledPage) => void;
+  /** Called on each database before it is rendered. */
+  beforeRenderDatabase?: (unit: CrawledDatabase) => void;
 }
 
 /** What the report needs of the written files. */
@@ -77,6 +81,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   let blocks = 0;
   for (const [id, location] of [...plan.pages].sort(([, a], [, b]) => a.markdown.localeCompare(b.markdown))) {
     const unit = await input.spool.get(id);
+    input.beforeRender?.(unit);
     const page = await renderPageFiles(unit, {
       location,
       links: new PageLinks(linkIndex, id, location.markdown),
@@ -107,6 +112,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   let rows = 0;
   for (const [id, paths] of [...plan.databases].sort(([, a], [, b]) => a.json.localeCompare(b.json))) {
     const unit = input.databases.get(id)!;
+    input.beforeRenderDatabase?.(unit);
     const rowIds = new Map(unit.dataSources.map((d) => [d.dataSource.id, d.rowIds.filter((r) => plan.pages.has(r))]));
     const db = await renderDatabaseFiles(unit, {
       paths,

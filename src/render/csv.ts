@@ -17,6 +17,8 @@ export const CSV_LIST_SEPARATOR = '; ';
  */
 export function propertyValueToCsvCell(value: PropertyValue, options: CsvCellOptions = {}): string {
   if ('unknown' in value) return JSON.stringify(value.raw) ?? '';
+  // A value redacted by the privacy rules is an empty cell.
+  if ('redacted' in value) return '';
   return knownCell(value, options);
 }
 

@@ -66,8 +66,8 @@ export function pageFileRefs(page: PageObjectResponse): FileRef[] {
     // (the normaliser looks them up under the same keys).
     const files: AnyFile[] =
       value.type === 'files'
-        ? (value.files as AnyFile[])
-        : value.type === 'rollup' && value.rollup.type === 'array'
+        ? ((value.files as AnyFile[] | undefined) ?? [])
+        : value.type === 'rollup' && value.rollup?.type === 'array'
           ? (value.rollup.array as Array<{ type: string; files?: AnyFile[] }>).flatMap((item) => (item.type === 'files' ? (item.files ?? []) : []))
           : [];
     files.forEach((f, index) => {

@@ -53,12 +53,13 @@ describe('ConfigSchema', () => {
       'assets',
       'content',
       'retention',
+      'privacy',
       'archive',
       'archive.git',
       'archive.git.author',
       'export',
     ]);
-    expect(keys.length).toBe(32);
+    expect(keys.length).toBe(38);
   });
 
   it.each(keys.map((k) => [k.path, k.schema] as const))('%s has a description', (_path, schema) => {
@@ -77,6 +78,7 @@ describe('ConfigSchema', () => {
       assets: { external: 'images', maxBytes: 104_857_600, concurrency: 4, timeoutMs: 120_000 },
       content: { comments: false },
       retention: { keepLast: 7, keepDaily: 30, keepMonthly: 12 },
+      privacy: { excludePages: [], excludeWhere: [], redactPropertyTypes: [], redactProperties: [], redactTextPatterns: [] },
       archive: { git: { branch: 'main', author: { name: 'notion-kb', email: 'notion-kb@localhost' } } },
       export: { format: 'zip' },
     });
@@ -105,7 +107,7 @@ describe('ConfigSchema', () => {
       }
     };
     check(schema);
-    expect(sections).toBe(11);
+    expect(sections).toBe(12);
   });
 });
 

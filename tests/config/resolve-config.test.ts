@@ -54,6 +54,16 @@ describe('resolveConfig: bad values, one exact line each', () => {
     ['archive remote not a string', { archive: { git: { remote: ['a'] } } }, ['archive.git.remote: must be a git URL or path (got a list)']],
     ['archive author email with <>', { archive: { git: { author: { email: '<a@b>' } } } }, ['archive.git.author.email: must be an email address, without < > or line breaks (got "<a@b>")']],
     ['archive git not a mapping', { archive: { git: 'git@host:x.git' } }, ['archive.git: must be a mapping (got "git@host:x.git")']],
+    ['privacy page not an id', { privacy: { excludePages: ['x'] } }, ['privacy.excludePages[0]: not a Notion page id or URL: "x"']],
+    ['privacy rule as text', { privacy: { excludeWhere: ['V=Internal'] } }, ['privacy.excludeWhere[0]: must be a mapping like { property: Visibility, equals: Internal } (got "V=Internal")']],
+    ['privacy rule with an unknown key', { privacy: { excludeWhere: [{ property: 'V', equals: 'x', contains: 'y' }] } }, ['privacy.excludeWhere[0].contains: unknown key']],
+    ['privacy rule value a list', { privacy: { excludeWhere: [{ property: 'V', equals: ['x'] }] } }, ['privacy.excludeWhere[0].equals: must be a text, a number or true/false (got a list)']],
+    ['privacy type unknown', { privacy: { redactPropertyTypes: ['emails'] } }, [expect.stringMatching(/^privacy\.redactPropertyTypes\[0\]: must be a Notion property type: rich_text, .*email, phone_number.* \(got "emails"\)$/)]],
+    ['privacy title not redactable', { privacy: { redactPropertyTypes: ['title'] } }, ['privacy.redactPropertyTypes[0]: the title cannot be redacted (leave such pages out with excludeWhere or excludePages)']],
+    ['privacy pattern unknown', { privacy: { redactTextPatterns: ['mail'] } }, ['privacy.redactTextPatterns[0]: must be one of email, phone, url, or { regex: "<regular expression>" } (got "mail")']],
+    ['privacy regex broken', { privacy: { redactTextPatterns: [{ regex: '(' }] } }, [expect.stringMatching(/^privacy\.redactTextPatterns\[0\]\.regex: not a valid regular expression: /)]],
+    ['privacy regex matching nothing at all', { privacy: { redactTextPatterns: [{ regex: 'a*' }] } }, ['privacy.redactTextPatterns[0].regex: must not match the empty text']],
+    ['privacy near miss', { privacy: { excludePage: [] } }, ['privacy.excludePage: unknown key (did you mean "excludePages"?)']],
     ['file is a list', ['a'], ['(top level): must be a mapping (got a list)']],
     ['file is a scalar', 'hello', ['(top level): must be a mapping (got "hello")']],
     [
@@ -73,7 +83,7 @@ describe('resolveConfig: bad values, one exact line each', () => {
 
 describe('resolveConfig: unknown keys at every level', () => {
   it.each<[string, unknown, string[]]>([
-    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets, content, retention, archive, export)']],
+    ['top level', { foo: 1 }, ['foo: unknown key (known keys: notion, output, requests, assets, content, retention, privacy, archive, export)']],
     ['top level near miss', { request: {} }, ['request: unknown key (did you mean "requests"?)']],
     ['notion', { notion: { foo: 1 } }, ['notion.foo: unknown key (known keys: baseUrl, roots)']],
     ['output', { output: { directory: 'x' } }, ['output.directory: unknown key (known keys: dir, site)']],
@@ -111,6 +121,13 @@ describe('resolveConfig: good values', () => {
     ['empty value means default', { requests: { rate: null, concurrency: 5 } }, (c) => [c.requests.rate, c.requests.concurrency], [3, 5]],
     ['empty roots means everything', { notion: { roots: null } }, (c) => c.notion.roots, []],
     ['external all', { assets: { external: 'all' } }, (c) => c.assets.external, 'all'],
+    ['privacy pages as URLs become ids', { privacy: { excludePages: [`https://www.notion.so/ws/Secret-${HEX}`] } }, (c) => c.privacy.excludePages, [ID]],
+    [
+      'privacy rules as written',
+      { privacy: { excludeWhere: [{ property: 'Visibility', equals: 'Internal' }, { property: 'Public', equals: false }], redactPropertyTypes: ['email', 'people'], redactProperties: ['Budget (€)'], redactTextPatterns: ['email', 'phone', { regex: 'IBAN [A-Z0-9 ]+' }] } },
+      (c) => c.privacy,
+      { excludePages: [], excludeWhere: [{ property: 'Visibility', equals: 'Internal' }, { property: 'Public', equals: false }], redactPropertyTypes: ['email', 'people'], redactProperties: ['Budget (€)'], redactTextPatterns: ['email', 'phone', { regex: 'IBAN [A-Z0-9 ]+' }] },
+    ],
     ['no archive remote: no git archive', {}, (c) => c.archive.git.remote, undefined],
     ['empty archive remote means none', { archive: { git: { remote: null } } }, (c) => c.archive.git.remote, undefined],
     [

@@ -240,7 +240,7 @@ describe('a record and its page', () => {
       warn: (code, message) => warnings.push(`${code}: ${message}`),
     };
     const value = normaliseProperty({ id: 'p1', type: 'rich_text', rich_text: richText } as PagePropertyValue, ctx, 'Notes');
-    if ('unknown' in value || value.type !== 'rich_text') throw new Error('expected a rich_text value');
+    if ('unknown' in value || 'redacted' in value || value.type !== 'rich_text') throw new Error('expected a rich_text value');
     const record = value.value.markdown;
 
     const body = await renderBlocks([makeBlock('paragraph', { rich_text: richText, color: 'default' })], contextOver(links));

@@ -31,6 +31,8 @@ const FORBIDDEN: Record<string, string[]> = {
   // Reads published snapshots (and the staging one at publish); never talks to Notion.
   // What changed between two snapshots, pure: reading and writing them is publish's.
   history: ['source', 'publish', 'verify', 'cli'],
+  // Pure rules over fetched pages: they run before rendering and never write.
+  privacy: ['render', 'publish', 'verify', 'cli'],
 };
 
 describe('stage boundaries', () => {

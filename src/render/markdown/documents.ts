@@ -15,6 +15,7 @@ import type { DatabaseRecord, PageEntry, PageRecord, PropertyValue } from '../..
  */
 function frontmatterValue(v: PropertyValue, titleOf: (id: string) => string | null, rel: (path: string | null) => string | null): unknown {
   if ('unknown' in v) return v.raw ?? null;
+  if ('redacted' in v) return null;
   switch (v.type) {
     case 'number':
     case 'checkbox':
@@ -76,7 +77,8 @@ export function pageDocument(entry: PageEntry, record: PageRecord, body: string,
     const icon = record.icon;
     front.icon = icon.type === 'emoji' ? icon.emoji : icon.type === 'icon' ? icon.name : (rel('path' in icon ? icon.path : null) ?? ('url' in icon ? icon.url : null));
   }
-  const props = Object.entries(record.properties).filter(([, v]) => v.type !== 'title');
+  // A value redacted by the privacy rules is left out of the frontmatter and the property table.
+  const props = Object.entries(record.properties).filter(([, v]) => v.type !== 'title' && !('redacted' in v));
   if (props.length > 0) front.properties = Object.fromEntries(props.map(([k, v]) => [k, frontmatterValue(v, titleOf, rel)]));
   const parts = [`---\n${toYaml(front, { lineWidth: 0 }).trimEnd()}\n---`, `# ${escapeInline(entry.title || 'Untitled')}`];
   if (record.cover) {
@@ -100,7 +102,7 @@ const markdownCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, '<
  * the href of a related page, or null to keep its name as plain text.
  */
 function propertyCell(v: PropertyValue, titleOf: (id: string) => string | null, fromFile: string | null, relationHref: (r: { id: string; path: string | null }) => string | null): string {
-  if (!('unknown' in v)) {
+  if (!('unknown' in v) && !('redacted' in v)) {
     if (v.type === 'relation')
       return markdownCell(
         v.value
