@@ -4,6 +4,12 @@ import { ChangesSchema, DatabaseRecordSchema, IndexSchema, LatestPointerSchema, 
 /** The JSON Schema dialect of every shipped schema file. */
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
+/**
+ * The contract version every shipped schema states as `x-schema-version`, equal to the
+ * `schemaVersion` of index.json and changes.json: additive changes keep it, a breaking one bumps it.
+ */
+export const SCHEMA_VERSION = 1;
+
 const FILES = {
   'index.schema.json': { schema: IndexSchema, title: 'notion-kb index.json', description: 'What a notion-kb snapshot contains: pages, databases and backlinks.' },
   'page-record.schema.json': { schema: PageRecordSchema, title: 'notion-kb page record', description: 'The JSON record of one exported Notion page.' },
@@ -20,7 +26,8 @@ export type JsonSchemaFileName = keyof typeof FILES;
 
 /**
  * The JSON Schema (draft 2020-12) files shipped in every snapshot, by file name, generated from
- * the zod schemas. `$id` is the file name, so a schema resolves relative to where it is stored.
+ * the zod schemas. `$id` is the file name, so a schema resolves relative to where it is stored;
+ * `x-schema-version` is the contract version (SCHEMA_VERSION).
  * Checks zod cannot express in JSON Schema (a non-external file must have `url: null`) are stated
  * in the field descriptions; `notion-kb verify` validates with the zod schemas themselves.
  * Deterministic: the same notion-kb version always gives the same bytes.
@@ -44,7 +51,7 @@ function hoistRoot(generated: Record<string, unknown>, id: string, title: string
     root = defs[name] as Record<string, unknown>;
     delete defs[name];
   }
-  const result: Record<string, unknown> = { $schema: JSON_SCHEMA_DIALECT, $id: id, title, ...root, description };
+  const result: Record<string, unknown> = { $schema: JSON_SCHEMA_DIALECT, $id: id, 'x-schema-version': SCHEMA_VERSION, title, ...root, description };
   if (Object.keys(defs).length > 0) result.$defs = defs;
   return rootRef === null ? result : (retarget(result, rootRef) as Record<string, unknown>);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { buildJsonSchemas, JSON_SCHEMA_DIALECT, type JsonSchemaFileName } from '../../src/normalise/json-schema.js';
+import { buildJsonSchemas, JSON_SCHEMA_DIALECT, SCHEMA_VERSION, type JsonSchemaFileName } from '../../src/normalise/json-schema.js';
 import { ChangesSchema, DatabaseRecordSchema, IndexSchema, LatestPointerSchema, ManifestSchema, PageRecordSchema, RedirectsSchema, ReportSchema } from '../../src/normalise/schemas.js';
 import { unsupportedKeywords, validate, walkSchemas } from './mini-json-schema.js';
 import { sampleRecords } from './sample-records.js';
@@ -31,10 +31,11 @@ describe('buildJsonSchemas', () => {
     expect(Object.keys(schemas).sort()).toEqual([...FILES].sort());
   });
 
-  it.each(FILES)('%s is a draft 2020-12 schema with $id, title and resolvable refs', (file) => {
+  it.each(FILES)('%s is a draft 2020-12 schema with $id, x-schema-version, title and resolvable refs', (file) => {
     const s = schemas[file];
     expect(s.$schema).toBe(JSON_SCHEMA_DIALECT);
     expect(s.$id).toBe(file);
+    expect(s['x-schema-version']).toBe(SCHEMA_VERSION);
     expect(typeof s.title).toBe('string');
     expect(s.type).toBe('object');
     expect(unsupportedKeywords(s as never)).toEqual([]);
