@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChangesSchema, DatabaseRecordSchema, IndexSchema, LatestPointerSchema, ManifestSchema, PageRecordSchema, RedirectsSchema, ReportSchema } from './schemas.js';
+import { ChangesSchema, DatabaseRecordSchema, FeedSchema, IndexSchema, LatestPointerSchema, ManifestSchema, PageRecordSchema, RedirectsSchema, ReportSchema } from './schemas.js';
 
 /** The JSON Schema dialect of every shipped schema file. */
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -18,6 +18,7 @@ const FILES = {
   'report.schema.json': { schema: ReportSchema, title: 'notion-kb report.json', description: 'What an export run did and everything that did not survive it.' },
   'latest.schema.json': { schema: LatestPointerSchema, title: 'notion-kb latest.json', description: 'Pointer to the newest complete snapshot.' },
   'changes.schema.json': { schema: ChangesSchema, title: 'notion-kb changes.json', description: 'What changed since the previous snapshot: pages and databases added, updated, moved, renamed and removed.' },
+  'feed.schema.json': { schema: FeedSchema, title: 'notion-kb feed.json', description: 'JSON Feed 1.1 of the pages added or updated in the snapshot.' },
   'redirects.schema.json': { schema: RedirectsSchema, title: 'notion-kb redirects.json', description: 'Old path to new path of every file of a moved or renamed page or database.' },
 } as const;
 
