@@ -31,6 +31,8 @@ const FORBIDDEN: Record<string, string[]> = {
   // Reads published snapshots (and the staging one at publish); never talks to Notion.
   // What changed between two snapshots, pure: reading and writing them is publish's.
   history: ['source', 'publish', 'verify', 'cli'],
+  // The package's public reader: reads published snapshots, never talks to Notion or runs a sync.
+  reader: ['source', 'cli', 'notion-server', 'run-sync.ts', 'verify'],
 };
 
 describe('stage boundaries', () => {
