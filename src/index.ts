@@ -15,6 +15,8 @@ export type {
   DatabaseRow,
   DataSourceSchemaRecord,
   DateValue,
+  Feed,
+  FeedItem,
   FileValue,
   FormulaValue,
   Icon,
