@@ -67,7 +67,12 @@ describe('the packed package, installed downstream', () => {
     await writeFile(join(consumer(), 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     await sh('npm', [...INSTALL, tarball], consumer());
     await cp(join(REPO_ROOT, 'examples', 'eleventy-site'), site(), { recursive: true, filter: (src) => !/[/\\](node_modules|_site)$/.test(src) });
-    await sh('npm', [...INSTALL, tarball], site());
+    // The example links notion-kb to the repository (file:../..); here it gets the tarball.
+    const sitePkg = JSON.parse(await readFile(join(site(), 'package.json'), 'utf8'));
+    sitePkg.dependencies['notion-kb'] = `file:${tarball}`;
+    await writeFile(join(site(), 'package.json'), JSON.stringify(sitePkg, null, 2));
+    await sh('npm', INSTALL, site());
+    expect(existsSync(join(site(), 'node_modules', 'notion-kb', 'dist', 'index.js'))).toBe(true);
   }, 900_000);
   afterAll(async () => work?.cleanup());
 
