@@ -12,6 +12,7 @@ import { summariseProfiles } from './profile-summary.js';
 import { runLabel, runScaleScenario, runScenario, type CleanRuns, type ScenarioResult, type TargetResult } from './run-scenario.js';
 import { benchScenarios, isIncrementalScenario, isScaleScenario } from './scenarios.js';
 import { formatIncremental, runIncrementalScenario, type IncrementalResult } from './run-incremental.js';
+import { formatStartup, measureStartup, type StartupResult } from './startup.js';
 
 function verdict(t: TargetResult): string {
   return !t.judged ? 'n/a ' : t.pass ? 'PASS' : 'MISS';
@@ -81,10 +82,18 @@ async function main(argv: readonly string[]): Promise<number> {
       if (profileDir) profiled.push(result);
     }
   }
+  // startup: not an export; `notion-kb --help` from the sources (tsx) and from the compiled package.
+  let startup: StartupResult | undefined;
+  if (args.scenarios.includes('startup')) {
+    console.error(`\n▶ startup: notion-kb --help from the sources (tsx) and from the compiled package (dist/)`);
+    startup = measureStartup();
+    console.error(`  ${formatStartup(startup)}`);
+  }
   const totalS = (performance.now() - started) / 1000;
 
   if (results.length > 0) console.log(`\n${formatTable(results)}`);
   for (const r of incremental) console.log(`\n${r.name}: ${r.about}\n${formatIncremental(r)}`);
+  if (startup) console.log(`\nstartup: ${formatStartup(startup)}`);
   if (results.length > 0) console.log(
     `\nrequests = API attempts sent (retries included); 429s and retries as the exporter saw them; cpu s, ms/page and RSS MB are the exporter's own process, one per run` +
       ` (RSS MB: its high-water mark; +MB: that above its RSS after loading); the server runs in another.`,
@@ -118,6 +127,7 @@ async function main(argv: readonly string[]): Promise<number> {
     results,
     incremental,
     targets,
+    ...(startup ? { startup } : {}),
   };
   await writeFile(out, `${JSON.stringify(payload, null, 2)}\n`);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');

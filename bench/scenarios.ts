@@ -1,7 +1,7 @@
 import type { ServerSpec, WorkspaceSpec } from './bench-protocol.js';
 
 /** The bench scenarios, in the order they run. */
-export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale', 'incremental'] as const;
+export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale', 'incremental', 'startup'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** One benchmark: a server that behaves in some way, and a client configured in some way. */

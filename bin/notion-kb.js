@@ -1,10 +1,19 @@
 #!/usr/bin/env node
-// The notion-kb command. The sources are TypeScript, loaded through tsx so that
-// `node bin/notion-kb.js` works straight after `npm install`, with no build step.
-import { register } from 'tsx/esm/api';
+// The notion-kb command. In a checkout of the repository (src/ next to bin/) it runs the
+// TypeScript sources through tsx, so `npm install && npm start` works with no build step and
+// never runs stale output. The installed package has no src/: it runs the compiled JavaScript
+// in dist/ (`npm run build`, run by `npm pack` before packing) with plain node.
+import { existsSync } from 'node:fs';
 
-register();
-const { tuneRuntimeForSync } = await import('../src/cli/runtime-tuning.ts');
+const fromSources = existsSync(new URL('../src/cli/main.ts', import.meta.url));
+let entry = '../dist/cli/';
+if (fromSources) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = '../src/cli/';
+}
+const ext = fromSources ? '.ts' : '.js';
+const { tuneRuntimeForSync } = await import(`${entry}runtime-tuning${ext}`);
 tuneRuntimeForSync();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await import(`${entry}main${ext}`);
 process.exitCode = await main(process.argv.slice(2));

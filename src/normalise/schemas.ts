@@ -756,3 +756,33 @@ export const RedirectsSchema = z
   .describe('Old path → new path (Markdown, JSON record and CSV files of moved or renamed pages and databases); {} when none.')
   .meta({ id: 'Redirects' });
 export type Redirects = z.infer<typeof RedirectsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// feed.json: the pages added or updated in a snapshot, as a JSON Feed 1.1
+
+/** One page of feed.json. */
+export const FeedItemSchema = z
+  .strictObject({
+    id: z.string().describe('`<page id>@<digest>`: the same page and content always give the same id.'),
+    url: SnapshotPathSchema.describe("The page's Markdown file, relative to the snapshot root (where feed.json is)."),
+    title: z.string(),
+    summary: z.string().describe('The first words of the page text (at most 200 characters).'),
+    content_text: z.string().describe('The same as summary (JSON Feed requires a content field).'),
+    date_published: TimestampSchema.describe("The page's creation time in Notion."),
+    date_modified: TimestampSchema.describe("The page's last edit time in Notion."),
+    _notion_kb: z.strictObject({ pageId: NotionIdSchema, change: z.enum(['added', 'updated']) }).describe('Why the page is in this feed.'),
+  })
+  .meta({ id: 'FeedItem' });
+export type FeedItem = z.infer<typeof FeedItemSchema>;
+
+/** feed.json (JSON Feed 1.1, https://jsonfeed.org/version/1.1): the pages a snapshot added or updated, newest edit first. */
+export const FeedSchema = z
+  .strictObject({
+    version: z.literal('https://jsonfeed.org/version/1.1'),
+    title: z.string(),
+    description: z.string(),
+    items: z.array(FeedItemSchema),
+    _notion_kb: z.strictObject({ schemaVersion: z.literal(1), snapshotId: z.string(), from: z.string().nullable().describe('The snapshot compared with; null on a first run.') }),
+  })
+  .meta({ id: 'Feed' });
+export type Feed = z.infer<typeof FeedSchema>;

@@ -1,14 +1,15 @@
 import { join } from 'node:path';
-import type { ChangeCounts } from '../normalise/schemas.js';
+import type { ChangeCounts, Changes } from '../normalise/schemas.js';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
 import { readLatest } from './write-snapshot.js';
 import { canonicalJson } from '../render/json/canonical-json.js';
 import { renderChangelog } from '../history/changelog.js';
+import { feedSummary, renderFeed, type FeedPage } from '../history/feed.js';
 import { diffSnapshots, redirectsBetween, type SnapshotState } from '../history/diff-snapshots.js';
 import { readSnapshotState } from './snapshot-state.js';
 
 export interface HistoryFiles {
-  /** changes.json, CHANGELOG.md, redirects.json: to write into the staging directory before the manifest. */
+  /** changes.json, CHANGELOG.md, redirects.json, feed.json: to write into the staging directory before the manifest. */
   files: Map<string, string>;
   /** For report.json `changes`. */
   changes: ChangeCounts & { from: string | null };
@@ -56,6 +57,32 @@ export async function buildHistoryFiles(opts: {
     ['changes.json', canonicalJson(changes)],
     ['CHANGELOG.md', renderChangelog(changes)],
     ['redirects.json', canonicalJson(redirectsBetween(before, after))],
+    ['feed.json', canonicalJson(renderFeed(changes, await feedPages(opts.staging, changes, after, fs), archiveTitle(after)))],
   ]);
   return { files, changes: { from: changes.from, ...changes.counts }, hidden, ...(warning ? { warning } : {}) };
+}
+
+/**
+ * The records of the pages feed.json lists (added or updated), from the staging directory, one
+ * at a time; only what the feed keeps of each (its text cut to the summary) stays in memory.
+ */
+async function feedPages(staging: string, changes: Changes, after: SnapshotState, fs: OutputFs): Promise<Map<string, FeedPage>> {
+  const out = new Map<string, FeedPage>();
+  for (const c of [...changes.added, ...changes.updated]) {
+    const record = c.kind === 'page' ? after.items.get(c.id)?.files.record : undefined;
+    if (!record || out.has(c.id)) continue;
+    try {
+      const r = JSON.parse(await fs.readFile(join(staging, record), 'utf8')) as FeedPage;
+      out.set(c.id, { id: r.id, title: r.title, path: r.path, createdTime: r.createdTime, lastEditedTime: r.lastEditedTime, plainText: feedSummary(r.plainText), digest: r.digest });
+    } catch {
+      // A record that cannot be read is left out of the feed; verify reports the damage.
+    }
+  }
+  return out;
+}
+
+/** The feed's title: the archive's first top-level page. */
+function archiveTitle(state: SnapshotState): string {
+  const tops = [...state.items.values()].filter((i) => i.kind === 'page' && i.parentId === null).sort((a, b) => a.path.localeCompare(b.path));
+  return tops[0]?.title || 'notion-kb archive';
 }

@@ -3,7 +3,7 @@ import type { OutputFs } from './output-fs.js';
 import { readManifestHashes } from './write-snapshot.js';
 
 /** Files that describe the run, not the workspace: they differ between any two snapshots. */
-const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'index.json']);
+const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'feed.json', 'index.json']);
 
 /** index.json fields that name the run. */
 const RUN_FIELDS = ['snapshotId', 'createdAt'];

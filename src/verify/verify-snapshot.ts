@@ -6,6 +6,7 @@ import { NotionKbError } from '../errors.js';
 import {
   ChangesSchema,
   DatabaseRecordSchema,
+  FeedSchema,
   IndexSchema,
   ManifestSchema,
   PageRecordSchema,
@@ -97,6 +98,7 @@ export async function verifySnapshot(opts: { outDir: string; snapshotDir?: strin
   // The history files, in every snapshot since they were introduced (older snapshots have none).
   if (present.has('changes.json')) await validate('changes.json', ChangesSchema, 'changes.schema.json');
   if (present.has('redirects.json')) await validate('redirects.json', RedirectsSchema, 'redirects.schema.json');
+  if (present.has('feed.json')) await validate('feed.json', FeedSchema, 'feed.schema.json');
   const referenced = (path: string, from: string) => {
     checked.links++;
     if (!present.has(path)) problems.push({ path: from, message: `refers to ${path}, which is not in the snapshot` });
@@ -165,7 +167,7 @@ const compiledSchemas = new Map<string, Validator>();
 
 async function shippedValidators(dir: string, problems: VerifyProblem[], present: ReadonlySet<string>): Promise<Map<string, Validator>> {
   const out = new Map<string, Validator>();
-  const history = ['changes.schema.json', 'redirects.schema.json'].filter((f) => present.has(`schema/${f}`) || present.has(f.replace('.schema', '')));
+  const history = ['changes.schema.json', 'redirects.schema.json', 'feed.schema.json'].filter((f) => present.has(`schema/${f}`) || present.has(f.replace('.schema', '')));
   for (const file of ['index.schema.json', 'page-record.schema.json', 'database-record.schema.json', 'report.schema.json', ...history]) {
     const schema = await readJson(dir, `schema/${file}`, problems);
     if (schema === undefined) continue;

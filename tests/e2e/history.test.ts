@@ -1,7 +1,7 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Changes, Index, Manifest, Redirects, Report } from '../../src/normalise/schemas.js';
+import type { Changes, Feed, Index, Manifest, Redirects, Report } from '../../src/normalise/schemas.js';
 import { block as b, WorkspaceBuilder } from '../../src/notion-server/builder.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
@@ -98,6 +98,32 @@ describe('history: changes.json, CHANGELOG.md and redirects.json at publish; dif
     expect(idsOf(all)).not.toContain(ids.quiet);
     const report = await readJson<Report>(join(second.dir, 'report.json'));
     expect(report.changes).toEqual({ from: first.id, ...changes.counts });
+  });
+
+  it('feed.json (JSON Feed 1.1) lists the pages added or updated, newest edit first, with relative URLs and summaries', async () => {
+    const feed = await readJson<Feed>(join(second.dir, 'feed.json'));
+    const changes = await readJson<Changes>(join(second.dir, 'changes.json'));
+    expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(feed.title).toBe('Handbook');
+    expect(feed._notion_kb).toEqual({ schemaVersion: 1, snapshotId: second.id, from: first.id });
+    const pagesChanged = [...changes.added, ...changes.updated].filter((c) => c.kind === 'page');
+    expect(feed.items.map((i) => i._notion_kb.pageId).sort()).toEqual(pagesChanged.map((c) => c.id).sort());
+    expect(feed.items.map((i) => i._notion_kb.pageId)).not.toContain(ids.quiet);
+    const edited = feed.items.find((i) => i._notion_kb.pageId === ids.edited)!;
+    expect(edited).toMatchObject({ title: 'Edited', url: pathIn(second, ids.edited), summary: 'New text.', content_text: 'New text.', _notion_kb: { change: 'updated' } });
+    expect(feed.items.find((i) => i._notion_kb.pageId === fresh)).toMatchObject({ title: 'Fresh', summary: 'Just made.', _notion_kb: { change: 'added' } });
+    const entry = second.index.pages.find((p) => p.id === ids.edited)!;
+    expect(edited.date_modified).toBe(entry.lastEditedTime);
+    const dates = feed.items.map((i) => i.date_modified);
+    expect(dates).toEqual([...dates].sort().reverse());
+    // Each url is a file of the snapshot, relative to where feed.json is.
+    const manifest = new Set((await readJson<Manifest>(join(second.dir, 'manifest.json'))).files.map((f) => f.path));
+    for (const item of feed.items) expect(manifest.has(item.url), item.url).toBe(true);
+    expect(manifest.has('feed.json') && manifest.has('schema/feed.schema.json')).toBe(true);
+    // The first snapshot's feed lists every page.
+    const firstFeed = await readJson<Feed>(join(first.dir, 'feed.json'));
+    expect(firstFeed.items).toHaveLength(first.index.pages.length);
+    expect(firstFeed._notion_kb.from).toBeNull();
   });
 
   it('redirects every old path of a moved or renamed page to a file of the new snapshot', async () => {

@@ -50,7 +50,7 @@ async function sync(drift?: DriftTransform | DriftRule[], roots: string[] = []):
     const snapshotDir = await latestSnapshot(out);
     const content = new Map<string, string>();
     for (const f of await listFiles(snapshotDir)) {
-      if (f === 'report.json' || f === 'manifest.json' || f === 'index.json' || f === 'changes.json' || f === 'CHANGELOG.md') continue;
+      if (f === 'report.json' || f === 'manifest.json' || f === 'index.json' || f === 'changes.json' || f === 'CHANGELOG.md' || f === 'feed.json') continue;
       content.set(f, await readFile(join(snapshotDir, f), 'utf8'));
     }
     return { exitCode: outcome.exitCode, report: outcome.report, index: await readJson<Index>(join(snapshotDir, 'index.json')), snapshotDir, content };

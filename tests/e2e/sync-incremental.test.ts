@@ -12,7 +12,7 @@ import { syncInProcess } from '../support/in-process-sync.js';
 const TOKEN = ['secret', 'incremental', 'token', '0123456789abcdefghij'].join('_');
 
 /** Files that describe the run rather than the workspace. */
-const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'index.json']);
+const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'feed.json', 'index.json']);
 
 async function contentOf(snapshotDir: string): Promise<Record<string, string>> {
   const manifest = await readJson<Manifest>(join(snapshotDir, 'manifest.json'));

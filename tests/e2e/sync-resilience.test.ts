@@ -25,8 +25,8 @@ const TOKEN = ['secret', 'resilience', 'token', '0123456789abcdefghij'].join('_'
 async function contentOf(snapshotDir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const f of await listFiles(snapshotDir)) {
-    // changes.json and CHANGELOG.md name the snapshot ids they compare.
-    if (f === 'report.json' || f === 'manifest.json' || f === 'changes.json' || f === 'CHANGELOG.md') continue;
+    // changes.json, CHANGELOG.md and feed.json name the snapshot ids they compare.
+    if (f === 'report.json' || f === 'manifest.json' || f === 'changes.json' || f === 'CHANGELOG.md' || f === 'feed.json') continue;
     let text = await readFile(join(snapshotDir, f), 'latin1');
     if (f === 'index.json') {
       const index = JSON.parse(text) as Record<string, unknown>;

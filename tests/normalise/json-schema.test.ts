@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { buildJsonSchemas, JSON_SCHEMA_DIALECT, type JsonSchemaFileName } from '../../src/normalise/json-schema.js';
-import { ChangesSchema, DatabaseRecordSchema, IndexSchema, LatestPointerSchema, ManifestSchema, PageRecordSchema, RedirectsSchema, ReportSchema } from '../../src/normalise/schemas.js';
+import { buildJsonSchemas, JSON_SCHEMA_DIALECT, SCHEMA_VERSION, type JsonSchemaFileName } from '../../src/normalise/json-schema.js';
+import { ChangesSchema, DatabaseRecordSchema, FeedSchema, IndexSchema, LatestPointerSchema, ManifestSchema, PageRecordSchema, RedirectsSchema, ReportSchema } from '../../src/normalise/schemas.js';
 import { unsupportedKeywords, validate, walkSchemas } from './mini-json-schema.js';
 import { sampleRecords } from './sample-records.js';
 
@@ -14,6 +14,7 @@ const ZOD: Record<JsonSchemaFileName, z.ZodType> = {
   'latest.schema.json': LatestPointerSchema,
   'changes.schema.json': ChangesSchema,
   'redirects.schema.json': RedirectsSchema,
+  'feed.schema.json': FeedSchema,
 };
 const FILES = Object.keys(ZOD) as JsonSchemaFileName[];
 const schemas = buildJsonSchemas();
@@ -31,10 +32,11 @@ describe('buildJsonSchemas', () => {
     expect(Object.keys(schemas).sort()).toEqual([...FILES].sort());
   });
 
-  it.each(FILES)('%s is a draft 2020-12 schema with $id, title and resolvable refs', (file) => {
+  it.each(FILES)('%s is a draft 2020-12 schema with $id, x-schema-version, title and resolvable refs', (file) => {
     const s = schemas[file];
     expect(s.$schema).toBe(JSON_SCHEMA_DIALECT);
     expect(s.$id).toBe(file);
+    expect(s['x-schema-version']).toBe(SCHEMA_VERSION);
     expect(typeof s.title).toBe('string');
     expect(s.type).toBe('object');
     expect(unsupportedKeywords(s as never)).toEqual([]);

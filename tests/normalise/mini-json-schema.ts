@@ -5,7 +5,7 @@
  */
 type Schema = boolean | Record<string, unknown>;
 
-const ANNOTATIONS = new Set(['$schema', '$id', '$defs', 'title', 'description', 'format', 'default', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly']);
+const ANNOTATIONS = new Set(['$schema', '$id', '$defs', 'title', 'description', 'format', 'default', 'examples', '$comment', 'deprecated', 'readOnly', 'writeOnly', 'x-schema-version']);
 const ASSERTIONS = new Set([
   'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf', 'oneOf', 'allOf', 'not', '$ref',
   'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'propertyNames',

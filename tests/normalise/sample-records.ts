@@ -1,3 +1,4 @@
+import { renderFeed } from '../../src/history/feed.js';
 import type { DataSourceObjectResponse } from '@notionhq/client';
 import { normaliseDataSourceSchema } from '../../src/normalise/normalise-data-source.js';
 import { normaliseProperties } from '../../src/normalise/normalise-property.js';
@@ -99,6 +100,7 @@ export function sampleRecords() {
     removed: [],
   };
   const redirects: Redirects = { 'pages/old-title.md': entry.path };
+  const feed = renderFeed(changes, new Map([[page.id, { ...pageRecord, plainText: 'Some text '.repeat(40) }]]), 'Wiki');
   return {
     'index.schema.json': index,
     'page-record.schema.json': pageRecord,
@@ -108,5 +110,6 @@ export function sampleRecords() {
     'latest.schema.json': latest,
     'changes.schema.json': changes,
     'redirects.schema.json': redirects,
+    'feed.schema.json': feed,
   } as const;
 }

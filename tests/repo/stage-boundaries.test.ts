@@ -33,6 +33,8 @@ const FORBIDDEN: Record<string, string[]> = {
   history: ['source', 'publish', 'verify', 'cli'],
   // Pure rules over fetched pages: they run before rendering and never write.
   privacy: ['render', 'publish', 'verify', 'cli'],
+  // The package's public reader: reads published snapshots, never talks to Notion or runs a sync.
+  reader: ['source', 'cli', 'notion-server', 'run-sync.ts', 'verify'],
 };
 
 describe('stage boundaries', () => {

@@ -87,8 +87,8 @@ describe('verify a real snapshot of the small workspace', () => {
     expect(viaLatest.snapshotDir).toBe(snap);
     // Every manifest file, every record and the links of every page were looked at.
     expect(viaLatest.checked.files).toBeGreaterThanOrEqual(20);
-    // index.json, report.json, changes.json, redirects.json.
-    expect(viaLatest.checked.records).toBe(index.pages.length + index.databases.length + 4);
+    // index.json, report.json, changes.json, redirects.json, feed.json.
+    expect(viaLatest.checked.records).toBe(index.pages.length + index.databases.length + 5);
     expect(viaLatest.checked.links).toBeGreaterThan(index.pages.length);
     expect((await verifySnapshot({ outDir: '/nonexistent', snapshotDir: snap })).ok).toBe(true);
 
