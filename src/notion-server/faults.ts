@@ -3,9 +3,27 @@
  * (5xx with Notion bodies, a Cloudflare HTML 502, overload, hung and reset connections).
  */
 
-export type FaultKind = '500' | '502-html' | '503' | '529' | 'hang' | 'reset';
+export type FaultKind =
+  | '500'
+  | '502-html'
+  | '503'
+  | '529'
+  | 'hang'
+  | 'reset'
+  /** 200 whose JSON body stops halfway (a proxy that cut it short, with a matching Content-Length). */
+  | 'truncated-json'
+  /** 200 whose body is not JSON at all. */
+  | 'invalid-json'
+  /** 200 headers and part of the body, then the connection is reset. */
+  | 'reset-mid-body'
+  /** 429 with a long Retry-After (60 s): one of a storm. */
+  | 'long-429';
 
+/** The kinds drawn at random when a plan names none (the classic ones; the others are asked for by name). */
 export const FAULT_KINDS: readonly FaultKind[] = ['500', '502-html', '503', '529', 'hang', 'reset'];
+
+/** Faults of file downloads (the file host, not the API), by the n-th download. */
+export type FileFaultKind = 'stall' | 'reset-mid-body' | '500';
 
 export interface FaultScriptEntry {
   /** `route` is the route pattern, e.g. 'POST /v1/search' or 'GET /v1/blocks/:id/children'; `nth` counts matching requests from 1. */
@@ -19,6 +37,8 @@ export interface FaultPlan {
   rate?: number;
   kinds?: FaultKind[];
   script?: FaultScriptEntry[];
+  /** File downloads that fail: download number (from 1, in arrival order) → fault. */
+  files?: Record<number, FileFaultKind>;
 }
 
 /** Decides, deterministically from the seed and the order of requests, which request gets which fault. */

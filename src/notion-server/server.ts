@@ -138,6 +138,11 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
     const method = (req.method ?? 'GET').toUpperCase();
     if (url.pathname.startsWith('/files/') || url.pathname.startsWith('/emoji/')) {
       await drain(req);
+      if (url.pathname.startsWith('/files/') && opts.faults?.files) {
+        stats.fileDownloads++;
+        if (fileFault(req, res)) return;
+        stats.fileDownloads--;
+      }
       return serveFile(method, url, res);
     }
     // Not Notion: a file host that redirects (/redirect?to=<url>), for tests of where downloads may go.
@@ -247,7 +252,55 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
       case 'reset':
         res.socket?.destroy();
         return true;
+      case 'truncated-json': {
+        record(200);
+        const body = Buffer.from('{"object":"list","results":[{"object":"block","id":"');
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length), 'x-notion-request-id': requestId });
+        res.end(body);
+        return true;
+      }
+      case 'invalid-json': {
+        record(200);
+        const body = Buffer.from('<!doctype html><title>Maintenance</title>');
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length), 'x-notion-request-id': requestId });
+        res.end(body);
+        return true;
+      }
+      case 'reset-mid-body':
+        record(200);
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': '100000', 'x-notion-request-id': requestId });
+        res.write('{"object":"list","results":[', () => res.socket?.destroy());
+        return true;
+      case 'long-429': {
+        const err = new ApiError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', undefined, { 'retry-after': '60' });
+        record(429);
+        for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+        sendJson(res, 429, errorBody(err, requestId), requestId);
+        return true;
+      }
     }
+  }
+
+  /** A file download's fault, if the plan scripts one for this download. */
+  function fileFault(req: IncomingMessage, res: ServerResponse): boolean {
+    const fault = opts.faults?.files?.[stats.fileDownloads];
+    if (!fault) return false;
+    stats.faultsInjected++;
+    if (fault === '500') {
+      res.writeHead(500, { 'content-type': 'application/xml' });
+      res.end('<Error><Code>InternalError</Code></Error>');
+    } else if (fault === 'reset-mid-body') {
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': '100000' });
+      res.write(Buffer.alloc(1000), () => res.socket?.destroy());
+    } else {
+      // stall: headers and the first bytes, then nothing (the client's time limit must end it).
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': '100000' });
+      res.write(Buffer.alloc(1000));
+      serverClock.park?.(req);
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+    }
+    return true;
   }
 
   function serveFile(method: string, url: URL, res: ServerResponse): void {

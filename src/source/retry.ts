@@ -167,6 +167,9 @@ export function classifyError(err: unknown, now: number): RetryDecision {
       }
     }
   }
+  // A 200 whose body is cut short or is not JSON (a proxy, a maintenance page): the next try
+  // usually gets the whole answer.
+  if (chain.some((link) => link instanceof SyntaxError)) return { retryable: true, reason: 'invalid JSON in the response' };
   for (const link of chain) {
     const message = prop(link, 'message');
     if (typeof message !== 'string') continue;

@@ -197,6 +197,45 @@ describe('sync under rate limits and server faults (simulated time)', () => {
     expect(faulty.elapsedMs).toBeGreaterThanOrEqual(60_000);
   });
 
+  it('retries truncated and invalid JSON, bodies reset halfway, a 429 storm with long Retry-After, and file downloads that fail, stall or break off, with the same result', async () => {
+    const faulty = await simulatedSync(
+      structuredClone(workspace),
+      {
+        faults: {
+          seed: 'faults-2',
+          rate: 0.08,
+          kinds: ['long-429', 'truncated-json', 'reset-mid-body'],
+          script: [
+            { match: { route: 'POST /v1/search', nth: 1 }, fault: 'truncated-json' },
+            { match: { route: 'GET /v1/blocks/:id/children', nth: 2 }, fault: 'invalid-json' },
+            { match: { route: 'GET /v1/blocks/:id/children', nth: 4 }, fault: 'reset-mid-body' },
+            { match: { route: 'POST /v1/data_sources/:id/query', nth: 1 }, fault: 'long-429' },
+          ],
+          files: { 1: 'stall', 2: 'reset-mid-body', 3: '500' },
+        },
+      },
+      ['--rate', '500', '--concurrency', '4'],
+    );
+    expect(faulty.result.code, faulty.result.stderr).toBe(0);
+    expect(faulty.stats.faultsInjected).toBeGreaterThan(6);
+    expect(faulty.content).toEqual(clean.content);
+    // The stalled download was ended by its time limit (120 s by default), in simulated time.
+    expect(faulty.elapsedMs).toBeGreaterThanOrEqual(120_000);
+  });
+
+  it('a 429 storm that never ends fails cleanly within the configured time, and publishes nothing', async () => {
+    const stormy = await simulatedSync(structuredClone(workspace), { faults: { seed: 'storm', rate: 1, kinds: ['long-429'] } }, ['--rate', '500'], {
+      yaml: 'requests:\n  giveUpAfterMs: 600000\n',
+    });
+    expect(stormy.result.code).toBe(1);
+    expect(stormy.result.stderr.trim().split('\n').length).toBeLessThanOrEqual(3);
+    expect(stormy.result.stderr).toMatch(/gave up|rate limit|429/i);
+    // Bounded by the configuration: the users list gives up (a warning: people by id only), then
+    // search gives up and ends the run; each within the give-up time plus one Retry-After.
+    expect(stormy.elapsedMs).toBeLessThanOrEqual(2 * (600_000 + 61_000));
+    expect(stormy.elapsedMs).toBeGreaterThanOrEqual(600_000);
+  });
+
   it('keeps a page whose nested content keeps failing, notes it, lists it in report.json and exits 3', async () => {
     const ws = structuredClone(workspace);
     // A block with children on some page: its children listing always answers 500.
