@@ -38,7 +38,7 @@ describe('the offline site (output.site) in headless Chromium from file://', () 
     }
     server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false });
     out = await tempDir('notion-kb-site-');
-    const outcome = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, file: { output: { site: true } } });
+    const outcome = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, file: { output: { site: true }, content: { comments: true } } });
     snapshot = outcome.snapshotDir;
     index = await readJson<Index>(join(snapshot, 'index.json'));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -126,6 +126,16 @@ describe('the offline site (output.site) in headless Chromium from file://', () 
     const target = [...index.pages, ...index.databases.map((d) => ({ ...d, path: d.path.replace(/\.json$/, '.md') }))].find((p) => htmlOf(p.path) === sitePath);
     expect(target, `${href} → ${sitePath}`).toBeDefined();
     expect(await h1()).toBe(target!.title);
+  });
+
+  it("shows a page's comments in its Discussion section, thread replies included", async () => {
+    const worked = index.pages.find((p) => p.title === 'Lessons learnt: what worked')!;
+    await page.goto(siteUrl(htmlOf(worked.path)));
+    const discussion = page.locator('main h2', { hasText: 'Discussion' });
+    await expect(discussion.count()).resolves.toBe(1);
+    const text = (await page.locator('main').textContent())!;
+    expect(text).toContain('Could we add numbers for the childcare point?');
+    expect(text).toContain('Added to the mid-term report;');
   });
 
   it('shows images from the local assets', async () => {
