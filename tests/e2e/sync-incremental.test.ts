@@ -249,3 +249,46 @@ async function pathOf(outcome: SyncOutcome, id: string): Promise<string> {
   if (!page) throw new Error(`page ${id} is not in snapshot ${outcome.snapshotId}`);
   return page.path;
 }
+
+describe('incremental sync with roots', () => {
+  const { workspace, ids } = buildDemo();
+  let server: NotionServer;
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let now = Date.parse('2026-04-01T10:00:05.000Z');
+  const file = { notion: { roots: [ids.pages.toolkit] } };
+  const sync = (out: string, full = false) =>
+    syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file, deps: { now: () => new Date(now), full } });
+
+  beforeAll(async () => {
+    server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, clock: () => now });
+    tmp = await tempDir();
+  });
+  afterAll(async () => {
+    await server.close();
+    await tmp.cleanup();
+  });
+
+  it('fetches only what changed below the root, ignores the rest of the workspace, and equals a full sync', async () => {
+    const out = join(tmp.dir, 'out');
+    const first = await sync(out);
+    expect(first.mode).toBe('full');
+    now += 3600_000;
+    const quiet = await sync(out);
+    expect(quiet).toMatchObject({ mode: 'incremental', unchanged: true });
+    expect(quiet.report.requests.total).toBeLessThan(first.report.requests.total / 5);
+    // An edit outside the root changes nothing; one inside, a rename and a new page below it do.
+    now += 3600_000;
+    server.mutate.editTitle(ids.pages.glossary, 'Glossary (outside the root)');
+    expect((await sync(out)).unchanged).toBe(true);
+    now += 3600_000;
+    server.mutate.editTitle(ids.pages.ws11, 'Workshop 1.1, renamed below the root');
+    server.mutate.createPage({ parent: ids.pages.mod2, title: 'New below the root' });
+    const changed = await sync(out);
+    expect(changed).toMatchObject({ mode: 'incremental', unchanged: false });
+    const full = await sync(join(tmp.dir, 'full'), true);
+    expect(await contentOf(changed.snapshotDir)).toEqual(await contentOf(full.snapshotDir));
+    const index = await readJson<Index>(join(changed.snapshotDir, 'index.json'));
+    expect(index.pages.some((p) => p.title === 'New below the root')).toBe(true);
+    expect(index.pages.some((p) => p.id === ids.pages.glossary)).toBe(false);
+  });
+});
