@@ -5,7 +5,6 @@ import type { AssetOutcome } from '../assets/asset-collector.js';
 import { sha256Of } from '../normalise/page-digest.js';
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawledPage, PreviousCrawl } from '../source/crawl-types.js';
-import { canonicalJson } from '../render/json/canonical-json.js';
 import type { OutputFs } from './output-fs.js';
 
 /**
@@ -129,7 +128,8 @@ export async function writeSyncState(outDir: string, state: SyncState, fs: Outpu
   const dir = join(outDir, STATE_DIR);
   await fs.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${STATE_FILE}.${process.pid}.tmp`);
-  await fs.writeFile(tmp, canonicalJson(state));
+  // Internal, read back only by notion-kb: plain JSON (canonical key order would copy every entry at the run's end).
+  await fs.writeFile(tmp, JSON.stringify(state));
   await fs.rename(tmp, join(dir, STATE_FILE));
   for (const name of await fs.readdir(dir)) {
     if (name !== STATE_FILE && name !== state.cache && name.endsWith('.spool')) await fs.rm(join(dir, name), { force: true });
