@@ -19,6 +19,8 @@ export interface SnapshotItem {
   fingerprint: string | null;
   /** Every file of the item by role (markdown, record, json, csv:<data source id>…) → path, for redirects. */
   files: Readonly<Record<string, string>>;
+  /** The page's last_edited_time, when known (feed.json picks the newest pages by it). */
+  edited?: string;
 }
 
 /** What a snapshot holds, by id. */

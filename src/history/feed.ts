@@ -50,11 +50,12 @@ export function renderFeed(changes: Changes, pages: ReadonlyMap<string, FeedPage
     }
   }
   items.sort((a, b) => b.date_modified.localeCompare(a.date_modified) || a.url.localeCompare(b.url));
-  const n = items.length;
+  const n = [...changes.added, ...changes.updated].filter((c) => c.kind === 'page').length;
+  const listed = items.length < n ? ` (the newest ${items.length} listed; changes.json lists all)` : '';
   return {
     version: 'https://jsonfeed.org/version/1.1',
     title,
-    description: `${n} page${n === 1 ? '' : 's'} added or updated in snapshot ${changes.to}${changes.from ? ` since ${changes.from}` : ''}.`,
+    description: `${n} page${n === 1 ? '' : 's'} added or updated in snapshot ${changes.to}${changes.from ? ` since ${changes.from}` : ''}${listed}.`,
     items,
     _notion_kb: { schemaVersion: 1, snapshotId: changes.to, from: changes.from },
   };

@@ -62,13 +62,23 @@ export async function buildHistoryFiles(opts: {
   return { files, changes: { from: changes.from, ...changes.counts }, hidden, ...(warning ? { warning } : {}) };
 }
 
+/** Most pages feed.json lists (the newest edits). */
+export const FEED_LIMIT = 1000;
+
 /**
  * The records of the pages feed.json lists (added or updated), from the staging directory, one
  * at a time; only what the feed keeps of each (its text cut to the summary) stays in memory.
  */
 async function feedPages(staging: string, changes: Changes, after: SnapshotState, fs: OutputFs): Promise<Map<string, FeedPage>> {
   const out = new Map<string, FeedPage>();
-  for (const c of [...changes.added, ...changes.updated]) {
+  // A feed is for polling what changed lately: the newest FEED_LIMIT pages (a first snapshot of a
+  // large wiki would otherwise list, and read back, every page; changes.json lists them all).
+  let listed = [...changes.added, ...changes.updated].filter((c) => c.kind === 'page');
+  if (listed.length > FEED_LIMIT) {
+    const edited = (id: string) => after.items.get(id)?.edited ?? '';
+    listed = listed.sort((a, b) => edited(b.id).localeCompare(edited(a.id)) || a.id.localeCompare(b.id)).slice(0, FEED_LIMIT);
+  }
+  for (const c of listed) {
     const record = c.kind === 'page' ? after.items.get(c.id)?.files.record : undefined;
     if (!record || out.has(c.id)) continue;
     try {

@@ -95,7 +95,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     input.onPageWritten?.(pageEntries.length + 1);
     const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
     pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
-    items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: page.record.digest, files: { markdown: path, record } });
+    items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: page.record.digest, files: { markdown: path, record }, edited: lastEditedTime });
     linksOf.set(id, page.links);
     blocks += page.blocks;
     for (const u of page.unrendered) unrendered.push({ pageId: id, blockId: u.blockId, type: u.type, reason: u.reason });
