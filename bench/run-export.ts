@@ -41,16 +41,7 @@ export async function runExport(server: ServerSpec, client: { rate: number; conc
   const proc = await startServerProcess(server, token);
   const dir = await mkdtemp(join(tmpdir(), 'notion-kb-bench-'));
   try {
-    const defaults = configDefaults();
-    const config: Config = {
-      ...defaults,
-      token,
-      notion: { ...defaults.notion, baseUrl: proc.baseUrl },
-      output: { ...defaults.output, dir },
-      requests: { ...defaults.requests, rate: client.rate, concurrency: client.concurrency },
-      // The demo's external files sit on fictional hosts: keep them as links, no traffic off this machine.
-      assets: { ...defaults.assets, external: 'none' },
-    };
+    const config = benchConfig(proc.baseUrl, dir, client, token);
     const warnings: string[] = [];
     let warningCount = 0;
     let last: SyncProgress | null = null;
@@ -90,4 +81,18 @@ export async function runExport(server: ServerSpec, client: { rate: number; conc
     await rm(dir, { recursive: true, force: true });
     await proc.stop();
   }
+}
+
+/** The config of a bench sync: defaults, the bench server, the client's rate and concurrency, `dir` as output. */
+export function benchConfig(baseUrl: string, dir: string, client: { rate: number; concurrency: number }, token: string): Config {
+  const defaults = configDefaults();
+  return {
+    ...defaults,
+    token,
+    notion: { ...defaults.notion, baseUrl },
+    output: { ...defaults.output, dir },
+    requests: { ...defaults.requests, rate: client.rate, concurrency: client.concurrency },
+    // The demo's external files sit on fictional hosts: keep them as links, no traffic off this machine.
+    assets: { ...defaults.assets, external: 'none' },
+  };
 }

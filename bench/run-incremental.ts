@@ -4,9 +4,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configDefaults, type Config } from '../src/config/config-schema.js';
 import { syncStatePath, type SyncState } from '../src/publish/sync-state.js';
 import { runSync } from '../src/run-sync.js';
+import { benchConfig } from './run-export.js';
 import type { TargetResult } from './run-scenario.js';
 import type { IncrementalScenario } from './scenarios.js';
 import { startServerProcess } from './server-process.js';
@@ -41,15 +41,7 @@ export async function runIncrementalScenario(scenario: IncrementalScenario, toke
   const server = await startServerProcess({ workspace: scenario.workspace, rateLimit: false, latencyMs: 0 }, token);
   const dir = await mkdtemp(join(tmpdir(), 'notion-kb-bench-incremental-'));
   try {
-    const defaults = configDefaults();
-    const config: Config = {
-      ...defaults,
-      token,
-      notion: { ...defaults.notion, baseUrl: server.baseUrl },
-      output: { ...defaults.output, dir },
-      requests: { ...defaults.requests, rate: scenario.client.rate, concurrency: scenario.client.concurrency },
-      assets: { ...defaults.assets, external: 'none' },
-    };
+    const config = benchConfig(server.baseUrl, dir, scenario.client, token);
     const sync = async (run: string): Promise<IncrementalRun> => {
       const cpu = process.cpuUsage();
       const started = performance.now();

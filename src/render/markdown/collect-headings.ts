@@ -31,17 +31,7 @@ export function collectHeadings(blocks: readonly BlockNode[], title?: string): H
       const level = headingLevel(node);
       if (level) {
         const text = richTextToPlain((node as unknown as Record<string, { rich_text: [] }>)[node.type]!.rich_text);
-        const base = slugify(text);
-        // Same rule as github-slugger: the second "a" becomes "a-1", the third "a-2".
-        let slug = base;
-        let count = seen.get(base) ?? 0;
-        while (seen.has(slug)) {
-          count += 1;
-          slug = `${base}-${count}`;
-        }
-        seen.set(base, count);
-        seen.set(slug, 0);
-        out.push({ blockId: node.id, level, text, slug });
+        out.push({ blockId: node.id, level, text, slug: uniqueSlug(seen, slugify(text)) });
       }
       visit(node.children);
     }
@@ -72,4 +62,21 @@ function headingLevel(node: BlockNode): HeadingEntry['level'] | undefined {
  */
 export function headingAnchorsOf(blocks: readonly BlockNode[], title: string): Map<string, string> {
   return new Map(collectHeadings(blocks, title).map((h) => [h.blockId, h.slug]));
+}
+
+/**
+ * The anchor for a heading whose slug is `base`, given the anchors of the page so far (updated):
+ * github-slugger's rule, the second "a" becomes "a-1", the third "a-2". The Markdown's anchors
+ * and the offline site's heading ids both come from here, so links land on the same heading.
+ */
+export function uniqueSlug(seen: Map<string, number>, base: string): string {
+  let slug = base;
+  let count = seen.get(base) ?? 0;
+  while (seen.has(slug)) {
+    count += 1;
+    slug = `${base}-${count}`;
+  }
+  seen.set(base, count);
+  seen.set(slug, 0);
+  return slug;
 }

@@ -5,7 +5,7 @@
 // never loads anything from outside).
 import { posix } from 'node:path';
 import MarkdownIt, { type Token } from 'markdown-it';
-import { slugify } from '../markdown/collect-headings.js';
+import { slugify, uniqueSlug } from '../markdown/collect-headings.js';
 
 /** Where the site lives inside a snapshot. */
 export const SITE_DIR = 'site';
@@ -66,17 +66,7 @@ function markdownRenderer(): ReturnType<typeof MarkdownIt> {
     const tokens = state.tokens;
     for (let i = 0; i < tokens.length; i++) {
       if (tokens[i]!.type !== 'heading_open') continue;
-      const base = slugify(inlineText(tokens[i + 1]));
-      let slug = base;
-      let count = seen.get(base) ?? 0;
-      while (seen.has(slug)) {
-        count += 1;
-        slug = `${base}-${count}`;
-      }
-      // The same rule as collectHeadings (github-slugger), so the Markdown's anchors match.
-      seen.set(base, count);
-      seen.set(slug, 0);
-      tokens[i]!.attrSet('id', slug);
+      tokens[i]!.attrSet('id', uniqueSlug(seen, slugify(inlineText(tokens[i + 1]))));
     }
   });
   const rules = md.renderer.rules;
