@@ -12,6 +12,7 @@ import { STATE_DIR, syncStatePath, type SyncState } from '../../src/publish/sync
 import type { SyncOutcome } from '../../src/run-sync.js';
 import type { BlockNode } from '../../src/source/block-tree.js';
 import type { CrawledPage } from '../../src/source/crawl-types.js';
+import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
 import { readJson, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 import { smallWorkspace } from '../support/small-workspace.js';
@@ -151,6 +152,8 @@ describe('self-audit: a full run checks what the incremental runs built', () => 
     const published = await readJson<Report>(join(full.snapshotDir, 'report.json'));
     expect(published.audit).toEqual(full.report.audit);
     expect(published.warnings.filter((w) => w.code === 'incremental_drift').map((w) => w.pageId)).toEqual([target]);
+    // The report with its audit is valid against the schema shipped in the snapshot.
+    expect(await verifySnapshot({ outDir: out.dir, snapshotDir: full.snapshotDir })).toMatchObject({ ok: true });
     const warned = logged.filter((l) => l.startsWith('warn:') && l.includes('incremental_drift'));
     expect(warned).toHaveLength(1);
     expect(warned[0]).toContain(entry.path);
