@@ -484,14 +484,10 @@ async function crawlAndPublish(
   }
 }
 
-/** The self-audit in the log: a warning naming each page that drifted (the first 20), one info line otherwise. */
+/** Drift the self-audit found, in the log (stderr, --quiet too): one warning naming the pages (the first 20). The summary line is the CLI's. */
 function logAudit(audited: { audit: Audit }, log: NonNullable<SyncDeps['log']>): void {
   const a = audited.audit;
-  const expected = `${a.formulaRollupChanges.length} with formula or rollup values and ${a.commentChanges.length} with comments changed without an edit (expected)`;
-  if (a.differed.length === 0) {
-    log('info', `self-audit against snapshot ${a.from}: ${a.compared} pages not edited since, none differed; ${expected}`);
-    return;
-  }
+  if (a.differed.length === 0) return;
   const named = a.differed.slice(0, 20).map((p) => `${p.path} (${p.id})`);
   if (a.differed.length > 20) named.push(`and ${a.differed.length - 20} more (report.json)`);
   log('warn', `notion-kb: incremental_drift: ${a.differed.length} of ${a.compared} pages not edited since snapshot ${a.from} differed from it; this snapshot has their current content: ${named.join(', ')}`);
