@@ -327,7 +327,7 @@ async function crawlAndPublish(
     // A full crawl with a previous snapshot checks what the incremental runs built (report.json `audit`).
     const audit =
       !state && before.latest && before.latestDir && reuse
-        ? await SelfAudit.open({ snapshotId: before.latest.snapshotId, dir: before.latestDir, hashes: reuse.hashes, fs, cache: before.auditCache })
+        ? await SelfAudit.open({ snapshotId: before.latest.snapshotId, dir: before.latestDir, hashes: reuse.hashes, fs, cache: before.auditCache, failed: crawl.failures.flatMap((f) => (f.pageId ? [f.pageId] : [])) })
         : null;
     const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(),
       lookupAsset: (k) => {

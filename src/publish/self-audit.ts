@@ -50,6 +50,8 @@ export class SelfAudit {
     private readonly hashes: ReadonlyMap<string, string>,
     private readonly fs: OutputFs,
     private readonly cache: PreviousFetched | null,
+    /** Pages with failures in either run: their content is incomplete in one of them, not stale. */
+    private readonly failed: ReadonlySet<string>,
   ) {}
 
   /**
@@ -63,6 +65,8 @@ export class SelfAudit {
     hashes: ReadonlyMap<string, string>;
     fs: OutputFs;
     cache?: PreviousFetched | null;
+    /** Pages this run failed to fetch whole (CrawlResult failures): left out. */
+    failed?: Iterable<string>;
   }): Promise<SelfAudit | null> {
     let index: { createdAt?: unknown; pages?: unknown };
     try {
@@ -79,14 +83,22 @@ export class SelfAudit {
     }
     // The same margin as the incremental crawl's: from a minute before the minute the run started.
     const editedFrom = new Date(Math.floor(Date.parse(index.createdAt) / 60_000) * 60_000 - 60_000).toISOString();
-    return new SelfAudit(opts.snapshotId, opts.dir, pages, editedFrom, opts.hashes, opts.fs, opts.cache ?? null);
+    // Pages the previous snapshot could not fetch whole are left out too (its report.json names them).
+    const failed = new Set(opts.failed ?? []);
+    try {
+      const report = JSON.parse(await opts.fs.readFile(join(opts.dir, 'report.json'), 'utf8')) as { failures?: Array<{ pageId?: unknown }> };
+      for (const f of report.failures ?? []) if (typeof f.pageId === 'string') failed.add(f.pageId);
+    } catch {
+      // Without its report, every page is compared.
+    }
+    return new SelfAudit(opts.snapshotId, opts.dir, pages, editedFrom, opts.hashes, opts.fs, opts.cache ?? null, failed);
   }
 
   /** Audits one page just rendered: its record, its files (path → content), and what was fetched (read back only on a mismatch). */
   async page(id: string, rendered: { record: PageRecord; files: ReadonlyMap<string, string> }, fetched: () => Promise<CrawledPage>): Promise<void> {
     const before = this.pages.get(id);
     const record = rendered.record;
-    if (!before || before.lastEdited !== record.lastEditedTime || Date.parse(record.lastEditedTime) >= Date.parse(this.editedFrom)) return;
+    if (!before || before.lastEdited !== record.lastEditedTime || Date.parse(record.lastEditedTime) >= Date.parse(this.editedFrom) || this.failed.has(id)) return;
     this.compared++;
     const sameFile = (path: string, previous: string) => {
       const content = rendered.files.get(path);

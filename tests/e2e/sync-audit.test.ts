@@ -241,3 +241,40 @@ describe('self-audit with comments: a comment added without an edit is a comment
     expect(full.report.warnings.filter((w) => w.code === 'incremental_drift')).toEqual([]);
   }, 120_000);
 });
+
+describe('self-audit: a page whose content one of the two runs could not fetch is left out, not drift', () => {
+  const { workspace, ids } = smallWorkspace();
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  const servers: NotionServer[] = [];
+  /** A sync against a new server over the same workspace (a new API origin: a full crawl), `failing` the row's content. */
+  const syncWith = async (failing: boolean) => {
+    const server = await startNotionServer({
+      workspace,
+      token: TOKEN,
+      rateLimit: false,
+      ...(failing ? { faults: { seed: 'audit', script: [{ match: { route: 'GET /v1/blocks/:id/children', pathIncludes: ids.row! }, fault: '500' as const }] } } : {}),
+    });
+    servers.push(server);
+    return syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: join(tmp.dir, 'out'), file: { requests: { rate: 1000, concurrency: 4, maxAttempts: 1 } } });
+  };
+
+  beforeAll(async () => {
+    tmp = await tempDir();
+  });
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+    await tmp.cleanup();
+  });
+
+  it('fails in this run, then in the previous one', async () => {
+    expect((await syncWith(false)).exitCode).toBe(0);
+    const failedNow = await syncWith(true);
+    expect(failedNow.exitCode).toBe(3);
+    expect(failedNow.report.failures.map((f) => f.pageId)).toContain(ids.row);
+    expect(failedNow.report.audit).toMatchObject({ differed: [] });
+    const failedBefore = await syncWith(false);
+    expect(failedBefore.exitCode).toBe(0);
+    expect(failedBefore.report.audit).toMatchObject({ differed: [] });
+    expect(failedBefore.report.audit!.compared).toBeGreaterThan(3);
+  }, 120_000);
+});
