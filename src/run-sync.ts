@@ -13,7 +13,7 @@ import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
 import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
 import { writeSite } from './publish/write-site.js';
 import { canonicalJson } from './render/json/canonical-json.js';
-import type { CrawledDatabase } from './source/crawl-types.js';
+import type { CrawledDatabase, PreviousCrawl } from './source/crawl-types.js';
 import {
   createStaging,
   listSnapshots,
@@ -29,7 +29,7 @@ import {
 } from './publish/write-snapshot.js';
 import { configKey, fileIdentity, previousCrawl, readSyncState, STATE_DIR, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
-import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
+import { fetchedAgainAnyway, SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { RunPrivacy } from './publish/run-privacy.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
@@ -181,7 +181,7 @@ async function syncLocked(
   const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
   // A page the cache lost is compared through the previous snapshot's files instead: no warning.
   const cached = auditState ? await previousCrawl(outDir, auditState, fs, () => {}).catch(() => null) : null;
-  const auditCache: PreviousFetched | null = cached && auditState ? { digestOf: (id) => auditState.pages[id]?.digest, load: (id) => cached.load(id) } : null;
+  const auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null = cached && auditState ? { digestOf: (id) => auditState.pages[id]?.digest, load: (id) => cached.load(id), crawl: cached } : null;
   try {
     return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, auditCache, key, runWarnings });
   } finally {
@@ -199,8 +199,8 @@ async function crawlAndPublish(
     reuse: FileReuse | undefined;
     state: SyncState | null;
     previous: Awaited<ReturnType<typeof previousCrawl>> | null;
-    /** The previous run's page cache for the self-audit of a --full run, when it describes the latest snapshot. */
-    auditCache: PreviousFetched | null;
+    /** The previous run's page cache and state for the self-audit of a --full run, when they describe the latest snapshot. */
+    auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null;
     key: string;
     runWarnings: Array<{ code: string; message: string }>;
   },
@@ -327,7 +327,15 @@ async function crawlAndPublish(
     // A full crawl with a previous snapshot checks what the incremental runs built (report.json `audit`).
     const audit =
       !state && before.latest && before.latestDir && reuse
-        ? await SelfAudit.open({ snapshotId: before.latest.snapshotId, dir: before.latestDir, hashes: reuse.hashes, fs, cache: before.auditCache, failed: crawl.failures.flatMap((f) => (f.pageId ? [f.pageId] : [])) })
+        ? await SelfAudit.open({
+            snapshotId: before.latest.snapshotId,
+            dir: before.latestDir,
+            hashes: reuse.hashes,
+            fs,
+            cache: before.auditCache,
+            failed: crawl.failures.flatMap((f) => (f.pageId ? [f.pageId] : [])),
+            ...(before.auditCache ? { fetchedAgain: fetchedAgainAnyway(before.auditCache.crawl, (id) => pageFacts.get(id)?.lastEdited) } : {}),
+          })
         : null;
     const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(),
       lookupAsset: (k) => {

@@ -654,7 +654,7 @@ export const AuditSchema = z
       .int()
       .nonnegative()
       .describe(
-        "Pages compared: in both snapshots with the same lastEditedTime, last edited before the minute the previous snapshot's run started (Notion rounds edit times down to the minute, so a later edit may not show), and fetched whole by both runs.",
+        "Pages compared: in both snapshots with the same lastEditedTime, last edited before the minute the previous snapshot's run started (Notion rounds edit times down to the minute, so a later edit may not show), fetched whole by both runs, and not among the pages an incremental run fetches again anyway (those showing an edited synced block).",
       ),
     differed: z
       .array(z.strictObject({ ...AuditPageShape, previousPath: SnapshotPathSchema.describe('Its Markdown file in the previous snapshot.') }))

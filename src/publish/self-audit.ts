@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { commentsChanged, computedChanges, sameApartFromComputed } from '../history/page-audit.js';
 import { editableDigest } from '../normalise/page-digest.js';
 import type { Audit, PageRecord } from '../normalise/schemas.js';
-import type { CrawlIssue, CrawledPage } from '../source/crawl-types.js';
+import type { CrawlIssue, CrawledPage, PreviousCrawl } from '../source/crawl-types.js';
 import type { OutputFs } from './output-fs.js';
 
 /** A page of the previous snapshot as the audit needs it: from its index.json. */
@@ -18,6 +18,24 @@ export interface PreviousFetched {
   /** The digest of each page as cached. */
   digestOf(id: string): string | undefined;
   load(id: string): Promise<CrawledPage | null>;
+}
+
+/**
+ * Pages an incremental run would fetch again now although their last_edited_time did not change:
+ * those showing a synced block whose original's page changed (Notion does not bump them) or whose
+ * original no page of the archive holds, and those whose last fetch had failures. A change in them
+ * is no drift. The incremental crawl's own rules (src/source/crawl.ts), from the same sync state;
+ * `editedNow` gives each page's last_edited_time in this run (undefined: no longer there).
+ */
+export function fetchedAgainAnyway(previous: PreviousCrawl, editedNow: (id: string) => string | undefined): Set<string> {
+  const out = new Set(previous.unanchoredSyncedPages());
+  for (const id of previous.pageIds()) {
+    const before = previous.page(id)!;
+    const now = editedNow(id);
+    if (before.refetch) out.add(id);
+    if (now === undefined || now !== before.lastEdited || now >= previous.changedFrom) for (const d of previous.syncedDependents(id)) out.add(d);
+  }
+  return out;
 }
 
 /**
@@ -50,8 +68,8 @@ export class SelfAudit {
     private readonly hashes: ReadonlyMap<string, string>,
     private readonly fs: OutputFs,
     private readonly cache: PreviousFetched | null,
-    /** Pages with failures in either run: their content is incomplete in one of them, not stale. */
-    private readonly failed: ReadonlySet<string>,
+    /** Pages not compared: with failures in either run (incomplete, not stale), or fetched again anyway by an incremental run. */
+    private readonly leftOut: ReadonlySet<string>,
   ) {}
 
   /**
@@ -67,6 +85,8 @@ export class SelfAudit {
     cache?: PreviousFetched | null;
     /** Pages this run failed to fetch whole (CrawlResult failures): left out. */
     failed?: Iterable<string>;
+    /** Pages an incremental run would fetch again now although not edited (fetchedAgainAnyway): left out. */
+    fetchedAgain?: Iterable<string>;
   }): Promise<SelfAudit | null> {
     let index: { createdAt?: unknown; pages?: unknown };
     try {
@@ -84,21 +104,21 @@ export class SelfAudit {
     // The same margin as the incremental crawl's: from a minute before the minute the run started.
     const editedFrom = new Date(Math.floor(Date.parse(index.createdAt) / 60_000) * 60_000 - 60_000).toISOString();
     // Pages the previous snapshot could not fetch whole are left out too (its report.json names them).
-    const failed = new Set(opts.failed ?? []);
+    const leftOut = new Set([...(opts.failed ?? []), ...(opts.fetchedAgain ?? [])]);
     try {
       const report = JSON.parse(await opts.fs.readFile(join(opts.dir, 'report.json'), 'utf8')) as { failures?: Array<{ pageId?: unknown }> };
-      for (const f of report.failures ?? []) if (typeof f.pageId === 'string') failed.add(f.pageId);
+      for (const f of report.failures ?? []) if (typeof f.pageId === 'string') leftOut.add(f.pageId);
     } catch {
       // Without its report, every page is compared.
     }
-    return new SelfAudit(opts.snapshotId, opts.dir, pages, editedFrom, opts.hashes, opts.fs, opts.cache ?? null, failed);
+    return new SelfAudit(opts.snapshotId, opts.dir, pages, editedFrom, opts.hashes, opts.fs, opts.cache ?? null, leftOut);
   }
 
   /** Audits one page just rendered: its record, its files (path → content), and what was fetched (read back only on a mismatch). */
   async page(id: string, rendered: { record: PageRecord; files: ReadonlyMap<string, string> }, fetched: () => Promise<CrawledPage>): Promise<void> {
     const before = this.pages.get(id);
     const record = rendered.record;
-    if (!before || before.lastEdited !== record.lastEditedTime || Date.parse(record.lastEditedTime) >= Date.parse(this.editedFrom) || this.failed.has(id)) return;
+    if (!before || before.lastEdited !== record.lastEditedTime || Date.parse(record.lastEditedTime) >= Date.parse(this.editedFrom) || this.leftOut.has(id)) return;
     this.compared++;
     const sameFile = (path: string, previous: string) => {
       const content = rendered.files.get(path);

@@ -176,6 +176,22 @@ describe('self-audit: a full run checks what the incremental runs built', () => 
     expect(drift(full.report).map((w) => w.pageId)).toEqual([target]);
   }, 300_000);
 
+  it('pages an incremental run would fetch again although not edited (showing an edited synced block) are not drift', async () => {
+    tick(600);
+    const original = workspace.blocks[ids.syncedOriginal]!;
+    const inside = original.children.find((c) => 'rich_text' in (workspace.blocks[c]?.payload ?? {}))!;
+    // Edited after the last snapshot, with no incremental run before the full one.
+    server.mutate.editBlockText(inside, 'The helpdesk has a new number.');
+    tick(600);
+    const full = await sync(true);
+    expect(full.report.audit!.differed).toEqual([]);
+    expect(drift(full.report)).toEqual([]);
+    const index = await readJson<Index>(join(full.snapshotDir, 'index.json'));
+    let shown = 0;
+    for (const p of index.pages) if ((await readFile(join(full.snapshotDir, p.path), 'utf8')).includes('The helpdesk has a new number.')) shown++;
+    expect(shown).toBeGreaterThanOrEqual(2);
+  }, 300_000);
+
   it('formula and rollup values that changed without an edit are listed apart, and are not drift', async () => {
     tick(600);
     const partner = Object.entries(ids.partners.rows).find(([, id]) => id !== ids.manyRelationsRow)![1];
