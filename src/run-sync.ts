@@ -5,7 +5,7 @@ import { AssetStore } from './assets/asset-store.js';
 import type { Config } from './config/config-schema.js';
 import { NotionKbError } from './errors.js';
 import { buildJsonSchemas } from './normalise/json-schema.js';
-import type { Report } from './normalise/schemas.js';
+import type { Audit, PageRecord, Report } from './normalise/schemas.js';
 import { buildHistoryFiles } from './publish/history-files.js';
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import { PageSpool } from './publish/page-spool.js';
@@ -13,7 +13,7 @@ import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
 import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
 import { writeSite } from './publish/write-site.js';
 import { canonicalJson } from './render/json/canonical-json.js';
-import type { CrawledDatabase } from './source/crawl-types.js';
+import type { CrawledDatabase, PreviousCrawl } from './source/crawl-types.js';
 import {
   createStaging,
   listSnapshots,
@@ -29,6 +29,7 @@ import {
 } from './publish/write-snapshot.js';
 import { configKey, fileIdentity, previousCrawl, readSyncState, STATE_DIR, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
+import { fetchedAgainAnyway, SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { RunPrivacy } from './publish/run-privacy.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
@@ -164,9 +165,13 @@ async function syncLocked(
   const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: new RunPrivacy(config.privacy).policy.keyPart() });
   const runWarnings: Array<{ code: string; message: string }> = [];
   let state: SyncState | null = null;
-  if (latest && !deps.full) {
+  /** On a --full run, the state describing the latest snapshot: its page cache serves the self-audit. */
+  let auditState: SyncState | null = null;
+  if (latest) {
     const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key });
-    if ('state' in read && reuse) state = read.state;
+    if (deps.full) {
+      if ('state' in read && reuse) auditState = read.state;
+    } else if ('state' in read && reuse) state = read.state;
     else {
       const reason = 'reason' in read ? read.reason : `snapshot ${latest.snapshotId} has no readable manifest.json`;
       runWarnings.push({ code: 'full_crawl', message: `a full crawl: ${reason}` });
@@ -174,10 +179,14 @@ async function syncLocked(
     }
   }
   const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
+  // A page the cache lost is compared through the previous snapshot's files instead: no warning.
+  const cached = auditState ? await previousCrawl(outDir, auditState, fs, () => {}).catch(() => null) : null;
+  const auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null = cached && auditState ? { digestOf: (id) => auditState.pages[id]?.digest, load: (id) => cached.load(id), crawl: cached } : null;
   try {
-    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, key, runWarnings });
+    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, auditCache, key, runWarnings });
   } finally {
     await previous?.close();
+    await cached?.close();
   }
 }
 
@@ -190,6 +199,8 @@ async function crawlAndPublish(
     reuse: FileReuse | undefined;
     state: SyncState | null;
     previous: Awaited<ReturnType<typeof previousCrawl>> | null;
+    /** The previous run's page cache and state for the self-audit of a --full run, when they describe the latest snapshot. */
+    auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null;
     key: string;
     runWarnings: Array<{ code: string; message: string }>;
   },
@@ -313,6 +324,19 @@ async function crawlAndPublish(
     phase = 'write';
     emit();
     const plan = planPaths(summaries.build());
+    // A full crawl with a previous snapshot checks what the incremental runs built (report.json `audit`).
+    const audit =
+      !state && before.latest && before.latestDir && reuse
+        ? await SelfAudit.open({
+            snapshotId: before.latest.snapshotId,
+            dir: before.latestDir,
+            hashes: reuse.hashes,
+            fs,
+            cache: before.auditCache,
+            failed: crawl.failures.flatMap((f) => (f.pageId ? [f.pageId] : [])),
+            ...(before.auditCache ? { fetchedAgain: fetchedAgainAnyway(before.auditCache.crawl, (id) => pageFacts.get(id)?.lastEdited) } : {}),
+          })
+        : null;
     const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(),
       lookupAsset: (k) => {
         privacy.usedAssets.add(k);
@@ -321,6 +345,7 @@ async function crawlAndPublish(
       beforeRender: privacy.beforeRender,
       beforeRenderDatabase: privacy.beforeRenderDatabase,
       ...(reuse ? { reuse } : {}),
+      ...(audit ? { afterPage: (id: string, page: { record: PageRecord; files: ReadonlyMap<string, string> }) => audit.page(id, page, () => spool.get(id)) } : {}),
       fs,
       onPageWritten: (n) => {
         pagesWritten = n;
@@ -349,7 +374,9 @@ async function crawlAndPublish(
       ...(f.blockId ? { blockId: f.blockId } : {}),
       ...(f.databaseId ? { databaseId: f.databaseId } : {}),
     }));
-    const warnings = privacy.visibleIssues([...before.runWarnings, ...crawl.warnings, ...content.warnings, ...(history.warning ? [history.warning] : [])]).map((w: { code: string; message: string; pageId?: string; blockId?: string }) => ({
+    const audited = audit?.result();
+    if (audited) logAudit(audited, log);
+    const warnings = privacy.visibleIssues([...before.runWarnings, ...crawl.warnings, ...content.warnings, ...(history.warning ? [history.warning] : []), ...(audited?.warnings ?? [])]).map((w: { code: string; message: string; pageId?: string; blockId?: string }) => ({
       code: w.code,
       message: w.message,
       ...(w.pageId ? { pageId: w.pageId } : {}),
@@ -384,6 +411,7 @@ async function crawlAndPublish(
     };
     const privacyCounts = privacy.counts(plan.pages.keys(), history.hidden);
     if (privacyCounts) report.privacy = privacyCounts;
+    if (audited) report.audit = audited.audit;
     await fs.writeFile(join(staging, 'report.json'), canonicalJson(report));
     await writeManifest(staging, fs);
 
@@ -462,6 +490,15 @@ async function crawlAndPublish(
     if (!spoolKept) await spool.remove();
     throw err;
   }
+}
+
+/** Drift the self-audit found, in the log (stderr, --quiet too): one warning naming the pages (the first 20). The summary line is the CLI's. */
+function logAudit(audited: { audit: Audit }, log: NonNullable<SyncDeps['log']>): void {
+  const a = audited.audit;
+  if (a.differed.length === 0) return;
+  const named = a.differed.slice(0, 20).map((p) => `${p.path} (${p.id})`);
+  if (a.differed.length > 20) named.push(`and ${a.differed.length - 20} more (report.json)`);
+  log('warn', `notion-kb: incremental_drift: ${a.differed.length} of ${a.compared} pages not edited since snapshot ${a.from} differed from it; this snapshot has their current content: ${named.join(', ')}`);
 }
 
 /** Where the git archive keeps its local repository: with the sync state, under the output directory. */

@@ -130,7 +130,8 @@ const VERBOSE: OptionSpec = {
 const FULL: OptionSpec = {
   name: 'full',
   kind: 'boolean',
-  description: 'Fetch every page again, even when the sync state of the last run allows fetching only what changed.',
+  description:
+    'Fetch every page again, even when the sync state of the last run allows fetching only what changed, and audit the latest snapshot: pages not edited since must come out the same (run it weekly).',
 };
 const ALL: OptionSpec = { name: 'all', kind: 'boolean', description: 'Check every snapshot in the output directory, one line each.' };
 const KEEP_LAST: OptionSpec = {

@@ -7,6 +7,7 @@ import type { Config } from '../config/config-schema.js';
 import { isNotionKbError, NotionKbError, redactSecrets, userMessage } from '../errors.js';
 import { formatChangesText } from '../history/changelog.js';
 import { diffSnapshots } from '../history/diff-snapshots.js';
+import type { Audit } from '../normalise/schemas.js';
 import { pruneSnapshots } from '../publish/prune-snapshots.js';
 import { readSnapshotState } from '../publish/snapshot-state.js';
 import { isSnapshotId, listSnapshots, readLatest } from '../publish/write-snapshot.js';
@@ -199,6 +200,7 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
           counts: r.counts,
           requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited, saved: r.requests.saved ?? 0 },
           changes: r.changes ?? null,
+          audit: r.audit ?? null,
           archive: outcome.archive ?? null,
           durationMs: r.durationMs,
           failures: r.failures.length,
@@ -220,10 +222,12 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
     );
   }
   if (options.quiet && !options.json && a?.error) io.stderr.write(`notion-kb: ${archiveLine!.trim()}\n`);
+  const auditLine = r.audit ? `  ${auditSummary(r.audit)}` : null;
   if (!options.quiet && !options.json && outcome.unchanged) {
     io.stderr.write(
       `No changes since snapshot ${outcome.snapshotId}; nothing published.\n` +
         `  ${r.requests.total} API requests (${r.mode} sync; ${r.requests.saved ?? 0} saved by the sync state), in ${(r.durationMs / 1000).toFixed(1)} s\n` +
+        (auditLine ? `${auditLine}\n` : '') +
         (archiveLine ? `${archiveLine}\n` : ''),
     );
     return code;
@@ -238,6 +242,7 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
       `  ${r.counts.pages} pages, ${r.counts.databases} databases (${r.counts.rows} rows), ${r.counts.blocks} blocks, ${r.counts.assets} files (${(r.counts.assetBytes / 1024).toFixed(0)} KiB)`,
       `  ${r.requests.total} API requests${r.mode === 'incremental' ? ` (incremental: ${r.counts.pagesReused ?? 0} pages from the sync state, ${r.requests.saved ?? 0} requests saved)` : ''}, ${r.requests.retries} retries, ${r.requests.rateLimited} rate-limited, in ${(r.durationMs / 1000).toFixed(1)} s`,
     ];
+    if (auditLine) lines.push(auditLine);
     if (r.unresolvedLinks.length) lines.push(`  ${r.unresolvedLinks.length} links point outside the export (kept as Notion URLs)`);
     if (r.unrendered.length) lines.push(`  ${r.unrendered.length} blocks have no Markdown form (kept in the page records)`);
     if (r.assetFailures.length) {
@@ -256,6 +261,13 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
     io.stderr.write(`${lines.join('\n')}\n`);
   }
   return code;
+}
+
+/** The self-audit of a full run in one line of the summary (README: Nightly runs). */
+function auditSummary(a: Audit): string {
+  const expected = `${a.formulaRollupChanges.length} with formula/rollup values and ${a.commentChanges.length} with comments changed without an edit (expected)`;
+  const verdict = a.differed.length === 0 ? 'none differed' : `${a.differed.length} DIFFERED (incremental_drift: the archive had drifted; see report.json)`;
+  return `self-audit against ${a.from}: ${a.compared} pages not edited since, ${verdict}; ${expected}`;
 }
 
 /**

@@ -87,3 +87,19 @@ export function fetchedForm(unit: { page: PageObjectResponse; blocks: BlockNode[
 export function sha256Of(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
+
+const COMPUTED = new Set(['formula', 'rollup']);
+
+/**
+ * The digest of what was fetched for a page less what Notion changes without an edit: the values
+ * of formula and rollup properties (a formula over now(), a rollup over other pages) and the
+ * comments. Two fetches of a page that was not edited have the same one; the self-audit of a full
+ * run (src/publish/self-audit.ts) tells drift from those changes by it. The unit is not changed.
+ */
+export function editableDigest(unit: { page: PageObjectResponse; blocks: BlockNode[] }): string {
+  const page = structuredClone(unit.page);
+  for (const value of Object.values(page.properties) as Array<Record<string, unknown> & { type: string }>) {
+    if (COMPUTED.has(value.type)) value[value.type] = null;
+  }
+  return fetchedForm({ page, blocks: structuredClone(unit.blocks) }).digest;
+}

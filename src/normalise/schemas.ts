@@ -637,6 +637,40 @@ export type LatestPointer = z.infer<typeof LatestPointerSchema>;
 
 const IssueTargetShape = { pageId: NotionIdSchema.optional(), blockId: NotionIdSchema.optional() };
 
+const AuditPageShape = {
+  id: NotionIdSchema,
+  path: SnapshotPathSchema.describe('Its Markdown file in this snapshot.'),
+};
+
+/**
+ * report.json `audit`: a full run checks what the incremental runs built. Every page that was
+ * not edited since the previous snapshot must come out the same, apart from values Notion
+ * changes without an edit (formulas, rollups, comments), which are listed on their own.
+ */
+export const AuditSchema = z
+  .strictObject({
+    from: z.string().describe('The snapshot compared with: the latest one before this run.'),
+    compared: z
+      .int()
+      .nonnegative()
+      .describe(
+        "Pages compared: in both snapshots with the same lastEditedTime, last edited before the minute the previous snapshot's run started (Notion rounds edit times down to the minute, so a later edit may not show), fetched whole by both runs, and not among the pages an incremental run fetches again anyway (those showing an edited synced block).",
+      ),
+    differed: z
+      .array(z.strictObject({ ...AuditPageShape, previousPath: SnapshotPathSchema.describe('Its Markdown file in the previous snapshot.') }))
+      .describe('Pages not edited whose content differed from the previous snapshot beyond formulas, rollups and comments: the archive had drifted (each is an `incremental_drift` warning too; this snapshot has the current content). Expected: none.'),
+    contextOnly: z
+      .int()
+      .nonnegative()
+      .describe('Pages whose files differ while what was fetched of them is the same (same digest): what changed is around them (a linked page\'s title or path, a person\'s name, a file, the settings). Not drift.'),
+    formulaRollupChanges: z
+      .array(z.strictObject({ ...AuditPageShape, properties: z.array(z.string()).describe('Names of the formula and rollup properties whose values changed.') }))
+      .describe('Pages not edited whose formula or rollup values changed (a formula over now(), a rollup over other pages): expected, not drift.'),
+    commentChanges: z.array(z.strictObject(AuditPageShape)).describe('Pages not edited whose comments changed: expected, not drift.'),
+  })
+  .meta({ id: 'Audit' });
+export type Audit = z.infer<typeof AuditSchema>;
+
 /** report.json: what the run did, and everything that did not survive. */
 export const ReportSchema = z
   .strictObject({
@@ -704,6 +738,7 @@ export const ReportSchema = z
       })
       .optional()
       .describe('What the privacy rules (config `privacy`) left out, as counts only; absent when no rule is set.'),
+    audit: AuditSchema.optional().describe('The self-audit of a full run against the previous snapshot; absent on incremental runs and on a first run.'),
   })
   .meta({ id: 'Report' });
 export type Report = z.infer<typeof ReportSchema>;

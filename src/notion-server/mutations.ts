@@ -30,6 +30,19 @@ export interface Mutations {
   /** Moves a page under another page or block (or the workspace). */
   movePage(pageId: Id, newParentId: Id | 'workspace'): void;
   /**
+   * Gives a formula or rollup property of a page a new value (API shape, e.g. `{ type: 'rollup',
+   * rollup: { … } }`) the way Notion recomputes one when what it is computed from changes
+   * elsewhere (a related page's value, `now()`): the page is not bumped. The server computes no
+   * formula or rollup itself; a test that edits a related page says what the new value is.
+   */
+  recompute(pageId: Id, name: string, value: Record<string, unknown> & { type: 'formula' | 'rollup' }): void;
+  /**
+   * Starts a discussion on a page or block with one comment by the integration's bot; returns the
+   * comment's id. Notion does not document whether a comment changes the page's
+   * last_edited_time: by default nothing is bumped, `bump: true` bumps the page it sits on.
+   */
+  addComment(parentId: Id, text: RichTextInput, opts?: { bump?: boolean }): Id;
+  /**
    * Creates a page under a page, a block or the workspace, or a row in a data source
    * (`parent` = data source id; `properties` in API shape by name, title from `title`). Returns its id.
    */
@@ -144,6 +157,27 @@ export function createMutations(ws: WorkspaceData, clock: () => number): Mutatio
       bumpPage(pageId);
     },
     restore: (id) => setTrash(id, false),
+    addComment(parentId, text, opts = {}) {
+      const onPage = Boolean(ws.pages[parentId]);
+      if (!onPage && !ws.blocks[parentId]) throw new Error(`mutate: unknown page or block ${parentId}`);
+      const id = randomUUID();
+      ws.comments.push({
+        id,
+        parent: onPage ? { type: 'page_id', page_id: parentId } : { type: 'block_id', block_id: parentId },
+        discussionId: randomUUID(),
+        richText: richText(text),
+        createdTime: now(),
+        createdBy: actor,
+      });
+      if (opts.bump) bumpPage(pageOfContainer(parentId));
+      return id;
+    },
+    recompute(pageId, name, value) {
+      const page = ws.pages[pageId];
+      if (!page) throw new Error(`mutate: unknown page ${pageId}`);
+      if (page.properties[name]?.type !== value.type) throw new Error(`mutate: ${name} of page ${pageId} is not a ${value.type} property`);
+      page.properties[name] = structuredClone(value);
+    },
     movePage(pageId, newParentId) {
       const page = ws.pages[pageId];
       if (!page) throw new Error(`mutate: unknown page ${pageId}`);

@@ -40,6 +40,8 @@ export interface SnapshotFilesInput {
   beforeRender?: (unit: CrawledPage) => void;
   /** Called on each database before it is rendered. */
   beforeRenderDatabase?: (unit: CrawledDatabase) => void;
+  /** Called on each page once its files are written, with them (the self-audit of a full run, src/publish/self-audit.ts). */
+  afterPage?: (id: string, page: { record: PageRecord; files: ReadonlyMap<string, string> }) => Promise<void>;
 }
 
 /** What the report needs of the written files. */
@@ -92,6 +94,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
       warn: (code, message) => warnings.push({ code, message, pageId: id }),
     });
     await writeFiles(staging, page.files, input.fs, madeFolders, input.reuse);
+    await input.afterPage?.(id, page);
     input.onPageWritten?.(pageEntries.length + 1);
     const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
     pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });

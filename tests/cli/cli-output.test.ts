@@ -134,6 +134,21 @@ describe('--json: one JSON object on stdout, whatever the outcome', () => {
   });
 });
 
+describe('the self-audit of a --full run: one line of the summary, and `audit` in --json', () => {
+  it('compares the pages not edited since the previous snapshot and says none differed', async () => {
+    const out = freshOut();
+    expect((await runCli(['sync', '--out', out, '--quiet'], env())).code).toBe(0);
+    const json = onlyJson(await runCli(['sync', '--full', '--json', '--out', out], env()));
+    expect(json).toMatchObject({ status: 'unchanged', mode: 'full', audit: { differed: [], formulaRollupChanges: [], commentChanges: [] } });
+    expect((json.audit as { compared: number }).compared).toBeGreaterThan(5);
+    const human = await runCli(['sync', '--full', '--out', out], env());
+    expect(human.code).toBe(0);
+    expect(human.stderr).toMatch(/^ {2}self-audit against \S+: \d+ pages not edited since, none differed; 0 with formula\/rollup values and 0 with comments changed without an edit \(expected\)$/m);
+    // An incremental run has no audit.
+    expect(onlyJson(await runCli(['sync', '--json', '--out', out], env())).audit).toBeNull();
+  }, 120_000);
+});
+
 describe('--quiet: only warnings and errors', () => {
   it('prints nothing for a complete run', async () => {
     const res = await runCli(['sync', '--quiet', '--out', freshOut(), '--rate', '200'], env());

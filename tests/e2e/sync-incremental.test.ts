@@ -204,6 +204,9 @@ describe('incremental sync: the same snapshot as a full sync, for a fraction of 
     const full = await sync(out.dir, { full: true });
     expect(full.mode).toBe('full');
     expect(full.unchanged).toBe(true);
+    // Its self-audit: every page not edited since the last snapshot came out the same.
+    expect(full.report.audit).toMatchObject({ differed: [], formulaRollupChanges: [], commentChanges: [] });
+    expect(full.report.audit!.compared).toBeGreaterThan(100);
     const stateFile = syncStatePath(out.dir);
     await writeFile(stateFile, '{ this is not json');
     tick(600);

@@ -86,6 +86,14 @@ export function sampleRecords() {
     unresolvedLinks: [{ pageId: page.id, target: 'ffffffff-ffff-4fff-8fff-ffffffffffff', url: 'https://www.notion.so/ffffffffffff4fff8fffffffffffffff' }],
     assetFailures: [{ pageId: page.id, key: 'property:x:y:0', reason: 'HTTP 403' }],
     changes: { from: '20260626T060000Z-000000', added: 0, updated: 1, moved: 1, renamed: 1, removed: 0 },
+    audit: {
+      from: '20260626T060000Z-000000',
+      compared: 1,
+      differed: [{ id: page.id, path: entry.path, previousPath: 'pages/old-title.md' }],
+      contextOnly: 0,
+      formulaRollupChanges: [{ id: page.id, path: entry.path, properties: ['Formula', 'Rollup'] }],
+      commentChanges: [{ id: page.id, path: entry.path }],
+    },
   };
   const change = { kind: 'page' as const, id: page.id, title: 'Title', oldTitle: 'Old title', path: entry.path, oldPath: 'pages/old-title.md' };
   const changes: Changes = {

@@ -106,6 +106,30 @@ describe('mutations bump last_edited_time the way Notion does', () => {
     expect(found.properties.Number.number).toBe(7);
   });
 
+  it('recompute: a formula or rollup gets a new value, the page is not bumped (as when a related page changes)', async () => {
+    const row = ids.rows[1]!;
+    const before = await edited('page', row);
+    server.mutate.recompute(row, 'Count', { type: 'rollup', rollup: { type: 'number', number: 41, function: 'count' } });
+    server.mutate.recompute(row, 'Formula', { type: 'formula', formula: { type: 'number', number: 99 } });
+    const page: any = await client.pages.retrieve({ page_id: row });
+    expect(page.properties.Count.rollup.number).toBe(41);
+    expect(page.properties.Formula.formula.number).toBe(99);
+    expect(page.last_edited_time).toBe(before);
+    expect(before).not.toBe(EDITED);
+    expect(() => server.mutate.recompute(row, 'Number', { type: 'formula', formula: { type: 'number', number: 1 } })).toThrow(/not a formula/);
+  });
+
+  it('addComment: a new discussion on a page, bumping nothing unless asked to', async () => {
+    const before = await edited('page', ids.kitchen);
+    const id = server.mutate.addComment(ids.kitchen, 'A quiet remark');
+    const listed: any[] = (await client.comments.list({ block_id: ids.kitchen })).results;
+    expect(listed.find((c) => c.id === id)?.rich_text[0].plain_text).toBe('A quiet remark');
+    expect(await edited('page', ids.kitchen)).toBe(before);
+    const onBlock = server.mutate.addComment(ids.paragraphBlock, 'On a block', { bump: true });
+    expect((await client.comments.list({ block_id: ids.paragraphBlock })).results.map((c) => c.id)).toContain(onBlock);
+    expect(await edited('page', ids.kitchen)).toBe(EDITED);
+  });
+
   it('several edits within one minute share a timestamp (minute rounding)', async () => {
     server.mutate.editBlockText(ids.paragraphBlock, 'one');
     now += 10_000;

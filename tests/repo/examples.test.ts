@@ -89,7 +89,7 @@ describe(FILE, () => {
     };
 
     /** Runs the workflow's `run` steps (the actions/* steps are GitHub's: npm ci is done, the cache is the directory staying put). */
-    const night = async () => {
+    const night = async (opts: { fullRun?: boolean } = {}) => {
       const outputFile = join(tmp.dir, `github-output-${Date.now()}`);
       await writeFile(outputFile, '');
       const env = {
@@ -97,6 +97,8 @@ describe(FILE, () => {
         HOME: process.env.HOME,
         LANG: 'C.UTF-8',
         ...workflow.env,
+        // The weekly full run tonight (today's ISO weekday), or never (no weekday is 0).
+        FULL_RUN_WEEKDAY: opts.fullRun ? isoWeekday() : '0',
         GITHUB_OUTPUT: outputFile,
         NOTION_BASE_URL: server.baseUrl,
       };
@@ -115,8 +117,10 @@ describe(FILE, () => {
       }
       // The summary file is wherever the Sync step sends its stdout.
       const summaryFile = /> (\S+\.json)/.exec(steps.find((s) => s.name === 'Sync')!.run!)![1]!;
-      return { ran, summary: JSON.parse(readFileSync(join(checkout, summaryFile), 'utf8')) as { status: string; exitCode: number } };
+      const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').trim().split('\n').map((l) => l.split('=') as [string, string]));
+      return { ran, outputs, summary: JSON.parse(readFileSync(join(checkout, summaryFile), 'utf8')) as { status: string; exitCode: number; mode: string; audit: unknown } };
     };
+    const isoWeekday = () => String(new Date().getUTCDay() || 7);
 
     beforeAll(async () => {
       server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false });
@@ -161,5 +165,22 @@ describe(FILE, () => {
       expect(summary).toMatchObject({ status: 'complete', exitCode: 0, mode: 'incremental' });
       expect(archiveCommits()).toBe('2');
     }, 60_000);
+
+    it('the night of FULL_RUN_WEEKDAY runs --full: its self-audit finds no drift, and the step outputs drift=0', async () => {
+      expect(workflow.env!.FULL_RUN_WEEKDAY).toMatch(/^[1-7]$/);
+      const day = isoWeekday();
+      const { summary, outputs } = await night({ fullRun: true });
+      // (Unless the night crossed midnight UTC between choosing the weekday and the sync.)
+      if (isoWeekday() !== day) return;
+      expect(summary).toMatchObject({ status: 'unchanged', exitCode: 0, mode: 'full', audit: { differed: [], formulaRollupChanges: [], commentChanges: [] } });
+      expect(outputs).toMatchObject({ code: '0', drift: '0' });
+      expect(archiveCommits()).toBe('2');
+    }, 60_000);
+
+    it('flags drift only when the audit found some', () => {
+      const flag = steps.find((s) => s.name === 'Flag incremental drift');
+      expect(flag?.if).toBe("steps.sync.outputs.drift != '' && steps.sync.outputs.drift != '0'");
+      expect(flag?.run).toContain('::warning::');
+    });
   });
 });
