@@ -27,7 +27,7 @@ import {
   writeManifest,
   type FileReuse,
 } from './publish/write-snapshot.js';
-import { configKey, fileIdentity, previousCrawl, readSyncState, STATE_DIR, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
+import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
 import { RunPrivacy } from './publish/run-privacy.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
@@ -164,7 +164,12 @@ async function syncLocked(
   const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: new RunPrivacy(config.privacy).policy.keyPart() });
   const runWarnings: Array<{ code: string; message: string }> = [];
   let state: SyncState | null = null;
-  if (latest && !deps.full) {
+  /** Pages that left the archive before, with the pages that pointed at them: kept by a --full run too. */
+  let left: SyncState['left'];
+  if (latest && deps.full) {
+    const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key });
+    if ('state' in read) left = read.state.left;
+  } else if (latest) {
     const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key });
     if ('state' in read && reuse) state = read.state;
     else {
@@ -175,7 +180,7 @@ async function syncLocked(
   }
   const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
   try {
-    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, key, runWarnings });
+    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, key, runWarnings, left: state?.left ?? left });
   } finally {
     await previous?.close();
   }
@@ -192,6 +197,7 @@ async function crawlAndPublish(
     previous: Awaited<ReturnType<typeof previousCrawl>> | null;
     key: string;
     runWarnings: Array<{ code: string; message: string }>;
+    left: SyncState['left'];
   },
 ): Promise<SyncOutcome> {
   const { config } = deps;
@@ -250,7 +256,7 @@ async function crawlAndPublish(
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
   /** What the next sync's state needs of each page, beyond the spool and the plan. */
-  const pageFacts = new Map<string, { lastEdited: string; requests: number; holds: string[]; shows: string[]; reused: boolean }>();
+  const pageFacts = new Map<string, { lastEdited: string; requests: number; holds: string[]; shows: string[]; reused: boolean; parent: string; refs: string[] }>();
   let pagesReused = 0;
   let requestsSaved = 0;
   try {
@@ -276,7 +282,7 @@ async function crawlAndPublish(
           pagesReused++;
           requestsSaved += requests;
         }
-        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused });
+        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs: refsOf(unit) });
         await spool.put(unit);
       },
       onDatabase: async (unit) => {
@@ -410,6 +416,9 @@ async function crawlAndPublish(
         const facts = pageFacts.get(id);
         if (!at || !facts) continue;
         pages[id] = {
+          parent: facts.parent,
+          ...(location.parentId ? { under: location.parentId } : {}),
+          ...(facts.refs.length > 0 ? { refs: facts.refs } : {}),
           lastEdited: facts.lastEdited,
           digest: at.digest,
           path: location.markdown,
@@ -423,8 +432,39 @@ async function crawlAndPublish(
         };
       }
       const dataSources: SyncState['dataSources'] = {};
-      for (const db of databases.values()) for (const ds of db.dataSources) dataSources[ds.dataSource.id] = ds.rowIds;
-      return { format: 'notion-kb/sync-state', version: 1, snapshotId: describes, startedAt: startedAt.toISOString(), configKey: before.key, cache, pages, dataSources, assets };
+      const databaseStates: SyncState['databases'] = {};
+      for (const db of databases.values()) {
+        for (const ds of db.dataSources) dataSources[ds.dataSource.id] = ds.rowIds;
+        const under = plan.databases.get(db.database.id)?.parentId;
+        databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: db.dataSources.map((ds) => ds.dataSource.id) };
+      }
+      // What left the archive (now or before) and who pointed at it, until it comes back.
+      const left: NonNullable<SyncState['left']> = {};
+      for (const [id, who] of [...Object.entries(before.left ?? {}), ...(crawl.plan?.pointedAt ?? [])]) {
+        if (pages[id] || databaseStates[id]) continue;
+        const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => pages[p]).sort();
+        if (still.length > 0) left[id] = still;
+        else delete left[id];
+      }
+      const blocks: NonNullable<SyncState['blocks']> = {};
+      for (const [blockId, known] of crawl.blockParents) {
+        const page = plan.pageOfBlock.get(blockId) ?? known;
+        if (page !== undefined) blocks[blockId] = page ?? '';
+      }
+      return {
+        format: 'notion-kb/sync-state',
+        version: SYNC_STATE_VERSION,
+        snapshotId: describes,
+        startedAt: startedAt.toISOString(),
+        configKey: before.key,
+        cache,
+        pages,
+        dataSources,
+        databases: databaseStates,
+        ...(Object.keys(left).length > 0 ? { left } : {}),
+        ...(Object.keys(blocks).length > 0 ? { blocks } : {}),
+        assets,
+      };
     };
     const keepCache = async (): Promise<string> => {
       const cache = `pages-${snapshotId}.spool`;
