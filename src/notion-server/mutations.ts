@@ -11,7 +11,8 @@ import { nearestPage } from './visibility.js';
  *   restoring a page bumps every page whose relation property points at it (or at a page below it).
  * - `documented`: only what Notion documents: an edit bumps the object edited, and a block edit
  *   the page the block sits in. No parent and no related page is bumped, and a moved page or row
- *   keeps its own edit time.
+ *   keeps its own edit time. A sub-page moved within its parent reorders that page's blocks, an
+ *   edit of its content: it bumps the parent under both (nothing else would show the new order).
  * Under both, a relation to a page in the trash is not returned (page objects, property items).
  */
 export type BumpPolicy = 'all' | 'documented';
@@ -244,8 +245,11 @@ export function createMutations(ws: WorkspaceData, clock: () => number, opts: { 
         page.properties = { title };
       }
       page.parent = parent;
-      if (parent.type === 'page' || parent.type === 'block') attachBlock(pageId, parent.id, 'child_page', page.inTrash);
-      else if (parent.type === 'workspace') delete ws.blocks[pageId];
+      if (parent.type === 'page' || parent.type === 'block') {
+        attachBlock(pageId, parent.id, 'child_page', page.inTrash);
+        // Within one parent, a move reorders that page's blocks: an edit of its content, bumped under both policies.
+        if ((old.type === 'page' || old.type === 'block') && old.id === parent.id) bumpPage(pageOfContainer(parent.id));
+      } else if (parent.type === 'workspace') delete ws.blocks[pageId];
       // The page's own parent changed: Notion documents no bump for that.
       if (structural) bumpPage(pageId);
     },

@@ -255,6 +255,26 @@ export function refsOf(unit: Pick<CrawledPage, 'page' | 'blocks'>): string[] {
  */
 export async function previousCrawl(outDir: string, state: SyncState, fs: OutputFs, warn: (message: string) => void): Promise<PreviousCrawl & { close(): Promise<void> }> {
   const handle: FileHandle = await fs.open(join(outDir, STATE_DIR, state.cache), 'r');
+  let warned = false;
+  const load = async (id: string): Promise<CrawledPage | null> => {
+    const p = state.pages[id];
+    if (!p) return null;
+    const [offset, length] = p.at;
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    const json = buffer.toString('utf8');
+    if (bytesRead !== length || sha256Of(json) !== p.checksum) {
+      if (!warned) warn(`the page cache in ${join(outDir, STATE_DIR)} is damaged; pages it lost are fetched again`);
+      warned = true;
+      return null;
+    }
+    return JSON.parse(json) as CrawledPage;
+  };
+  return { ...previousFromState(state, load), close: () => handle.close().catch(() => {}) };
+}
+
+/** The previous sync as the planner sees it (pure), with `load` reading a page back from the cache. */
+export function previousFromState(state: SyncState, load: PreviousCrawl['load']): PreviousCrawl {
   const holderOf = new Map<string, string>();
   for (const [id, p] of Object.entries(state.pages)) for (const o of p.holds ?? []) holderOf.set(o, id);
   const dependents = new Map<string, Set<string>>();
@@ -286,7 +306,6 @@ export async function previousCrawl(outDir: string, state: SyncState, fs: Output
   }
   // Notion's clock and ours may differ a little: a minute's margin before the last run's start.
   const changedFrom = new Date(Math.floor(Date.parse(state.startedAt) / 60_000) * 60_000 - 60_000).toISOString();
-  let warned = false;
   return {
     changedFrom,
     page: (id) => {
@@ -305,21 +324,7 @@ export async function previousCrawl(outDir: string, state: SyncState, fs: Output
     referrers: (id) => referrers.get(id) ?? [],
     pointedAtWhenLeft: (id) => state.left?.[id] ?? [],
     blockPage: (id) => blockPages.get(id),
-    async load(id): Promise<CrawledPage | null> {
-      const p = state.pages[id];
-      if (!p) return null;
-      const [offset, length] = p.at;
-      const buffer = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, offset);
-      const json = buffer.toString('utf8');
-      if (bytesRead !== length || sha256Of(json) !== p.checksum) {
-        if (!warned) warn(`the page cache in ${join(outDir, STATE_DIR)} is damaged; pages it lost are fetched again`);
-        warned = true;
-        return null;
-      }
-      return JSON.parse(json) as CrawledPage;
-    },
-    close: () => handle.close().catch(() => {}),
+    load,
   };
 }
 
