@@ -370,6 +370,10 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
             const entry = listing?.pages.get(id);
             page ??= entry?.object;
             if (entry) delete entry.object;
+            // A parent fetched again for its list of sub-pages: its page object did not change
+            // (its edit time says so), only its content; a referrer's may have (a relation to a
+            // page in the trash is no longer listed), so it is retrieved.
+            if (!page && plan.refresh.get(id) === 'parent') page = (await prev.load(id))?.page;
           }
           if (!page) {
             page = await reader.retrievePage(id);
