@@ -282,7 +282,9 @@ async function crawlAndPublish(
           pagesReused++;
           requestsSaved += requests;
         }
-        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs: refsOf(unit) });
+        // A page from the cache points at what it pointed at when it was fetched.
+        const refs = origin.reused ? (state!.pages[id]?.refs ?? refsOf(unit)) : refsOf(unit);
+        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs });
         await spool.put(unit);
       },
       onDatabase: async (unit) => {
