@@ -488,7 +488,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
 
   if (prev) {
     // Incremental: list everything first (about one request per 100 pages), plan, then carry the plan out.
-    const listed = await listWorkspace(reader, prev, { onIncomplete: onIncompleteSearch });
+    const listed = await listWorkspace(reader, prev, { onIncomplete: onIncompleteSearch }, opts.roots);
     listing = listed.listing;
     for (const [dsId, ds] of listed.dataSourceObjects) knownDataSources.set(dsId, ds);
     plan = planFetch(prev, listing);

@@ -27,13 +27,21 @@ export interface ListedWorkspace {
  * - the page holding a block that a new or moved page or database sits under is asked for
  *   (blocks.retrieve up to the page) unless the previous sync knows it.
  */
-export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, handling: IncompleteHandling): Promise<ListedWorkspace> {
+export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, handling: IncompleteHandling, roots: readonly string[] = []): Promise<ListedWorkspace> {
   const listing = emptyListing();
   const dataSourceObjects = new Map<string, DataSourceObjectResponse>();
+  /** With roots, a page not in the archive yet is in scope only when it sits in something that is (or is a root). */
+  const inScopeMaybe = (entry: ListedPage): boolean => {
+    if (roots.length === 0 || roots.includes(entry.id)) return true;
+    if (entry.parent.type === 'workspace') return false;
+    const at = entry.parent.type === 'block' ? prev.blockPage(entry.parent.id) : entry.parent.id;
+    return typeof at === 'string' && (prev.page(at) !== undefined || prev.rowsOf(at) !== undefined || prev.database(at) !== undefined);
+  };
   /** A page whose object is worth keeping: it will be fetched for a change of its own. */
   const likelyFetched = (entry: ListedPage): boolean => {
     const was = prev.page(entry.id);
-    return !was || was.refetch || was.lastEdited !== entry.lastEdited || entry.lastEdited >= prev.changedFrom || was.parent !== listedParentKey(entry.parent);
+    if (!was) return inScopeMaybe(entry);
+    return was.refetch || was.lastEdited !== entry.lastEdited || entry.lastEdited >= prev.changedFrom || was.parent !== listedParentKey(entry.parent);
   };
 
   for await (const result of reader.iterateSearch({ page_size: 100 }, handling)) {
