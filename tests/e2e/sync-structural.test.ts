@@ -163,3 +163,44 @@ async function expectNoNotionLinkToKnownPages(outcome: SyncOutcome): Promise<voi
     for (const [, hex] of md.matchAll(/\]\(https:\/\/www\.notion\.so\/(?:[^)\s]*-)?([0-9a-f]{32})/g)) expect(known.has(hex!), `${p.path} links ${hex} by its Notion URL`).toBe(false);
   }
 }
+
+describe.each(BUMP_POLICIES)('with a root, pages moved into and out of it, the server bumping %s', (bumps) => {
+  const { workspace, ids } = structuralWorkspace();
+  let server: NotionServer;
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let now = Date.parse('2026-06-01T03:00:20.000Z');
+  const file = { notion: { roots: [ids.parentA!] } };
+  const sync = (dir: string, full = false) =>
+    syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: dir, file, deps: { now: () => new Date(now), full } });
+
+  beforeAll(async () => {
+    server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, clock: () => now, bumps });
+    tmp = await tempDir();
+  });
+  afterAll(async () => {
+    await server.close();
+    await tmp.cleanup();
+  });
+
+  it('follows what enters and leaves the root, and equals a full sync', async () => {
+    const out = join(tmp.dir, 'out');
+    expect((await sync(out)).mode).toBe('full');
+    now += 3600_000;
+    server.mutate.movePage(ids.b1!, ids.a2!); // into the root
+    server.mutate.movePage(ids.a1!, ids.parentB!); // out of it
+    server.mutate.createPage({ parent: ids.a3!, title: 'New below the root' });
+    server.mutate.trash(ids.a3x!);
+    server.mutate.createPage({ parent: ids.leftColumn!, title: 'New outside the root, in a column' });
+    now += 24 * 3600_000;
+    const incremental = await sync(out);
+    expect(incremental.mode).toBe('incremental');
+    const full = await sync(join(tmp.dir, 'full'), true);
+    expect(await contentOf(incremental.snapshotDir)).toEqual(await contentOf(full.snapshotDir));
+    const index = await readJson<Index>(join(incremental.snapshotDir, 'index.json'));
+    expect(index.pages.some((p) => p.id === ids.b1)).toBe(true);
+    expect(index.pages.some((p) => p.id === ids.a1)).toBe(false);
+    now += 24 * 3600_000;
+    const quiet = await sync(out);
+    expect(quiet).toMatchObject({ mode: 'incremental', unchanged: true });
+  });
+});
