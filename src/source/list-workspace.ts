@@ -136,22 +136,24 @@ export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, h
   await Promise.all([...prev.pageIds()].filter((id) => !listing.pages.has(id)).map(check));
 
   // The page holding each block a new or moved page or database now sits under.
-  const resolving = new Map<string, Promise<string | null>>();
-  const pageOfBlock = (blockId: string, depth = 0): Promise<string | null> => {
+  const resolving = new Map<string, Promise<string | null | undefined>>();
+  /** The page a block sits in; null when it sits in none (a database, the workspace); undefined when Notion would not say. */
+  const pageOfBlock = (blockId: string, depth = 0): Promise<string | null | undefined> => {
     const known = prev.blockPage(blockId);
     if (known !== undefined) return Promise.resolve(known);
     let found = resolving.get(blockId);
     if (!found) {
       found = (async () => {
-        if (depth >= MAX_BLOCK_CHAIN) return null;
+        if (depth >= MAX_BLOCK_CHAIN) return undefined;
         try {
           const parent = listedParent((await reader.retrieveBlock(blockId)).parent);
           if (parent.type === 'page') return parent.id;
           if (parent.type === 'block') return pageOfBlock(parent.id, depth + 1);
           return null;
         } catch (err) {
+          // Not shared (or gone): asked again next time, it may be shared by then.
           if (isFatal(err)) throw err;
-          return null;
+          return undefined;
         }
       })();
       resolving.set(blockId, found);
@@ -164,7 +166,10 @@ export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, h
   await Promise.all(
     placed
       .filter((p) => p.was !== p.parent && prev.blockPage(p.parent) === undefined)
-      .map(async (p) => listing.blockPages.set(p.parent, await pageOfBlock(p.parent))),
+      .map(async (p) => {
+        const page = await pageOfBlock(p.parent);
+        if (page !== undefined) listing.blockPages.set(p.parent, page);
+      }),
   );
   return { listing, dataSourceObjects };
 }

@@ -85,6 +85,8 @@ describe.each(BUMP_POLICIES)('nightly syncs after structural changes equal a ful
     server.mutate.movePage(ids.p5!, ids.dsArchive!); // to another data source
     const newPage = server.mutate.createPage({ parent: ids.parentA!, title: 'A new sub-page', children: [{ type: 'paragraph', payload: { rich_text: [] } } as never] });
     const inColumn = server.mutate.createPage({ parent: ids.leftColumn!, title: 'New in the column' });
+    // Under a block no page sat under before: the sync asks Notion which page holds it.
+    const inOtherColumn = server.mutate.createPage({ parent: ids.rightColumn!, title: 'New in the other column' });
     const table = server.mutate.createDatabase({ parent: ids.parentB!, title: 'A new table' });
     server.mutate.createPage({ parent: table.dataSourceId, title: 'First row of the new table' });
     server.mutate.trash(ids.a3!); // then restored below, before the next night
@@ -102,7 +104,7 @@ describe.each(BUMP_POLICIES)('nightly syncs after structural changes equal a ful
     expect(night.unchanged).toBe(false);
     const index = await readJson<Index>(join(night.snapshotDir, 'index.json'));
     const inIndex = (id: string) => index.pages.some((p) => p.id === id) || index.databases.some((d) => d.id === id);
-    for (const id of [newPage, inColumn, table.id, ids.a3!, ids.a3x!, ids.loose!]) expect(inIndex(id), id).toBe(true);
+    for (const id of [newPage, inColumn, inOtherColumn, table.id, ids.a3!, ids.a3x!, ids.loose!]) expect(inIndex(id), id).toBe(true);
     for (const id of [ids.shy!, ids.shyChild!, ids.oldTable!, ids.o1!, ids.p1!, ids.mentioned!, ids.linked!]) expect(inIndex(id), id).toBe(false);
     const parentB = await readFile(join(night.snapshotDir, index.pages.find((p) => p.id === ids.parentB)!.path), 'utf8');
     expect(parentB).toContain('A two');
@@ -133,6 +135,16 @@ describe.each(BUMP_POLICIES)('nightly syncs after structural changes equal a ful
     at('2026-05-09T03:00:20.000Z');
     await incrementalEqualsFull();
     await quietNight();
+    await quietNight();
+  });
+
+  it('a page created under a block no page sat under before: the sync asks Notion which page holds the block', async () => {
+    now += 3600_000;
+    const created = server.mutate.createPage({ parent: ids.toggleInB!, title: 'New in the toggle' });
+    now += 24 * 3600_000;
+    const night = await incrementalEqualsFull();
+    const index = await readJson<Index>(join(night.snapshotDir, 'index.json'));
+    expect(index.pages.find((p) => p.id === created)?.parentId).toBe(ids.parentB);
     await quietNight();
   });
 

@@ -8,8 +8,8 @@ import type { Id, WorkspaceData } from '../../src/notion-server/workspace-model.
  * pages that mention a page, link to a page and to a database; a synced block shown elsewhere.
  *
  * home ─ hub (mentions `mentioned`, links to `linked`, a column holding `inColumn`)
- *      ├ parentA ─ a1, a2, a3 ─ a3x          ├ parentB ─ b1
- *      ├ mentioned, linked, loose, shy ─ shyChild
+ *      ├ parentA ─ a1, a2, a3 ─ a3x          ├ parentB ─ b1, a toggle
+ *      ├ mentioned, linked, loose, shy ─ shyChild   (home's right column holds no page)
  *      ├ syncHome (synced original) · syncShow (shows it)
  *      ├ projects (dsMain: p1 … p5, p2 → p1, p3 → p4; dsArchive: z1)
  *      └ oldTable (row o1) · linksDb (links to oldTable)
@@ -30,7 +30,7 @@ export function structuralWorkspace(): { workspace: WorkspaceData; ids: Record<s
     title: 'Hub',
     children: [b.paragraph(['See ', mention.page(mentioned), ' for the background.']), b.linkToPage(linked)],
   });
-  const leftColumn = w.data.blocks[columns!]!.children[0]!;
+  const [leftColumn, rightColumn] = w.data.blocks[columns!]!.children as [Id, Id];
   const inColumn = w.page({ parent: leftColumn, title: 'In a column', children: [b.paragraph('I sit in a column.')] });
   const parentA = w.page({ parent: home, title: 'Parent A', children: [b.paragraph('Sub-pages of A follow.')] });
   const a1 = w.page({ parent: parentA, title: 'A one', children: [b.paragraph('First.')] });
@@ -39,6 +39,7 @@ export function structuralWorkspace(): { workspace: WorkspaceData; ids: Record<s
   const a3x = w.page({ parent: a3, title: 'Below A three', children: [b.paragraph('Deeper.')] });
   const parentB = w.page({ parent: home, title: 'Parent B', children: [b.paragraph('Sub-pages of B follow.')] });
   const b1 = w.page({ parent: parentB, title: 'B one', children: [b.paragraph('In B.')] });
+  const [toggleInB] = w.append(parentB, [b.toggle('Details', [b.paragraph('Nothing below this toggle is a page yet.')])]);
   const loose = w.page({ parent: home, title: 'Loose page', children: [b.paragraph('Soon a row.')] });
   const shy = w.page({ parent: home, title: 'Shy page', children: [b.paragraph('Shared, then not, then again.')] });
   const shyChild = w.page({ parent: shy, title: 'Below shy', children: [b.paragraph('Follows its parent.')] });
@@ -71,7 +72,7 @@ export function structuralWorkspace(): { workspace: WorkspaceData; ids: Record<s
   return {
     workspace: w.build(),
     ids: {
-      home, hub, mentioned, linked, leftColumn, inColumn, parentA, a1, a2, a3, a3x, parentB, b1, loose, shy, shyChild, syncHome, syncShow,
+      home, hub, mentioned, linked, leftColumn, rightColumn, inColumn, parentA, a1, a2, a3, a3x, parentB, b1, toggleInB: toggleInB!, loose, shy, shyChild, syncHome, syncShow,
       syncedParagraph: w.data.blocks[original]!.children[0]!,
       projects: projects.id, dsMain, dsArchive, p1, p2, p3, p4, p5, z1, oldTable: oldTable.id, o1, linksDb,
       a2Paragraph: w.data.pages[a2]!.children[0]!,
