@@ -1,5 +1,6 @@
 import type { FaultPlan } from '../src/notion-server/faults.js';
 import type { GenerateOptions } from '../src/notion-server/generate-workspace.js';
+import type { BumpPolicy } from '../src/notion-server/mutations.js';
 import type { RateLimitOptions } from '../src/notion-server/rate-limit.js';
 import type { ServerStats } from '../src/notion-server/server.js';
 
@@ -12,6 +13,22 @@ export interface ServerSpec {
   rateLimit: RateLimitOptions | false;
   latencyMs: number;
   faults?: FaultPlan;
+  /** What edits bump where Notion's documentation is silent (default `all`). */
+  bumps?: BumpPolicy;
+}
+
+/** What a `restructure` did, for the bench to work out what a sync has to fetch again. */
+export interface Restructured {
+  /** Sub-pages moved to another parent, and the pages they left and joined. */
+  moved: string[];
+  /** Sub-pages without sub-pages of their own, moved to the trash. */
+  trashed: string[];
+  /** New sub-pages, one empty paragraph each. */
+  created: string[];
+  /** Old and new parents of the moved pages, parents of the trashed and of the new ones. */
+  parents: string[];
+  /** Pages that mention, link to or relate to a trashed page. */
+  referrers: string[];
 }
 
 /** Parent → server process. */
@@ -20,6 +37,8 @@ export type ToServer =
   | { type: 'stats' }
   /** Edits this share of the pages (title and first text block), chosen evenly; for incremental syncs. */
   | { type: 'edit'; fraction: number }
+  /** Moves, trashes and creates `count` sub-pages each; for the structural incremental sync. */
+  | { type: 'restructure'; count: number }
   | { type: 'stop' };
 
 /**
@@ -30,6 +49,7 @@ export type FromServer =
   | { type: 'listening'; baseUrl: string }
   | { type: 'stats'; stats: ServerStats; cpuMs: number; rssPeakBytes: number }
   | { type: 'edited'; pageIds: string[] }
+  | { type: 'restructured'; changes: Restructured }
   | { type: 'error'; message: string };
 
 /** A stable key for a workspace recipe, so reference runs can be shared between scenarios. */

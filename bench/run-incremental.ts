@@ -37,15 +37,20 @@ export interface IncrementalResult {
 
 const NOTION_RATE = 3;
 
+/** The syncs run a day apart on their own clock (the server's edits keep the real time): every edit is older than the next run's minute. */
+const DAY_MS = 24 * 3600_000;
+
 export async function runIncrementalScenario(scenario: IncrementalScenario, token: string): Promise<IncrementalResult> {
-  const server = await startServerProcess({ workspace: scenario.workspace, rateLimit: false, latencyMs: 0 }, token);
+  const server = await startServerProcess({ workspace: scenario.workspace, rateLimit: false, latencyMs: 0, bumps: scenario.bumps }, token);
   const dir = await mkdtemp(join(tmpdir(), 'notion-kb-bench-incremental-'));
   try {
     const config = benchConfig(server.baseUrl, dir, scenario.client, token);
+    let night = 0;
     const sync = async (run: string): Promise<IncrementalRun> => {
+      const offset = ++night * DAY_MS;
       const cpu = process.cpuUsage();
       const started = performance.now();
-      const outcome = await runSync({ config });
+      const outcome = await runSync({ config, now: () => new Date(Date.now() + offset) });
       const used = process.cpuUsage(cpu);
       const r = outcome.report;
       return {
@@ -63,15 +68,34 @@ export async function runIncrementalScenario(scenario: IncrementalScenario, toke
         exitCode: outcome.exitCode,
       };
     };
+    const readState = async () => JSON.parse(await readFile(syncStatePath(dir), 'utf8')) as SyncState;
     const full = await sync('full');
     const noChange = await sync('no change');
-    const state = JSON.parse(await readFile(syncStatePath(dir), 'utf8')) as SyncState;
+    let state = await readState();
     const edited = await server.edit(scenario.changed);
     // What those pages cost when they were fetched in full.
     const need = edited.reduce((n, id) => n + (state.pages[id]?.requests ?? 0), 0);
     const changed = await sync(`${(scenario.changed * 100).toFixed(0)}% changed (${edited.length} pages)`);
+    const afterEdits = await sync('no change, after the edits');
 
-    const judged = full.exitCode === 0 && noChange.exitCode === 0 && changed.exitCode === 0;
+    // Structural changes: what must be fetched again whatever Notion bumps (the server bumps
+    // `scenario.bumps`): each moved page and every parent involved (their content), each page
+    // pointing at a trashed one (its content and a pages.retrieve), a check of each trashed page,
+    // and each new page (one block listing; search gives its object).
+    state = await readState();
+    const moves = Math.max(1, Math.round((full.pages * scenario.changed) / 3));
+    const restructured = await server.restructure(moves);
+    const content = (id: string) => state.pages[id]?.requests ?? 0;
+    const structuralNeed =
+      [...restructured.moved, ...restructured.parents].reduce((n, id) => n + content(id), 0) +
+      restructured.referrers.reduce((n, id) => n + content(id) + 1, 0) +
+      restructured.trashed.length +
+      restructured.created.length;
+    const structural = await sync(`structural (${moves} moved, ${moves} trashed, ${moves} new)`);
+    const afterStructural = await sync('no change, after the trash');
+
+    const runs = [full, noChange, changed, afterEdits, structural, afterStructural];
+    const judged = runs.every((r) => r.exitCode === 0);
     const bound = Math.ceil(full.pages / 100) + (await databaseCount(dir)) + 2;
     const target = (name: string, value: number, limit: number, unit = ' requests'): TargetResult => ({
       scenario: scenario.name,
@@ -86,10 +110,17 @@ export async function runIncrementalScenario(scenario: IncrementalScenario, toke
     return {
       name: scenario.name,
       about: scenario.about,
-      runs: [full, noChange, changed],
+      runs,
       targets: [
         target('no-change sync (⌈pages ÷ 100⌉ + databases + 2)', noChange.requests, bound),
         target(`1%-changed sync (1.1 × (${need} for the edited pages + ${noChange.requests}))`, changed.requests, 1.1 * (need + noChange.requests)),
+        target('no-change sync after the edits, a day later (⌈pages ÷ 100⌉ + databases + 2)', afterEdits.requests, bound),
+        target(
+          `structural sync (1.1 × (${structuralNeed} for moved pages, parents, referrers, trashed and new pages + ${noChange.requests}))`,
+          structural.requests,
+          1.1 * (structuralNeed + noChange.requests),
+        ),
+        target('no-change sync after the trash, a day later (⌈pages ÷ 100⌉ + databases + 2)', afterStructural.requests, bound),
         { ...target('no-change sync publishes nothing', noChange.published ? 1 : 0, 0, ' snapshots'), target: 'no snapshot', measured: noChange.published ? 'a snapshot' : 'no snapshot' },
       ],
     };

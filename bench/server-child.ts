@@ -4,7 +4,8 @@ import { buildDemoWorkspace } from '../src/notion-server/demo-workspace.js';
 import { generateWorkspace } from '../src/notion-server/generate-workspace.js';
 import { startNotionServer, type NotionServer } from '../src/notion-server/server.js';
 import type { WorkspaceData } from '../src/notion-server/workspace-model.js';
-import type { FromServer, ToServer, WorkspaceSpec } from './bench-protocol.js';
+import { nearestPage } from '../src/notion-server/visibility.js';
+import type { FromServer, Restructured, ToServer, WorkspaceSpec } from './bench-protocol.js';
 import { rssHighWaterBytes } from './resource-sampler.js';
 
 function send(message: FromServer): void {
@@ -36,6 +37,7 @@ process.on('message', (raw: ToServer) => {
           rateLimit: spec.rateLimit,
           latencyMs: spec.latencyMs,
           ...(spec.faults ? { faults: spec.faults } : {}),
+          ...(spec.bumps ? { bumps: spec.bumps } : {}),
         });
         cpuStart = process.cpuUsage();
         send({ type: 'listening', baseUrl: server.baseUrl });
@@ -46,6 +48,9 @@ process.on('message', (raw: ToServer) => {
       } else if (raw.type === 'edit') {
         if (!server) throw new Error('edit asked before start');
         send({ type: 'edited', pageIds: editPages(server, raw.fraction) });
+      } else if (raw.type === 'restructure') {
+        if (!server) throw new Error('restructure asked before start');
+        send({ type: 'restructured', changes: restructure(server, raw.count) });
       } else if (raw.type === 'stop') {
         await server?.close();
         process.disconnect();
@@ -72,4 +77,51 @@ function editPages(s: NotionServer, fraction: number): string[] {
     if (text) s.mutate.editBlockText(text, `Edited at ${new Date().toISOString()}`);
   }
   return edited;
+}
+
+/**
+ * Moves `count` sub-pages to other parents, trashes `count` sub-pages that have none of their own,
+ * and creates `count` new sub-pages (all chosen by id, so runs repeat). Reports the parents
+ * involved and the pages pointing at the trashed ones, worked out from the workspace itself.
+ */
+function restructure(s: NotionServer, count: number): Restructured {
+  const ws = s.workspace;
+  const subPages = Object.keys(ws.pages)
+    .filter((id) => ws.pages[id]!.parent.type === 'page' && !ws.pages[id]!.inTrash)
+    .sort();
+  const hasSubPages = (id: string) => ws.pages[id]!.children.some((c) => ws.blocks[c]?.type === 'child_page' || ws.blocks[c]?.type === 'child_database');
+  const parentOf = (id: string) => (ws.pages[id]!.parent as { id: string }).id;
+  const leaves = subPages.filter((id) => !hasSubPages(id));
+  const trashed = leaves.slice(0, count);
+  const moved = leaves.slice(count, 2 * count);
+  // New parents: pages far from the moved ones in id order, never a moved or trashed page.
+  const taken = new Set([...trashed, ...moved]);
+  const hosts = subPages.filter((id) => !taken.has(id)).reverse();
+  const parents = new Set<string>();
+  const referrers = new Set<string>();
+  for (const id of trashed) {
+    parents.add(parentOf(id));
+    for (const other of Object.values(ws.pages)) if (other.id !== id && JSON.stringify(other.properties).includes(id)) referrers.add(other.id);
+    for (const b of Object.values(ws.blocks)) {
+      if (b.type === 'child_page' || !JSON.stringify(b.payload).includes(id)) continue;
+      const page = nearestPage(ws, { kind: 'block', id: b.id });
+      if (page && page !== id) referrers.add(page);
+    }
+  }
+  for (const id of trashed) s.mutate.trash(id);
+  moved.forEach((id, i) => {
+    const to = hosts.find((h, j) => j >= i && h !== parentOf(id))!;
+    parents.add(parentOf(id));
+    parents.add(to);
+    s.mutate.movePage(id, to);
+  });
+  const created = hosts.slice(0, count).map((parent) => {
+    parents.add(parent);
+    return s.mutate.createPage({ parent, title: `Added ${new Date().toISOString()}`, children: [{ type: 'paragraph', payload: { rich_text: [] } } as never] });
+  });
+  for (const id of trashed) {
+    parents.delete(id);
+    referrers.delete(id);
+  }
+  return { moved, trashed, created, parents: [...parents], referrers: [...referrers] };
 }

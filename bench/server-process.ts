@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ServerStats } from '../src/notion-server/server.js';
-import type { FromServer, ServerSpec, ToServer } from './bench-protocol.js';
+import type { FromServer, Restructured, ServerSpec, ToServer } from './bench-protocol.js';
 
 const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
@@ -28,6 +28,8 @@ export interface ServerProcess {
   stats(): Promise<{ stats: ServerStats; cpuMs: number; rssPeakBytes: number }>;
   /** Edits this share of the pages; resolves with their ids. */
   edit(fraction: number): Promise<string[]>;
+  /** Moves, trashes and creates this many sub-pages each; resolves with what it did. */
+  restructure(count: number): Promise<Restructured>;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startServerProcess(spec: ServerSpec, token: string): Promi
         return { stats: answer.stats, cpuMs: answer.cpuMs, rssPeakBytes: answer.rssPeakBytes };
       },
       edit: async (fraction) => (await request(child, { type: 'edit', fraction }, 'edited')).pageIds,
+      restructure: async (count) => (await request(child, { type: 'restructure', count }, 'restructured')).changes,
       stop: async () => {
         if (child.connected) child.send({ type: 'stop' } satisfies ToServer);
         await exited;

@@ -27,7 +27,7 @@ import {
   writeManifest,
   type FileReuse,
 } from './publish/write-snapshot.js';
-import { configKey, fileIdentity, previousCrawl, readSyncState, STATE_DIR, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
+import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
 import { fetchedAgainAnyway, SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { RunPrivacy } from './publish/run-privacy.js';
@@ -167,9 +167,12 @@ async function syncLocked(
   let state: SyncState | null = null;
   /** On a --full run, the state describing the latest snapshot: its page cache serves the self-audit. */
   let auditState: SyncState | null = null;
+  /** Pages that left the archive before, with the pages that pointed at them: kept by a --full run too. */
+  let left: SyncState['left'];
   if (latest) {
     const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key });
     if (deps.full) {
+      if ('state' in read) left = read.state.left;
       if ('state' in read && reuse) auditState = read.state;
     } else if ('state' in read && reuse) state = read.state;
     else {
@@ -183,7 +186,7 @@ async function syncLocked(
   const cached = auditState ? await previousCrawl(outDir, auditState, fs, () => {}).catch(() => null) : null;
   const auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null = cached && auditState ? { digestOf: (id) => auditState.pages[id]?.digest, load: (id) => cached.load(id), crawl: cached } : null;
   try {
-    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, auditCache, key, runWarnings });
+    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, auditCache, key, runWarnings, left: state?.left ?? left });
   } finally {
     await previous?.close();
     await cached?.close();
@@ -203,6 +206,7 @@ async function crawlAndPublish(
     auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null;
     key: string;
     runWarnings: Array<{ code: string; message: string }>;
+    left: SyncState['left'];
   },
 ): Promise<SyncOutcome> {
   const { config } = deps;
@@ -261,7 +265,7 @@ async function crawlAndPublish(
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
   /** What the next sync's state needs of each page, beyond the spool and the plan. */
-  const pageFacts = new Map<string, { lastEdited: string; requests: number; holds: string[]; shows: string[]; reused: boolean }>();
+  const pageFacts = new Map<string, { lastEdited: string; requests: number; holds: string[]; shows: string[]; reused: boolean; parent: string; refs: string[] }>();
   let pagesReused = 0;
   let requestsSaved = 0;
   try {
@@ -287,7 +291,9 @@ async function crawlAndPublish(
           pagesReused++;
           requestsSaved += requests;
         }
-        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused });
+        // A page from the cache points at what it pointed at when it was fetched.
+        const refs = origin.reused ? (state!.pages[id]?.refs ?? refsOf(unit)) : refsOf(unit);
+        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs });
         await spool.put(unit);
       },
       onDatabase: async (unit) => {
@@ -438,6 +444,9 @@ async function crawlAndPublish(
         const facts = pageFacts.get(id);
         if (!at || !facts) continue;
         pages[id] = {
+          parent: facts.parent,
+          ...(location.parentId ? { under: location.parentId } : {}),
+          ...(facts.refs.length > 0 ? { refs: facts.refs } : {}),
           lastEdited: facts.lastEdited,
           digest: at.digest,
           path: location.markdown,
@@ -451,8 +460,39 @@ async function crawlAndPublish(
         };
       }
       const dataSources: SyncState['dataSources'] = {};
-      for (const db of databases.values()) for (const ds of db.dataSources) dataSources[ds.dataSource.id] = ds.rowIds;
-      return { format: 'notion-kb/sync-state', version: 1, snapshotId: describes, startedAt: startedAt.toISOString(), configKey: before.key, cache, pages, dataSources, assets };
+      const databaseStates: SyncState['databases'] = {};
+      for (const db of databases.values()) {
+        for (const ds of db.dataSources) dataSources[ds.dataSource.id] = ds.rowIds;
+        const under = plan.databases.get(db.database.id)?.parentId;
+        databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: db.dataSources.map((ds) => ds.dataSource.id) };
+      }
+      // What left the archive (now or before) and who pointed at it, until it comes back.
+      const left: NonNullable<SyncState['left']> = {};
+      for (const [id, who] of [...Object.entries(before.left ?? {}), ...(crawl.plan?.pointedAt ?? [])]) {
+        if (pages[id] || databaseStates[id]) continue;
+        const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => pages[p]).sort();
+        if (still.length > 0) left[id] = still;
+        else delete left[id];
+      }
+      const blocks: NonNullable<SyncState['blocks']> = {};
+      for (const [blockId, known] of crawl.blockParents) {
+        const page = plan.pageOfBlock.get(blockId) ?? known;
+        if (page !== undefined) blocks[blockId] = page ?? '';
+      }
+      return {
+        format: 'notion-kb/sync-state',
+        version: SYNC_STATE_VERSION,
+        snapshotId: describes,
+        startedAt: startedAt.toISOString(),
+        configKey: before.key,
+        cache,
+        pages,
+        dataSources,
+        databases: databaseStates,
+        ...(Object.keys(left).length > 0 ? { left } : {}),
+        ...(Object.keys(blocks).length > 0 ? { blocks } : {}),
+        assets,
+      };
     };
     const keepCache = async (): Promise<string> => {
       const cache = `pages-${snapshotId}.spool`;

@@ -1,13 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import type { Id, WorkspaceData, WsBlock, WsParent } from './workspace-model.js';
+import type { Id, WorkspaceData, WsBlock, WsDataSource, WsPage, WsParent } from './workspace-model.js';
 import { richText, type BlockInput, type RichTextInput } from './builder.js';
 import { nearestPage } from './visibility.js';
 
 /**
+ * What moves last_edited_time where Notion's documentation is silent: whether a parent is bumped
+ * when its list of sub-pages changes, or a page when a page it relates to is trashed.
+ * - `all` (the default): a structural change (a sub-page or child database created, moved,
+ *   trashed or restored) also bumps the page whose list of blocks changed, and trashing or
+ *   restoring a page bumps every page whose relation property points at it (or at a page below it).
+ * - `documented`: only what Notion documents: an edit bumps the object edited, and a block edit
+ *   the page the block sits in. No parent and no related page is bumped, and a moved page or row
+ *   keeps its own edit time. A sub-page moved within its parent reorders that page's blocks, an
+ *   edit of its content: it bumps the parent under both (nothing else would show the new order).
+ * Under both, a relation to a page in the trash is not returned (page objects, property items).
+ */
+export type BumpPolicy = 'all' | 'documented';
+
+export const BUMP_POLICIES: readonly BumpPolicy[] = ['all', 'documented'];
+
+/**
  * Edits to a served workspace, for tests of incremental sync. Each one bumps last_edited_time
  * (to the server clock) the way Notion does: a block edit bumps the block and the page it sits in,
- * not that page's parent page; structural changes (a child page added, moved or trashed) also bump
- * the page whose content changed, because its list of blocks changed.
+ * not that page's parent page; what else moves depends on the `BumpPolicy`.
  */
 export interface Mutations {
   /** Renames a page (its title property; also the child_page block showing it). */
@@ -27,8 +42,22 @@ export interface Mutations {
   setShared(id: Id, shared: boolean): void;
   /** Sets one property value of a page or database row (API shape, e.g. `{ type: 'number', number: 3 }`), by property name. */
   editProperty(pageId: Id, name: string, value: Record<string, unknown> & { type: string }): void;
-  /** Moves a page under another page or block (or the workspace). */
+  /**
+   * Moves a page under another page or block (or the workspace), to the end of its children;
+   * `newParentId` may be its current parent (a move within one parent). A data source id as the
+   * new parent makes the page a row (it keeps its title), a row moved to a page or block becomes
+   * a plain page (it keeps its title), and a row moved to another data source keeps the values
+   * whose property exists there with the same type.
+   */
   movePage(pageId: Id, newParentId: Id | 'workspace'): void;
+  /** Moves a database (with its child_database block) under another page or block, to the end of its children. */
+  moveDatabase(databaseId: Id, newParentId: Id): void;
+  /**
+   * Creates a database with one data source under a page or block. `properties` is the schema in
+   * API shape by name (`{ Score: { type: 'number', number: { format: 'number' } } }`); a title
+   * property "Name" is added when there is none. Returns the ids.
+   */
+  createDatabase(init: { parent: Id; title: RichTextInput; properties?: Record<string, Record<string, unknown> & { type: string }> }): { id: Id; dataSourceId: Id };
   /**
    * Gives a formula or rollup property of a page a new value (API shape, e.g. `{ type: 'rollup',
    * rollup: { … } }`) the way Notion recomputes one when what it is computed from changes
@@ -55,9 +84,10 @@ export interface Mutations {
 }
 
 /** Mutations over `ws`, stamping with `clock` (epoch ms) and acting as the integration's bot. */
-export function createMutations(ws: WorkspaceData, clock: () => number): Mutations {
+export function createMutations(ws: WorkspaceData, clock: () => number, opts: { bumps?: BumpPolicy } = {}): Mutations {
   const now = () => new Date(clock()).toISOString();
   const actor = ws.botId;
+  const structural = (opts.bumps ?? 'all') === 'all';
 
   const bumpPage = (id: Id | null) => {
     if (!id) return;
@@ -74,6 +104,35 @@ export function createMutations(ws: WorkspaceData, clock: () => number): Mutatio
   /** The page whose content lists `containerId` (a page itself, or the page a block sits in). */
   const pageOfContainer = (containerId: Id) =>
     ws.pages[containerId] ? containerId : nearestPage(ws, { kind: 'block', id: containerId });
+  /** A structural change under `containerId`: bumps the page listing it, under the `all` policy only. */
+  const bumpContainer = (containerId: Id) => {
+    if (!structural) return;
+    if (ws.blocks[containerId] && !ws.pages[containerId]) bumpBlock(containerId);
+    bumpPage(pageOfContainer(containerId));
+  };
+  /** Pages at or below `id` (sub-pages, and the rows of databases below it). */
+  const pagesBelow = (id: Id, out = new Set<Id>()): Set<Id> => {
+    const visit = (nodeId: Id) => {
+      if (ws.pages[nodeId]) out.add(nodeId);
+      const db = ws.databases[nodeId];
+      if (db) for (const dsId of db.dataSourceIds) for (const row of ws.dataSources[dsId]?.rowIds ?? []) visit(row);
+      const node = ws.pages[nodeId] ?? ws.blocks[nodeId];
+      for (const c of node?.children ?? []) visit(c);
+    };
+    visit(id);
+    return out;
+  };
+  /** Trash or restore changed what relations to these pages return: under `all`, the pages relating to them are bumped. */
+  const bumpRelating = (targets: Set<Id>) => {
+    if (!structural || targets.size === 0) return;
+    for (const page of Object.values(ws.pages)) {
+      if (targets.has(page.id)) continue;
+      const relates = Object.values(page.properties).some(
+        (v) => v.type === 'relation' && ((v.relation as Array<{ id: Id }> | undefined) ?? []).some((r) => targets.has(r.id)),
+      );
+      if (relates) bumpPage(page.id);
+    }
+  };
   const childList = (parentId: Id): Id[] => {
     const owner = ws.pages[parentId] ?? ws.blocks[parentId];
     if (!owner) throw new Error(`mutate: unknown parent ${parentId}`);
@@ -101,14 +160,16 @@ export function createMutations(ws: WorkspaceData, clock: () => number): Mutatio
       if (ws.blocks[id]) ws.blocks[id]!.inTrash = value;
       bumpPage(id);
       const parent = ws.pages[id]!.parent;
-      if (parent.type === 'page' || parent.type === 'block') bumpPage(pageOfContainer(parent.id));
+      if (parent.type === 'page' || parent.type === 'block') bumpContainer(parent.id);
+      bumpRelating(pagesBelow(id));
       return;
     }
     if (ws.databases[id]) {
       const db = ws.databases[id]!;
       Object.assign(db, { inTrash: value, lastEditedTime: now(), lastEditedBy: actor });
       if (ws.blocks[id]) ws.blocks[id]!.inTrash = value;
-      if (db.parent.type === 'page' || db.parent.type === 'block') bumpPage(pageOfContainer(db.parent.id));
+      if (db.parent.type === 'page' || db.parent.type === 'block') bumpContainer(db.parent.id);
+      bumpRelating(pagesBelow(id));
       return;
     }
     if (ws.dataSources[id]) {
@@ -121,6 +182,28 @@ export function createMutations(ws: WorkspaceData, clock: () => number): Mutatio
     bumpBlock(id);
     bumpPage(pageOfContainer(b.parentId));
   };
+  /** Takes a page or database out of its parent's list (of blocks or of rows). */
+  const detach = (id: Id, parent: WsParent) => {
+    if (parent.type === 'page' || parent.type === 'block') {
+      const list = childList(parent.id);
+      const i = list.indexOf(id);
+      if (i >= 0) list.splice(i, 1);
+      bumpContainer(parent.id);
+    } else if (parent.type === 'data_source') {
+      const rows = ws.dataSources[parent.id]?.rowIds ?? [];
+      const i = rows.indexOf(id);
+      if (i >= 0) rows.splice(i, 1);
+    }
+  };
+  /** Puts a page or database at the end of a page's or block's children, as a child_page / child_database block. */
+  const attachBlock = (id: Id, parentId: Id, type: 'child_page' | 'child_database', inTrash: boolean) => {
+    const block = ws.blocks[id];
+    if (block) Object.assign(block, { parentId });
+    else ws.blocks[id] = { id, parentId, type, payload: {}, children: [], inTrash, ...stamps() };
+    childList(parentId).push(id);
+    bumpContainer(parentId);
+  };
+  const titleName = (dsId: Id) => Object.values(ws.dataSources[dsId]!.properties).find((p) => p.type === 'title')?.name ?? 'Name';
 
   return {
     editTitle(pageId, title) {
@@ -182,23 +265,63 @@ export function createMutations(ws: WorkspaceData, clock: () => number): Mutatio
       const page = ws.pages[pageId];
       if (!page) throw new Error(`mutate: unknown page ${pageId}`);
       const old = page.parent;
-      if (old.type === 'page' || old.type === 'block') {
-        const list = childList(old.id);
-        const i = list.indexOf(pageId);
-        if (i >= 0) list.splice(i, 1);
-        bumpPage(pageOfContainer(old.id));
-      }
-      page.parent = parentOf(newParentId);
-      if (newParentId === 'workspace') {
+      const parent = parentOf(newParentId);
+      detach(pageId, old);
+      const title = Object.values(page.properties).find((v) => v.type === 'title') ?? { type: 'title', title: [] };
+      if (parent.type === 'data_source') {
+        const ds = ws.dataSources[parent.id]!;
+        const kept: WsPage['properties'] = {};
+        for (const [name, v] of Object.entries(page.properties)) if (v.type !== 'title' && ds.properties[name]?.type === v.type) kept[name] = v;
+        page.properties = { ...kept, [titleName(parent.id)]: title };
+        ds.rowIds.push(pageId);
         delete ws.blocks[pageId];
-      } else {
-        const block = ws.blocks[pageId];
-        if (block) Object.assign(block, { parentId: newParentId });
-        else ws.blocks[pageId] = { id: pageId, parentId: newParentId, type: 'child_page', payload: {}, children: [], inTrash: page.inTrash, ...stamps() };
-        childList(newParentId).push(pageId);
-        bumpPage(pageOfContainer(newParentId));
+      } else if (old.type === 'data_source') {
+        page.properties = { title };
       }
-      bumpPage(pageId);
+      page.parent = parent;
+      if (parent.type === 'page' || parent.type === 'block') {
+        attachBlock(pageId, parent.id, 'child_page', page.inTrash);
+        // Within one parent, a move reorders that page's blocks: an edit of its content, bumped under both policies.
+        if ((old.type === 'page' || old.type === 'block') && old.id === parent.id) bumpPage(pageOfContainer(parent.id));
+      } else if (parent.type === 'workspace') delete ws.blocks[pageId];
+      // The page's own parent changed: Notion documents no bump for that.
+      if (structural) bumpPage(pageId);
+    },
+    moveDatabase(databaseId, newParentId) {
+      const db = ws.databases[databaseId];
+      if (!db) throw new Error(`mutate: unknown database ${databaseId}`);
+      const parent = parentOf(newParentId);
+      if (parent.type !== 'page' && parent.type !== 'block') throw new Error(`mutate: a database moves under a page or block, not ${parent.type}`);
+      detach(databaseId, db.parent);
+      db.parent = parent;
+      attachBlock(databaseId, parent.id, 'child_database', db.inTrash);
+    },
+    createDatabase(init) {
+      const parent = parentOf(init.parent);
+      if (parent.type !== 'page' && parent.type !== 'block') throw new Error(`mutate: a database is created under a page or block, not ${parent.type}`);
+      const id = randomUUID();
+      const dataSourceId = randomUUID();
+      const properties: WsDataSource['properties'] = {};
+      for (const [name, p] of Object.entries(init.properties ?? {})) {
+        properties[name] = { ...structuredClone(p), id: p.type === 'title' ? 'title' : randomUUID().slice(0, 8), name, type: p.type };
+      }
+      if (!Object.values(properties).some((p) => p.type === 'title')) properties.Name = { id: 'title', name: 'Name', type: 'title', title: {} };
+      ws.dataSources[dataSourceId] = { id: dataSourceId, databaseId: id, title: richText(init.title), description: [], properties, rowIds: [], inTrash: false, ...stamps() };
+      ws.databases[id] = {
+        id,
+        parent,
+        title: richText(init.title),
+        description: [],
+        icon: null,
+        cover: null,
+        isInline: false,
+        isLocked: false,
+        inTrash: false,
+        dataSourceIds: [dataSourceId],
+        ...stamps(),
+      };
+      attachBlock(id, parent.id, 'child_database', false);
+      return { id, dataSourceId };
     },
     createPage(init) {
       const id = randomUUID();
@@ -211,12 +334,7 @@ export function createMutations(ws: WorkspaceData, clock: () => number): Mutatio
         ds.rowIds.push(id);
       }
       ws.pages[id] = { id, parent, properties, icon: null, cover: null, inTrash: false, isLocked: false, children: [], ...stamps() };
-      if (parent.type === 'page' || parent.type === 'block') {
-        ws.blocks[id] = { id, parentId: parent.id, type: 'child_page', payload: {}, children: [], inTrash: false, ...stamps() };
-        childList(parent.id).push(id);
-        if (parent.type === 'block') bumpBlock(parent.id);
-        bumpPage(pageOfContainer(parent.id));
-      }
+      if (parent.type === 'page' || parent.type === 'block') attachBlock(id, parent.id, 'child_page', false);
       for (const c of init.children ?? []) insertBlock(id, c);
       return id;
     },

@@ -92,7 +92,10 @@ export function propertyValue(ctx: SerialiseContext, page: WsPage, schema: Schem
     case 'last_edited_by':
       return { type, last_edited_by: userInValue(ctx.ws, page.lastEditedBy) };
     case 'relation': {
-      const all = ((stored?.relation ?? []) as Array<{ id: Id }>).map((r) => ({ id: r.id }));
+      // A page in the trash is no longer listed by the relations pointing at it (it comes back on restore).
+      const all = ((stored?.relation ?? []) as Array<{ id: Id }>)
+        .filter((r) => !ctx.ws.pages[r.id] || !isTrashed(ctx.ws, { kind: 'page', id: r.id }))
+        .map((r) => ({ id: r.id }));
       return { type, relation: all.slice(0, limit), has_more: all.length > limit };
     }
     case 'people': {

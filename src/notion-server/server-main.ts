@@ -1,16 +1,20 @@
 import type { WorkspaceData } from './workspace-model.js';
 import { WorkspaceBuilder, block } from './builder.js';
 import { startNotionServer } from './server.js';
+import { BUMP_POLICIES, type BumpPolicy } from './mutations.js';
 
 /** The token `npm run notion-server` accepts; it guards nothing but loopback test data. */
 export const DEMO_TOKEN = 'secret_local_demo_token';
 
-const USAGE = `Usage: npm run notion-server -- [--port <n>] [--rate <req/s>|off] [--burst <n>] [--latency <ms>] [--expiry <s>]
+const USAGE = `Usage: npm run notion-server -- [--port <n>] [--rate <req/s>|off] [--burst <n>] [--latency <ms>] [--expiry <s>] [--bumps all|documented]
   --port     port on 127.0.0.1 (default 0: any free port)
   --rate     average requests per second before 429s (default 3; "off" disables)
   --burst    token bucket size (default 10)
   --latency  delay added to every API answer, in ms (default 0)
-  --expiry   lifetime of signed file URLs, in seconds (default 3600)`;
+  --expiry   lifetime of signed file URLs, in seconds (default 3600)
+  --bumps    what edits bump where Notion's documentation is silent: "all" (default) also bumps
+             the parent page on structural changes and the pages relating to a trashed page;
+             "documented" bumps only the object edited`;
 
 interface MainOptions {
   port: number;
@@ -18,11 +22,12 @@ interface MainOptions {
   burst: number;
   latencyMs: number;
   expirySeconds: number;
+  bumps: BumpPolicy;
 }
 
 /** Parses the flags; throws an Error naming the bad flag. */
 export function parseServerArgs(argv: readonly string[]): MainOptions {
-  const opts: MainOptions = { port: 0, rate: 3, burst: 10, latencyMs: 0, expirySeconds: 3600 };
+  const opts: MainOptions = { port: 0, rate: 3, burst: 10, latencyMs: 0, expirySeconds: 3600, bumps: 'all' };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const [name, inline] = flag.includes('=') ? (flag.split(/=(.*)/s) as [string, string]) : [flag, undefined];
@@ -58,6 +63,12 @@ export function parseServerArgs(argv: readonly string[]): MainOptions {
       case '--expiry':
         opts.expirySeconds = number(1);
         break;
+      case '--bumps': {
+        const raw = value();
+        if (!BUMP_POLICIES.includes(raw as BumpPolicy)) throw new Error(`--bumps: expected ${BUMP_POLICIES.join(' or ')}, got "${raw}"`);
+        opts.bumps = raw as BumpPolicy;
+        break;
+      }
       case '--help':
       case '-h':
         throw new Error(USAGE);
@@ -99,6 +110,7 @@ export async function serverMain(argv: readonly string[]): Promise<void> {
     rateLimit: opts.rate === false ? false : { ratePerSecond: opts.rate, burst: opts.burst },
     latencyMs: opts.latencyMs,
     fileExpirySeconds: opts.expirySeconds,
+    bumps: opts.bumps,
   });
   console.log(
     `Local Notion API at ${server.baseUrl} — token: ${DEMO_TOKEN} (export NOTION_BASE_URL=${server.baseUrl} NOTION_TOKEN=${DEMO_TOKEN})`,

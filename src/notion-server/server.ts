@@ -8,7 +8,7 @@ import { CursorCodec } from './pagination.js';
 import { FileSigner, s3ErrorXml } from './file-signing.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { CLOUDFLARE_502_HTML, FaultInjector, type FaultKind, type FaultPlan } from './faults.js';
-import { createMutations, type Mutations } from './mutations.js';
+import { createMutations, type BumpPolicy, type Mutations } from './mutations.js';
 import type { SerialiseContext } from './serialise-context.js';
 import { applyDrift, driftRules, type DriftRule, type DriftTransform } from './drift.js';
 
@@ -56,6 +56,12 @@ export interface NotionServerOptions {
    * endpoint answer 403 restricted_resource, as Notion does without "Read comments".
    */
   capabilities?: { readComments?: boolean };
+  /**
+   * What the mutations bump where Notion's documentation is silent (src/notion-server/mutations.ts):
+   * `all` (default) bumps the parent on structural changes and the pages relating to a page
+   * trashed or restored; `documented` bumps neither.
+   */
+  bumps?: BumpPolicy;
 }
 
 /** Time as the server sees it. */
@@ -339,7 +345,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
     baseUrl,
     workspace: ws,
     clock,
-    mutate: createMutations(ws, clock),
+    mutate: createMutations(ws, clock, { bumps: opts.bumps ?? 'all' }),
     stats: () => structuredClone(stats),
     resetStats: () => {
       stats = freshStats();

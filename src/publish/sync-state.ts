@@ -27,6 +27,21 @@ export interface SyncState {
   pages: Record<string, PageState>;
   /** Data source id → row ids in query order. */
   dataSources: Record<string, string[]>;
+  /** Each database: where it sits and its data sources. */
+  databases: Record<string, DatabaseState>;
+  /**
+   * Pages and databases that left the archive (trashed, no longer shared, deleted) → the pages that
+   * pointed at them then (relations, mentions, link_to_page, their parent). Should one come back,
+   * those are fetched again: a relation to a page in the trash is not returned, so their content no
+   * longer says that they point at it.
+   */
+  left?: Record<string, string[]>;
+  /**
+   * Block id → the page it sits in ('' when that page is outside the archive), for each block that
+   * is the parent of a page or database search lists: where a page created or moved under a block
+   * is listed, without asking Notion again.
+   */
+  blocks?: Record<string, string>;
   /** Asset key → what became of the file, and what identifies the file behind the key. */
   assets: Record<string, AssetState>;
 }
@@ -48,6 +63,23 @@ export interface PageState {
   shows?: string[];
   /** Its last fetch had failures (of blocks or files): fetch it again. */
   retry?: true;
+  /** Its API parent: the id of the page, block, data source (a row) or database it sits in; 'workspace' at the top. */
+  parent: string;
+  /** The page or database of the archive whose content lists it (its folder); absent at the top. */
+  under?: string;
+  /**
+   * Pages and databases it points at, sorted: relation values, page and database mentions (in
+   * properties and blocks), link_to_page targets, and its sub-pages and child databases. When one
+   * of them leaves the archive, this page is fetched again.
+   */
+  refs?: string[];
+}
+
+export interface DatabaseState {
+  /** As for a page: its API parent, and the page of the archive whose content lists it. */
+  parent: string;
+  under?: string;
+  dataSources: string[];
 }
 
 export interface AssetState {
@@ -57,7 +89,9 @@ export interface AssetState {
 }
 
 const FORMAT = 'notion-kb/sync-state';
-const VERSION = 1;
+/** 2: pages and databases record where they sit and what they point at; the left pages are remembered. */
+export const SYNC_STATE_VERSION = 2;
+const VERSION = SYNC_STATE_VERSION;
 export const STATE_DIR = 'state';
 const STATE_FILE = 'sync-state.json';
 
@@ -105,10 +139,21 @@ export async function readSyncState(outDir: string, fs: OutputFs, expect: { snap
     /^[\w.-]+$/.test(state.cache) &&
     isRecord(state.pages) &&
     isRecord(state.dataSources) &&
+    isRecord(state.databases) &&
     isRecord(state.assets) &&
+    (state.left === undefined || isRecord(state.left)) &&
+    (state.blocks === undefined || isRecord(state.blocks)) &&
     Object.values(state.pages).every(
-      (p) => isRecord(p) && typeof p.lastEdited === 'string' && typeof p.checksum === 'string' && Array.isArray(p.at) && Array.isArray(p.assets),
+      (p) =>
+        isRecord(p) &&
+        typeof p.lastEdited === 'string' &&
+        typeof p.checksum === 'string' &&
+        Array.isArray(p.at) &&
+        Array.isArray(p.assets) &&
+        typeof p.parent === 'string' &&
+        (p.refs === undefined || Array.isArray(p.refs)),
     ) &&
+    Object.values(state.databases).every((d) => isRecord(d) && typeof d.parent === 'string' && Array.isArray(d.dataSources)) &&
     Object.values(state.dataSources).every((rows) => Array.isArray(rows));
   if (!shapeOk) return { reason: 'the sync state is damaged' };
   if (state.configKey !== expect.configKey) return { reason: 'the roots, the file settings or the API origin changed since the last sync' };
@@ -154,12 +199,82 @@ export function syncedBlocksOf(blocks: BlockNode[]): { holds: string[]; shows: s
   return { holds, shows };
 }
 
+/** A page's API parent as the state keeps it: the id it sits in, or 'workspace'. */
+export function parentKey(parent: unknown): string {
+  const p = (parent ?? {}) as Record<string, unknown>;
+  const id = p[p.type as string];
+  return typeof id === 'string' && p.type !== 'workspace' ? id : 'workspace';
+}
+
+/**
+ * The pages and databases a fetched page points at, sorted: relation values, page and database
+ * mentions anywhere in its properties and blocks (synced content it shows included),
+ * link_to_page targets, and the sub-pages and child databases its content lists.
+ */
+export function refsOf(unit: Pick<CrawledPage, 'page' | 'blocks'>): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    switch (o.type) {
+      case 'mention': {
+        const m = o.mention as Record<string, unknown> | undefined;
+        const target = m && (m.type === 'page' || m.type === 'database') ? (m[m.type] as { id?: unknown } | undefined)?.id : undefined;
+        if (typeof target === 'string') out.add(target);
+        break;
+      }
+      case 'link_to_page': {
+        const l = o.link_to_page as Record<string, unknown> | undefined;
+        const target = l?.page_id ?? l?.database_id;
+        if (typeof target === 'string') out.add(target);
+        break;
+      }
+      case 'child_page':
+      case 'child_database':
+        if (typeof o.id === 'string' && o.object === 'block') out.add(o.id);
+        break;
+      case 'relation':
+        if (Array.isArray(o.relation)) for (const r of o.relation as Array<{ id?: unknown }>) if (typeof r?.id === 'string') out.add(r.id);
+        break;
+    }
+    for (const [k, x] of Object.entries(o)) if (k !== 'parent' && x !== null && typeof x === 'object') walk(x);
+  };
+  walk(unit.page.properties);
+  walk(unit.blocks);
+  out.delete(unit.page.id);
+  return [...out].sort();
+}
+
 /**
  * The previous sync as the crawl sees it, reading fetched pages back from its page cache. A
  * page whose cached bytes do not match its digest is fetched again (and said so once).
  */
 export async function previousCrawl(outDir: string, state: SyncState, fs: OutputFs, warn: (message: string) => void): Promise<PreviousCrawl & { close(): Promise<void> }> {
   const handle: FileHandle = await fs.open(join(outDir, STATE_DIR, state.cache), 'r');
+  let warned = false;
+  const load = async (id: string): Promise<CrawledPage | null> => {
+    const p = state.pages[id];
+    if (!p) return null;
+    const [offset, length] = p.at;
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    const json = buffer.toString('utf8');
+    if (bytesRead !== length || sha256Of(json) !== p.checksum) {
+      if (!warned) warn(`the page cache in ${join(outDir, STATE_DIR)} is damaged; pages it lost are fetched again`);
+      warned = true;
+      return null;
+    }
+    return JSON.parse(json) as CrawledPage;
+  };
+  return { ...previousFromState(state, load), close: () => handle.close().catch(() => {}) };
+}
+
+/** The previous sync as the planner sees it (pure), with `load` reading a page back from the cache. */
+export function previousFromState(state: SyncState, load: PreviousCrawl['load']): PreviousCrawl {
   const holderOf = new Map<string, string>();
   for (const [id, p] of Object.entries(state.pages)) for (const o of p.holds ?? []) holderOf.set(o, id);
   const dependents = new Map<string, Set<string>>();
@@ -175,34 +290,41 @@ export async function previousCrawl(outDir: string, state: SyncState, fs: Output
       }
     }
   }
+  /** Who points at each page or database: the reverse of `refs`. */
+  const referrers = new Map<string, string[]>();
+  for (const [id, p] of Object.entries(state.pages)) {
+    for (const target of p.refs ?? []) {
+      const list = referrers.get(target);
+      if (list) list.push(id);
+      else referrers.set(target, [id]);
+    }
+  }
+  /** Blocks that are the parent of a page or database of the archive, with the page they sit in. */
+  const blockPages = new Map<string, string | null>(Object.entries(state.blocks ?? {}).map(([b, p]) => [b, p === '' ? null : p]));
+  for (const p of [...Object.values(state.pages), ...Object.values(state.databases)]) {
+    if (p.under && p.parent !== p.under && !state.pages[p.parent] && !state.dataSources[p.parent] && !state.databases[p.parent]) blockPages.set(p.parent, p.under);
+  }
   // Notion's clock and ours may differ a little: a minute's margin before the last run's start.
   const changedFrom = new Date(Math.floor(Date.parse(state.startedAt) / 60_000) * 60_000 - 60_000).toISOString();
-  let warned = false;
   return {
     changedFrom,
     page: (id) => {
       const p = state.pages[id];
-      return p ? { lastEdited: p.lastEdited, refetch: p.retry === true } : undefined;
+      return p ? { lastEdited: p.lastEdited, refetch: p.retry === true, parent: p.parent, under: p.under ?? null } : undefined;
     },
     pageIds: () => Object.keys(state.pages),
+    database: (id) => {
+      const d = state.databases[id];
+      return d ? { parent: d.parent, under: d.under ?? null, dataSources: d.dataSources } : undefined;
+    },
+    databaseIds: () => Object.keys(state.databases),
     rowsOf: (id) => state.dataSources[id],
     syncedDependents: (id) => dependents.get(id) ?? [],
     unanchoredSyncedPages: () => unanchored,
-    async load(id): Promise<CrawledPage | null> {
-      const p = state.pages[id];
-      if (!p) return null;
-      const [offset, length] = p.at;
-      const buffer = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, offset);
-      const json = buffer.toString('utf8');
-      if (bytesRead !== length || sha256Of(json) !== p.checksum) {
-        if (!warned) warn(`the page cache in ${join(outDir, STATE_DIR)} is damaged; pages it lost are fetched again`);
-        warned = true;
-        return null;
-      }
-      return JSON.parse(json) as CrawledPage;
-    },
-    close: () => handle.close().catch(() => {}),
+    referrers: (id) => referrers.get(id) ?? [],
+    pointedAtWhenLeft: (id) => state.left?.[id] ?? [],
+    blockPage: (id) => blockPages.get(id),
+    load,
   };
 }
 

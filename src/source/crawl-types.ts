@@ -8,6 +8,7 @@ import type {
   UserObjectResponse,
 } from '@notionhq/client';
 import type { BlockNode } from './block-tree.js';
+import type { FetchPlan } from './plan-fetch.js';
 
 /** How a paginated read reports that Notion stopped early (request_status incomplete). */
 export interface IncompleteHandling {
@@ -66,6 +67,13 @@ export interface CrawlResult {
   /** Pages or databases that could not be exported (the run goes on without them). */
   failures: CrawlIssue[];
   warnings: CrawlIssue[];
+  /** What an incremental crawl fetched, reused and left out (src/source/plan-fetch.ts). */
+  plan?: FetchPlan;
+  /**
+   * Blocks that search showed as the parent of a page or database, with the page holding each when
+   * the crawl knows it (null: none it can see; undefined: not asked). The sync state keeps them.
+   */
+  blockParents: Map<string, string | null | undefined>;
 }
 
 /** What the crawl knows of a page from the last published snapshot. */
@@ -74,6 +82,17 @@ export interface PreviousPage {
   lastEdited: string;
   /** Fetch it again whatever its edit time says (its last run had failures, say). */
   refetch: boolean;
+  /** Its API parent then: the id of the page, block, data source or database it sat in, or 'workspace'. */
+  parent: string;
+  /** The page or database of the archive whose content listed it (null at the top). */
+  under: string | null;
+}
+
+/** What the crawl knows of a database from the last published snapshot. */
+export interface PreviousDatabase {
+  parent: string;
+  under: string | null;
+  dataSources: string[];
 }
 
 /**
@@ -89,6 +108,8 @@ export interface PreviousCrawl {
   changedFrom: string;
   page(id: string): PreviousPage | undefined;
   pageIds(): Iterable<string>;
+  database(id: string): PreviousDatabase | undefined;
+  databaseIds(): Iterable<string>;
   /** The page as the previous sync fetched it; null when the cache has lost it (then it is fetched). */
   load(id: string): Promise<CrawledPage | null>;
   /** Row ids of a data source in query order, when the previous sync listed it. */
@@ -100,6 +121,12 @@ export interface PreviousCrawl {
   syncedDependents(pageId: string): Iterable<string>;
   /** Pages that show synced blocks whose original no page of the archive holds: always fetched again. */
   unanchoredSyncedPages(): Iterable<string>;
+  /** Pages whose relations, mentions, link_to_page blocks or sub-page list pointed at this page or database. */
+  referrers(id: string): Iterable<string>;
+  /** For a page or database that left the archive before: the pages that pointed at it when it left. */
+  pointedAtWhenLeft(id: string): Iterable<string>;
+  /** The page a block sits in, when known (null: a page outside the archive); for pages and databases placed under blocks. */
+  blockPage(blockId: string): string | null | undefined;
 }
 
 /** How a page reached onPage: fetched now, or taken from the previous sync's page cache. */

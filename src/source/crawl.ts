@@ -3,6 +3,8 @@ import pLimit from 'p-limit';
 import type { BlockNode } from './block-tree.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from './crawl-types.js';
 import { blockFileRefs, databaseFileRefs, pageFileRefs, type FileRef } from './file-refs.js';
+import { listWorkspace } from './list-workspace.js';
+import { listedParent, planFetch, type FetchPlan, type Listing } from './plan-fetch.js';
 
 export interface CrawlProgress {
   pagesFound: number;
@@ -30,8 +32,10 @@ export interface CrawlOptions {
   pagesInFlight?: number;
   /**
    * The last published snapshot: makes the crawl incremental. Search lists every page with its
-   * edit time first; pages whose edit time is unchanged come from the page cache, without their
-   * file refs (the caller takes their files from the previous snapshot); the rest are fetched.
+   * parent and edit time first (src/source/list-workspace.ts), a pure planner decides from that
+   * and the previous sync what to fetch (src/source/plan-fetch.ts), and the crawl carries the plan
+   * out: unchanged pages come from the page cache, without their file refs (the caller takes their
+   * files from the previous snapshot); the rest are fetched.
    */
   previous?: PreviousCrawl;
   /**
@@ -128,20 +132,14 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   const knownDataSources = new Map<string, DataSourceObjectResponse>();
   const tasks: Array<Promise<void>> = [];
   const prev = opts.previous;
-  /** Incremental: each page search listed, with its edit time; the objects of those to fetch; rows by data source. */
-  const listed = new Map<string, string>();
-  const listedObjects = new Map<string, PageObjectResponse>();
-  const listedRows = new Map<string, Set<string>>();
-  const listedDatabases = new Set<string>();
-  /** Pages to fetch again whatever their edit time (they show a synced block whose original changed). */
-  const refetch = new Set<string>();
+  /** Incremental: what this run found before fetching, and what it fetches. */
+  let listing: Listing | undefined;
+  let plan: FetchPlan | undefined;
+  /** Blocks that search shows as the parent of a page or database, with the page holding them when known. */
+  const blockParents = new Map<string, string | null | undefined>();
   /** Requests spent on each page in flight (about: one per 100 children listed), for the report's savings. */
   const requestsFor = new Map<string, number>();
   const countFor = (pageId: string, n: number) => requestsFor.set(pageId, (requestsFor.get(pageId) ?? 0) + n);
-  const unchangedSince = (id: string, edited: string): boolean => {
-    const p = prev?.page(id);
-    return p !== undefined && !p.refetch && !refetch.has(id) && p.lastEdited === edited && edited < prev!.changedFrom;
-  };
   /** An error that ends the whole crawl (a rejected token); tasks record it instead of rejecting. */
   let fatal: unknown;
   const progress: CrawlProgress = { pagesFound: 0, pagesDone: 0, databasesFound: 0, databasesDone: 0 };
@@ -343,6 +341,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
 
   function visitPage(id: string, known?: PageObjectResponse): void {
     if (seenPages.has(id) || fatal) return;
+    // Left the archive (in the trash, no longer shared, deleted), or kept out: no request.
+    if (plan && (plan.left.has(id) || plan.skipped.has(id))) return;
     seenPages.add(id);
     progress.pagesFound++;
     report();
@@ -351,21 +351,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
         if (fatal) return;
         try {
           let page = known;
-          if (prev) {
-            let edited = page?.last_edited_time ?? listed.get(id);
-            if (edited === undefined) {
-              // Not listed by search: a page only the tree walk finds, or one that is gone.
-              try {
-                page = await reader.retrievePage(id);
-              } catch (err) {
-                // Gone since the last sync (no longer shared, or deleted): it leaves the archive.
-                if (codeOf(err) === 'not_found' && prev.page(id)) return;
-                throw err;
-              }
-              if (page.in_trash) return;
-              edited = page.last_edited_time;
-            }
-            if (unchangedSince(id, edited)) {
+          if (prev && plan) {
+            if (plan.cache.has(id)) {
               const cached = await prev.load(id);
               if (cached) {
                 visitChildrenOf(cached.blocks);
@@ -379,8 +366,14 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
                 return;
               }
             }
-            page ??= listedObjects.get(id);
-            listedObjects.delete(id);
+            // The object search gave (kept for pages likely to be fetched); held no longer than needed.
+            const entry = listing?.pages.get(id);
+            page ??= entry?.object;
+            if (entry) delete entry.object;
+            // A parent fetched again for its list of sub-pages: its page object did not change
+            // (its edit time says so), only its content; a referrer's may have (a relation to a
+            // page in the trash is no longer listed), so it is retrieved.
+            if (!page && plan.refresh.get(id) === 'parent') page = (await prev.load(id))?.page;
           }
           if (!page) {
             page = await reader.retrievePage(id);
@@ -425,17 +418,16 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
     }
   }
 
-  /** Incremental: a data source's rows are those of the last sync when search lists exactly those rows under it. */
+  /** Incremental: a data source's rows are those of the last sync unless the plan queries it. */
   function unchangedRows(dataSourceId: string): string[] | null {
-    const before = prev?.rowsOf(dataSourceId);
-    if (!before) return null;
-    const now = listedRows.get(dataSourceId) ?? new Set<string>();
-    if (now.size !== before.length || before.some((r) => !now.has(r))) return null;
-    return before;
+    if (!prev || !plan || plan.query.has(dataSourceId)) return null;
+    return prev.rowsOf(dataSourceId) ?? null;
   }
 
   function visitDatabase(id: string, known?: DatabaseObjectResponse): void {
     if (seenDatabases.has(id) || fatal) return;
+    if (plan?.left.has(id)) return;
+    known ??= listing?.databases.get(id)?.object;
     seenDatabases.add(id);
     progress.databasesFound++;
     report();
@@ -495,52 +487,27 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
     warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
 
   if (prev) {
-    // Incremental: list everything with its edit time first (about one request per 100 pages).
-    const inScopeMaybe = (r: PageObjectResponse): boolean => {
-      if (opts.roots.length === 0 || prev.page(r.id)) return true;
-      const p = r.parent as { type: string; page_id?: string; database_id?: string; data_source_id?: string };
-      const parentId = p.page_id ?? p.data_source_id ?? p.database_id;
-      return parentId !== undefined && (prev.page(parentId) !== undefined || prev.rowsOf(parentId) !== undefined);
-    };
-    for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete: onIncompleteSearch })) {
-      const r = result as PageObjectResponse & { object: string; parent?: { type?: string; data_source_id?: string; database_id?: string } };
-      if (r.object === 'page') {
-        if (r.in_trash || typeof r.last_edited_time !== 'string') continue;
-        listed.set(r.id, r.last_edited_time);
-        const dsId = r.parent?.type === 'data_source_id' ? r.parent.data_source_id : undefined;
-        if (dsId) {
-          let rows = listedRows.get(dsId);
-          if (!rows) listedRows.set(dsId, (rows = new Set()));
-          rows.add(r.id);
-        }
-        // Objects of pages to fetch are kept (no second request for them); unchanged ones are not.
-        if (!unchangedSince(r.id, r.last_edited_time) && isFullPage(r) && inScopeMaybe(r)) listedObjects.set(r.id, r);
-      } else if (r.object === 'data_source' && r.parent?.database_id) {
-        if ('properties' in r) knownDataSources.set(r.id, result as DataSourceObjectResponse);
-        listedDatabases.add(r.parent.database_id);
-      }
+    // Incremental: list everything first (about one request per 100 pages), plan, then carry the plan out.
+    const listed = await listWorkspace(reader, prev, { onIncomplete: onIncompleteSearch }, opts.roots);
+    listing = listed.listing;
+    for (const [dsId, ds] of listed.dataSourceObjects) knownDataSources.set(dsId, ds);
+    plan = planFetch(prev, listing);
+    for (const entry of [...listing.pages.values(), ...listing.databases.values()]) {
+      if (entry.parent.type !== 'block') continue;
+      const b = entry.parent.id;
+      blockParents.set(b, listing.blockPages.has(b) ? listing.blockPages.get(b) : prev.blockPage(b));
     }
-    // Editing a synced block's original bumps the page it sits in, not the pages showing it.
-    const changed = [...listed.keys()].filter((id) => !unchangedSince(id, listed.get(id)!));
-    for (const id of prev.pageIds()) if (!listed.has(id)) changed.push(id);
-    for (const id of changed) for (const d of prev.syncedDependents(id)) refetch.add(d);
-    for (const id of prev.unanchoredSyncedPages()) refetch.add(id);
     if (opts.roots.length === 0) {
-      for (const id of listed.keys()) {
+      for (const [id, entry] of listing.pages) {
         await roomForMore();
-        visitPage(id, listedObjects.get(id));
+        visitPage(id, entry.object);
       }
-      for (const id of listedDatabases) visitDatabase(id);
-      // Pages of the last sync that search no longer lists: gone, or found only by the tree walk.
-      for (const id of prev.pageIds()) {
-        if (listed.has(id)) continue;
-        await roomForMore();
-        visitPage(id);
-      }
+      for (const [id, reason] of plan.fetch) if (reason === 'unchecked') visitPage(id);
+      for (const id of listing.databases.keys()) visitDatabase(id);
     } else {
       for (const root of opts.roots) {
-        if (listed.has(root)) visitPage(root, listedObjects.get(root));
-        else if (listedDatabases.has(root)) visitDatabase(root);
+        if (listing.pages.has(root)) visitPage(root, listing.pages.get(root)!.object);
+        else if (listing.databases.has(root)) visitDatabase(root);
         else tasks.push(visitRoot(root));
       }
     }
@@ -548,7 +515,9 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
     const onIncomplete = (info: { reason: string }) =>
       warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
     for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete })) {
-      const r = result as { object: string; id: string; parent?: { database_id?: string } };
+      const r = result as { object: string; id: string; parent?: { database_id?: string }; database_parent?: unknown };
+      const parent = listedParent(r.object === 'data_source' ? r.database_parent : r.parent);
+      if (parent.type === 'block') blockParents.set(parent.id, undefined);
       if (r.object === 'page') {
         await roomForMore();
         visitPage(r.id, isFullPage(result as PageObjectResponse) ? (result as PageObjectResponse) : undefined);
@@ -595,7 +564,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
 
   while (tasks.length > 0) await Promise.all(tasks.splice(0));
   if (fatal) throw fatal;
-  return { users, failures, warnings };
+  return { users, failures, warnings, blockParents, ...(plan ? { plan } : {}) };
 }
 
 /** A failure of the caller's onPage/onDatabase (writing the spool, say): it ends the crawl, it is not the page's fault. */

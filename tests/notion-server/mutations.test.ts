@@ -3,6 +3,7 @@ import { Client, collectPaginatedAPI } from '@notionhq/client';
 import { block } from '../../src/notion-server/builder.js';
 import { startSample, type SampleIds } from './sample-workspace.js';
 import type { NotionServer } from '../../src/notion-server/server.js';
+import { BUMP_POLICIES } from '../../src/notion-server/mutations.js';
 
 let server: NotionServer;
 let client: Client;
@@ -135,5 +136,108 @@ describe('mutations bump last_edited_time the way Notion does', () => {
     now += 10_000;
     server.mutate.editBlockText(ids.paragraphBlock, 'two');
     expect(await edited('block', ids.paragraphBlock)).toBe(EDITED);
+  });
+});
+
+describe.each(BUMP_POLICIES)('structural changes under bumps: %s', (bumps) => {
+  const all = bumps === 'all';
+  // Bumped: the edit's minute; not bumped: whatever it was before (the sample is dated 2024).
+  const bumpedIf = (yes: boolean) => (yes ? EDITED : expect.not.stringMatching(/^2025-05-05T10:2/));
+  beforeEach(async () => {
+    await server.close();
+    ({ server, client, ids } = await startSample({ clock: () => now, bumps }));
+  });
+  const childIds = async (id: string) => (await collectPaginatedAPI(client.blocks.children.list, { block_id: id })).map((b) => b.id);
+  const rowIds = async (ds: string) => (await collectPaginatedAPI(client.dataSources.query, { data_source_id: ds })).map((r) => r.id);
+  const relation = async (pageId: string): Promise<string[]> => {
+    const page: any = await client.pages.retrieve({ page_id: pageId });
+    return page.properties.Related.relation.map((r: { id: string }) => r.id);
+  };
+  const relationItems = async (pageId: string): Promise<string[]> => {
+    const page: any = await client.pages.retrieve({ page_id: pageId });
+    const items: any[] = await collectPaginatedAPI(client.pages.properties.retrieve as never, { page_id: pageId, property_id: page.properties.Related.id } as never);
+    return items.map((i) => i.relation.id);
+  };
+
+  it(`a new sub-page ${all ? 'bumps' : 'does not bump'} its parent; it is listed under it either way`, async () => {
+    const id = server.mutate.createPage({ parent: ids.deep[0]!, title: 'Fresh' });
+    expect(await childIds(ids.deep[0]!)).toContain(id);
+    expect(await edited('page', id)).toBe(EDITED);
+    expect(await edited('page', ids.deep[0]!)).toEqual(bumpedIf(all));
+  });
+
+  it(`a move ${all ? 'bumps' : 'bumps none of'} the old parent, the new parent and the page`, async () => {
+    server.mutate.movePage(ids.deep[3]!, ids.kitchen);
+    expect(await childIds(ids.kitchen)).toContain(ids.deep[3]);
+    expect(await childIds(ids.deep[2]!)).not.toContain(ids.deep[3]);
+    for (const id of [ids.kitchen, ids.deep[2]!, ids.deep[3]!]) expect(await edited('page', id)).toEqual(bumpedIf(all));
+  });
+
+  it('a move within one parent puts the page last and bumps the parent (a reorder of its blocks)', async () => {
+    const first = server.mutate.createPage({ parent: ids.deep[3]!, title: 'First' });
+    server.mutate.createPage({ parent: ids.deep[3]!, title: 'Second' });
+    now += 5 * 60_000;
+    server.mutate.movePage(first, ids.deep[3]!);
+    expect((await childIds(ids.deep[3]!)).at(-1)).toBe(first);
+    expect(await edited('page', ids.deep[3]!)).toBe('2025-05-05T10:25:00.000Z');
+    expect(await edited('page', first)).toBe(all ? '2025-05-05T10:25:00.000Z' : EDITED);
+  });
+
+  it(`trash and restore of a sub-page ${all ? 'bump' : 'do not bump'} its parent`, async () => {
+    server.mutate.trash(ids.deep[1]!);
+    expect(await childIds(ids.deep[0]!)).not.toContain(ids.deep[1]);
+    expect(await edited('page', ids.deep[0]!)).toEqual(bumpedIf(all));
+    server.mutate.restore(ids.deep[1]!);
+    expect(await childIds(ids.deep[0]!)).toContain(ids.deep[1]);
+  });
+
+  it(`a relation no longer lists a page in the trash; the page relating to it is ${all ? '' : 'not '}bumped; restore brings it back`, async () => {
+    const [target] = (server.workspace.pages[ids.bigRow]!.properties.Related!.relation as Array<{ id: string }>).map((r) => r.id);
+    expect(await relationItems(ids.bigRow)).toContain(target);
+    server.mutate.trash(target!);
+    expect(await relationItems(ids.bigRow)).not.toContain(target);
+    expect(await relationItems(ids.bigRow)).toHaveLength(29);
+    expect(await relation(ids.bigRow)).not.toContain(target);
+    expect(await edited('page', ids.bigRow)).toEqual(bumpedIf(all));
+    server.mutate.restore(target!);
+    expect(await relationItems(ids.bigRow)).toContain(target);
+  });
+
+  it('a page moved into a database becomes a row; moved out, a plain page again; a row moves between data sources', async () => {
+    const page = ids.deep[3]!;
+    server.mutate.movePage(page, ids.dataSource);
+    expect(await rowIds(ids.dataSource)).toContain(page);
+    expect(await childIds(ids.deep[2]!)).not.toContain(page);
+    const row: any = await client.pages.retrieve({ page_id: page });
+    expect(row.parent).toMatchObject({ type: 'data_source_id', data_source_id: ids.dataSource, database_id: ids.database });
+    expect(row.properties.Name.title[0].plain_text).toBe('Depth 4');
+    expect(await edited('page', page)).toEqual(bumpedIf(all));
+
+    server.mutate.movePage(page, ids.targetsDataSource);
+    expect(await rowIds(ids.dataSource)).not.toContain(page);
+    expect(await rowIds(ids.targetsDataSource)).toContain(page);
+
+    server.mutate.movePage(page, ids.kitchen);
+    expect(await rowIds(ids.targetsDataSource)).not.toContain(page);
+    expect(await childIds(ids.kitchen)).toContain(page);
+    const plain: any = await client.pages.retrieve({ page_id: page });
+    expect(plain.parent).toEqual({ type: 'page_id', page_id: ids.kitchen });
+    expect(Object.keys(plain.properties)).toEqual(['title']);
+    expect(plain.properties.title.title[0].plain_text).toBe('Depth 4');
+  });
+
+  it(`a new database and a moved one are listed under their page, which is ${all ? '' : 'not '}bumped`, async () => {
+    const { id, dataSourceId } = server.mutate.createDatabase({ parent: ids.deep[1]!, title: 'Fresh table', properties: { Score: { type: 'number', number: { format: 'number' } } } });
+    expect(await childIds(ids.deep[1]!)).toContain(id);
+    expect(await edited('page', ids.deep[1]!)).toEqual(bumpedIf(all));
+    const ds: any = await client.dataSources.retrieve({ data_source_id: dataSourceId });
+    expect(Object.values(ds.properties).map((p: any) => p.type).sort()).toEqual(['number', 'title']);
+    server.mutate.createPage({ parent: dataSourceId, title: 'A row' });
+    expect(await rowIds(dataSourceId)).toHaveLength(1);
+    server.mutate.moveDatabase(id, ids.deep[2]!);
+    expect(await childIds(ids.deep[1]!)).not.toContain(id);
+    expect(await childIds(ids.deep[2]!)).toContain(id);
+    expect(await client.databases.retrieve({ database_id: id })).toMatchObject({ parent: { type: 'page_id', page_id: ids.deep[2] } });
+    expect(await edited('page', ids.deep[2]!)).toEqual(bumpedIf(all));
   });
 });

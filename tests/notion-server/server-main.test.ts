@@ -7,9 +7,10 @@ const BIN = fileURLToPath(new URL('../../bin/notion-server.js', import.meta.url)
 
 describe('parseServerArgs', () => {
   it.each([
-    [[], { port: 0, rate: 3, burst: 10, latencyMs: 0, expirySeconds: 3600 }],
-    [['--port', '4123', '--rate', '5', '--burst', '20'], { port: 4123, rate: 5, burst: 20, latencyMs: 0, expirySeconds: 3600 }],
-    [['--rate', 'off', '--latency=50', '--expiry', '2'], { port: 0, rate: false, burst: 10, latencyMs: 50, expirySeconds: 2 }],
+    [[], { port: 0, rate: 3, burst: 10, latencyMs: 0, expirySeconds: 3600, bumps: 'all' }],
+    [['--port', '4123', '--rate', '5', '--burst', '20'], { port: 4123, rate: 5, burst: 20, latencyMs: 0, expirySeconds: 3600, bumps: 'all' }],
+    [['--rate', 'off', '--latency=50', '--expiry', '2'], { port: 0, rate: false, burst: 10, latencyMs: 50, expirySeconds: 2, bumps: 'all' }],
+    [['--bumps', 'documented'], { port: 0, rate: 3, burst: 10, latencyMs: 0, expirySeconds: 3600, bumps: 'documented' }],
   ])('%j', (argv, expected) => {
     expect(parseServerArgs(argv)).toEqual(expected);
   });
@@ -19,6 +20,7 @@ describe('parseServerArgs', () => {
     [['--port', 'x'], '--port: expected a number'],
     [['--expiry', '0'], '--expiry: expected a number ≥ 1'],
     [['--bogus'], 'unknown option --bogus'],
+    [['--bumps', 'some'], '--bumps: expected all or documented'],
   ])('%j fails naming the flag', (argv, message) => {
     expect(() => parseServerArgs(argv)).toThrow(message);
   });

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { parentKey, previousFromState, refsOf, type SyncState } from '../../src/publish/sync-state.js';
+import type { CrawledPage } from '../../src/source/crawl-types.js';
+
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const rich = (target: { page?: string; database?: string }) => ({
+  type: 'mention',
+  mention: target.page ? { type: 'page', page: { id: target.page } } : { type: 'database', database: { id: target.database } },
+  plain_text: 'x',
+  href: null,
+});
+let blocks = 900;
+const node = (type: string, payload: Record<string, unknown>, children: unknown[] = [], blockId = id(++blocks)) => ({
+  object: 'block',
+  id: blockId,
+  type,
+  [type]: payload,
+  parent: { type: 'page_id', page_id: id(1) },
+  has_children: children.length > 0,
+  children,
+});
+
+describe('refsOf: what a page points at', () => {
+  it('relations, mentions in properties and blocks, link_to_page targets, sub-pages and child databases; sorted, without itself', () => {
+    const unit = {
+      page: {
+        id: id(1),
+        parent: { type: 'page_id', page_id: id(50) },
+        properties: {
+          Name: { id: 'title', type: 'title', title: [rich({ page: id(2) })] },
+          Related: { id: 'r', type: 'relation', relation: [{ id: id(3) }, { id: id(4) }], has_more: false },
+          Notes: { id: 'n', type: 'rich_text', rich_text: [rich({ page: id(1) })] },
+        },
+      },
+      blocks: [
+        node('paragraph', { rich_text: [{ type: 'text', text: { content: 'plain', link: null }, plain_text: 'plain' }, rich({ database: id(5) })] }),
+        node('toggle', { rich_text: [] }, [node('link_to_page', { type: 'page_id', page_id: id(6) }), node('link_to_page', { type: 'database_id', database_id: id(7) })]),
+        node('child_page', { title: 'Sub' }, [], id(8)),
+        node('child_database', { title: 'Table' }, [], id(9)),
+        node('link_to_page', { type: 'comment_id', comment_id: id(10) }),
+      ],
+    } as unknown as CrawledPage;
+    expect(refsOf(unit)).toEqual([2, 3, 4, 5, 6, 7, 8, 9].map(id));
+  });
+
+  it('a page pointing at nothing points at nothing', () => {
+    expect(refsOf({ page: { id: id(1), properties: {} }, blocks: [] } as unknown as CrawledPage)).toEqual([]);
+  });
+});
+
+describe('parentKey', () => {
+  it.each([
+    [{ type: 'page_id', page_id: id(1) }, id(1)],
+    [{ type: 'block_id', block_id: id(2) }, id(2)],
+    [{ type: 'data_source_id', data_source_id: id(3), database_id: id(4) }, id(3)],
+    [{ type: 'workspace', workspace: true }, 'workspace'],
+    [undefined, 'workspace'],
+  ])('%j → %s', (parent, key) => expect(parentKey(parent)).toBe(key));
+});
+
+describe('previousFromState', () => {
+  const page = (extra: Partial<SyncState['pages'][string]>) => ({ lastEdited: 't', digest: 'd', path: 'p.md', assets: [], at: [0, 0] as [number, number], checksum: 'c', requests: 1, parent: 'workspace', ...extra });
+  const state: SyncState = {
+    format: 'notion-kb/sync-state',
+    version: 2,
+    snapshotId: 's',
+    startedAt: '2026-01-02T03:04:05.000Z',
+    configKey: 'k',
+    cache: 'c.spool',
+    pages: {
+      home: page({}),
+      a: page({ parent: 'home', under: 'home', refs: ['b', 'gone'] }),
+      b: page({ parent: 'column', under: 'home', refs: ['gone'] }),
+    },
+    dataSources: {},
+    databases: {},
+    left: { back: ['a'] },
+    blocks: { elsewhere: '' },
+    assets: {},
+  };
+  const prev = previousFromState(state, async () => null);
+
+  it('knows who pointed at a page, and who pointed at one that left before', () => {
+    expect([...prev.referrers('gone')].sort()).toEqual(['a', 'b']);
+    expect([...prev.referrers('nobody')]).toEqual([]);
+    expect([...prev.pointedAtWhenLeft('back')]).toEqual(['a']);
+  });
+
+  it('knows the page of a block a page sits under, and blocks outside the archive', () => {
+    expect(prev.blockPage('column')).toBe('home');
+    expect(prev.blockPage('elsewhere')).toBeNull();
+    expect(prev.blockPage('unknown')).toBeUndefined();
+  });
+
+  it('counts edits from the minute before the previous run started', () => {
+    expect(prev.changedFrom).toBe('2026-01-02T03:03:00.000Z');
+    expect(prev.page('b')).toEqual({ lastEdited: 't', refetch: false, parent: 'column', under: 'home' });
+  });
+});
