@@ -29,7 +29,8 @@ import {
 } from './publish/write-snapshot.js';
 import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
-import { fetchedAgainAnyway, SelfAudit, type PreviousFetched } from './publish/self-audit.js';
+import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
+import { fetchedAgain, listingOfCrawl, planFetch } from './source/plan-fetch.js';
 import { RunPrivacy } from './publish/run-privacy.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
@@ -267,6 +268,7 @@ async function crawlAndPublish(
   /** What the next sync's state needs of each page, beyond the spool and the plan. */
   const pageFacts = new Map<string, { lastEdited: string; requests: number; holds: string[]; shows: string[]; reused: boolean; parent: string; refs: string[] }>();
   let pagesReused = 0;
+  const auditParents = new Map<string, unknown>();
   let requestsSaved = 0;
   try {
     // 1. Crawl: each page is parked in the spool as soon as its tree is fetched (or taken from the
@@ -294,6 +296,8 @@ async function crawlAndPublish(
         // A page from the cache points at what it pointed at when it was fetched.
         const refs = origin.reused ? (state!.pages[id]?.refs ?? refsOf(unit)) : refsOf(unit);
         pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs });
+        // The self-audit plans this run as an incremental one would have: it needs each page's parent as the API gave it.
+        if (before.auditCache) auditParents.set(id, unit.page.parent);
         await spool.put(unit);
       },
       onDatabase: async (unit) => {
@@ -340,7 +344,21 @@ async function crawlAndPublish(
             fs,
             cache: before.auditCache,
             failed: crawl.failures.flatMap((f) => (f.pageId ? [f.pageId] : [])),
-            ...(before.auditCache ? { fetchedAgain: fetchedAgainAnyway(before.auditCache.crawl, (id) => pageFacts.get(id)?.lastEdited) } : {}),
+            // Pages an incremental run would fetch again now (the planner's own answer) are left out.
+            ...(before.auditCache
+              ? {
+                  fetchedAgain: fetchedAgain(
+                    planFetch(
+                      before.auditCache.crawl,
+                      listingOfCrawl({
+                        pages: [...auditParents].map(([id, parent]) => ({ id, parent, lastEdited: pageFacts.get(id)!.lastEdited })),
+                        databases: databases.values(),
+                        blockParents: crawl.blockParents,
+                      }),
+                    ),
+                  ),
+                }
+              : {}),
           })
         : null;
     const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(),

@@ -20,23 +20,6 @@ export interface PreviousFetched {
   load(id: string): Promise<CrawledPage | null>;
 }
 
-/**
- * Pages an incremental run would fetch again now although their last_edited_time did not change:
- * those showing a synced block whose original's page changed (Notion does not bump them) or whose
- * original no page of the archive holds, and those whose last fetch had failures. A change in them
- * is no drift. The incremental crawl's own rules (src/source/crawl.ts), from the same sync state;
- * `editedNow` gives each page's last_edited_time in this run (undefined: no longer there).
- */
-export function fetchedAgainAnyway(previous: PreviousCrawl, editedNow: (id: string) => string | undefined): Set<string> {
-  const out = new Set(previous.unanchoredSyncedPages());
-  for (const id of previous.pageIds()) {
-    const before = previous.page(id)!;
-    const now = editedNow(id);
-    if (before.refetch) out.add(id);
-    if (now === undefined || now !== before.lastEdited || now >= previous.changedFrom) for (const d of previous.syncedDependents(id)) out.add(d);
-  }
-  return out;
-}
 
 /**
  * The self-audit of a full run: every page not edited since the previous snapshot must come out
@@ -85,7 +68,7 @@ export class SelfAudit {
     cache?: PreviousFetched | null;
     /** Pages this run failed to fetch whole (CrawlResult failures): left out. */
     failed?: Iterable<string>;
-    /** Pages an incremental run would fetch again now although not edited (fetchedAgainAnyway): left out. */
+    /** Pages an incremental run would fetch again now although not edited (the fetch planner's answer): left out. */
     fetchedAgain?: Iterable<string>;
   }): Promise<SelfAudit | null> {
     let index: { createdAt?: unknown; pages?: unknown };

@@ -245,3 +245,30 @@ export function planFetch(prev: PreviousCrawl, listing: Listing, opts: PlanOptio
   for (const id of prev.pageIds()) if (pages.has(id) && !plan.fetch.has(id) && !plan.refresh.has(id)) plan.cache.add(id);
   return plan;
 }
+
+/**
+ * The listing a full crawl amounts to: every page it crawled with its parent and edit time, every
+ * database with its data sources and rows, and the page each block parent sits in. Planned against
+ * the previous sync (`planFetch`), it says what an incremental run would have fetched again now
+ * (the self-audit of a full run leaves those pages out: their difference is not drift).
+ */
+export function listingOfCrawl(crawled: {
+  pages: Iterable<{ id: string; parent: unknown; lastEdited: string }>;
+  databases: Iterable<{ database: { id: string; parent: unknown }; dataSources: Array<{ dataSource: { id: string }; rowIds: string[] }> }>;
+  blockParents: ReadonlyMap<string, string | null | undefined>;
+}): Listing {
+  const listing = emptyListing();
+  for (const p of crawled.pages) listing.pages.set(p.id, { id: p.id, parent: listedParent(p.parent), lastEdited: p.lastEdited });
+  for (const db of crawled.databases) {
+    listing.databases.set(db.database.id, { id: db.database.id, parent: listedParent(db.database.parent) });
+    for (const ds of db.dataSources) {
+      listing.dataSources.set(ds.dataSource.id, db.database.id);
+      listing.rows.set(ds.dataSource.id, new Set(ds.rowIds));
+    }
+  }
+  for (const [block, page] of crawled.blockParents) if (page !== undefined) listing.blockPages.set(block, page);
+  return listing;
+}
+
+/** The pages a plan fetches again: for a change of their own, or as a parent or referrer of what changed place. */
+export const fetchedAgain = (plan: FetchPlan): Set<string> => new Set([...plan.fetch.keys(), ...plan.refresh.keys()]);
