@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssetCollector } from './assets/asset-collector.js';
@@ -9,8 +10,8 @@ import type { Audit, PageRecord, Report } from './normalise/schemas.js';
 import { buildHistoryFiles } from './publish/history-files.js';
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import { PageSpool } from './publish/page-spool.js';
-import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
-import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
+import { PlanInputBuilder, planPaths, type PageSummary } from './publish/plan-paths.js';
+import { writeSnapshotFiles, type PreviousRenders } from './publish/write-snapshot-files.js';
 import { writeSite } from './publish/write-site.js';
 import { canonicalJson } from './render/json/canonical-json.js';
 import type { CrawledDatabase, PreviousCrawl } from './source/crawl-types.js';
@@ -67,6 +68,8 @@ export interface SyncDeps {
   limiter?: Limiter;
   /** Crawl everything even when the sync state allows an incremental run (`--full`). */
   full?: boolean;
+  /** What renders the files: pages rendered by another version are rendered again (default: notion-kb's version). */
+  renderVersion?: string;
 }
 
 export interface SyncOutcome {
@@ -259,14 +262,15 @@ async function crawlAndPublish(
     });
   };
 
-  const spool = await PageSpool.create(`${staging}.spool`, fs);
+  // An incremental run's spool starts as a copy of the page cache: unchanged pages stay where they are, unread.
+  const spool = state ? await PageSpool.copyOf(`${staging}.spool`, join(outDir, STATE_DIR, state.cache), fs) : await PageSpool.create(`${staging}.spool`, fs);
   // The privacy rules (config `privacy`): what is left out, what is redacted.
   const privacy = new RunPrivacy(config.privacy);
   let spoolKept = false;
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
   /** What the next sync's state needs of each page, beyond the spool and the plan. */
-  const pageFacts = new Map<string, { lastEdited: string; requests: number; holds: string[]; shows: string[]; reused: boolean; parent: string; refs: string[] }>();
+  const pageFacts = new Map<string, PageFacts>();
   let pagesReused = 0;
   const auditParents = new Map<string, unknown>();
   let requestsSaved = 0;
@@ -278,13 +282,30 @@ async function crawlAndPublish(
       roots: config.notion.roots,
       ...(previous ? { previous } : {}),
       comments: config.content.comments,
+      // A page the plan takes from the cache is taken as it is: planned from its summary, its
+      // bytes left where they are in the cache, and rendered only if something it shows changed.
+      ...(state
+        ? {
+            keepCached: async (id: string) => {
+              const p = state.pages[id];
+              if (!p?.summary || !p.rendered || (p.comments === true) !== config.content.comments) return null;
+              spool.adopt(id, { offset: p.at[0], length: p.at[1], digest: p.digest, checksum: p.checksum });
+              summaries.addSummary(id, p.summary);
+              privacy.keepPage(id, p.redacted ?? 0);
+              pageFacts.set(id, { lastEdited: p.lastEdited, requests: p.requests, holds: p.holds ?? [], shows: p.shows ?? [], reused: true, parent: p.parent, refs: p.refs ?? [], summary: p.summary, comments: p.comments === true });
+              pagesReused++;
+              requestsSaved += p.requests;
+              return { pages: p.summary.subPages ?? [], databases: p.summary.subDatabases ?? [] };
+            },
+          }
+        : {}),
       onFile: (ref) => {
         if (privacy.wantsFile(ref)) collector.add(ref);
       },
       onPage: async (unit, origin) => {
         // A page left out by itself is summarised (pages under it follow it out) but never spooled.
         if (!privacy.takePage(unit)) return void summaries.addPage(unit);
-        summaries.addPage(unit);
+        const summary = summaries.addPage(unit);
         const { holds, shows } = syncedBlocksOf(unit.blocks);
         const id = unit.page.id;
         let requests = origin.requests ?? 0;
@@ -295,7 +316,7 @@ async function crawlAndPublish(
         }
         // A page from the cache points at what it pointed at when it was fetched.
         const refs = origin.reused ? (state!.pages[id]?.refs ?? refsOf(unit)) : refsOf(unit);
-        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs });
+        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs, summary, comments: unit.comments !== undefined });
         // The self-audit plans this run as an incremental one would have: it needs each page's parent as the API gave it.
         if (before.auditCache) auditParents.set(id, unit.page.parent);
         await spool.put(unit);
@@ -362,6 +383,8 @@ async function crawlAndPublish(
           })
         : null;
     const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(),
+      renderKey: renderKey(deps.renderVersion ?? (await notionKbVersion()), privacy.excluded),
+      ...(state ? { previous: previousRenders(state) } : {}),
       lookupAsset: (k) => {
         privacy.usedAssets.add(k);
         return collector.previousOutcome(k);
@@ -379,6 +402,9 @@ async function crawlAndPublish(
     // Files of pages taken from the cache are linked from the previous snapshot as they are looked up.
     await collector.drain();
     await privacy.removeUnusedAssets(staging, collector.outcomes, fs);
+    // The spool becomes the page cache: earlier forms of pages go once they are most of it, or at once under privacy rules.
+    const unused = spool.unusedBytes();
+    if (unused > 0 && (privacy.active || 2 * unused > spool.size())) await spool.compact();
     await spool.close();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files, fs, undefined, reuse);
@@ -417,7 +443,15 @@ async function crawlAndPublish(
       durationMs: Math.max(0, finishedAt.getTime() - startedAt.getTime()),
       complete: failures.length === 0 && privacy.visibleIssues(content.assetFailures).length === 0,
       mode: state ? 'incremental' : 'full',
-      counts: { ...content.counts, assets: store.size - privacy.removedPaths.size, assetBytes, pagesReused, filesLinked: reuse?.linked ?? 0 },
+      counts: {
+        ...content.counts,
+        assets: store.size - privacy.removedPaths.size,
+        assetBytes,
+        pagesReused,
+        filesLinked: reuse?.linked ?? 0,
+        pagesRendered: content.renderedNow.pages,
+        databasesRendered: content.renderedNow.databases,
+      },
       requests: {
         total: stats.total,
         byRoute: stats.byRoute,
@@ -475,6 +509,10 @@ async function crawlAndPublish(
           ...(facts.holds.length > 0 ? { holds: facts.holds } : {}),
           ...(facts.shows.length > 0 ? { shows: facts.shows } : {}),
           ...(failed.has(id) ? { retry: true as const } : {}),
+          summary: facts.summary,
+          ...(content.rendered.pages.has(id) ? { rendered: content.rendered.pages.get(id)! } : {}),
+          ...(facts.comments ? { comments: true as const } : {}),
+          ...(privacy.redactedIn(id) > 0 ? { redacted: privacy.redactedIn(id) } : {}),
         };
       }
       const dataSources: SyncState['dataSources'] = {};
@@ -482,7 +520,8 @@ async function crawlAndPublish(
       for (const db of databases.values()) {
         for (const ds of db.dataSources) dataSources[ds.dataSource.id] = ds.rowIds;
         const under = plan.databases.get(db.database.id)?.parentId;
-        databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: db.dataSources.map((ds) => ds.dataSource.id) };
+        const rendered = content.rendered.databases.get(db.database.id);
+        databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: db.dataSources.map((ds) => ds.dataSource.id), ...(rendered ? { rendered } : {}) };
       }
       // What left the archive (now or before) and who pointed at it, until it comes back.
       const left: NonNullable<SyncState['left']> = {};
@@ -548,6 +587,46 @@ async function crawlAndPublish(
     if (!spoolKept) await spool.remove();
     throw err;
   }
+}
+
+/** What the sync state keeps of a page beside its place in the spool and the plan. */
+interface PageFacts {
+  lastEdited: string;
+  requests: number;
+  holds: string[];
+  shows: string[];
+  reused: boolean;
+  parent: string;
+  refs: string[];
+  summary: PageSummary;
+  /** Its spooled content holds comments. */
+  comments: boolean;
+}
+
+/** The renders of the snapshot a sync state describes, as the render pass asks for them. */
+function previousRenders(state: SyncState): PreviousRenders {
+  return {
+    page: (id) => {
+      const p = state.pages[id];
+      return p?.rendered ? { digest: p.digest, rendered: p.rendered } : undefined;
+    },
+    database: (id) => state.databases[id]?.rendered,
+  };
+}
+
+/**
+ * What renders the files besides each page's inputs: notion-kb's version and what the privacy
+ * rules leave out (a digest: the state names no left-out page). Another key renders everything again.
+ */
+function renderKey(version: string, excluded: ReadonlySet<string>): string {
+  return createHash('sha256').update(JSON.stringify({ version, excluded: [...excluded].sort() })).digest('hex').slice(0, 32);
+}
+
+let packageVersion: Promise<string> | undefined;
+/** notion-kb's version (package.json). */
+function notionKbVersion(): Promise<string> {
+  packageVersion ??= readFile(new URL('../package.json', import.meta.url), 'utf8').then((text) => (JSON.parse(text) as { version: string }).version);
+  return packageVersion;
 }
 
 /** Drift the self-audit found, in the log (stderr, --quiet too): one warning naming the pages (the first 20). The summary line is the CLI's. */

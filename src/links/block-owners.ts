@@ -74,6 +74,22 @@ class BlockIdTable {
 const HEADINGS = new Set(['heading_1', 'heading_2', 'heading_3', 'heading_4']);
 const holdsSubPages = (b: BlockNode): boolean => b.children.some((c) => c.type === 'child_page' || c.type === 'child_database');
 
+/** The blocks of a page that anything asks about (see BlockOwners): its own, and those shown through synced references. */
+export interface OwnedBlocks {
+  own?: string[];
+  shown?: string[];
+}
+
+/** The blocks of a page BlockOwners keeps: headings and blocks holding a sub-page or an inline database. */
+export function ownedBlocks(blocks: BlockNode[]): OwnedBlocks {
+  const own: string[] = [];
+  const shown: string[] = [];
+  walkBlocks(blocks, (b, shared) => {
+    if (HEADINGS.has(b.type) || holdsSubPages(b)) (shared ? shown : own).push(b.id);
+  });
+  return { ...(own.length > 0 ? { own } : {}), ...(shown.length > 0 ? { shown } : {}) };
+}
+
 /**
  * Which exported page holds a block, learnt page by page as the crawl goes (only block ids are
  * kept, never the blocks), for the blocks anything asks about: a block that holds a sub-page or
@@ -91,15 +107,17 @@ export class BlockOwners implements BlockLookup {
   private readonly viaReference = new Map<string, string>();
 
   add(pageId: string, blocks: BlockNode[]): void {
+    this.addOwned(pageId, ownedBlocks(blocks));
+  }
+
+  /** A page by the blocks it holds that anything asks about (`ownedBlocks`): what the sync state keeps of it. */
+  addOwned(pageId: string, owned: OwnedBlocks): void {
     const index = this.pages.push(pageId) - 1;
-    walkBlocks(blocks, (b, shared) => {
-      if (!HEADINGS.has(b.type) && !holdsSubPages(b)) return;
-      if (!shared) this.owner.set(b.id, index);
-      else {
-        const known = this.viaReference.get(b.id);
-        if (known === undefined || pageId < known) this.viaReference.set(b.id, pageId);
-      }
-    });
+    for (const id of owned.own ?? []) this.owner.set(id, index);
+    for (const id of owned.shown ?? []) {
+      const known = this.viaReference.get(id);
+      if (known === undefined || pageId < known) this.viaReference.set(id, pageId);
+    }
   }
 
   /** The exported page holding a block (ask once every page has been added). */

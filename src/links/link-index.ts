@@ -84,6 +84,8 @@ export class LinkIndex {
 export class PageLinks {
   readonly targets: Set<string>;
   readonly unresolved: UnresolvedLink[];
+  /** Every id looked up (pages, databases, blocks, resolved or not): what the links written depend on. */
+  readonly asked: Set<string>;
 
   constructor(
     private readonly index: LinkIndex,
@@ -91,10 +93,11 @@ export class PageLinks {
     /** The file the links are written into (hrefs are relative to it); null for the snapshot root. */
     readonly fromFile: string | null,
     /** Where lookups are recorded; a fresh record unless shared with another base (see withBase). */
-    recorded?: { targets: Set<string>; unresolved: UnresolvedLink[] },
+    recorded?: { targets: Set<string>; unresolved: UnresolvedLink[]; asked: Set<string> },
   ) {
     this.targets = recorded?.targets ?? new Set();
     this.unresolved = recorded?.unresolved ?? [];
+    this.asked = recorded?.asked ?? new Set();
   }
 
   /**
@@ -125,6 +128,7 @@ export class PageLinks {
 
   /** `#<anchor>` when `blockId` is a heading on the page `id` resolves to; '' otherwise (the link opens the page). */
   private fragment(id: string, blockId: string): string {
+    this.asked.add(blockId);
     const anchor = this.index.anchorOf(blockId);
     if (anchor === null || this.index.targetOf(blockId) !== this.index.targetOf(id)) return '';
     return `#${encodeURIComponent(anchor)}`;
@@ -137,6 +141,7 @@ export class PageLinks {
 
   /** The snapshot path of an exported target, recorded as a link; null (recorded as unresolved, with `url`) otherwise. */
   private resolve(id: string, url: string): string | null {
+    this.asked.add(id);
     const target = this.index.targetOf(id);
     const path = this.index.pathOf(id);
     if (target && path) {

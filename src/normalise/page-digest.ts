@@ -103,3 +103,14 @@ export function editableDigest(unit: { page: PageObjectResponse; blocks: BlockNo
   }
   return fetchedForm({ page, blocks: structuredClone(unit.blocks) }).digest;
 }
+
+/**
+ * A digest of what was fetched for a database: its object and its data sources' objects (their
+ * schemas), less signed file URLs and request ids. Rows are not in it: each has its own digest.
+ * The unit is not changed.
+ */
+export function databaseDigest(unit: { database: unknown; dataSources: Array<{ dataSource: unknown }> }): string {
+  const fetched = structuredClone({ database: unit.database, dataSources: unit.dataSources.map((d) => d.dataSource) });
+  dropVolatile(fetched, []);
+  return sha256Of(JSON.stringify(fetched));
+}

@@ -693,6 +693,18 @@ export const ReportSchema = z
       assetBytes: z.int().nonnegative(),
       pagesReused: z.int().nonnegative().optional().describe('Pages taken from the page cache of the previous sync instead of being fetched (incremental runs).'),
       filesLinked: z.int().nonnegative().optional().describe('Files identical to the previous snapshot\'s, stored as hard links to them.'),
+      pagesRendered: z
+        .int()
+        .nonnegative()
+        .optional()
+        .describe(
+          "Pages whose files this run rendered. The others (pages − pagesRendered) were taken from the previous snapshot as they are: their fetched content, paths and everything they show (titles and paths of the pages they link to, users, files) were unchanged.",
+        ),
+      databasesRendered: z
+        .int()
+        .nonnegative()
+        .optional()
+        .describe('Databases whose JSON, CSV and overview this run rendered; the others (none of their rows, their schema or what they show changed) were taken from the previous snapshot.'),
     }),
     mode: z
       .enum(['full', 'incremental'])

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fetchedForm } from '../normalise/page-digest.js';
@@ -21,7 +22,7 @@ export class PageSpool {
 
   private constructor(
     readonly file: string,
-    private readonly handle: FileHandle,
+    private handle: FileHandle,
     private readonly fs: OutputFs,
   ) {}
 
@@ -29,6 +30,67 @@ export class PageSpool {
   static async create(file: string, fs: OutputFs = nodeOutputFs): Promise<PageSpool> {
     await fs.mkdir(dirname(file), { recursive: true });
     return new PageSpool(file, await fs.open(file, 'w+'), fs);
+  }
+
+  /**
+   * A new spool that starts as a copy of an earlier one (the previous sync's page cache, copied by
+   * the file system, never read here): a page that did not change is adopted where it sits,
+   * without being read or written again; new pages go after the end.
+   */
+  static async copyOf(file: string, base: string, fs: OutputFs = nodeOutputFs): Promise<PageSpool> {
+    await fs.mkdir(dirname(file), { recursive: true });
+    await fs.copyFile(base, file, constants.COPYFILE_FICLONE);
+    const handle = await fs.open(file, 'r+');
+    const spool = new PageSpool(file, handle, fs);
+    spool.end = (await handle.stat()).size;
+    return spool;
+  }
+
+  /** A page of the file this spool was copied from, as it sits there (its offset, length, digest and checksum). */
+  adopt(id: string, at: { offset: number; length: number; digest: string; checksum: string }): void {
+    this.where.set(id, at);
+  }
+
+  /** Bytes in the spool file. */
+  size(): number {
+    return this.end;
+  }
+
+  /** Bytes of the file no page of the spool uses: earlier forms of pages fetched again, pages gone. */
+  unusedBytes(): number {
+    let used = 0;
+    for (const at of this.where.values()) used += at.length;
+    return Math.max(0, this.end - used);
+  }
+
+  /**
+   * Rewrites the file with only the bytes of the spool's pages, in file order (their offsets
+   * change, nothing else): what a copied spool does once it holds more unused bytes than used, or
+   * when no earlier form of a page may stay on disk.
+   */
+  async compact(): Promise<void> {
+    await this.writing;
+    const tmp = `${this.file}.compact`;
+    const out = await this.fs.open(tmp, 'w+');
+    try {
+      let end = 0;
+      for (const [id, at] of [...this.where].sort(([, a], [, b]) => a.offset - b.offset)) {
+        const buffer = Buffer.allocUnsafe(at.length);
+        const { bytesRead } = await this.handle.read(buffer, 0, at.length, at.offset);
+        if (bytesRead !== at.length) throw new Error(`spool ${this.file}: page ${id} is cut short`);
+        await out.write(buffer, 0, at.length, end);
+        this.where.set(id, { ...at, offset: end });
+        end += at.length;
+      }
+      this.end = end;
+    } catch (err) {
+      await out.close().catch(() => {});
+      await this.fs.rm(tmp, { force: true });
+      throw err;
+    }
+    await this.handle.close();
+    await this.fs.rename(tmp, this.file);
+    this.handle = out;
   }
 
   /** Parks a page; resolves once it is on disk. Serialised once, for the disk and the digest alike. */

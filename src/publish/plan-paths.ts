@@ -1,4 +1,4 @@
-import { BlockOwners } from '../links/block-owners.js';
+import { BlockOwners, ownedBlocks, type OwnedBlocks } from '../links/block-owners.js';
 import type { BlockLookup, DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
 import { richTextToPlain } from '../normalise/rich-text-plain.js';
 import { databaseTitle, pageTitle } from '../normalise/titles.js';
@@ -93,6 +93,53 @@ function blocksUnderSyncedReferences(blocks: CrawledPage['blocks']): Set<string>
 }
 
 /**
+ * What the planner takes of a fetched page, and what the sync state keeps of it so that a page
+ * the next run does not fetch or read again is planned all the same (`addSummary`): its title and
+ * API parent, the blocks anything asks about, the anchors of its headings, and the sub-pages and
+ * databases its content lists (the crawl visits them).
+ */
+export interface PageSummary {
+  title: string;
+  parent: Record<string, unknown> | undefined;
+  blocks?: OwnedBlocks;
+  /** [heading block id, anchor] of each heading it holds itself, and of each it shows through a synced reference. */
+  anchors?: Array<[string, string]>;
+  shownAnchors?: Array<[string, string]>;
+  /** Its child_page and child_database blocks, in tree order. */
+  subPages?: string[];
+  subDatabases?: string[];
+}
+
+/** The summary of a fetched page (pure; the page is not changed). */
+export function summarisePage({ page, blocks }: Pick<CrawledPage, 'page' | 'blocks'>): PageSummary {
+  const title = pageTitle(page);
+  const viaReference = blocksUnderSyncedReferences(blocks);
+  const anchors: Array<[string, string]> = [];
+  const shownAnchors: Array<[string, string]> = [];
+  for (const [blockId, anchor] of headingAnchorsOf(blocks, title || 'Untitled')) (viaReference.has(blockId) ? shownAnchors : anchors).push([blockId, anchor]);
+  const subPages: string[] = [];
+  const subDatabases: string[] = [];
+  const walk = (list: CrawledPage['blocks']): void => {
+    for (const b of list) {
+      if (b.type === 'child_page') subPages.push(b.id);
+      else if (b.type === 'child_database') subDatabases.push(b.id);
+      else if (b.children.length > 0) walk(b.children);
+    }
+  };
+  walk(blocks);
+  const owned = ownedBlocks(blocks);
+  return {
+    title,
+    parent: page.parent as never,
+    ...(owned.own || owned.shown ? { blocks: owned } : {}),
+    ...(anchors.length > 0 ? { anchors } : {}),
+    ...(shownAnchors.length > 0 ? { shownAnchors } : {}),
+    ...(subPages.length > 0 ? { subPages } : {}),
+    ...(subDatabases.length > 0 ? { subDatabases } : {}),
+  };
+}
+
+/**
  * Collects what the planner needs while the crawl goes: a summary of each page and database
  * and the page holding each block, never the content itself.
  */
@@ -104,18 +151,22 @@ export class PlanInputBuilder {
   /** Headings seen through a synced_block reference (few): the pages showing them, with their anchor there. */
   private readonly syncedHeadings = new Map<string, Array<{ pageId: string; anchor: string }>>();
 
-  addPage({ page, blocks }: CrawledPage): void {
-    const title = pageTitle(page);
-    this.nodes.set(page.id, { id: page.id, kind: 'page', title, parent: page.parent as never });
-    this.owners.add(page.id, blocks);
-    const viaReference = blocksUnderSyncedReferences(blocks);
-    for (const [blockId, anchor] of headingAnchorsOf(blocks, title || 'Untitled')) {
-      if (!viaReference.has(blockId)) this.ownHeadings.set(blockId, anchor);
-      else {
-        const shown = this.syncedHeadings.get(blockId);
-        if (shown) shown.push({ pageId: page.id, anchor });
-        else this.syncedHeadings.set(blockId, [{ pageId: page.id, anchor }]);
-      }
+  /** A fetched page; returns its summary (what the sync state keeps of it). */
+  addPage(unit: CrawledPage): PageSummary {
+    const summary = summarisePage(unit);
+    this.addSummary(unit.page.id, summary);
+    return summary;
+  }
+
+  /** A page by its summary: one the run takes as it is, without reading it back. */
+  addSummary(id: string, summary: PageSummary): void {
+    this.nodes.set(id, { id, kind: 'page', title: summary.title, parent: summary.parent });
+    this.owners.addOwned(id, summary.blocks ?? {});
+    for (const [blockId, anchor] of summary.anchors ?? []) this.ownHeadings.set(blockId, anchor);
+    for (const [blockId, anchor] of summary.shownAnchors ?? []) {
+      const shown = this.syncedHeadings.get(blockId);
+      if (shown) shown.push({ pageId: id, anchor });
+      else this.syncedHeadings.set(blockId, [{ pageId: id, anchor }]);
     }
   }
 

@@ -67,6 +67,21 @@ export class RunPrivacy {
     return true;
   }
 
+  /**
+   * A page taken from the page cache as it is, unread: the rules took it when it was fetched (they
+   * are the same, or the run would crawl in full), redacting `redacted` values.
+   */
+  keepPage(id: string, redacted: number): void {
+    if (!this.active) return;
+    this.kinds.set(id, 'page');
+    this.redactedOf.set(id, redacted);
+  }
+
+  /** Values redacted in a page this run took (for the sync state). */
+  redactedIn(id: string): number {
+    return this.redactedOf.get(id) ?? 0;
+  }
+
   /** A fetched database: listed ones are left out with their rows; text patterns apply to its title and description. */
   takeDatabase(unit: CrawledDatabase): void {
     if (!this.active) return;

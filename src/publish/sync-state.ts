@@ -6,6 +6,8 @@ import { sha256Of } from '../normalise/page-digest.js';
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawledPage, PreviousCrawl } from '../source/crawl-types.js';
 import type { OutputFs } from './output-fs.js';
+import type { PageSummary } from './plan-paths.js';
+import type { RenderedDatabase, RenderedPage } from './write-snapshot-files.js';
 
 /**
  * What the next sync needs to be incremental, kept under `<out>/state/` and written only after
@@ -73,6 +75,14 @@ export interface PageState {
    * of them leaves the archive, this page is fetched again.
    */
   refs?: string[];
+  /** What the path plan needs of it: a page the next run takes from the cache is planned from this, unread. */
+  summary?: PageSummary;
+  /** What its files were rendered from (the lookups the render made) and what the index and report took of them. */
+  rendered?: RenderedPage;
+  /** Its cached content holds its comments (fetched with `content.comments`). */
+  comments?: true;
+  /** Values the privacy rules redacted in it (report.json privacy.redactedValues). */
+  redacted?: number;
 }
 
 export interface DatabaseState {
@@ -80,6 +90,8 @@ export interface DatabaseState {
   parent: string;
   under?: string;
   dataSources: string[];
+  /** What its files were rendered from, and what the index, the history and the report took of them. */
+  rendered?: RenderedDatabase;
 }
 
 export interface AssetState {
@@ -151,9 +163,11 @@ export async function readSyncState(outDir: string, fs: OutputFs, expect: { snap
         Array.isArray(p.at) &&
         Array.isArray(p.assets) &&
         typeof p.parent === 'string' &&
-        (p.refs === undefined || Array.isArray(p.refs)),
+        (p.refs === undefined || Array.isArray(p.refs)) &&
+        (p.summary === undefined || (isRecord(p.summary) && typeof p.summary.title === 'string')) &&
+        (p.rendered === undefined || renderedOk(p.rendered)),
     ) &&
-    Object.values(state.databases).every((d) => isRecord(d) && typeof d.parent === 'string' && Array.isArray(d.dataSources)) &&
+    Object.values(state.databases).every((d) => isRecord(d) && typeof d.parent === 'string' && Array.isArray(d.dataSources) && (d.rendered === undefined || (renderedOk(d.rendered) && isRecord(d.rendered.entry)))) &&
     Object.values(state.dataSources).every((rows) => Array.isArray(rows));
   if (!shapeOk) return { reason: 'the sync state is damaged' };
   if (state.configKey !== expect.configKey) return { reason: 'the roots, the file settings or the API origin changed since the last sync' };
@@ -327,5 +341,12 @@ export function previousFromState(state: SyncState, load: PreviousCrawl['load'])
     load,
   };
 }
+
+/** A render kept in the state: its inputs' hash and the lists of what it looked up. */
+const renderedOk = (r: unknown): boolean =>
+  isRecord(r) &&
+  isRecord(r.inputs) &&
+  typeof r.inputs.hash === 'string' &&
+  ['ids', 'users', 'files'].every((k) => (r.inputs as Record<string, unknown>)[k] === undefined || Array.isArray((r.inputs as Record<string, unknown>)[k]));
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -1,8 +1,9 @@
 import type { AssetOutcome } from '../assets/asset-collector.js';
 import { join } from 'node:path';
 import { LinkIndex, PageLinks, type UnresolvedLink } from '../links/link-index.js';
-import type { PathPlan } from '../links/path-plan.js';
-import type { AssetLookup, DatabaseRowInput } from '../normalise/normalise-page.js';
+import type { DatabasePaths, PathPlan } from '../links/path-plan.js';
+import type { AssetLookup, DatabaseRowInput, PageLocation } from '../normalise/normalise-page.js';
+import { databaseDigest } from '../normalise/page-digest.js';
 import type { DatabaseEntry, PageEntry, PageRecord } from '../normalise/schemas.js';
 import { databaseFingerprint, type SnapshotItem, type SnapshotState } from '../history/diff-snapshots.js';
 import { renderDatabaseFiles } from '../render/database-files.js';
@@ -12,7 +13,8 @@ import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage } from '../s
 import type { PageSpool } from './page-spool.js';
 import type { PlanNode } from './plan-paths.js';
 import type { OutputFs } from './output-fs.js';
-import { writeFiles, type FileReuse } from './write-snapshot.js';
+import { fileAnswer, LookupRecorder, renderInputs, sameInputs, userAnswer, type RenderAnswers, type RenderInputs } from './render-inputs.js';
+import { linkFiles, writeFiles, type FileReuse } from './write-snapshot.js';
 
 export interface SnapshotFilesInput {
   staging: string;
@@ -42,6 +44,50 @@ export interface SnapshotFilesInput {
   beforeRenderDatabase?: (unit: CrawledDatabase) => void;
   /** Called on each page once its files are written, with them (the self-audit of a full run, src/publish/self-audit.ts). */
   afterPage?: (id: string, page: { record: PageRecord; files: ReadonlyMap<string, string> }) => Promise<void>;
+  /**
+   * What made the rendering itself (notion-kb's version, the privacy rules' exclusions): a page or
+   * database rendered under another key is rendered again.
+   */
+  renderKey: string;
+  /**
+   * How the previous snapshot (`reuse`) was rendered (the sync state): a page whose fetched content
+   * and render inputs are all the same, or a database none of whose rows, schema and inputs
+   * changed, is taken from it as it is (hard links), without being read back or rendered.
+   */
+  previous?: PreviousRenders;
+}
+
+/** The renders of the previous snapshot, by id (src/publish/sync-state.ts keeps them). */
+export interface PreviousRenders {
+  page(id: string): { digest: string; rendered: RenderedPage } | undefined;
+  database(id: string): RenderedDatabase | undefined;
+}
+
+/** What a page's render looked up, and what the index and the report took from it. */
+export interface RenderedPage {
+  inputs: RenderInputs;
+  /** Its index entry's title (a mention in a title is shown as the render pass shows it). */
+  title: string;
+  url: string;
+  createdTime: string;
+  lastEditedTime: string;
+  /** Pages and databases it links to (index.json backlinks). */
+  links?: string[];
+  blocks: number;
+  unrendered?: Array<{ blockId: string; type: string; reason: string }>;
+  unresolved?: UnresolvedLink[];
+  warnings?: Array<{ code: string; message: string }>;
+}
+
+/** What a database's render looked up, and what the index, the history and the report took from it. */
+export interface RenderedDatabase {
+  inputs: RenderInputs;
+  /** Its index entry less the row ids (those are its data sources' rows). */
+  entry: Omit<DatabaseEntry, 'rowIds'>;
+  /** What the history compares (src/history/diff-snapshots.ts databaseFingerprint). */
+  fingerprint: string;
+  rows: number;
+  unresolved?: UnresolvedLink[];
 }
 
 /** What the report needs of the written files. */
@@ -55,12 +101,18 @@ export interface SnapshotFilesOutcome {
   counts: { pages: number; databases: number; dataSources: number; rows: number; blocks: number };
   /** What the history needs of this snapshot, from what was just written (no second read of index and records). */
   state: SnapshotState;
+  /** How each page and database was rendered, now or for the previous snapshot (for the next run's sync state). */
+  rendered: { pages: Map<string, RenderedPage>; databases: Map<string, RenderedDatabase> };
+  /** Pages and databases rendered by this run; the others were taken from the previous snapshot as they are. */
+  renderedNow: { pages: number; databases: number };
 }
 
 /**
  * The render pass: every page read back from the spool, rendered and written one at a time
  * (in path order, so the index lists pages the same way in every run), then every database
- * from its rows' records, then index.json. Only summaries stay in memory.
+ * from its rows' records, then index.json. Only summaries stay in memory. A page or database
+ * whose render would give the bytes of the previous snapshot's (`previous`: the same fetched
+ * content, paths and answers to every lookup it made) is linked from there instead.
  */
 export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<SnapshotFilesOutcome> {
   const { plan, staging } = input;
@@ -69,6 +121,12 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   const titleOf = (id: string): string | null => {
     const node = input.found.get(id);
     return node ? node.title || 'Untitled' : null;
+  };
+  /** This run's answer to each lookup a render makes. */
+  const answers: RenderAnswers = {
+    id: (id) => [linkIndex.targetOf(id), linkIndex.pathOf(id), linkIndex.anchorOf(id), titleOf(id)],
+    user: (id) => userAnswer(input.crawl.users.get(id)),
+    file: (key) => fileAnswer(assets(key)),
   };
   const warnings: CrawlIssue[] = [];
   const unrendered: SnapshotFilesOutcome['unrendered'] = [];
@@ -80,29 +138,69 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   const pageEntries: PageEntry[] = [];
   const items = new Map<string, SnapshotItem>();
   const linksOf = new Map<string, string[]>();
+  const renderedPages = new Map<string, RenderedPage>();
+  /** Pages rendered by this run (their databases are rendered again too). */
+  const renderedNow = new Set<string>();
   let blocks = 0;
-  for (const [id, location] of [...plan.pages].sort(([, a], [, b]) => a.markdown.localeCompare(b.markdown))) {
+
+  /** Everything a page's files are made of besides the lookups: a change in any renders it again. */
+  const ownInputs = (id: string, location: PageLocation, digest: string) => ({ key: input.renderKey, digest, location, failure: contentFailures.get(id) ?? null });
+
+  /** The page as the previous snapshot has it, when nothing it was made from changed; null otherwise. */
+  const reusePage = async (id: string, location: PageLocation): Promise<RenderedPage | null> => {
+    const before = input.previous?.page(id);
+    const digest = input.spool.location(id)?.digest;
+    if (!before || !input.reuse || digest !== before.digest) return null;
+    if (!sameInputs(before.rendered.inputs, ownInputs(id, location, digest), answers)) return null;
+    return (await linkFiles(staging, [location.record, location.markdown], input.fs, madeFolders, input.reuse)) ? before.rendered : null;
+  };
+
+  const renderPage = async (id: string, location: PageLocation): Promise<RenderedPage> => {
     const unit = await input.spool.get(id);
     input.beforeRender?.(unit);
+    const asked = new LookupRecorder();
+    const links = new PageLinks(linkIndex, id, location.markdown);
+    const pageWarnings: Array<{ code: string; message: string }> = [];
     const page = await renderPageFiles(unit, {
       location,
-      links: new PageLinks(linkIndex, id, location.markdown),
-      users: input.crawl.users,
-      assets,
-      titleOf,
+      links,
+      users: asked.usersMap(input.crawl.users),
+      assets: asked.assets(assets),
+      titleOf: asked.titleOf(titleOf),
       ...(contentFailures.has(id) ? { contentFailure: contentFailures.get(id)! } : {}),
-      warn: (code, message) => warnings.push({ code, message, pageId: id }),
+      warn: (code, message) => pageWarnings.push({ code, message }),
     });
     await writeFiles(staging, page.files, input.fs, madeFolders, input.reuse);
     await input.afterPage?.(id, page);
+    renderedNow.add(id);
+    const { title, url, createdTime, lastEditedTime } = page.record;
+    return {
+      inputs: renderInputs(ownInputs(id, location, unit.digest), { ids: [...asked.ids, ...links.asked], users: asked.users, files: asked.files }, answers),
+      title,
+      url,
+      createdTime,
+      lastEditedTime,
+      ...(page.links.length > 0 ? { links: page.links } : {}),
+      blocks: page.blocks,
+      ...(page.unrendered.length > 0 ? { unrendered: page.unrendered.map(({ blockId, type, reason }) => ({ blockId, type, reason })) } : {}),
+      ...(page.unresolvedLinks.length > 0 ? { unresolved: page.unresolvedLinks } : {}),
+      ...(pageWarnings.length > 0 ? { warnings: pageWarnings } : {}),
+    };
+  };
+
+  for (const [id, location] of [...plan.pages].sort(([, a], [, b]) => a.markdown.localeCompare(b.markdown))) {
+    const page = (await reusePage(id, location)) ?? (await renderPage(id, location));
+    renderedPages.set(id, page);
     input.onPageWritten?.(pageEntries.length + 1);
-    const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
+    const { markdown: path, record, parentId, databaseId } = location;
+    const { title, url, createdTime, lastEditedTime } = page;
     pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
-    items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: page.record.digest, files: { markdown: path, record }, edited: lastEditedTime });
-    linksOf.set(id, page.links);
+    items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: input.spool.location(id)?.digest ?? null, files: { markdown: path, record }, edited: lastEditedTime });
+    linksOf.set(id, page.links ?? []);
     blocks += page.blocks;
-    for (const u of page.unrendered) unrendered.push({ pageId: id, blockId: u.blockId, type: u.type, reason: u.reason });
-    unresolvedLinks.push(...page.unresolvedLinks);
+    for (const u of page.unrendered ?? []) unrendered.push({ pageId: id, blockId: u.blockId, type: u.type, reason: u.reason });
+    for (const w of page.warnings ?? []) warnings.push({ code: w.code, message: w.message, pageId: id });
+    unresolvedLinks.push(...(page.unresolved ?? []));
   }
 
   const rowOf = async (rowId: string): Promise<DatabaseRowInput> => {
@@ -111,17 +209,27 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     return { id: rowId, title: record.title || 'Untitled', path: paths.markdown, record: paths.record, properties: record.properties };
   };
   const databaseEntries: DatabaseEntry[] = [];
+  const renderedDatabases = new Map<string, RenderedDatabase>();
+  let databasesRendered = 0;
   let dataSources = 0;
   let rows = 0;
-  for (const [id, paths] of [...plan.databases].sort(([, a], [, b]) => a.json.localeCompare(b.json))) {
-    const unit = input.databases.get(id)!;
-    input.beforeRenderDatabase?.(unit);
-    const rowIds = new Map(unit.dataSources.map((d) => [d.dataSource.id, d.rowIds.filter((r) => plan.pages.has(r))]));
+
+  /** The database as the previous snapshot has it, when neither it, its rows nor anything it looked up changed; null otherwise. */
+  const reuseDatabase = async (id: string, paths: DatabasePaths, own: unknown, rowIds: string[]): Promise<RenderedDatabase | null> => {
+    const before = input.previous?.database(id);
+    if (!before || !input.reuse || rowIds.some((r) => renderedNow.has(r))) return null;
+    if (!sameInputs(before.inputs, own, answers)) return null;
+    return (await linkFiles(staging, [paths.json, ...paths.csv, paths.markdown], input.fs, madeFolders, input.reuse)) ? before : null;
+  };
+
+  const renderDatabase = async (id: string, paths: DatabasePaths, own: unknown, unit: CrawledDatabase, rowIds: Map<string, string[]>): Promise<RenderedDatabase> => {
+    const asked = new LookupRecorder();
+    const links = new PageLinks(linkIndex, id, paths.markdown);
     const db = await renderDatabaseFiles(unit, {
       paths,
-      links: new PageLinks(linkIndex, id, paths.markdown),
-      assets,
-      titleOf,
+      links,
+      assets: asked.assets(assets),
+      titleOf: asked.titleOf(titleOf),
       rowsOf: async (dataSourceId) => {
         const out: DatabaseRowInput[] = [];
         for (const rowId of rowIds.get(dataSourceId) ?? []) out.push(await rowOf(rowId));
@@ -129,13 +237,32 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
       },
     });
     await writeFiles(staging, db.files, input.fs, madeFolders, input.reuse);
-    databaseEntries.push(db.entry);
+    databasesRendered++;
+    const { rowIds: _rows, ...entry } = db.entry;
+    return {
+      inputs: renderInputs(own, { ids: [...asked.ids, ...links.asked], files: asked.files }, answers),
+      entry,
+      fingerprint: databaseFingerprint(db.record),
+      rows: db.rows,
+      ...(db.unresolvedLinks.length > 0 ? { unresolved: db.unresolvedLinks } : {}),
+    };
+  };
+
+  for (const [id, paths] of [...plan.databases].sort(([, a], [, b]) => a.json.localeCompare(b.json))) {
+    const unit = input.databases.get(id)!;
+    input.beforeRenderDatabase?.(unit);
+    const rowIds = new Map(unit.dataSources.map((d) => [d.dataSource.id, d.rowIds.filter((r) => plan.pages.has(r))]));
+    const own = { key: input.renderKey, digest: databaseDigest(unit), paths, rows: [...rowIds] };
+    const allRows = [...rowIds.values()].flat();
+    const db = (await reuseDatabase(id, paths, own, allRows)) ?? (await renderDatabase(id, paths, own, unit, rowIds));
+    renderedDatabases.set(id, db);
+    databaseEntries.push({ ...db.entry, rowIds: allRows });
     const dbFiles: Record<string, string> = { json: db.entry.path, markdown: paths.markdown };
     for (const ds of db.entry.dataSources) dbFiles[`csv:${ds.id}`] = ds.csv;
-    items.set(id, { kind: 'database', id, title: db.entry.title, path: db.entry.path, parentId: db.entry.parentId, fingerprint: databaseFingerprint(db.record), files: dbFiles });
-    dataSources += db.dataSources;
+    items.set(id, { kind: 'database', id, title: db.entry.title, path: db.entry.path, parentId: db.entry.parentId, fingerprint: db.fingerprint, files: dbFiles });
+    dataSources += db.entry.dataSources.length;
     rows += db.rows;
-    unresolvedLinks.push(...db.unresolvedLinks);
+    unresolvedLinks.push(...(db.unresolved ?? []));
   }
 
   const { json } = renderIndex({ snapshotId: input.snapshotId, createdAt: input.createdAt, pages: pageEntries, databases: databaseEntries, linksOf });
@@ -155,6 +282,8 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     assetFailures: assetFailures.sort((a, b) => a.key.localeCompare(b.key)),
     counts: { pages: pageEntries.length, databases: databaseEntries.length, dataSources, rows, blocks },
     state: { snapshotId: input.snapshotId, items },
+    rendered: { pages: renderedPages, databases: renderedDatabases },
+    renderedNow: { pages: renderedNow.size, databases: databasesRendered },
   };
 }
 

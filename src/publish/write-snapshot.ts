@@ -96,6 +96,37 @@ export async function writeFiles(
   }
 }
 
+/**
+ * Takes files from an earlier snapshot as they are: each becomes a hard link to the file at the
+ * same path there. False (and nothing left behind) when one is not there or cannot be linked:
+ * then they are to be written.
+ */
+export async function linkFiles(dir: string, paths: readonly string[], fs: OutputFs, made: Set<string>, reuse: FileReuse): Promise<boolean> {
+  for (const path of paths) {
+    if (!join(dir, path).startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
+    if (!reuse.hashes.has(path)) return false;
+  }
+  const linked: string[] = [];
+  for (const path of paths) {
+    const folder = dirname(join(dir, path));
+    if (!made.has(folder)) {
+      await fs.mkdir(folder, { recursive: true });
+      made.add(folder);
+    }
+    const ok = await fs.link(join(reuse.dir, path), join(dir, path)).then(
+      () => true,
+      () => false,
+    );
+    if (!ok) {
+      for (const done of linked) await fs.rm(join(dir, done), { force: true });
+      return false;
+    }
+    linked.push(path);
+  }
+  reuse.linked += linked.length;
+  return true;
+}
+
 /** Files of an earlier snapshot that a new one may share (src/publish/write-snapshot.ts writeFiles). */
 export interface FileReuse {
   dir: string;

@@ -39,6 +39,12 @@ export interface CrawlOptions {
    */
   previous?: PreviousCrawl;
   /**
+   * Incremental: offered each page the plan takes from the page cache, before it is read back.
+   * An answer (the sub-pages and databases the page lists) takes it as it is: the crawl visits
+   * those and neither reads the page nor hands it to onPage. Null: it is read and handed on.
+   */
+  keepCached?: (id: string) => Promise<{ pages: readonly string[]; databases: readonly string[] } | null>;
+  /**
    * Also fetch the comments of every page: one request for the page's own discussions and one
    * per block that can carry one (Notion lists a block's comments only by its id). When Notion
    * refuses the first one (no "Read comments" capability) the run warns once and goes on without.
@@ -353,6 +359,13 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
           let page = known;
           if (prev && plan) {
             if (plan.cache.has(id)) {
+              const keepCached = opts.keepCached;
+              const kept = keepCached ? await handOff(() => keepCached(id)) : null;
+              if (kept) {
+                for (const sub of kept.pages) visitPage(sub);
+                for (const db of kept.databases) visitDatabase(db);
+                return;
+              }
               const cached = await prev.load(id);
               if (cached) {
                 visitChildrenOf(cached.blocks);
@@ -574,9 +587,9 @@ class HandOffError extends Error {
   }
 }
 const isHandOffError = (err: unknown): err is HandOffError => err instanceof HandOffError;
-async function handOff(fn: () => Promise<void>): Promise<void> {
+async function handOff<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    await fn();
+    return await fn();
   } catch (err) {
     throw new HandOffError(err);
   }

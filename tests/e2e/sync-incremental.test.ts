@@ -45,6 +45,9 @@ describe('incremental sync: the same snapshot as a full sync, for a fraction of 
     expect(full.mode).toBe('full');
     const [a, b] = [await contentOf(incremental.snapshotDir), await contentOf(full.snapshotDir)];
     expect(a).toEqual(b);
+    // The full sync rendered every page; the incremental one only those whose content or what they show changed.
+    expect(full.report.counts.pagesRendered).toBe(full.report.counts.pages);
+    expect(incremental.report.counts.pagesRendered).toBeLessThan(full.report.counts.pages / 3);
     return incremental;
   }
 
