@@ -28,7 +28,7 @@ import {
   writeManifest,
   type FileReuse,
 } from './publish/write-snapshot.js';
-import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
+import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
 import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { fetchedAgain, listingOfCrawl, planFetch } from './source/plan-fetch.js';
@@ -404,12 +404,13 @@ async function crawlAndPublish(
     await privacy.removeUnusedAssets(staging, collector.outcomes, fs);
     // The spool becomes the page cache: earlier forms of pages go once they are most of it, or at once under privacy rules.
     const unused = spool.unusedBytes();
-    if (unused > 0 && (privacy.active || 2 * unused > spool.size())) await spool.compact();
+    if (unused > 0 && (privacy.active || 2 * unused >= spool.size())) await spool.compact();
     await spool.close();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files, fs, undefined, reuse);
     // 4. What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json.
-    const history = await buildHistoryFiles({ outDir, staging, fs, after: content.state, hidden: privacy.excluded });
+    const described = state ? snapshotStateOf(state) : null;
+    const history = await buildHistoryFiles({ outDir, staging, fs, after: content.state, ...(described ? { before: described } : {}), hidden: privacy.excluded });
     await writeFiles(staging, history.files, fs);
     if (history.warning) log('warn', history.warning.message);
     // The offline site (config output.site; `notion-kb export` always asks for it), from the files just written.
@@ -471,7 +472,7 @@ async function crawlAndPublish(
     if (privacyCounts) report.privacy = privacyCounts;
     if (audited) report.audit = audited.audit;
     await fs.writeFile(join(staging, 'report.json'), canonicalJson(report));
-    await writeManifest(staging, fs);
+    await writeManifest(staging, fs, reuse);
 
     // The state the next sync starts from: this run's pages, rows and files.
     const nextState = (describes: string, cache: string): SyncState => {

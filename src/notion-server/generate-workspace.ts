@@ -17,7 +17,17 @@ export interface GenerateOptions {
   rowsPerDatabase?: number;
   /** Every n-th page gets an image block with its own small PNG; 0 for none (default 10). */
   imageEvery?: number;
+  /**
+   * A hub: one more page (a leaf under the root, titled `HUB_TITLE`) that this many pages mention
+   * in one more paragraph at their end: the root (which lists it as a sub-page) and pages spread
+   * evenly over the tree. Off by default; made after everything else, so the rest of the
+   * workspace is the same with or without it.
+   */
+  hubReferrers?: number;
 }
+
+/** Title of the hub page of a generated workspace (`hubReferrers`). */
+export const HUB_TITLE = 'Hub page';
 
 const MAX_DEPTH = 6;
 const WORDS = {
@@ -69,7 +79,19 @@ export function generateWorkspace(opts: GenerateOptions): WorkspaceData {
     page.children = [...added, ...page.children.filter((c) => !added.includes(c))];
   });
   for (let d = 0; d < databases; d++) addDatabase(g, d, rowsPerDatabase);
+  if (opts.hubReferrers) addHub(g, opts.hubReferrers);
   return b.build();
+}
+
+/** The hub page and the pages mentioning it (see `GenerateOptions.hubReferrers`). */
+function addHub(g: Gen, referrers: number): void {
+  if (referrers > g.pageIds.length) throw new Error(`generateWorkspace: ${referrers} hub referrers need as many pages (got ${g.pageIds.length})`);
+  const hub = g.b.page({ parent: g.pageIds[0]!, title: HUB_TITLE, icon: null });
+  g.b.append(hub, [block.paragraph('Everything starts here.')]);
+  const step = g.pageIds.length / referrers;
+  for (let i = 0; i < referrers; i++) {
+    g.b.append(g.pageIds[Math.floor(i * step)]!, [block.paragraph([text('Start from the '), mention.page(hub), text('.')])]);
+  }
 }
 
 interface Gen {

@@ -31,6 +31,11 @@ export async function buildHistoryFiles(opts: {
   /** This snapshot's state when the caller has it (the sync, from what it just wrote); read from `staging` otherwise. */
   after?: SnapshotState;
   /**
+   * The state of the snapshot latest.json points at, when the caller has it (an incremental sync,
+   * from its sync state); read from that snapshot (its index and every record) otherwise.
+   */
+  before?: SnapshotState;
+  /**
    * Ids the privacy rules leave out of this snapshot: dropped from the previous snapshot before
    * comparing, so that a page left out since then is not listed (with its title) as removed.
    */
@@ -41,7 +46,7 @@ export async function buildHistoryFiles(opts: {
   let warning: HistoryFiles['warning'];
   try {
     const pointer = await readLatest(opts.outDir, fs);
-    if (pointer) before = await readSnapshotState(join(opts.outDir, pointer.path), fs);
+    if (pointer) before = opts.before?.snapshotId === pointer.snapshotId ? opts.before : await readSnapshotState(join(opts.outDir, pointer.path), fs);
   } catch (err) {
     warning = { code: 'previous_snapshot_unreadable', message: `the previous snapshot could not be read (${(err as Error).message}); changes.json lists everything as added` };
   }

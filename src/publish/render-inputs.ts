@@ -58,11 +58,11 @@ export class LookupRecorder {
   }
 }
 
-/** How this run answers each kind of lookup: anything JSON can hold, the same value for the same answer. */
+/** How this run answers each kind of lookup: the same text for the same answer. */
 export interface RenderAnswers {
-  id(id: string): unknown;
-  user(id: string): unknown;
-  file(key: string): unknown;
+  id(id: string): string;
+  user(id: string): string;
+  file(key: string): string;
 }
 
 /**
@@ -74,11 +74,11 @@ export function renderInputs(own: unknown, asked: { ids?: Iterable<string>; user
   const ids = [...(asked.ids ?? [])].sort();
   const users = [...(asked.users ?? [])].sort();
   const files = [...(asked.files ?? [])].sort();
-  const hash = createHash('sha256').update(stableJson(own));
-  for (const id of ids) hash.update(`\ni ${id} ${stableJson(answers.id(id) ?? null)}`);
-  for (const id of users) hash.update(`\nu ${id} ${stableJson(answers.user(id) ?? null)}`);
-  for (const key of files) hash.update(`\nf ${key} ${stableJson(answers.file(key) ?? null)}`);
-  return { hash: hash.digest('hex'), ...(ids.length > 0 ? { ids } : {}), ...(users.length > 0 ? { users } : {}), ...(files.length > 0 ? { files } : {}) };
+  let text = stableJson(own);
+  for (const id of ids) text += `\ni ${id} ${answers.id(id)}`;
+  for (const id of users) text += `\nu ${id} ${answers.user(id)}`;
+  for (const key of files) text += `\nf ${key} ${answers.file(key)}`;
+  return { hash: createHash('sha256').update(text).digest('hex'), ...(ids.length > 0 ? { ids } : {}), ...(users.length > 0 ? { users } : {}), ...(files.length > 0 ? { files } : {}) };
 }
 
 /** True when every lookup of an earlier render still gives the same answer, and its own inputs are the same. */
@@ -87,22 +87,26 @@ export function sameInputs(before: RenderInputs, own: unknown, answers: RenderAn
 }
 
 /** A user as a render shows it (src/normalise/normalise-page.ts userRef, the Markdown's names). */
-export function userAnswer(u: UserObjectResponse | undefined): unknown {
-  if (!u) return null;
-  return [u.name ?? null, u.type, u.type === 'person' ? (u.person?.email ?? null) : null];
+export function userAnswer(u: UserObjectResponse | undefined): string {
+  if (!u) return 'null';
+  return JSON.stringify([u.name ?? null, u.type, u.type === 'person' ? (u.person?.email ?? null) : null]);
 }
 
 /** A file lookup's answer as a render uses it: where the copy is (and what it is), the link kept, or why it is missing. */
-export function fileAnswer(o: ReturnType<AssetLookup>): unknown {
-  if (!o) return null;
-  if (o.kind === 'stored') return ['stored', o.ref.name, o.asset];
-  if (o.kind === 'link') return ['link', o.ref.name, o.url, o.reason ?? null];
-  return ['missing', o.ref.name, o.reason];
+export function fileAnswer(o: ReturnType<AssetLookup>): string {
+  if (!o) return 'null';
+  if (o.kind === 'stored') return stableJson(['stored', o.ref.name, o.asset]);
+  if (o.kind === 'link') return JSON.stringify(['link', o.ref.name, o.url, o.reason ?? null]);
+  return JSON.stringify(['missing', o.ref.name, o.reason]);
 }
 
 /** JSON with every object's keys sorted: the same text for the same value, whatever order it was built in. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v: unknown) => (v === undefined ? 'null' : stableJson(v))).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
 }

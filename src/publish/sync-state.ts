@@ -5,6 +5,7 @@ import type { AssetOutcome } from '../assets/asset-collector.js';
 import { sha256Of } from '../normalise/page-digest.js';
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawledPage, PreviousCrawl } from '../source/crawl-types.js';
+import type { SnapshotItem, SnapshotState } from '../history/diff-snapshots.js';
 import type { OutputFs } from './output-fs.js';
 import type { PageSummary } from './plan-paths.js';
 import type { RenderedDatabase, RenderedPage } from './write-snapshot-files.js';
@@ -350,3 +351,24 @@ const renderedOk = (r: unknown): boolean =>
   ['ids', 'users', 'files'].every((k) => (r.inputs as Record<string, unknown>)[k] === undefined || Array.isArray((r.inputs as Record<string, unknown>)[k]));
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * What the history needs of the snapshot a state describes (its pages' and databases' titles,
+ * paths, parents and fingerprints), from the state alone; null when the state does not know all
+ * of it (written by a version that kept no renders): then the snapshot is read.
+ */
+export function snapshotStateOf(state: SyncState): SnapshotState | null {
+  const items = new Map<string, SnapshotItem>();
+  for (const [id, p] of Object.entries(state.pages)) {
+    if (!p.rendered) return null;
+    items.set(id, { kind: 'page', id, title: p.rendered.title, path: p.path, parentId: p.under ?? null, fingerprint: p.digest, files: { markdown: p.path, record: `records/${id}.json` } });
+  }
+  for (const [id, d] of Object.entries(state.databases)) {
+    const r = d.rendered;
+    if (!r) return null;
+    const files: Record<string, string> = { json: r.entry.path, markdown: r.entry.path.replace(/\.json$/, '.md') };
+    for (const s of r.entry.dataSources) files[`csv:${s.id}`] = s.csv;
+    items.set(id, { kind: 'database', id, title: r.entry.title, path: r.entry.path, parentId: r.entry.parentId, fingerprint: r.fingerprint, files });
+  }
+  return { snapshotId: state.snapshotId, items };
+}

@@ -124,7 +124,7 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   };
   /** This run's answer to each lookup a render makes. */
   const answers: RenderAnswers = {
-    id: (id) => [linkIndex.targetOf(id), linkIndex.pathOf(id), linkIndex.anchorOf(id), titleOf(id)],
+    id: (id) => JSON.stringify([linkIndex.targetOf(id), linkIndex.pathOf(id), linkIndex.anchorOf(id), titleOf(id)]),
     user: (id) => userAnswer(input.crawl.users.get(id)),
     file: (key) => fileAnswer(assets(key)),
   };

@@ -165,13 +165,25 @@ export async function sha256File(path: string, fs: OutputFs = nodeOutputFs): Pro
   return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
 }
 
-/** Hashes every file of the staging directory and writes manifest.json (which lists all files but itself). */
-export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs): Promise<Manifest> {
+/**
+ * Hashes every file of the staging directory and writes manifest.json (which lists all files but
+ * itself). A file that is a hard link to the same path of an earlier snapshot (`reuse`) is not
+ * read: its hash is that snapshot's.
+ */
+export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs, reuse?: FileReuse): Promise<Manifest> {
   const files = (await listFiles(dir, fs)).filter((p) => p !== 'manifest.json');
   const manifest: Manifest = { files: [] };
-  for (const path of files) manifest.files.push({ path, ...(await sha256File(join(dir, path), fs)) });
+  for (const path of files) manifest.files.push({ path, ...((reuse && (await linkedHash(dir, path, fs, reuse))) ?? (await sha256File(join(dir, path), fs))) });
   await fs.writeFile(join(dir, 'manifest.json'), canonicalJson(manifest));
   return manifest;
+}
+
+/** The hash of a file that is the same file (a hard link) as the one at its path in an earlier snapshot; null otherwise. */
+async function linkedHash(dir: string, path: string, fs: OutputFs, reuse: FileReuse): Promise<{ sha256: string; bytes: number } | null> {
+  const sha256 = reuse.hashes.get(path);
+  if (sha256 === undefined) return null;
+  const [mine, theirs] = await Promise.all([fs.stat(join(dir, path)), fs.stat(join(reuse.dir, path)).catch(() => null)]);
+  return theirs && mine.ino === theirs.ino && mine.dev === theirs.dev ? { sha256, bytes: mine.size } : null;
 }
 
 /**
