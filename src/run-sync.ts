@@ -561,7 +561,7 @@ async function crawlAndPublish(
     };
 
     // 5. Nothing changed: publish nothing, keep the latest snapshot, move the state on.
-    if (before.latest && before.latestDir && failures.length === 0 && (await sameContent(staging, before.latestDir, fs))) {
+    if (before.latest && before.latestDir && failures.length === 0 && (await sameContent(staging, before.latestDir, fs, reuse?.hashes))) {
       await fs.rm(staging, { recursive: true, force: true });
       const cache = await keepCache();
       await writeSyncState(outDir, nextState(before.latest.snapshotId, cache), fs);

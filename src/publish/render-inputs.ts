@@ -10,7 +10,7 @@ import type { AssetLookup } from '../normalise/normalise-page.js';
  * they are instead of rendering them again.
  */
 export interface RenderInputs {
-  /** sha256 (hex) of its own inputs and of the answers to every lookup below (`renderInputs`). */
+  /** sha256 of its own inputs and of the answers to every lookup below (`renderInputs`), 32 hex digits. */
   hash: string;
   /** Pages, databases and blocks it asked about: title, Markdown path, the page holding it, heading anchor. */
   ids?: string[];
@@ -71,14 +71,14 @@ export interface RenderAnswers {
  * recorded; in the next run, with the lists kept from then, to learn whether any answer changed.
  */
 export function renderInputs(own: unknown, asked: { ids?: Iterable<string>; users?: Iterable<string>; files?: Iterable<string> }, answers: RenderAnswers): RenderInputs {
-  const ids = [...(asked.ids ?? [])].sort();
-  const users = [...(asked.users ?? [])].sort();
-  const files = [...(asked.files ?? [])].sort();
+  const ids = [...new Set(asked.ids)].sort();
+  const users = [...new Set(asked.users)].sort();
+  const files = [...new Set(asked.files)].sort();
   let text = stableJson(own);
   for (const id of ids) text += `\ni ${id} ${answers.id(id)}`;
   for (const id of users) text += `\nu ${id} ${answers.user(id)}`;
   for (const key of files) text += `\nf ${key} ${answers.file(key)}`;
-  return { hash: createHash('sha256').update(text).digest('hex'), ...(ids.length > 0 ? { ids } : {}), ...(users.length > 0 ? { users } : {}), ...(files.length > 0 ? { files } : {}) };
+  return { hash: createHash('sha256').update(text).digest('hex').slice(0, 32), ...(ids.length > 0 ? { ids } : {}), ...(users.length > 0 ? { users } : {}), ...(files.length > 0 ? { files } : {}) };
 }
 
 /** True when every lookup of an earlier render still gives the same answer, and its own inputs are the same. */

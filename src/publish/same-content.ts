@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { OutputFs } from './output-fs.js';
 import { readManifestHashes } from './write-snapshot.js';
@@ -11,25 +12,54 @@ const RUN_FIELDS = ['snapshotId', 'createdAt'];
 /**
  * True when a staged snapshot holds exactly the content of a published one: the same files with
  * the same bytes (by their manifests), and the same index apart from the run's id and time.
- * The staging directory's manifest must be written.
+ * The staging directory's manifest must be written. `theirs`: the published snapshot's manifest
+ * hashes, when the caller has them.
  */
-export async function sameContent(staging: string, published: string, fs: OutputFs): Promise<boolean> {
-  const [mine, theirs] = await Promise.all([readManifestHashes(staging, fs), readManifestHashes(published, fs)]);
-  if (!mine || !theirs) return false;
-  const content = (m: Map<string, string>) => [...m].filter(([path]) => !ABOUT_THE_RUN.has(path));
-  const a = content(mine);
-  const b = content(theirs);
-  if (a.length !== b.length) return false;
-  for (const [path, sha] of a) if (theirs.get(path) !== sha) return false;
-  // index.json is written by canonicalJson: its run fields are top-level lines, found without parsing it.
-  const index = async (dir: string) => {
-    let text = await fs.readFile(join(dir, 'index.json'), 'utf8');
-    for (const field of RUN_FIELDS) text = text.replace(new RegExp(`^  "${field}": "[^"\\n]*",?$`, 'm'), '');
-    return text;
-  };
+export async function sameContent(staging: string, published: string, fs: OutputFs, theirs?: ReadonlyMap<string, string>): Promise<boolean> {
+  const [mine, before] = await Promise.all([readManifestHashes(staging, fs), theirs ?? readManifestHashes(published, fs)]);
+  if (!mine || !before) return false;
+  let count = 0;
+  for (const [path, sha] of mine) {
+    if (ABOUT_THE_RUN.has(path)) continue;
+    if (before.get(path) !== sha) return false;
+    count++;
+  }
+  for (const path of before.keys()) if (!ABOUT_THE_RUN.has(path)) count--;
+  if (count !== 0) return false;
   try {
-    return (await index(staging)) === (await index(published));
+    return (await indexDigest(staging, fs)) === (await indexDigest(published, fs));
   } catch {
     return false;
+  }
+}
+
+/** Bytes of index.json read at a time. */
+const CHUNK = 1 << 16;
+
+/**
+ * The sha256 of index.json without its run fields, read a piece at a time: canonicalJson writes
+ * them as top-level lines near its start (`  "snapshotId": "…",`), so they are cut from the first
+ * piece, never from a parse of the whole index.
+ */
+async function indexDigest(dir: string, fs: OutputFs): Promise<string> {
+  const handle = await fs.open(join(dir, 'index.json'), 'r');
+  try {
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
+      if (bytesRead === 0) break;
+      if (position === 0) {
+        // Byte for byte (latin1): a character cut at the piece's end stays as it is.
+        let head = buffer.toString('latin1', 0, bytesRead);
+        for (const field of RUN_FIELDS) head = head.replace(new RegExp(`^  "${field}": "[^"\\n]*",?$`, 'm'), '');
+        hash.update(head, 'latin1');
+      } else hash.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
   }
 }

@@ -360,8 +360,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 export function snapshotStateOf(state: SyncState): SnapshotState | null {
   const items = new Map<string, SnapshotItem>();
   for (const [id, p] of Object.entries(state.pages)) {
-    if (!p.rendered) return null;
-    items.set(id, { kind: 'page', id, title: p.rendered.title, path: p.path, parentId: p.under ?? null, fingerprint: p.digest, files: { markdown: p.path, record: `records/${id}.json` } });
+    if (!p.rendered || !p.summary) return null;
+    items.set(id, { kind: 'page', id, title: p.rendered.title ?? p.summary.title, path: p.path, parentId: p.under ?? null, fingerprint: p.digest, files: { markdown: p.path, record: `records/${id}.json` } });
   }
   for (const [id, d] of Object.entries(state.databases)) {
     const r = d.rendered;

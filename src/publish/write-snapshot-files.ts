@@ -65,9 +65,10 @@ export interface PreviousRenders {
 
 /** What a page's render looked up, and what the index and the report took from it. */
 export interface RenderedPage {
+  /** What it looked up; `ids` less its `links` (they are looked up too). */
   inputs: RenderInputs;
-  /** Its index entry's title (a mention in a title is shown as the render pass shows it). */
-  title: string;
+  /** Its index entry's title, when not its summary's (a mention in a title shows as the render pass shows it). */
+  title?: string;
   url: string;
   createdTime: string;
   lastEditedTime: string;
@@ -151,7 +152,8 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     const before = input.previous?.page(id);
     const digest = input.spool.location(id)?.digest;
     if (!before || !input.reuse || digest !== before.digest) return null;
-    if (!sameInputs(before.rendered.inputs, ownInputs(id, location, digest), answers)) return null;
+    const inputs = before.rendered.inputs;
+    if (!sameInputs({ ...inputs, ids: [...(inputs.ids ?? []), ...(before.rendered.links ?? [])] }, ownInputs(id, location, digest), answers)) return null;
     return (await linkFiles(staging, [location.record, location.markdown], input.fs, madeFolders, input.reuse)) ? before.rendered : null;
   };
 
@@ -174,9 +176,13 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     await input.afterPage?.(id, page);
     renderedNow.add(id);
     const { title, url, createdTime, lastEditedTime } = page.record;
+    const inputs = renderInputs(ownInputs(id, location, unit.digest), { ids: [...asked.ids, ...links.asked, ...page.links], users: asked.users, files: asked.files }, answers);
+    const linked = new Set(page.links);
+    const extra = inputs.ids?.filter((x) => !linked.has(x)) ?? [];
+    const { ids: _all, ...rest } = inputs;
     return {
-      inputs: renderInputs(ownInputs(id, location, unit.digest), { ids: [...asked.ids, ...links.asked], users: asked.users, files: asked.files }, answers),
-      title,
+      inputs: extra.length > 0 ? { ...rest, ids: extra } : rest,
+      ...(title !== input.found.get(id)?.title ? { title } : {}),
       url,
       createdTime,
       lastEditedTime,
@@ -193,7 +199,8 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     renderedPages.set(id, page);
     input.onPageWritten?.(pageEntries.length + 1);
     const { markdown: path, record, parentId, databaseId } = location;
-    const { title, url, createdTime, lastEditedTime } = page;
+    const { url, createdTime, lastEditedTime } = page;
+    const title = page.title ?? input.found.get(id)?.title ?? '';
     pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
     items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: input.spool.location(id)?.digest ?? null, files: { markdown: path, record }, edited: lastEditedTime });
     linksOf.set(id, page.links ?? []);
