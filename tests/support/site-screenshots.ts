@@ -16,15 +16,13 @@ export interface SiteShot {
   page: string;
   viewport: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
-  /** Open the page menu first (phone width). */
-  menu?: boolean;
 }
 
 /** The site page of a snapshot Markdown path. */
 const sitePage = (markdown: string) => markdown.replace(/\.md$/, '.html');
 
-/** The pages the screenshots show: the home page, the named database (the demo's Partners) and the deepest page that is not a database row. */
-export function screenshotPages(index: Index, database = 'Partners'): { home: string; database: string; deep: string } {
+/** The pages the screenshots show: the home page, the named database (the demo's Partners), its first row, and the deepest page that is not a database row. */
+export function screenshotPages(index: Index, database = 'Partners'): { home: string; database: string; row: string; deep: string } {
   const db = index.databases.find((d) => d.title === database && !d.linkedView) ?? index.databases.find((d) => !d.linkedView);
   const byId = new Map<string, { parentId: string | null }>([...index.pages, ...index.databases].map((p) => [p.id, p]));
   const depth = (id: string): number => {
@@ -36,7 +34,8 @@ export function screenshotPages(index: Index, database = 'Partners'): { home: st
     .filter((p) => !p.databaseId)
     .map((p) => ({ p, d: depth(p.id) }))
     .sort((a, b) => b.d - a.d || (a.p.path < b.p.path ? -1 : 1))[0]!.p;
-  return { home: 'index.html', database: db ? sitePage(db.path.replace(/\.json$/, '.md')) : 'index.html', deep: sitePage(deep.path) };
+  const row = db ? index.pages.find((p) => p.id === db.rowIds[0]) : undefined;
+  return { home: 'index.html', database: db ? sitePage(db.path.replace(/\.json$/, '.md')) : 'index.html', row: sitePage((row ?? deep).path), deep: sitePage(deep.path) };
 }
 
 /** Home, database and deep page at desktop and phone width. */
@@ -58,7 +57,6 @@ export async function takeScreenshots(browser: Browser, snapshotDir: string, sho
     await context.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
     const page = await context.newPage();
     await page.goto(pathToFileURL(join(snapshotDir, 'site', shot.page)).href);
-    if (shot.menu) await page.locator('.menu-toggle').click();
     await page.evaluate('document.fonts.ready.then(() => true)');
     const file = join(outDir, `${shot.name}.png`);
     await page.screenshot({ path: file });

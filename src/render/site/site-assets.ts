@@ -128,6 +128,7 @@ hr { border: 0; border-top: 1px solid var(--line); margin: 24px 0; }
   .page-icon img { width: 56px; height: 56px; }
   .cover + main .page-icon { margin-top: -30px; }
   .properties { grid-template-columns: minmax(90px, 38%) minmax(0, 1fr); }
+  main.database td.title { min-width: 11em; }
 }
 @media print {
   :root { color-scheme: light; --fg: #000; --muted: #444; --bg: #fff; --line: #bbb; --link: #000; --head: #f3f3f3; }
