@@ -250,7 +250,7 @@ describe('offline site: a database page', () => {
     const cell = /<td class="wide"><div class="cell">(.*?)<\/div><\/td>/.exec(html)![1]!;
     expect(cell).toMatch(/^<details class="more"><summary>(<span class="chip"><a href="s\d\.html">Session s\d<\/a><\/span> ){3}<span class="more-count">\+ 4 more<\/span><\/summary>/);
     expect(cell.match(/<a href/g)).toHaveLength(7);
-    expect(text).toContain('Partners Who we are. Danubia <U>');
+    expect(text).toContain('Partners Who we are. Danubia <U> 412500 2024-01-01 Session s0; Session s1');
   });
 });
 

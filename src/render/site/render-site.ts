@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import MarkdownIt, { type Token } from 'markdown-it';
 import type { Cover, DatabaseRecord, Icon, PropertySchema, PropertyValue } from '../../normalise/schemas.js';
+import { propertyValueToCsvCell } from '../csv.js';
 import { slugify, uniqueSlug } from '../markdown/collect-headings.js';
 import { orderedColumns, shownProperties } from '../markdown/documents.js';
 import { escapeHtml } from './escape-html.js';
@@ -411,6 +412,8 @@ export function renderDatabasePage(page: SitePage, record: DatabaseRecord, siteP
           text.push(row.title);
         } else {
           html = valueHtml(value, source.schema[c], values);
+          // Searchable as the CSV has it (the exact values, relations by title).
+          text.push(propertyValueToCsvCell(value, { titleOf: ctx.titleOf }));
         }
         return `<td${attrs}>${html ? `<div class="cell">${html}</div>` : ''}</td>`;
       });
