@@ -37,8 +37,9 @@ a { color: var(--link); text-underline-offset: 2px; }
 .tree .icon { flex: 0 0 18px; text-align: center; }
 .tree .icon img { width: 16px; height: 16px; vertical-align: -3px; object-fit: contain; }
 .tree .label { overflow-wrap: anywhere; }
-.glyph { display: inline-block; width: 12px; height: 15px; border: 1.5px solid var(--muted); border-radius: 2px; vertical-align: -2px; opacity: 0.8; }
-.glyph.db { width: 15px; height: 13px; border-top-width: 4px; }
+.glyph { display: inline-block; width: 12px; height: 15px; border: 1.5px solid var(--muted); border-radius: 2px; vertical-align: -2px; opacity: 0.8; color: var(--muted); }
+.glyph.doc { background: linear-gradient(currentColor, currentColor) 2px 3px / 5px 1.5px no-repeat, linear-gradient(currentColor, currentColor) 2px 6px / 5px 1.5px no-repeat, linear-gradient(currentColor, currentColor) 2px 9px / 3px 1.5px no-repeat; }
+.glyph.db { width: 15px; height: 13px; border-top-width: 4px; background: linear-gradient(currentColor, currentColor) 50% 0 / 1.5px 100% no-repeat; }
 .tree a[aria-current="page"] { font-weight: 600; }
 .tree .row:has(a[aria-current="page"]) { background: var(--hover); }
 .topbar { display: none; }
@@ -50,7 +51,7 @@ main.database, main.home { max-width: 1200px; }
 .breadcrumb li + li::before { content: "/"; padding: 0 8px; color: var(--line); }
 .breadcrumb a { color: var(--muted); text-decoration: none; }
 .breadcrumb a:hover { color: var(--fg); text-decoration: underline; }
-.cover { height: 30vh; min-height: 120px; max-height: 260px; background: var(--side); }
+.cover { height: 30vh; min-height: 120px; max-height: 200px; background: var(--side); }
 .cover img { display: block; width: 100%; height: 100%; object-fit: cover; }
 .cover-link { margin: 0; padding: 0 48px; font-size: 13px; color: var(--muted); }
 .page-head { padding-top: 48px; margin-bottom: 16px; }
