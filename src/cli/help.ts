@@ -136,8 +136,9 @@ const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
     summary: 'Export the demo workspace from a local Notion server (what `npm start` runs)',
     description: [
       'Starts the local Notion API server with the demo workspace on a free loopback port, syncs it',
-      'into output/demo/ (or --out) exactly as `sync` would, then stops the server. Needs no token and',
-      'no network: a quick way to see what an archive looks like.',
+      'into output/demo/ (or --out) exactly as `sync` would, with comments and the offline site, then',
+      'stops the server and names the site\'s index.html to open. Needs no token and no network: a',
+      'quick way to see what an archive looks like.',
     ].join('\n'),
     env: [],
     exitCodes: RUN_EXIT_CODES,

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/config-schema.js';
@@ -294,11 +294,24 @@ async function runDemo(given: CommandOptions, io: Io): Promise<number> {
     // The demo wiki's external files live on fictional hosts; fetching them would send traffic
     // beyond this machine, so the demo keeps every external file as a link.
     // It shows the comments of the demo wiki too (the local server has "Read comments").
-    const demoConfig: Config = { ...config, assets: { ...config.assets, external: 'none' }, content: { ...config.content, comments: true } };
+    // It writes the offline site, the quickest way to see what an archive holds.
+    const demoConfig: Config = {
+      ...config,
+      output: { ...config.output, site: true },
+      assets: { ...config.assets, external: 'none' },
+      content: { ...config.content, comments: true },
+    };
     // Every demo server is a new workspace on a new port: always a full sync.
-    const code = report(await syncWithProgress(demoConfig, { ...options, full: true }, io), options, io);
+    const outcome = await syncWithProgress(demoConfig, { ...options, full: true }, io);
+    const code = report(outcome, options, io);
     if (!options.quiet && !options.json) {
-      io.stderr.write(`Open ${relative(process.cwd(), resolve(config.output.dir)) || '.'}/latest.json to find the newest snapshot; check it with: node bin/notion-kb.js verify --out ${options.out}\n`);
+      // Relative to where the command ran when that is shorter (npm start: output/demo/…).
+      const inCwd = relative(process.cwd(), join(outcome.snapshotDir, 'site', 'index.html'));
+      const site = inCwd.startsWith('..') || isAbsolute(inCwd) ? join(resolve(outcome.snapshotDir), 'site', 'index.html') : inCwd;
+      io.stderr.write(
+        `Open the offline site in a browser: ${site}\n` +
+          `Check the snapshot with: node bin/notion-kb.js verify --out ${options.out}\n`,
+      );
     }
     return code;
   } finally {
