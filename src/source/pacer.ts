@@ -139,6 +139,8 @@ class AcceptedLog {
 interface RatePolicy {
   /** Requests per second allowed at `now`. */
   current(now: number): number;
+  /** Tokens the bucket holds at most: requests that may go out back to back. */
+  capacity(): number;
   /** A new pause began (a 429 or 529 with Retry-After). */
   paused(): void;
   /** One request went out at `now`. */
@@ -153,12 +155,13 @@ interface RatePolicy {
  * other integrations share it, or the plan's limit is lower) and then creeps back up by 5 % of the
  * configured rate every 20 requests without another 429.
  */
-function fixedPolicy(rate: number): RatePolicy {
+function fixedPolicy(rate: number, burst: number): RatePolicy {
   const minRate = Math.min(rate, 0.25);
   let currentRate = rate;
   let sinceSlowdown = 0;
   return {
     current: () => currentRate,
+    capacity: () => burst,
     paused() {
       currentRate = Math.max(minRate, currentRate / 2);
       sinceSlowdown = 0;
@@ -183,7 +186,14 @@ const AUTO_MIN_RATE = 0.1;
 /** The per-connection budget's window. */
 const WINDOW_MS = 60_000;
 /** Share of the budget left unused, for clocks and networks that are not exact. */
-const AUTO_MARGIN = 0.02;
+const AUTO_MARGIN = 0.01;
+/**
+ * Share of the budget the bucket may hold once it is known: a timer that fires late (a busy
+ * process, a loaded machine) is made up for afterwards instead of lost, at a pace of budget / 60 s.
+ */
+const AUTO_CATCH_UP = 0.01;
+/** A window that began at most this long before the run's first request is taken as seen whole. */
+const AUTO_UNSEEN_MS = 5_000;
 /** After a per-workspace 429, the pace is this share of what fitted: the limit is shared. */
 const AUTO_WORKSPACE_SHARE = 0.9;
 
@@ -195,10 +205,11 @@ const AUTO_WORKSPACE_SHARE = 0.9;
  *   limit. Its Retry-After is the time until the window resets, so the window began 60 s before
  *   that; the requests Notion accepted since then are the budget (the budget may be spent in a
  *   burst, so climbing to it costs nothing: the window was going to be spent anyway).
- * - If the run began after that window did (windows on the clock, not at the first request), what
- *   it saw is a lower bound: it climbs again from there through the next window, which it sees whole.
- * - Then it paces evenly at (budget − 2 % − burst) per 60 s: no 60 s span, wherever Notion's
- *   window falls, holds more than the budget.
+ * - If the run began well after that window did (more than 5 s: windows on the clock, not at the
+ *   first request), what it saw is a lower bound: it climbs again from there through the next
+ *   window, which it sees whole.
+ * - Then it paces evenly at 98 % of the budget per 60 s, with up to 1 % more to catch up on
+ *   timers that fired late: no 60 s span, wherever Notion's window falls, holds more than 99 %.
  * - A 429 of the per-workspace limit (shared with the workspace's other integrations): it slows to
  *   90 % of the pace at which what it sent since the last such 429 would have lasted until this
  *   one's Retry-After, and never climbs again in this run.
@@ -218,7 +229,9 @@ function autoPolicy(burst: number, log: AcceptedLog): RatePolicy {
   let workspaceFrom = 0;
   let workspaceCount = 0;
 
-  const paceFor = (b: number) => Math.max(AUTO_MIN_RATE, (b * (1 - AUTO_MARGIN) - burst) / (WINDOW_MS / 1000));
+  // The bucket's tokens count towards the window too: pace · 60 s + capacity ≤ (1 − margin) · budget.
+  const capacityFor = (b: number | null) => (b === null || climbing ? burst : Math.max(burst, Math.floor(b * AUTO_CATCH_UP)));
+  const paceFor = (b: number) => Math.max(AUTO_MIN_RATE, (b * (1 - AUTO_MARGIN) - capacityFor(b)) / (WINDOW_MS / 1000));
   const climbRate = (now: number) => Math.min(AUTO_MAX_RATE, climbFrom * 2 ** (Math.max(0, now - climbStartAt) / AUTO_DOUBLING_MS));
   const rateAt = (now: number) => (climbing ? climbRate(now) : pace);
 
@@ -228,17 +241,19 @@ function autoPolicy(burst: number, log: AcceptedLog): RatePolicy {
     // counting from the latest may miss the window's first second.
     const windowStart = p.resetAt - WINDOW_MS;
     const first = firstSentAt ?? windowStart;
-    if (first <= windowStart) {
-      // The run saw the whole window: the budget is what Notion accepted in it. A climb learns
-      // from the earliest start (or the run's first request, when the window began with it):
-      // too much by at most that second, which the 429 at the end of the next window corrects.
-      // A correction counts from the latest start: too little by at most a second at the pace.
+    // A window that began a moment before the run (the export's own first request, a slow start)
+    // counts as seen whole: nobody else spends this connection's budget in those seconds.
+    if (first <= windowStart + AUTO_UNSEEN_MS) {
+      // The budget is what Notion accepted in the window. A climb learns from the earliest start
+      // (or the run's first request, when the window began with it or before it): too much by at
+      // most that second, which the 429 at the end of the next window corrects. A correction
+      // counts from the latest start: too little by at most a second at the pace.
       const from = climbing ? Math.max(first, windowStart - 1_000) : windowStart;
       const count = log.sentBetween(from, p.at);
       if (count === 0) return;
       budget = budget === null || climbing ? count : Math.min(budget, count);
-      pace = frozen ? Math.min(pace, paceFor(budget)) : paceFor(budget);
       climbing = false;
+      pace = frozen ? Math.min(pace, paceFor(budget)) : paceFor(budget);
       return;
     }
     const count = log.sentBetween(first, p.at);
@@ -262,6 +277,7 @@ function autoPolicy(burst: number, log: AcceptedLog): RatePolicy {
       }
       return rateAt(now);
     },
+    capacity: () => capacityFor(budget),
     paused: () => undefined,
     acquired(now) {
       if (firstSentAt !== null) return;
@@ -305,7 +321,7 @@ function autoPolicy(burst: number, log: AcceptedLog): RatePolicy {
   };
 }
 
-/** Token bucket (capacity `burst`, refilled at the policy's rate) with a global pause; acquires are served in order. */
+/** Token bucket (capacity and refill rate from the policy) with a global pause; acquires are served in order. */
 export function createPacer(options: PacerOptions): Pacer {
   const rate = options.rate;
   if (rate !== 'auto' && (!(rate > 0) || !Number.isFinite(rate))) {
@@ -314,7 +330,7 @@ export function createPacer(options: PacerOptions): Pacer {
   const burst = Math.max(1, Math.floor(options.burst ?? 1));
   const clock = options.clock ?? systemClock;
   const accepted = new AcceptedLog();
-  const policy = rate === 'auto' ? autoPolicy(burst, accepted) : fixedPolicy(rate);
+  const policy = rate === 'auto' ? autoPolicy(burst, accepted) : fixedPolicy(rate, burst);
   const reasons: Record<string, number> = {};
   let workspaceLimitHit = false;
 
@@ -327,7 +343,7 @@ export function createPacer(options: PacerOptions): Pacer {
 
   const refill = (now: number, msPerToken: number): void => {
     if (now > refilledAt) {
-      tokens = Math.min(burst, tokens + (now - refilledAt) / msPerToken);
+      tokens = Math.min(policy.capacity(), tokens + (now - refilledAt) / msPerToken);
       refilledAt = now;
     }
   };
