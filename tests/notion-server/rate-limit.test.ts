@@ -1,6 +1,6 @@
 /**
- * Notion's newer rate limits in the local server (request-limits reference, see
- * /work/shared/NOTION-API.md §1): a per-connection budget per 60-second window, spent at any pace
+ * Notion's newer rate limits in the local server (https://developers.notion.com/reference/request-limits,
+ * "Rate limits"): a per-connection budget per 60-second window, spent at any pace
  * (a burst too), a 429 whose Retry-After is the time until the window resets (at most 60 s) and
  * whose body says which limit was hit in `additional_data.rate_limit_reason`, and a per-workspace
  * budget shared by every connection, whose Retry-After can be longer. The clock is injected.
