@@ -176,7 +176,7 @@ export function benchScenarios(quick: boolean): BenchScenario[] {
       kind: 'rate-auto',
       about: quick
         ? 'notion-kb export --rate auto against a budget of 900 requests per 60-second window (--quick: 2 windows), never told the budget'
-        : 'notion-kb export --rate auto against budgets of 180 (3 windows), 900 and 2,700 (4 windows each) requests per 60-second window, never told the budget',
+        : "notion-kb export --rate auto against budgets of 180 (3 windows' worth of requests), 900 and 2,700 (4 windows' worth each) requests per 60-second window, never told the budget",
       runs: quick ? [rateAutoRun(900, 2)] : [rateAutoRun(180, 3), rateAutoRun(900, 4), rateAutoRun(2_700, 4)],
       concurrency: 3,
       latencyMs: 20,
