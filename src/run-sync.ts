@@ -425,6 +425,7 @@ async function crawlAndPublish(
         rateLimited: stats.rateLimited,
         waitedMs: Math.round(stats.waitedMs + stats.retryWaitedMs),
         saved: requestsSaved,
+        rate: stats.rate,
       },
       warnings,
       failures,

@@ -71,7 +71,11 @@ const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
       [EXIT_CODES.usage, 'usage or configuration error, or a bundle of that name exists: nothing done'],
       [EXIT_CODES.partial, 'published and bundled, but some pages or files failed: the report lists them'],
     ],
-    examples: ['NOTION_TOKEN=ntn_… notion-kb export', 'notion-kb export --format tar.gz --name wiki-final --json'],
+    examples: [
+      'NOTION_TOKEN=ntn_… notion-kb export',
+      'notion-kb export --rate auto',
+      'notion-kb export --format tar.gz --name wiki-final --json',
+    ],
   },
   verify: {
     usage: 'notion-kb verify [<snapshot-dir> | <bundle>] [options]',

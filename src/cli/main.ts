@@ -198,7 +198,7 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
           snapshotId: outcome.snapshotId,
           snapshotDir: outcome.snapshotDir,
           counts: r.counts,
-          requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited, saved: r.requests.saved ?? 0 },
+          requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited, saved: r.requests.saved ?? 0, rate: r.requests.rate ?? null },
           changes: r.changes ?? null,
           audit: r.audit ?? null,
           archive: outcome.archive ?? null,
@@ -242,6 +242,8 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
       `  ${r.counts.pages} pages, ${r.counts.databases} databases (${r.counts.rows} rows), ${r.counts.blocks} blocks, ${r.counts.assets} files (${(r.counts.assetBytes / 1024).toFixed(0)} KiB)`,
       `  ${r.requests.total} API requests${r.mode === 'incremental' ? ` (incremental: ${r.counts.pagesReused ?? 0} pages from the sync state, ${r.requests.saved ?? 0} requests saved)` : ''}, ${r.requests.retries} retries, ${r.requests.rateLimited} rate-limited, in ${(r.durationMs / 1000).toFixed(1)} s`,
     ];
+    const rate = rateLine(r.requests.rate);
+    if (rate) lines.push(rate);
     if (auditLine) lines.push(auditLine);
     if (r.unresolvedLinks.length) lines.push(`  ${r.unresolvedLinks.length} links point outside the export (kept as Notion URLs)`);
     if (r.unrendered.length) lines.push(`  ${r.unrendered.length} blocks have no Markdown form (kept in the page records)`);
@@ -434,6 +436,22 @@ async function runExportCommand(options: CommandOptions, io: Io): Promise<number
     );
   }
   return code;
+}
+
+/** What the run learnt of Notion's rate limits, for the summary: with `--rate auto`, or when the per-workspace limit was hit. */
+function rateLine(rate: SyncOutcome['report']['requests']['rate']): string | null {
+  if (!rate || (rate.mode === 'fixed' && !rate.workspaceLimitHit)) return null;
+  const pace = rate.perSecond === null ? '' : `, paced at ${rate.perSecond} requests/s`;
+  const budget =
+    rate.mode === 'fixed'
+      ? `rate ${rate.perSecond} requests/s`
+      : rate.budgetPerMinute === null
+        ? `rate auto: the connection's budget was not reached (busiest minute: ${rate.busiestMinute} requests)${pace}`
+        : `rate auto: the connection's budget is ${rate.budgetPerMinute} requests per minute${pace}`;
+  const workspace = rate.workspaceLimitHit
+    ? `; Notion's per-workspace limit (shared with the workspace's other integrations) was hit${rate.mode === 'auto' ? ', so it slowed down for the rest of the run' : ''}`
+    : '';
+  return `  ${budget}${workspace}`;
 }
 
 function formatBytes(n: number): string {

@@ -709,6 +709,29 @@ export const ReportSchema = z
         .nonnegative()
         .optional()
         .describe('Requests the previous snapshot saved: what fetching the pages and row lists taken from it again would have cost, as counted when they were fetched.'),
+      rate: z
+        .strictObject({
+          mode: z.enum(['fixed', 'auto']).describe('fixed: requests.rate was a number; auto: the budget was learnt from Notion\'s answers.'),
+          perSecond: z
+            .number()
+            .nonnegative()
+            .nullable()
+            .describe('The pace at the end of the run, in requests per second; null when auto never reached a limit (nothing held it back but the concurrency).'),
+          budgetPerMinute: z
+            .int()
+            .nonnegative()
+            .nullable()
+            .describe("auto: the connection's budget per 60-second window it found; null when the run never reached it (fixed: always null)."),
+          workspaceLimitHit: z
+            .boolean()
+            .describe("A 429 was about Notion's per-workspace limit, shared by all of the workspace's integrations (auto then slowed down for the rest of the run)."),
+          busiestMinute: z.int().nonnegative().describe('Most requests Notion accepted within any 60 seconds of the run.'),
+          reasons: z
+            .record(z.string(), z.int().nonnegative())
+            .describe('429s by additional_data.rate_limit_reason ("none" when the answer named no reason).'),
+        })
+        .optional()
+        .describe("How the run was paced and what it learnt of Notion's rate limits."),
     }),
     warnings: z.array(z.strictObject({ code: z.string(), message: z.string(), ...IssueTargetShape })),
     failures: z.array(z.strictObject({ code: z.string(), message: z.string(), ...IssueTargetShape, databaseId: NotionIdSchema.optional() })),
