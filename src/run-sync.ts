@@ -30,6 +30,7 @@ import {
 import { configKey, fileIdentity, previousCrawl, readSyncState, STATE_DIR, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
 import { RunPrivacy } from './publish/run-privacy.js';
+import { keyCheck, newPrivacyKey, parsePrivacyKey } from './privacy/keyed-hash.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
@@ -161,11 +162,16 @@ async function syncLocked(
   const latestDir = latest ? join(outDir, latest.path) : null;
   const hashes = latestDir ? await readManifestHashes(latestDir, fs) : null;
   const reuse: FileReuse | undefined = latestDir && hashes ? { dir: latestDir, hashes, linked: 0 } : undefined;
-  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: new RunPrivacy(config.privacy).policy.keyPart() });
+  // The privacy rules (config `privacy`): what is left out, what is redacted. With rules that leave
+  // pages out, the state keeps keyed hashes under the output directory's own key.
+  const rulesLeaveOut = new RunPrivacy(config.privacy).leavesOut;
+  const privacyKey = rulesLeaveOut ? await readOrCreatePrivacyKey(outDir, fs) : undefined;
+  const privacy = new RunPrivacy(config.privacy, privacyKey, config.content.comments);
+  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: privacy.policy.keyPart() });
   const runWarnings: Array<{ code: string; message: string }> = [];
   let state: SyncState | null = null;
   if (latest && !deps.full) {
-    const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key });
+    const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key, ...(privacyKey ? { privacyKeyCheck: keyCheck(privacyKey) } : {}) });
     if ('state' in read && reuse) state = read.state;
     else {
       const reason = 'reason' in read ? read.reason : `snapshot ${latest.snapshotId} has no readable manifest.json`;
@@ -173,9 +179,11 @@ async function syncLocked(
       log('warn', `notion-kb: a full crawl, because ${reason}`);
     }
   }
-  const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
+  const previous = state
+    ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message }), { revealsAny: privacy.revealsAny, hiddenRows: privacy.hiddenRows })
+    : null;
   try {
-    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, key, runWarnings });
+    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, key, runWarnings, privacy, privacyKey });
   } finally {
     await previous?.close();
   }
@@ -192,11 +200,15 @@ async function crawlAndPublish(
     previous: Awaited<ReturnType<typeof previousCrawl>> | null;
     key: string;
     runWarnings: Array<{ code: string; message: string }>;
+    privacy: RunPrivacy;
+    privacyKey: Buffer | undefined;
   },
 ): Promise<SyncOutcome> {
   const { config } = deps;
-  const { token, now, log, startedAt, snapshotId, outDir, fs } = run;
-  const { state, previous, reuse } = before;
+  const { token, now, startedAt, snapshotId, outDir, fs } = run;
+  const { state, previous, reuse, privacy } = before;
+  // No log line names a page the rules leave out (nor its id): it says "a page left out by the privacy rules".
+  const log: typeof run.log = (level, message) => run.log(level, privacy.mask(message));
   const staging = await createStaging(outDir, snapshotId, fs);
 
   const gateway = createNotionGateway({
@@ -244,8 +256,6 @@ async function crawlAndPublish(
   };
 
   const spool = await PageSpool.create(`${staging}.spool`, fs);
-  // The privacy rules (config `privacy`): what is left out, what is redacted.
-  const privacy = new RunPrivacy(config.privacy);
   let spoolKept = false;
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
@@ -256,17 +266,22 @@ async function crawlAndPublish(
   try {
     // 1. Crawl: each page is parked in the spool as soon as its tree is fetched (or taken from the
     // page cache); only a summary stays.
+    const crawlPrivacy = privacy.crawlGate(gateway);
     const crawl = await crawlWorkspace({
       reader: gateway,
       roots: config.notion.roots,
       ...(previous ? { previous } : {}),
       comments: config.content.comments,
+      // What the rules leave out is decided before it is fetched (never requested, cached or logged).
+      ...(crawlPrivacy ? { privacy: crawlPrivacy } : {}),
       onFile: (ref) => {
         if (privacy.wantsFile(ref)) collector.add(ref);
       },
       onPage: async (unit, origin) => {
         // A page left out by itself is summarised (pages under it follow it out) but never spooled.
         if (!privacy.takePage(unit)) return void summaries.addPage(unit);
+        // The page cache holds what the snapshot shows: no trace of what is left out.
+        privacy.beforeSpool(unit);
         summaries.addPage(unit);
         const { holds, shows } = syncedBlocksOf(unit.blocks);
         const id = unit.page.id;
@@ -286,7 +301,8 @@ async function crawlAndPublish(
         if (state) {
           for (const ds of unit.dataSources) {
             const rowsBefore = state.dataSources[ds.dataSource.id];
-            if (rowsBefore && rowsBefore.length === ds.rowIds.length && rowsBefore.every((r, i) => r === ds.rowIds[i])) requestsSaved += Math.max(1, Math.ceil(ds.rowIds.length / 100));
+            const rowsNow = privacy.rowsForState(ds.dataSource.id, unit.database.id, ds.rowIds)?.rows ?? [];
+            if (rowsBefore && rowsBefore.length === rowsNow.length && rowsBefore.every((r, i) => r === rowsNow[i])) requestsSaved += Math.max(1, Math.ceil(ds.rowIds.length / 100));
           }
         }
       },
@@ -299,6 +315,12 @@ async function crawlAndPublish(
     emit();
     await collector.drain();
     privacy.exclude(summaries, databases);
+    const unchecked = privacy.uncheckedCount();
+    if (unchecked > 0) {
+      const message = `${unchecked} pages or databases were left out because the privacy rules could not be checked for them (a parent of theirs could not be retrieved); the next run tries again`;
+      before.runWarnings.push({ code: 'privacy_unchecked', message });
+      log('warn', `notion-kb: ${message}`);
+    }
     if (summaries.nodes.size === 0) {
       const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
       const sharingHint = crawl.failures.every((f) => f.code === 'root_not_found')
@@ -327,6 +349,17 @@ async function crawlAndPublish(
         emit();
       },
     });
+    // A page that lost a trace of a left-out page only in the render pass (left out was decided
+    // after it was fetched) is spooled again as rendered, and the spool rewritten without its
+    // earlier form: the page cache holds what the snapshot shows.
+    if (privacy.lateFiltered.size > 0) {
+      for (const id of privacy.lateFiltered) {
+        const { digest: _digest, ...unit } = await spool.get(id);
+        privacy.refilter(unit);
+        await spool.put(unit);
+      }
+      await spool.compact();
+    }
     // Files of pages taken from the cache are linked from the previous snapshot as they are looked up.
     await collector.drain();
     await privacy.removeUnusedAssets(staging, collector.outcomes, fs);
@@ -420,11 +453,33 @@ async function crawlAndPublish(
           ...(facts.holds.length > 0 ? { holds: facts.holds } : {}),
           ...(facts.shows.length > 0 ? { shows: facts.shows } : {}),
           ...(failed.has(id) ? { retry: true as const } : {}),
+          ...(privacy.hiddenHashes(id).length > 0 ? { hid: privacy.hiddenHashes(id) } : {}),
         };
       }
+      // Rows the rules leave out are remembered by keyed hash only; a left-out database not at all.
       const dataSources: SyncState['dataSources'] = {};
-      for (const db of databases.values()) for (const ds of db.dataSources) dataSources[ds.dataSource.id] = ds.rowIds;
-      return { format: 'notion-kb/sync-state', version: 1, snapshotId: describes, startedAt: startedAt.toISOString(), configKey: before.key, cache, pages, dataSources, assets };
+      const hiddenRows: NonNullable<SyncState['hiddenRows']> = {};
+      for (const db of databases.values()) {
+        for (const ds of db.dataSources) {
+          const rows = privacy.rowsForState(ds.dataSource.id, db.database.id, ds.rowIds);
+          if (!rows) continue;
+          dataSources[ds.dataSource.id] = rows.rows;
+          if (rows.hidden.length > 0) hiddenRows[ds.dataSource.id] = rows.hidden;
+        }
+      }
+      return {
+        format: 'notion-kb/sync-state',
+        version: 1,
+        snapshotId: describes,
+        startedAt: startedAt.toISOString(),
+        configKey: before.key,
+        cache,
+        pages,
+        dataSources,
+        ...(Object.keys(hiddenRows).length > 0 ? { hiddenRows } : {}),
+        ...(before.privacyKey ? { privacyKeyCheck: keyCheck(before.privacyKey) } : {}),
+        assets,
+      };
     };
     const keepCache = async (): Promise<string> => {
       const cache = `pages-${snapshotId}.spool`;
@@ -462,6 +517,22 @@ async function crawlAndPublish(
     if (!spoolKept) await spool.remove();
     throw err;
   }
+}
+
+/** Where the output directory's privacy key lives (the key of the keyed hashes in the sync state). */
+const PRIVACY_KEY_FILE = 'privacy-key';
+
+/** The output directory's privacy key: read from state/privacy-key, or a new random one written there (mode 600). */
+async function readOrCreatePrivacyKey(outDir: string, fs: OutputFs): Promise<Buffer> {
+  const file = join(outDir, STATE_DIR, PRIVACY_KEY_FILE);
+  const text = await fs.readFile(file, 'utf8').catch(() => null);
+  const known = text === null ? null : parsePrivacyKey(text);
+  if (known) return known;
+  // A new key: hashes made with another one no longer match, and the sync state says so (a full crawl).
+  const key = newPrivacyKey();
+  await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
+  await fs.writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+  return key;
 }
 
 /** Where the git archive keeps its local repository: with the sync state, under the output directory. */

@@ -25,8 +25,15 @@ export interface SyncState {
   /** The page cache: a file name in the state directory. */
   cache: string;
   pages: Record<string, PageState>;
-  /** Data source id → row ids in query order. */
+  /** Data source id → row ids in query order (rows the privacy rules leave out are not among them). */
   dataSources: Record<string, string[]>;
+  /**
+   * Data source id → keyed hashes of its rows the privacy rules left out (never their ids), so
+   * that an unchanged set of rows is still recognised. Only with rules that leave pages out.
+   */
+  hiddenRows?: Record<string, string[]>;
+  /** A keyed hash that tells whether the hashes here were made with the output directory's privacy key (state/privacy-key). */
+  privacyKeyCheck?: string;
   /** Asset key → what became of the file, and what identifies the file behind the key. */
   assets: Record<string, AssetState>;
 }
@@ -48,6 +55,12 @@ export interface PageState {
   shows?: string[];
   /** Its last fetch had failures (of blocks or files): fetch it again. */
   retry?: true;
+  /**
+   * Keyed hashes of the left-out pages and databases its cached content lost traces of
+   * (mentions, links, sub-page blocks, relation items): once one of them is kept again, the page
+   * is fetched again.
+   */
+  hid?: string[];
 }
 
 export interface AssetState {
@@ -81,7 +94,7 @@ export function configKey(c: { roots: string[]; baseUrl: string; external: strin
 export type StateRead = { state: SyncState } | { reason: string };
 
 /** Reads the sync state; any problem is a reason for a full crawl, never an error. */
-export async function readSyncState(outDir: string, fs: OutputFs, expect: { snapshotId: string | null; configKey: string }): Promise<StateRead> {
+export async function readSyncState(outDir: string, fs: OutputFs, expect: { snapshotId: string | null; configKey: string; privacyKeyCheck?: string }): Promise<StateRead> {
   let raw: string;
   try {
     raw = await fs.readFile(join(outDir, STATE_DIR, STATE_FILE), 'utf8');
@@ -109,9 +122,13 @@ export async function readSyncState(outDir: string, fs: OutputFs, expect: { snap
     Object.values(state.pages).every(
       (p) => isRecord(p) && typeof p.lastEdited === 'string' && typeof p.checksum === 'string' && Array.isArray(p.at) && Array.isArray(p.assets),
     ) &&
-    Object.values(state.dataSources).every((rows) => Array.isArray(rows));
+    Object.values(state.dataSources).every((rows) => Array.isArray(rows)) &&
+    (state.hiddenRows === undefined || (isRecord(state.hiddenRows) && Object.values(state.hiddenRows).every((rows) => Array.isArray(rows))));
   if (!shapeOk) return { reason: 'the sync state is damaged' };
   if (state.configKey !== expect.configKey) return { reason: 'the roots, the file settings or the API origin changed since the last sync' };
+  if (expect.privacyKeyCheck !== undefined && state.privacyKeyCheck !== expect.privacyKeyCheck) {
+    return { reason: 'the privacy key of the sync state (state/privacy-key) is missing or changed' };
+  }
   if (state.snapshotId !== expect.snapshotId) {
     return { reason: `the sync state describes snapshot ${state.snapshotId}, but latest.json points at ${expect.snapshotId ?? 'nothing'}` };
   }
@@ -154,11 +171,25 @@ export function syncedBlocksOf(blocks: BlockNode[]): { holds: string[]; shows: s
   return { holds, shows };
 }
 
+/** What the previous sync's keyed hashes mean in this run (src/publish/run-privacy.ts answers). */
+export interface PreviousPrivacy {
+  /** Whether any of these hashes is of a page or database kept in this run. */
+  revealsAny(hashes: readonly string[]): boolean;
+  /** The ids behind the hashes of left-out rows, as listed in this run; null when one of them is kept now. */
+  hiddenRows(hashes: readonly string[]): string[] | null;
+}
+
 /**
  * The previous sync as the crawl sees it, reading fetched pages back from its page cache. A
  * page whose cached bytes do not match its digest is fetched again (and said so once).
  */
-export async function previousCrawl(outDir: string, state: SyncState, fs: OutputFs, warn: (message: string) => void): Promise<PreviousCrawl & { close(): Promise<void> }> {
+export async function previousCrawl(
+  outDir: string,
+  state: SyncState,
+  fs: OutputFs,
+  warn: (message: string) => void,
+  privacy: PreviousPrivacy = { revealsAny: () => false, hiddenRows: () => [] },
+): Promise<PreviousCrawl & { close(): Promise<void> }> {
   const handle: FileHandle = await fs.open(join(outDir, STATE_DIR, state.cache), 'r');
   const holderOf = new Map<string, string>();
   for (const [id, p] of Object.entries(state.pages)) for (const o of p.holds ?? []) holderOf.set(o, id);
@@ -182,10 +213,18 @@ export async function previousCrawl(outDir: string, state: SyncState, fs: Output
     changedFrom,
     page: (id) => {
       const p = state.pages[id];
-      return p ? { lastEdited: p.lastEdited, refetch: p.retry === true } : undefined;
+      // A page whose cache lost a mention of (or link to) something kept again is fetched again.
+      return p ? { lastEdited: p.lastEdited, refetch: p.retry === true || (p.hid !== undefined && privacy.revealsAny(p.hid)) } : undefined;
     },
     pageIds: () => Object.keys(state.pages),
-    rowsOf: (id) => state.dataSources[id],
+    rowsOf: (id) => {
+      const rows = state.dataSources[id];
+      const hidden = state.hiddenRows?.[id];
+      if (!rows || !hidden || hidden.length === 0) return rows;
+      // Left-out rows as this run's listing shows them; a row kept again means querying anew.
+      const ids = privacy.hiddenRows(hidden);
+      return ids === null ? undefined : [...rows, ...ids];
+    },
     syncedDependents: (id) => dependents.get(id) ?? [],
     unanchoredSyncedPages: () => unanchored,
     async load(id): Promise<CrawledPage | null> {

@@ -1,7 +1,7 @@
 import { isFullPage, type BlockObjectResponse, type CommentObjectResponse, type DatabaseObjectResponse, type DataSourceObjectResponse, type PageObjectResponse, type UserObjectResponse } from '@notionhq/client';
 import pLimit from 'p-limit';
 import type { BlockNode } from './block-tree.js';
-import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from './crawl-types.js';
+import type { CrawlIssue, CrawlPrivacy, CrawlResult, CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from './crawl-types.js';
 import { blockFileRefs, databaseFileRefs, pageFileRefs, type FileRef } from './file-refs.js';
 
 export interface CrawlProgress {
@@ -40,6 +40,11 @@ export interface CrawlOptions {
    * refuses the first one (no "Read comments" capability) the run warns once and goes on without.
    */
   comments?: boolean;
+  /**
+   * The privacy rules (config `privacy`), when one leaves pages out: consulted before anything of
+   * a page, row or database is requested (see the PRIVACY call sites below).
+   */
+  privacy?: CrawlPrivacy;
 }
 
 /** Blocks whose comments are not this page's (sub-pages, databases) or that cannot carry one (layout). */
@@ -255,11 +260,13 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   async function fetchNode(block: BlockObjectResponse, pageId: string): Promise<BlockNode> {
     emitFiles(blockFileRefs(block, pageId));
     if (block.type === 'child_page') {
-      visitPage(block.id);
+      // PRIVACY (4): a sub-page the rules leave out is not visited.
+      if (!opts.privacy || opts.privacy.keepsChild(block as never)) visitPage(block.id);
       return { ...block, children: [] };
     }
     if (block.type === 'child_database') {
-      visitDatabase(block.id);
+      // PRIVACY (4): likewise a database.
+      if (!opts.privacy || opts.privacy.keepsChild(block as never)) visitDatabase(block.id);
       return { ...block, children: [] };
     }
     if (!block.has_children) return { ...block, children: [] };
@@ -324,6 +331,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
         rowIds.push(r.id);
         added++;
         await roomForMore();
+        // PRIVACY (2d): a row is decided from the query that lists it (its properties, its database).
+        opts.privacy?.listed(r);
         // A partial row (the gateway gives one for a malformed row) is fetched on its own.
         visitPage(r.id, isFullPage(r) ? r : undefined);
       }
@@ -342,6 +351,11 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   }
 
   function visitPage(id: string, known?: PageObjectResponse): void {
+    // PRIVACY (3a): a page known to be left out is not visited at all.
+    if (opts.privacy?.excludes(id)) {
+      listedObjects.delete(id);
+      return;
+    }
     if (seenPages.has(id) || fatal) return;
     seenPages.add(id);
     progress.pagesFound++;
@@ -351,6 +365,17 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
         if (fatal) return;
         try {
           let page = known;
+          // PRIVACY (3b): before anything of the page is requested (its object, cached or not,
+          // its blocks, comments, property items, files): is it kept? A page no listing showed is
+          // retrieved here to tell (and that object is used below).
+          if (opts.privacy) {
+            const admitted = await opts.privacy.admit('page', id, page ?? listedObjects.get(id));
+            if (!admitted.keep) {
+              listedObjects.delete(id);
+              return;
+            }
+            page ??= admitted.object as PageObjectResponse | undefined;
+          }
           if (prev) {
             let edited = page?.last_edited_time ?? listed.get(id);
             if (edited === undefined) {
@@ -419,9 +444,12 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   /** Visits the sub-pages and databases a cached page shows (the tree walk of a page not fetched again). */
   function visitChildrenOf(blocks: BlockNode[]): void {
     for (const b of blocks) {
-      if (b.type === 'child_page') visitPage(b.id);
-      else if (b.type === 'child_database') visitDatabase(b.id);
-      else if (b.children.length > 0) visitChildrenOf(b.children);
+      // PRIVACY (4): as in fetchNode, for the tree of a page from the page cache.
+      if (b.type === 'child_page' || b.type === 'child_database') {
+        if (opts.privacy && !opts.privacy.keepsChild(b as never)) continue;
+        if (b.type === 'child_page') visitPage(b.id);
+        else visitDatabase(b.id);
+      } else if (b.children.length > 0) visitChildrenOf(b.children);
     }
   }
 
@@ -435,6 +463,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   }
 
   function visitDatabase(id: string, known?: DatabaseObjectResponse): void {
+    // PRIVACY (5a): a database known to be left out is not visited (nor retrieved, nor queried).
+    if (opts.privacy?.excludes(id)) return;
     if (seenDatabases.has(id) || fatal) return;
     seenDatabases.add(id);
     progress.databasesFound++;
@@ -443,6 +473,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       (async () => {
         try {
           const database = known ?? (await reader.retrieveDatabase(id));
+          // PRIVACY (5b): its object says where it sits; nothing more of it (files, data sources, rows) is requested when it is left out.
+          if (opts.privacy && !(await opts.privacy.admit('database', id, database)).keep) return;
           if (database.in_trash) return;
           emitFiles(databaseFileRefs(database));
           if (database.data_sources.length === 0) {
@@ -503,6 +535,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       return parentId !== undefined && (prev.page(parentId) !== undefined || prev.rowsOf(parentId) !== undefined);
     };
     for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete: onIncompleteSearch })) {
+      // PRIVACY (2b): every listed page and data source, with its parent.
+      opts.privacy?.listed(result);
       const r = result as PageObjectResponse & { object: string; parent?: { type?: string; data_source_id?: string; database_id?: string } };
       if (r.object === 'page') {
         if (r.in_trash || typeof r.last_edited_time !== 'string') continue;
@@ -520,6 +554,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
         listedDatabases.add(r.parent.database_id);
       }
     }
+    // PRIVACY (2b): once the listing is complete, before any page is fetched, decide what is left out.
+    await opts.privacy?.settle();
     // Editing a synced block's original bumps the page it sits in, not the pages showing it.
     const changed = [...listed.keys()].filter((id) => !unchangedSince(id, listed.get(id)!));
     for (const id of prev.pageIds()) if (!listed.has(id)) changed.push(id);
@@ -545,9 +581,16 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       }
     }
   } else if (opts.roots.length === 0) {
+    // PRIVACY (2a): a full crawl first lists every shared page once, to know what is left out before anything is fetched.
+    if (opts.privacy) {
+      await opts.privacy.listWorkspace();
+      await opts.privacy.settle();
+    }
     const onIncomplete = (info: { reason: string }) =>
       warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
     for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete })) {
+      // PRIVACY (2c): a page or data source new since the listing is noted too.
+      opts.privacy?.listed(result);
       const r = result as { object: string; id: string; parent?: { database_id?: string } };
       if (r.object === 'page') {
         await roomForMore();
@@ -559,10 +602,17 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       }
     }
   } else {
+    // PRIVACY (2a): likewise before a full crawl from roots (the listing shows what lies under a left-out page).
+    if (opts.privacy) {
+      await opts.privacy.listWorkspace();
+      await opts.privacy.settle();
+    }
     for (const root of opts.roots) tasks.push(visitRoot(root));
   }
 
   async function visitRoot(id: string): Promise<void> {
+    // PRIVACY (6): a root the rules leave out is not even retrieved.
+    if (opts.privacy?.excludes(id)) return;
     const inTrash = () =>
       failures.push({ code: 'root_in_trash', message: `root ${id} is in the Notion trash; restore it in Notion or remove it from the roots`, pageId: id });
     try {
