@@ -66,7 +66,7 @@ export class PrivacyGate implements CrawlPrivacy {
   private readonly deadEnds = new Set<string>();
   /** Parents whose retrieval failed otherwise: what hangs below them is left out, to be safe. */
   private readonly unchecked = new Set<string>();
-  private keptHashes: { version: number; hashes: Map<string, string> } | null = null;
+  private keptHashes: { version: number; key: Buffer; hashes: Map<string, string> } | null = null;
   private version = 0;
   /** Requests made only for the rules: the listing before a full crawl, and parents retrieved. */
   requestsSpent = 0;
@@ -239,10 +239,10 @@ export class PrivacyGate implements CrawlPrivacy {
 
   /** Keyed hashes of the pages, databases and data sources noted as kept (to tell that something left out before is back). */
   private keptHashIndex(key: Buffer): Map<string, string> {
-    if (this.keptHashes?.version === this.version) return this.keptHashes.hashes;
+    if (this.keptHashes?.version === this.version && this.keptHashes.key.equals(key)) return this.keptHashes.hashes;
     const hashes = new Map<string, string>();
     for (const [id, node] of this.nodes) if (node.kind !== 'block' && this.walk(id, node.kind).verdict === 'kept') hashes.set(keyedHash(key, id), id);
-    this.keptHashes = { version: this.version, hashes };
+    this.keptHashes = { version: this.version, key, hashes };
     return hashes;
   }
 
