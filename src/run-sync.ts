@@ -266,7 +266,7 @@ async function crawlAndPublish(
   try {
     // 1. Crawl: each page is parked in the spool as soon as its tree is fetched (or taken from the
     // page cache); only a summary stays.
-    const crawlPrivacy = privacy.crawlGate(gateway);
+    const crawlPrivacy = privacy.crawlGate(gateway, state && previous ? { ...(state.blockHomes ? { blockHomes: state.blockHomes } : {}), changedFrom: previous.changedFrom } : undefined);
     const crawl = await crawlWorkspace({
       reader: gateway,
       roots: config.notion.roots,
@@ -477,6 +477,7 @@ async function crawlAndPublish(
         pages,
         dataSources,
         ...(Object.keys(hiddenRows).length > 0 ? { hiddenRows } : {}),
+        ...(privacy.blockHomes() ? { blockHomes: privacy.blockHomes()! } : {}),
         ...(before.privacyKey ? { privacyKeyCheck: keyCheck(before.privacyKey) } : {}),
         assets,
       };

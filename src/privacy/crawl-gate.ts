@@ -23,6 +23,20 @@ interface Node {
   self: boolean | undefined;
   /** Seen in the block tree of a page being crawled (so its container is kept). */
   within?: true;
+  /** A listed page's last_edited_time (a block placed by the last run's hint needs its page unchanged since). */
+  edited?: string;
+}
+
+/**
+ * Where the last run found blocks that hold pages: keyed hash of a block → keyed hash of the page
+ * it sits in. A block whose page was not edited since the last run started is still there (moving
+ * a block out edits its page), so it is placed without a request.
+ */
+export interface BlockHints {
+  homes: ReadonlyMap<string, string>;
+  key: Buffer;
+  /** Pages edited in this minute or later may have changed since the last run. */
+  changedFrom: string;
 }
 
 /** The parent object of a page, database, data source or block as a node reference; undefined for a shape not known. */
@@ -67,6 +81,12 @@ export class PrivacyGate implements CrawlPrivacy {
   /** Parents whose retrieval failed otherwise: what hangs below them is left out, to be safe. */
   private readonly unchecked = new Set<string>();
   private keptHashes: { version: number; key: Buffer; hashes: Map<string, string> } | null = null;
+  private pagesByHash: { pages: number; hashes: Map<string, string> } | null = null;
+  /** Page nodes noted so far (the hint index is rebuilt only when pages were added). */
+  private pages = 0;
+  private hints: BlockHints | undefined;
+  /** Blocks placed from the last run's hints, without a request. */
+  hintsUsed = 0;
   private version = 0;
   /** Requests made only for the rules: the listing before a full crawl, and parents retrieved. */
   requestsSpent = 0;
@@ -88,7 +108,7 @@ export class PrivacyGate implements CrawlPrivacy {
       case 'page': {
         const hasProps = o.properties !== null && typeof o.properties === 'object';
         const self = this.policy.isListed(id) ? true : hasProps ? this.policy.directlyExcluded(o as never) : this.policy.needsProperties() ? undefined : false;
-        this.set(id, { kind: 'page', up: parentRef(o.parent), self });
+        this.set(id, { kind: 'page', up: parentRef(o.parent), self, ...(typeof o.last_edited_time === 'string' ? { edited: o.last_edited_time } : {}) });
         return;
       }
       case 'data_source': {
@@ -114,8 +134,12 @@ export class PrivacyGate implements CrawlPrivacy {
   private set(id: string, node: Node): void {
     const before = this.nodes.get(id);
     if (before?.within) node.within = true;
-    if (before && before.kind === node.kind && before.self === node.self && sameRef(before.up, node.up)) return;
+    if (before && before.kind === node.kind && before.self === node.self && sameRef(before.up, node.up)) {
+      if (node.edited !== undefined) before.edited = node.edited;
+      return;
+    }
     this.nodes.set(id, node);
+    if (!before && node.kind === 'page') this.pages++;
     this.version++;
     // A new node decides only what was unknown (never memoised); a changed one may change anything below it.
     if (before) this.memo.clear();
@@ -228,6 +252,7 @@ export class PrivacyGate implements CrawlPrivacy {
       const properties = kind === 'page' && typeof title === 'string' ? { title: { id: 'title', type: 'title', title: [{ type: 'text', plain_text: title }] } } : undefined;
       const self = this.policy.isListed(block.id) || (properties ? this.policy.directlyExcluded({ id: block.id, properties }) : false);
       this.nodes.set(block.id, { kind, up: parentRef(block.parent) ?? null, self, within: true });
+      if (kind === 'page') this.pages++;
       this.version++;
     } else if (!this.nodes.get(block.id)!.within) {
       this.nodes.get(block.id)!.within = true;
@@ -261,6 +286,46 @@ export class PrivacyGate implements CrawlPrivacy {
     return out;
   }
 
+  /** Takes the last run's block hints (see BlockHints). */
+  useHints(hints: BlockHints | undefined): void {
+    this.hints = hints;
+  }
+
+  /** Places a block from the last run's hints when its page is unchanged since; true when it did. */
+  private placeFromHint(ref: NodeRef): boolean {
+    const hints = this.hints;
+    if (!hints || ref.kind !== 'block') return false;
+    const home = hints.homes.get(keyedHash(hints.key, ref.id));
+    if (home === undefined) return false;
+    if (this.pagesByHash?.pages !== this.pages) {
+      const hashes = new Map<string, string>();
+      for (const [id, node] of this.nodes) if (node.kind === 'page') hashes.set(keyedHash(hints.key, id), id);
+      this.pagesByHash = { pages: this.pages, hashes };
+    }
+    const pageId = this.pagesByHash.hashes.get(home);
+    const page = pageId === undefined ? undefined : this.nodes.get(pageId);
+    if (!page || page.edited === undefined || !(page.edited < hints.changedFrom)) return false;
+    this.set(ref.id, { kind: 'block', up: { kind: 'page', id: pageId! }, self: false });
+    this.hintsUsed++;
+    return true;
+  }
+
+  /** The hints for the next run: each block this run placed, by keyed hash, with the page it sits in. */
+  blockHomes(key: Buffer): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [id, node] of this.nodes) {
+      if (node.kind !== 'block') continue;
+      const seen = new Set<string>();
+      let up = node.up;
+      while (up && up.kind === 'block' && !seen.has(up.id)) {
+        seen.add(up.id);
+        up = this.nodes.get(up.id)?.up;
+      }
+      if (up && up.kind === 'page') out[keyedHash(key, id)] = keyedHash(key, up.id);
+    }
+    return out;
+  }
+
   // ------------------------------------------------------------------ with the reader
 
   private get api() {
@@ -286,7 +351,9 @@ export class PrivacyGate implements CrawlPrivacy {
     for (let round = 0; round < 64; round++) {
       const missing = this.missingParents();
       if (missing.length === 0) return;
-      await Promise.all(missing.map((ref) => this.retrieveParent(ref)));
+      const toRetrieve = missing.filter((ref) => !this.placeFromHint(ref));
+      if (toRetrieve.length < missing.length) continue;
+      await Promise.all(toRetrieve.map((ref) => this.retrieveParent(ref)));
     }
   }
 
@@ -343,7 +410,7 @@ export class PrivacyGate implements CrawlPrivacy {
       w = this.walk(id, kind);
     }
     for (let round = 0; w.verdict === 'unknown' && round < 64; round++) {
-      await this.retrieveParent(w.missing);
+      if (!this.placeFromHint(w.missing)) await this.retrieveParent(w.missing);
       w = this.walk(id, kind);
     }
     return { keep: w.verdict === 'kept', ...(object ? { object } : {}) };

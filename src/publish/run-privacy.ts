@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AssetOutcome } from '../assets/asset-collector.js';
 import type { Config } from '../config/config-schema.js';
-import { PrivacyGate } from '../privacy/crawl-gate.js';
+import { PrivacyGate, type BlockHints } from '../privacy/crawl-gate.js';
 import { keyedHash } from '../privacy/keyed-hash.js';
 import { excludedClosure, hideExcluded, hideInDatabase, isRedactedRaw, PrivacyPolicy } from '../privacy/privacy-policy.js';
 import type { CrawlPrivacy, CrawledDatabase, CrawledPage, NotionReader } from '../source/crawl-types.js';
@@ -79,10 +79,21 @@ export class RunPrivacy {
   }
 
   /** The rules as the crawl consults them, reading parents through `reader`; undefined when no rule leaves anything out. */
-  crawlGate(reader: NotionReader): CrawlPrivacy | undefined {
+  crawlGate(reader: NotionReader, lastRun?: { blockHomes?: Record<string, string>; changedFrom: string }): CrawlPrivacy | undefined {
     if (!this.leavesOut) return undefined;
     this.gate = new PrivacyGate(this.policy, reader);
+    if (lastRun?.blockHomes && this.key) {
+      const hints: BlockHints = { homes: new Map(Object.entries(lastRun.blockHomes)), key: this.key, changedFrom: lastRun.changedFrom };
+      this.gate.useHints(hints);
+    }
     return this.gate;
+  }
+
+  /** For the next run's sync state: where this run found the blocks that hold pages (keyed hashes only). */
+  blockHomes(): Record<string, string> | undefined {
+    if (!this.gate || !this.key) return undefined;
+    const homes = this.gate.blockHomes(this.key);
+    return Object.keys(homes).length > 0 ? homes : undefined;
   }
 
   /** The keyed hash of an id (the state's only record of something left out). */

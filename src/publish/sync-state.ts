@@ -32,6 +32,12 @@ export interface SyncState {
    * that an unchanged set of rows is still recognised. Only with rules that leave pages out.
    */
   hiddenRows?: Record<string, string[]>;
+  /**
+   * Keyed hash of a block holding a page → keyed hash of the page the block sits in, as the last
+   * run found them (with rules that leave pages out): an unchanged page still holds the block,
+   * so the next run need not retrieve it to place the page.
+   */
+  blockHomes?: Record<string, string>;
   /** A keyed hash that tells whether the hashes here were made with the output directory's privacy key (state/privacy-key). */
   privacyKeyCheck?: string;
   /** Asset key → what became of the file, and what identifies the file behind the key. */
@@ -123,7 +129,8 @@ export async function readSyncState(outDir: string, fs: OutputFs, expect: { snap
       (p) => isRecord(p) && typeof p.lastEdited === 'string' && typeof p.checksum === 'string' && Array.isArray(p.at) && Array.isArray(p.assets),
     ) &&
     Object.values(state.dataSources).every((rows) => Array.isArray(rows)) &&
-    (state.hiddenRows === undefined || (isRecord(state.hiddenRows) && Object.values(state.hiddenRows).every((rows) => Array.isArray(rows))));
+    (state.hiddenRows === undefined || (isRecord(state.hiddenRows) && Object.values(state.hiddenRows).every((rows) => Array.isArray(rows)))) &&
+    (state.blockHomes === undefined || (isRecord(state.blockHomes) && Object.values(state.blockHomes).every((h) => typeof h === 'string')));
   if (!shapeOk) return { reason: 'the sync state is damaged' };
   if (state.configKey !== expect.configKey) return { reason: 'the roots, the file settings or the API origin changed since the last sync' };
   if (expect.privacyKeyCheck !== undefined && state.privacyKeyCheck !== expect.privacyKeyCheck) {

@@ -236,6 +236,10 @@ describe('what a privacy rule leaves out is never fetched, cached, logged or pus
     const report = await readJson<{ privacy: Record<string, number> }>(join((JSON.parse(runs[2]!.result.stdout) as { snapshotDir: string }).snapshotDir, 'report.json'));
     expect(report.privacy).toMatchObject({ excludedPages: 7, excludedDatabases: 1, redactedValues: 2 });
     expect(report.privacy.requestsSaved).toBeGreaterThanOrEqual(9);
+    // After an edit elsewhere nothing was retrieved for the rules: the last run's hints placed the column.
+    const second = /Snapshot (\S+) written/.exec(runs[1]!.result.stderr)![1]!;
+    const quiet = await readJson<{ privacy: Record<string, number>; mode: string }>(join(out, 'snapshots', second, 'report.json'));
+    expect(quiet).toMatchObject({ mode: 'incremental', privacy: { requestsSpent: 0 } });
   });
 
   it('stdout and stderr of every run name no marker and no id of a left-out page', () => {
@@ -285,10 +289,13 @@ describe('what a privacy rule leaves out is never fetched, cached, logged or pus
     const dashed = (id: string) => (id.includes('-') ? id : `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`);
     const touching = log.filter((r) => idsIn(r.path).some((id) => excludedSubtree.has(dashed(id))) || excludedFiles.some((f) => r.path.includes(f)) || r.path.toLowerCase().includes(M.toLowerCase()));
     // The page in a column of the secret page is listed with that column as its parent: the
-    // column and the column list above it are retrieved (each once per full crawl) to learn that
-    // they sit in the secret page. Nothing else of the left-out pages is asked for.
+    // column and the column list above it are retrieved to learn that they sit in the secret
+    // page. Nothing else of the left-out pages is asked for.
     const allowed = new Set([`GET /v1/blocks/${ids.col1}`, `GET /v1/blocks/${workspace.blocks[ids.col1]!.parentId}`]);
     expect(touching.map((r) => `${r.method} ${r.path}`).filter((r) => !allowed.has(r))).toEqual([]);
+    // Once per full crawl (the first sync, the export) and once after the secret page was edited;
+    // the incremental run after an edit elsewhere knew from the last run where the column sits.
+    expect(touching.filter((r) => r.path === `/v1/blocks/${ids.col1}`)).toHaveLength(3);
     // Kept pages were fetched, with their comments (the check above is not vacuous).
     expect(log.some((r) => r.path === `/v1/blocks/${ids.alice}/children`)).toBe(true);
     expect(log.some((r) => r.path.startsWith('/v1/comments'))).toBe(true);

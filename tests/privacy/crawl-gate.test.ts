@@ -200,6 +200,35 @@ describe('PrivacyGate with a reader: parents retrieved, never the page being dec
     await expect(gate.admit('page', DEEP)).rejects.toMatchObject({ code: 'network' });
   });
 
+  it('the last run\'s block hints place a block without a request while its page is unchanged since; an edited page means retrieving it again', async () => {
+    const key = newPrivacyKey();
+    const first: string[] = [];
+    const before = new PrivacyGate(policy({ excludePages: [SECRET] }), reader(first));
+    const inColumn = id(53);
+    for (const o of [page(ROOT, top), page(SECRET, under(ROOT)), page(inColumn, { type: 'block_id', block_id: BLOCK })]) before.listed(o);
+    await before.settle();
+    expect(first).toHaveLength(2);
+    const homes = before.blockHomes(key);
+    // Keyed hashes only: block → the page it sits in.
+    expect(homes).toEqual({ [keyedHash(key, BLOCK)]: keyedHash(key, SECRET), [keyedHash(key, COLUMN_LIST)]: keyedHash(key, SECRET) });
+    const next = (secretEdited: string) => {
+      const asked: string[] = [];
+      const gate = new PrivacyGate(policy({ excludePages: [SECRET] }), reader(asked));
+      gate.useHints({ homes: new Map(Object.entries(homes)), key, changedFrom: '2026-01-02T00:00:00.000Z' });
+      for (const o of [page(ROOT, top), { ...page(SECRET, under(ROOT)), last_edited_time: secretEdited }, page(inColumn, { type: 'block_id', block_id: BLOCK })]) gate.listed(o);
+      return { gate, asked };
+    };
+    const unchanged = next('2026-01-01T00:00:00.000Z');
+    await unchanged.gate.settle();
+    expect(unchanged.asked).toEqual([]);
+    expect(unchanged.gate.verdict(inColumn)).toBe('excluded');
+    expect(unchanged.gate.hintsUsed).toBe(1);
+    const edited = next('2026-01-02T00:00:00.000Z');
+    await edited.gate.settle();
+    expect(edited.asked).toEqual([`block ${BLOCK}`, `block ${COLUMN_LIST}`]);
+    expect(edited.gate.verdict(inColumn)).toBe('excluded');
+  });
+
   it('admit: gone (404) is not kept; a parent that is not shared ends the chain; a parent that cannot be had leaves out what hangs below it', async () => {
     const asked: string[] = [];
     const gate = new PrivacyGate(policy({ excludePages: [SECRET] }), reader(asked));
