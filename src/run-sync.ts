@@ -349,11 +349,15 @@ async function crawlAndPublish(
         emit();
       },
     });
-    // A page that lost a trace of a left-out page only in the render pass (left out was decided
-    // after it was fetched) is spooled again as rendered, and the spool rewritten without its
-    // earlier form: the page cache holds what the snapshot shows.
-    if (privacy.lateFiltered.size > 0) {
+    // Left out only after it was fetched (a row whose query showed it matching excludeWhere once
+    // its listing had not, say): a page leaves the spool; a page that lost a trace of one only in
+    // the render pass is spooled again as rendered. The spool is then rewritten without the
+    // earlier bytes: the page cache holds what the snapshot shows, nothing more.
+    const leftLate = [...privacy.excluded].filter((id) => spool.location(id) !== undefined);
+    if (privacy.lateFiltered.size > 0 || leftLate.length > 0) {
+      for (const id of leftLate) spool.drop(id);
       for (const id of privacy.lateFiltered) {
+        if (spool.location(id) === undefined) continue;
         const { digest: _digest, ...unit } = await spool.get(id);
         privacy.refilter(unit);
         await spool.put(unit);

@@ -59,10 +59,16 @@ export class PageSpool {
     return this.where.get(id);
   }
 
+  /** Forgets a page (a page left out after it was spooled): its bytes leave the file at the next `compact`. */
+  drop(id: string): void {
+    this.where.delete(id);
+  }
+
   /**
    * Rewrites the spool file with only the pages' current entries, in the order they were put:
-   * the bytes of an entry that a later `put` of the same page replaced leave the disk (a page
-   * filtered again by the privacy rules must not stay in its earlier form). Digests stay as
+   * the bytes of an entry that a later `put` of the same page replaced, or of a page dropped,
+   * leave the disk (a page filtered again by the privacy rules must not stay in its earlier form,
+   * nor a page they left out). Digests stay as
    * they are; offsets change.
    */
   async compact(): Promise<void> {

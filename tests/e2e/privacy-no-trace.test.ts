@@ -336,3 +336,53 @@ describe('a crawl from a root decides before fetching too', () => {
     }
   }, 120_000);
 });
+
+describe('a row left out only after it was fetched (its query shows it matching, its listing did not)', () => {
+  it('leaves the page cache, and pages spooled with a mention of it are rewritten there as the snapshot shows them', async () => {
+    const w = new WorkspaceBuilder({ seed: 'late', integrationName: 'notion-kb tests', workspaceName: 'Late' });
+    const root = w.page({ parent: 'workspace', title: 'Handbook' });
+    const team = w.database({ parent: root, title: 'Team', dataSources: [{ name: 'Team', properties: { Name: { type: 'title' }, Visibility: { type: 'select', options: ['Public', 'Internal'] } } }] });
+    const row = w.row(team.dataSourceIds[0]!, { Name: `Turning ${M}`, Visibility: 'Public' }, { children: [b.paragraph(`${M} row text`)] });
+    w.append(root, [b.paragraph(['See ', mention.page(row), '.'])]);
+    const server = await startNotionServer({ workspace: w.build(), token: TOKEN, rateLimit: false });
+    const tmp = await tempDir('notion-kb-notrace-late-');
+    // The row turns Internal between the search listing and the data source query, which waits
+    // until the root page and the row have been fetched (and so spooled as they were listed).
+    const fetched = new Set<string>();
+    let flipped = false;
+    const base = globalThis.fetch;
+    const fetchWithRace: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!flipped && url.includes(`/v1/data_sources/${team.dataSourceIds[0]}/query`)) {
+        for (let waited = 0; waited < 5_000 && !(fetched.has(root) && fetched.has(row)); waited += 20) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 100));
+        server.mutate.editProperty(row, 'Visibility', { type: 'select', select: { name: 'Internal' } });
+        flipped = true;
+      }
+      const response = await base(input, init);
+      for (const id of [root, row]) if (url.includes(`/v1/blocks/${id}/children`)) fetched.add(id);
+      return response;
+    };
+    try {
+      const { systemEffects } = await import('../../src/source/effects.js');
+      const outcome = await syncInProcess({
+        baseUrl: server.baseUrl,
+        token: TOKEN,
+        out: tmp.dir,
+        file: { requests: { rate: 1000, concurrency: 2 }, privacy: { excludeWhere: [{ property: 'Visibility', equals: 'Internal' }] } },
+        deps: { effects: { ...systemEffects(), fetch: fetchWithRace } },
+      });
+      expect(flipped).toBe(true);
+      expect(fetched.has(row)).toBe(true); // it was fetched before it turned Internal
+      expect(outcome.report.privacy).toMatchObject({ excludedPages: 1 });
+      const files = await filesUnder(tmp.dir);
+      expect(files.flatMap((f) => hitsIn(f.rel, f.bytes.toString('latin1'), [M.toLowerCase(), row, hex(row)]))).toEqual([]);
+      const cache = files.find((f) => f.rel.startsWith(join('state', 'pages-')))!.bytes.toString('utf8');
+      expect(cache).toContain('See ');
+      expect(cache).toContain('(private page)');
+    } finally {
+      await server.close();
+      await tmp.cleanup();
+    }
+  }, 60_000);
+});
