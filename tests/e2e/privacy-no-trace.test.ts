@@ -11,6 +11,7 @@ import yauzl from 'yauzl';
 import { block as b, link, mention, text, WorkspaceBuilder } from '../../src/notion-server/builder.js';
 import { startNotionServer, type LoggedRequest, type NotionServer } from '../../src/notion-server/server.js';
 import type { WorkspaceData } from '../../src/notion-server/workspace-model.js';
+import { syncStatePath } from '../../src/publish/sync-state.js';
 import { readJson, runCli, tempDir, type CliResult } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 
@@ -253,7 +254,7 @@ describe('what a privacy rule leaves out is never fetched, cached, logged or pus
   it('no file under the output directory (snapshots, state/, exports/) holds a marker or an id of a left-out page', async () => {
     const files = await filesUnder(out);
     expect(files.some((f) => f.rel.startsWith('state/pages-') && f.rel.endsWith('.spool'))).toBe(true);
-    expect(files.some((f) => f.rel === join('state', 'sync-state.json'))).toBe(true);
+    expect(files.some((f) => f.rel === syncStatePath('.'))).toBe(true);
     const hits = files.flatMap((f) => hitsIn(f.rel, f.bytes.toString('latin1'), forbidden));
     expect(hits).toEqual([]);
     // The page cache still holds what the snapshot shows: the kept pages, with the mentions replaced.
