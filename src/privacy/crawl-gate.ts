@@ -80,10 +80,10 @@ export class PrivacyGate implements CrawlPrivacy {
   private readonly deadEnds = new Set<string>();
   /** Parents whose retrieval failed otherwise: what hangs below them is left out, to be safe. */
   private readonly unchecked = new Set<string>();
-  private keptHashes: { version: number; key: Buffer; hashes: Map<string, string> } | null = null;
-  private pagesByHash: { pages: number; hashes: Map<string, string> } | null = null;
-  /** Page nodes noted so far (the hint index is rebuilt only when pages were added). */
-  private pages = 0;
+  /** Noted ids in the order noted (the hash index takes up only the new ones). */
+  private readonly order: string[] = [];
+  /** Keyed hash → noted id, under one key, kept up to date as nodes are noted. */
+  private hashIndex: { key: Buffer; byHash: Map<string, string>; indexed: number } | null = null;
   private hints: BlockHints | undefined;
   /** Blocks placed from the last run's hints, without a request. */
   hintsUsed = 0;
@@ -139,7 +139,7 @@ export class PrivacyGate implements CrawlPrivacy {
       return;
     }
     this.nodes.set(id, node);
-    if (!before && node.kind === 'page') this.pages++;
+    if (!before) this.order.push(id);
     this.version++;
     // A new node decides only what was unknown (never memoised); a changed one may change anything below it.
     if (before) this.memo.clear();
@@ -252,7 +252,7 @@ export class PrivacyGate implements CrawlPrivacy {
       const properties = kind === 'page' && typeof title === 'string' ? { title: { id: 'title', type: 'title', title: [{ type: 'text', plain_text: title }] } } : undefined;
       const self = this.policy.isListed(block.id) || (properties ? this.policy.directlyExcluded({ id: block.id, properties }) : false);
       this.nodes.set(block.id, { kind, up: parentRef(block.parent) ?? null, self, within: true });
-      if (kind === 'page') this.pages++;
+      this.order.push(block.id);
       this.version++;
     } else if (!this.nodes.get(block.id)!.within) {
       this.nodes.get(block.id)!.within = true;
@@ -262,28 +262,32 @@ export class PrivacyGate implements CrawlPrivacy {
     return this.walk(block.id, kind).verdict !== 'excluded';
   }
 
-  /** Keyed hashes of the pages, databases and data sources noted as kept (to tell that something left out before is back). */
-  private keptHashIndex(key: Buffer): Map<string, string> {
-    if (this.keptHashes?.version === this.version && this.keptHashes.key.equals(key)) return this.keptHashes.hashes;
-    const hashes = new Map<string, string>();
-    for (const [id, node] of this.nodes) if (node.kind !== 'block' && this.walk(id, node.kind).verdict === 'kept') hashes.set(keyedHash(key, id), id);
-    this.keptHashes = { version: this.version, key, hashes };
-    return hashes;
+  /** Keyed hash → noted id under this key (each id hashed once, as it is noted). */
+  private byHash(key: Buffer): Map<string, string> {
+    if (!this.hashIndex || !this.hashIndex.key.equals(key)) this.hashIndex = { key, byHash: new Map(), indexed: 0 };
+    const index = this.hashIndex;
+    for (; index.indexed < this.order.length; index.indexed++) {
+      const id = this.order[index.indexed]!;
+      index.byHash.set(keyedHash(key, id), id);
+    }
+    return index.byHash;
   }
 
-  /** Whether any of these keyed hashes (of things left out in an earlier run) is of something kept now. */
+  /** Whether any of these keyed hashes (of things left out in an earlier run) is of a page, database or data source kept now. */
   revealsAny(key: Buffer, hashes: readonly string[]): boolean {
     if (hashes.length === 0) return false;
-    const kept = this.keptHashIndex(key);
-    return hashes.some((h) => kept.has(h));
+    const index = this.byHash(key);
+    return hashes.some((h) => {
+      const id = index.get(h);
+      const node = id === undefined ? undefined : this.nodes.get(id);
+      return node !== undefined && node.kind !== 'block' && this.walk(id!, node.kind).verdict === 'kept';
+    });
   }
 
   /** The noted ids behind keyed hashes (those that cannot be matched are gone or not listed). */
   idsOf(key: Buffer, hashes: readonly string[]): string[] {
-    const wanted = new Set(hashes);
-    const out: string[] = [];
-    for (const id of this.nodes.keys()) if (wanted.has(keyedHash(key, id))) out.push(id);
-    return out;
+    const index = this.byHash(key);
+    return hashes.map((h) => index.get(h)).filter((id): id is string => id !== undefined);
   }
 
   /** Takes the last run's block hints (see BlockHints). */
@@ -297,14 +301,9 @@ export class PrivacyGate implements CrawlPrivacy {
     if (!hints || ref.kind !== 'block') return false;
     const home = hints.homes.get(keyedHash(hints.key, ref.id));
     if (home === undefined) return false;
-    if (this.pagesByHash?.pages !== this.pages) {
-      const hashes = new Map<string, string>();
-      for (const [id, node] of this.nodes) if (node.kind === 'page') hashes.set(keyedHash(hints.key, id), id);
-      this.pagesByHash = { pages: this.pages, hashes };
-    }
-    const pageId = this.pagesByHash.hashes.get(home);
+    const pageId = this.byHash(hints.key).get(home);
     const page = pageId === undefined ? undefined : this.nodes.get(pageId);
-    if (!page || page.edited === undefined || !(page.edited < hints.changedFrom)) return false;
+    if (!page || page.kind !== 'page' || page.edited === undefined || !(page.edited < hints.changedFrom)) return false;
     this.set(ref.id, { kind: 'block', up: { kind: 'page', id: pageId! }, self: false });
     this.hintsUsed++;
     return true;
