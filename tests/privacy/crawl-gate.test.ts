@@ -229,6 +229,25 @@ describe('PrivacyGate with a reader: parents retrieved, never the page being dec
     expect(edited.gate.verdict(inColumn)).toBe('excluded');
   });
 
+  it('the sync state\'s plain `blocks` are hints too (for kept pages): the page a block sits in is known without a request, and blockHomes leaves out what the state names in plain ids', async () => {
+    const key = newPrivacyKey();
+    const asked: string[] = [];
+    const gate = new PrivacyGate(policy({ excludePages: [SECRET] }), reader(asked));
+    const inColumn = id(54);
+    const plain = new Map([[BLOCK, ROOT]]);
+    gate.useHints({ homes: new Map(), pages: (b) => plain.get(b), key, changedFrom: '2026-01-02T00:00:00.000Z' });
+    for (const o of [page(ROOT, top), page(SECRET, under(ROOT)), page(inColumn, { type: 'block_id', block_id: BLOCK })]) gate.listed(o);
+    expect(gate.pageOfBlock(BLOCK)).toBeUndefined();
+    await gate.settle();
+    expect(asked).toEqual([]);
+    expect(gate.verdict(inColumn)).toBe('kept');
+    // What the incremental listing asks before it retrieves a block itself.
+    expect(gate.pageOfBlock(BLOCK)).toBe(ROOT);
+    expect(gate.pageOfBlock(id(55))).toBeUndefined();
+    expect(gate.blockHomes(key)).toEqual({ [keyedHash(key, BLOCK)]: keyedHash(key, ROOT) });
+    expect(gate.blockHomes(key, (b, p) => plain.get(b) === p)).toEqual({});
+  });
+
   it('admit: gone (404) is not kept; a parent that is not shared ends the chain; a parent that cannot be had leaves out what hangs below it', async () => {
     const asked: string[] = [];
     const gate = new PrivacyGate(policy({ excludePages: [SECRET] }), reader(asked));
