@@ -32,6 +32,7 @@ import { sameContent } from './publish/same-content.js';
 import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { fetchedAgain, listingOfCrawl, planFetch } from './source/plan-fetch.js';
 import { RunPrivacy } from './publish/run-privacy.js';
+import { keyCheck, newPrivacyKey, parsePrivacyKey } from './privacy/keyed-hash.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
@@ -163,7 +164,12 @@ async function syncLocked(
   const latestDir = latest ? join(outDir, latest.path) : null;
   const hashes = latestDir ? await readManifestHashes(latestDir, fs) : null;
   const reuse: FileReuse | undefined = latestDir && hashes ? { dir: latestDir, hashes, linked: 0 } : undefined;
-  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: new RunPrivacy(config.privacy).policy.keyPart() });
+  // The privacy rules (config `privacy`): what is left out, what is redacted. With rules that leave
+  // pages out, the state keeps keyed hashes under the output directory's own key.
+  const rulesLeaveOut = new RunPrivacy(config.privacy).leavesOut;
+  const privacyKey = rulesLeaveOut ? await readOrCreatePrivacyKey(outDir, fs) : undefined;
+  const privacy = new RunPrivacy(config.privacy, privacyKey, config.content.comments);
+  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: privacy.policy.keyPart() });
   const runWarnings: Array<{ code: string; message: string }> = [];
   let state: SyncState | null = null;
   /** On a --full run, the state describing the latest snapshot: its page cache serves the self-audit. */
@@ -171,7 +177,7 @@ async function syncLocked(
   /** Pages that left the archive before, with the pages that pointed at them: kept by a --full run too. */
   let left: SyncState['left'];
   if (latest) {
-    const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key });
+    const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key, ...(privacyKey ? { privacyKeyCheck: keyCheck(privacyKey) } : {}) });
     if (deps.full) {
       if ('state' in read) left = read.state.left;
       if ('state' in read && reuse) auditState = read.state;
@@ -182,12 +188,18 @@ async function syncLocked(
       log('warn', `notion-kb: a full crawl, because ${reason}`);
     }
   }
-  const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
+  // The state's keyed hashes (of what the privacy rules left out) as this run reads them.
+  const hashesNow = { revealsAny: privacy.revealsAny, hiddenRows: privacy.hiddenRows };
+  const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message }), hashesNow) : null;
   // A page the cache lost is compared through the previous snapshot's files instead: no warning.
-  const cached = auditState ? await previousCrawl(outDir, auditState, fs, () => {}).catch(() => null) : null;
+  const cached = auditState ? await previousCrawl(outDir, auditState, fs, () => {}, hashesNow).catch(() => null) : null;
   const auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null = cached && auditState ? { digestOf: (id) => auditState.pages[id]?.digest, load: (id) => cached.load(id), crawl: cached } : null;
   try {
-    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, auditCache, key, runWarnings, left: state?.left ?? left });
+    return await crawlAndPublish(
+      deps,
+      { ...run, token, now, log, startedAt, snapshotId, outDir, fs },
+      { latest, latestDir, reuse, state, previous, auditCache, key, runWarnings, left: state?.left ?? left, privacy, privacyKey },
+    );
   } finally {
     await previous?.close();
     await cached?.close();
@@ -208,11 +220,15 @@ async function crawlAndPublish(
     key: string;
     runWarnings: Array<{ code: string; message: string }>;
     left: SyncState['left'];
+    privacy: RunPrivacy;
+    privacyKey: Buffer | undefined;
   },
 ): Promise<SyncOutcome> {
   const { config } = deps;
-  const { token, now, log, startedAt, snapshotId, outDir, fs } = run;
-  const { state, previous, reuse } = before;
+  const { token, now, startedAt, snapshotId, outDir, fs } = run;
+  const { state, previous, reuse, privacy } = before;
+  // No log line names a page the rules leave out (nor its id): it says "a page left out by the privacy rules".
+  const log: typeof run.log = (level, message) => run.log(level, privacy.mask(message));
   const staging = await createStaging(outDir, snapshotId, fs);
 
   const gateway = createNotionGateway({
@@ -260,8 +276,6 @@ async function crawlAndPublish(
   };
 
   const spool = await PageSpool.create(`${staging}.spool`, fs);
-  // The privacy rules (config `privacy`): what is left out, what is redacted.
-  const privacy = new RunPrivacy(config.privacy);
   let spoolKept = false;
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
@@ -273,17 +287,26 @@ async function crawlAndPublish(
   try {
     // 1. Crawl: each page is parked in the spool as soon as its tree is fetched (or taken from the
     // page cache); only a summary stays.
+    // The last run's blocks holding pages (plain ids for kept pages, keyed hashes for the others) place them without a request.
+    const crawlPrivacy = privacy.crawlGate(
+      gateway,
+      state && previous ? { ...(state.blockHomes ? { blockHomes: state.blockHomes } : {}), blockPage: previous.blockPage, changedFrom: previous.changedFrom } : undefined,
+    );
     const crawl = await crawlWorkspace({
       reader: gateway,
       roots: config.notion.roots,
       ...(previous ? { previous } : {}),
       comments: config.content.comments,
+      // What the rules leave out is decided before it is fetched (never requested, cached or logged).
+      ...(crawlPrivacy ? { privacy: crawlPrivacy } : {}),
       onFile: (ref) => {
         if (privacy.wantsFile(ref)) collector.add(ref);
       },
       onPage: async (unit, origin) => {
         // A page left out by itself is summarised (pages under it follow it out) but never spooled.
         if (!privacy.takePage(unit)) return void summaries.addPage(unit);
+        // The page cache holds what the snapshot shows: no trace of what is left out.
+        privacy.beforeSpool(unit);
         summaries.addPage(unit);
         const { holds, shows } = syncedBlocksOf(unit.blocks);
         const id = unit.page.id;
@@ -307,7 +330,8 @@ async function crawlAndPublish(
         if (state) {
           for (const ds of unit.dataSources) {
             const rowsBefore = state.dataSources[ds.dataSource.id];
-            if (rowsBefore && rowsBefore.length === ds.rowIds.length && rowsBefore.every((r, i) => r === ds.rowIds[i])) requestsSaved += Math.max(1, Math.ceil(ds.rowIds.length / 100));
+            const rowsNow = privacy.rowsForState(ds.dataSource.id, unit.database.id, ds.rowIds)?.rows ?? [];
+            if (rowsBefore && rowsBefore.length === rowsNow.length && rowsBefore.every((r, i) => r === rowsNow[i])) requestsSaved += Math.max(1, Math.ceil(ds.rowIds.length / 100));
           }
         }
       },
@@ -320,6 +344,12 @@ async function crawlAndPublish(
     emit();
     await collector.drain();
     privacy.exclude(summaries, databases);
+    const unchecked = privacy.uncheckedCount();
+    if (unchecked > 0) {
+      const message = `${unchecked} pages or databases were left out because the privacy rules could not be checked for them (a parent of theirs could not be retrieved); the next run tries again`;
+      before.runWarnings.push({ code: 'privacy_unchecked', message });
+      log('warn', `notion-kb: ${message}`);
+    }
     if (summaries.nodes.size === 0) {
       const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
       const sharingHint = crawl.failures.every((f) => f.code === 'root_not_found')
@@ -376,6 +406,21 @@ async function crawlAndPublish(
         emit();
       },
     });
+    // Left out only after it was fetched (a row whose query showed it matching excludeWhere once
+    // its listing had not, say): a page leaves the spool; a page that lost a trace of one only in
+    // the render pass is spooled again as rendered. The spool is then rewritten without the
+    // earlier bytes: the page cache holds what the snapshot shows, nothing more.
+    const leftLate = [...privacy.excluded].filter((id) => spool.location(id) !== undefined);
+    if (privacy.lateFiltered.size > 0 || leftLate.length > 0) {
+      for (const id of leftLate) spool.drop(id);
+      for (const id of privacy.lateFiltered) {
+        if (spool.location(id) === undefined) continue;
+        const { digest: _digest, ...unit } = await spool.get(id);
+        privacy.refilter(unit);
+        await spool.put(unit);
+      }
+      await spool.compact();
+    }
     // Files of pages taken from the cache are linked from the previous snapshot as they are looked up.
     await collector.drain();
     await privacy.removeUnusedAssets(staging, collector.outcomes, fs);
@@ -462,10 +507,12 @@ async function crawlAndPublish(
         const at = spool.location(id);
         const facts = pageFacts.get(id);
         if (!at || !facts) continue;
+        // As the cached content shows it: nothing the privacy rules leave out (`hid` keeps a keyed hash instead).
+        const refs = privacy.leavesOut ? facts.refs.filter((r) => !privacy.isPrivate(r)) : facts.refs;
         pages[id] = {
           parent: facts.parent,
           ...(location.parentId ? { under: location.parentId } : {}),
-          ...(facts.refs.length > 0 ? { refs: facts.refs } : {}),
+          ...(refs.length > 0 ? { refs } : {}),
           lastEdited: facts.lastEdited,
           digest: at.digest,
           path: location.markdown,
@@ -476,28 +523,47 @@ async function crawlAndPublish(
           ...(facts.holds.length > 0 ? { holds: facts.holds } : {}),
           ...(facts.shows.length > 0 ? { shows: facts.shows } : {}),
           ...(failed.has(id) ? { retry: true as const } : {}),
+          ...(privacy.hiddenHashes(id).length > 0 ? { hid: privacy.hiddenHashes(id) } : {}),
         };
       }
+      // Rows the rules leave out are remembered by keyed hash only; a left-out database not at all.
       const dataSources: SyncState['dataSources'] = {};
+      const hiddenRows: NonNullable<SyncState['hiddenRows']> = {};
       const databaseStates: SyncState['databases'] = {};
       for (const db of databases.values()) {
-        for (const ds of db.dataSources) dataSources[ds.dataSource.id] = ds.rowIds;
+        const dataSourceIds: string[] = [];
+        for (const ds of db.dataSources) {
+          const rows = privacy.rowsForState(ds.dataSource.id, db.database.id, ds.rowIds);
+          if (!rows) continue;
+          dataSources[ds.dataSource.id] = rows.rows;
+          if (rows.hidden.length > 0) hiddenRows[ds.dataSource.id] = rows.hidden;
+          dataSourceIds.push(ds.dataSource.id);
+        }
+        if (privacy.isPrivate(db.database.id)) continue;
         const under = plan.databases.get(db.database.id)?.parentId;
-        databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: db.dataSources.map((ds) => ds.dataSource.id) };
+        databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: dataSourceIds };
       }
-      // What left the archive (now or before) and who pointed at it, until it comes back.
+      // What left the archive (now or before) and who pointed at it, until it comes back; never
+      // what the privacy rules leave out (the pages that lost a trace of it keep a keyed hash).
       const left: NonNullable<SyncState['left']> = {};
       for (const [id, who] of [...Object.entries(before.left ?? {}), ...(crawl.plan?.pointedAt ?? [])]) {
         if (pages[id] || databaseStates[id]) continue;
+        if (privacy.isPrivate(id)) {
+          delete left[id];
+          continue;
+        }
         const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => pages[p]).sort();
         if (still.length > 0) left[id] = still;
         else delete left[id];
       }
+      // Blocks holding pages, with the page they sit in: in plain ids where both are kept, as keyed hashes (blockHomes) otherwise.
       const blocks: NonNullable<SyncState['blocks']> = {};
       for (const [blockId, known] of crawl.blockParents) {
         const page = plan.pageOfBlock.get(blockId) ?? known;
-        if (page !== undefined) blocks[blockId] = page ?? '';
+        if (page === undefined || privacy.isPrivate(blockId) || (page !== null && privacy.isPrivate(page))) continue;
+        blocks[blockId] = page ?? '';
       }
+      const blockHomes = privacy.blockHomes((blockId, pageId) => blocks[blockId] === pageId);
       return {
         format: 'notion-kb/sync-state',
         version: SYNC_STATE_VERSION,
@@ -510,6 +576,9 @@ async function crawlAndPublish(
         databases: databaseStates,
         ...(Object.keys(left).length > 0 ? { left } : {}),
         ...(Object.keys(blocks).length > 0 ? { blocks } : {}),
+        ...(Object.keys(hiddenRows).length > 0 ? { hiddenRows } : {}),
+        ...(blockHomes ? { blockHomes } : {}),
+        ...(before.privacyKey ? { privacyKeyCheck: keyCheck(before.privacyKey) } : {}),
         assets,
       };
     };
@@ -558,6 +627,22 @@ function logAudit(audited: { audit: Audit }, log: NonNullable<SyncDeps['log']>):
   const named = a.differed.slice(0, 20).map((p) => `${p.path} (${p.id})`);
   if (a.differed.length > 20) named.push(`and ${a.differed.length - 20} more (report.json)`);
   log('warn', `notion-kb: incremental_drift: ${a.differed.length} of ${a.compared} pages not edited since snapshot ${a.from} differed from it; this snapshot has their current content: ${named.join(', ')}`);
+}
+
+/** Where the output directory's privacy key lives (the key of the keyed hashes in the sync state). */
+const PRIVACY_KEY_FILE = 'privacy-key';
+
+/** The output directory's privacy key: read from state/privacy-key, or a new random one written there (mode 600). */
+async function readOrCreatePrivacyKey(outDir: string, fs: OutputFs): Promise<Buffer> {
+  const file = join(outDir, STATE_DIR, PRIVACY_KEY_FILE);
+  const text = await fs.readFile(file, 'utf8').catch(() => null);
+  const known = text === null ? null : parsePrivacyKey(text);
+  if (known) return known;
+  // A new key: hashes made with another one no longer match, and the sync state says so (a full crawl).
+  const key = newPrivacyKey();
+  await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
+  await fs.writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+  return key;
 }
 
 /** Where the git archive keeps its local repository: with the sync state, under the output directory. */

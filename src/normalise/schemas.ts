@@ -758,6 +758,18 @@ export const ReportSchema = z
           .int()
           .nonnegative()
           .describe('Pages and databases of the previous snapshot that are now left out: not listed in changes.json, counted here only.'),
+        requestsSaved: z
+          .int()
+          .nonnegative()
+          .optional()
+          .describe(
+            'Requests not made because the rules left pages out: what fetching them would have taken at least (one for each left-out page, one more for its comments with content.comments, two for each left-out database). Present with excludePages or excludeWhere.',
+          ),
+        requestsSpent: z
+          .int()
+          .nonnegative()
+          .optional()
+          .describe('Requests made only to apply the rules: the search listing before a full crawl, and parents retrieved to tell where a page sits. Present with excludePages or excludeWhere.'),
       })
       .optional()
       .describe('What the privacy rules (config `privacy`) left out, as counts only; absent when no rule is set.'),

@@ -85,6 +85,19 @@ export interface NotionServerOptions {
    * trashed or restored; `documented` bumps neither.
    */
   bumps?: BumpPolicy;
+  /**
+   * Keeps the method and path of every request received (API calls, file downloads, anything
+   * else), in order, for `requestLog()`: tests check what a client asked for. Off by default
+   * (a long benchmark would hold every path).
+   */
+  requestLog?: boolean;
+}
+
+/** One request as the server received it. */
+export interface LoggedRequest {
+  method: string;
+  /** The path without the query string (signed file URLs carry their signature there). */
+  path: string;
 }
 
 /** Time as the server sees it. */
@@ -121,6 +134,8 @@ export interface NotionServer {
   mutate: Mutations;
   workspace: WorkspaceData;
   clock: () => number;
+  /** Every request received, in order (with the `requestLog` option; empty without it). */
+  requestLog(): LoggedRequest[];
 }
 
 /** The per-connection limit as a budget per window (Notion's newer model). */
@@ -180,6 +195,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
   const ctx = (): SerialiseContext => ({ ws, baseUrl, signer, queryResultLimit: opts.queryResultLimit ?? 10_000, capabilities: opts.capabilities ?? {} });
 
   let stats = freshStats();
+  const requestLog: LoggedRequest[] = [];
   let inFlight = 0;
   const hanging = new Set<ServerResponse>();
 
@@ -195,6 +211,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (opts.requestLog) requestLog.push({ method, path: url.pathname });
     if (url.pathname.startsWith('/files/') || url.pathname.startsWith('/emoji/')) {
       await drain(req);
       if (url.pathname.startsWith('/files/') && opts.faults?.files) {
@@ -420,6 +437,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
     clock,
     mutate: createMutations(ws, clock, { bumps: opts.bumps ?? 'all' }),
     stats: () => structuredClone(stats),
+    requestLog: () => requestLog.map((r) => ({ ...r })),
     resetStats: () => {
       stats = freshStats();
     },
