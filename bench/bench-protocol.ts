@@ -2,7 +2,7 @@ import type { FaultPlan } from '../src/notion-server/faults.js';
 import type { GenerateOptions } from '../src/notion-server/generate-workspace.js';
 import type { BumpPolicy } from '../src/notion-server/mutations.js';
 import type { RateLimitOptions } from '../src/notion-server/rate-limit.js';
-import type { ServerStats } from '../src/notion-server/server.js';
+import type { ConnectionWindowOptions, ServerStats } from '../src/notion-server/server.js';
 
 /** Which workspace the bench server serves; built inside the server process from this recipe. */
 export type WorkspaceSpec = { kind: 'demo' } | ({ kind: 'generated' } & GenerateOptions);
@@ -10,7 +10,8 @@ export type WorkspaceSpec = { kind: 'demo' } | ({ kind: 'generated' } & Generate
 /** How the bench server behaves: Notion's limits and failures, reproduced. */
 export interface ServerSpec {
   workspace: WorkspaceSpec;
-  rateLimit: RateLimitOptions | false;
+  /** A token bucket, a budget per 60-second window (Notion's newer limit), or none. */
+  rateLimit: RateLimitOptions | ConnectionWindowOptions | false;
   latencyMs: number;
   faults?: FaultPlan;
   /** What edits bump where Notion's documentation is silent (default `all`). */

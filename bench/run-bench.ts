@@ -10,8 +10,9 @@ import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './bench-args.js';
 import { formatTable } from './format-table.js';
 import { summariseProfiles } from './profile-summary.js';
 import { runLabel, runScaleScenario, runScenario, type CleanRuns, type ScenarioResult, type TargetResult } from './run-scenario.js';
-import { benchScenarios, isIncrementalScenario, isScaleScenario } from './scenarios.js';
+import { benchScenarios, isIncrementalScenario, isRateAutoScenario, isScaleScenario } from './scenarios.js';
 import { formatIncremental, runIncrementalScenario, type IncrementalResult } from './run-incremental.js';
+import { formatRateAuto, runRateAutoScenario, type RateAutoResult } from './run-rate-auto.js';
 import { formatStartup, measureStartup, type StartupResult } from './startup.js';
 
 function verdict(t: TargetResult): string {
@@ -53,6 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const targets: TargetResult[] = [];
   const profiled: ScenarioResult[] = [];
   const incremental: IncrementalResult[] = [];
+  const rateAuto: RateAutoResult[] = [];
   const out = resolve(args.out);
   const profileDir = args.profile ? dirname(out) : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true });
@@ -65,6 +67,14 @@ async function main(argv: readonly string[]): Promise<number> {
       const result = await runIncrementalScenario(scenario, token);
       incremental.push(result);
       console.error(formatIncremental(result).replace(/^/gm, '  '));
+      targets.push(...result.targets);
+      for (const t of result.targets) console.error(`  ${verdict(t)} ${t.name}: ${t.measured} (target ${t.target})`);
+    } else if (isRateAutoScenario(scenario)) {
+      const result = await runRateAutoScenario(scenario, token, (run) =>
+        console.error(`  ${run.budgetPerMinute}/min: ${run.error ?? `${run.requests} requests, ${run.rateLimited} × 429 in ${run.windows} windows, ${run.wallS.toFixed(1)} s (${run.ratio.toFixed(3)} × the ideal), budget found ${run.budgetFound ?? 'none'}`}`),
+      );
+      rateAuto.push(result);
+      console.error(formatRateAuto(result).replace(/^/gm, '  '));
       targets.push(...result.targets);
       for (const t of result.targets) console.error(`  ${verdict(t)} ${t.name}: ${t.measured} (target ${t.target})`);
     } else if (isScaleScenario(scenario)) {
@@ -93,6 +103,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   if (results.length > 0) console.log(`\n${formatTable(results)}`);
   for (const r of incremental) console.log(`\n${r.name}: ${r.about}\n${formatIncremental(r)}`);
+  for (const r of rateAuto) console.log(`\n${r.name}: ${r.about}\n${formatRateAuto(r)}`);
   if (startup) console.log(`\nstartup: ${formatStartup(startup)}`);
   if (results.length > 0) console.log(
     `\nrequests = API attempts sent (retries included); 429s and retries as the exporter saw them; cpu s, ms/page and RSS MB are the exporter's own process, one per run` +
@@ -126,6 +137,7 @@ async function main(argv: readonly string[]): Promise<number> {
     },
     results,
     incremental,
+    rateAuto,
     targets,
     ...(startup ? { startup } : {}),
   };
@@ -133,7 +145,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`Results: ${out} (total ${totalS.toFixed(0)} s; load average ${load(loadStart)} at the start, ${load(payload.machine.loadAverage.end)} at the end)`);
 
-  const failed = results.filter((r) => !r.ok);
+  const failed = [...results.filter((r) => !r.ok), ...rateAuto.flatMap((r) => r.runs.filter((run) => run.exitCode !== 0).map(() => r))];
   if (failed.length > 0) {
     console.error(`\n${failed.length} scenario(s) incomplete: ${failed.map((r) => r.name).join(', ')}`);
     return 1;

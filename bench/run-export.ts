@@ -84,7 +84,7 @@ export async function runExport(server: ServerSpec, client: { rate: number; conc
 }
 
 /** The config of a bench sync: defaults, the bench server, the client's rate and concurrency, `dir` as output. */
-export function benchConfig(baseUrl: string, dir: string, client: { rate: number; concurrency: number }, token: string): Config {
+export function benchConfig(baseUrl: string, dir: string, client: { rate: number | 'auto'; concurrency: number }, token: string): Config {
   const defaults = configDefaults();
   return {
     ...defaults,

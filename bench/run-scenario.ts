@@ -234,7 +234,7 @@ function lostExport(err: unknown): ExportMeasurement {
     pacerWaitedMs: 0,
     pacerWaits: 0,
     usage: { wallMs: 0, cpuMs: 0, rssStartBytes: 0, rssPeakBytes: 0, rssHighWaterBytes: 0 },
-    server: { requests: { byRoute: {}, byStatus: {}, total: 0 }, maxConcurrent: 0, rateLimited: 0, faultsInjected: 0, fileDownloads: 0 },
+    server: { requests: { byRoute: {}, byStatus: {}, total: 0 }, maxConcurrent: 0, rateLimited: 0, rateLimitedBy: { connection: 0, workspace: 0 }, faultsInjected: 0, fileDownloads: 0 },
     serverCpuMs: 0,
     serverRssPeakBytes: 0,
     warnings: [],

@@ -2,7 +2,7 @@ import type { BumpPolicy } from '../src/notion-server/mutations.js';
 import type { ServerSpec, WorkspaceSpec } from './bench-protocol.js';
 
 /** The bench scenarios, in the order they run. */
-export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale', 'incremental', 'startup'] as const;
+export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale', 'incremental', 'rate-auto', 'startup'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** One benchmark: a server that behaves in some way, and a client configured in some way. */
@@ -65,7 +65,22 @@ export interface IncrementalScenario {
   client: { rate: number; concurrency: number };
 }
 
-export type BenchScenario = Scenario | ScaleScenario | IncrementalScenario;
+/**
+ * `--rate auto` against budgets per 60-second window (Notion's newer per-connection limit), on
+ * the real clock: one full export (`notion-kb export`) per budget, each of a workspace that takes
+ * a few windows at that budget.
+ */
+export interface RateAutoScenario {
+  name: ScenarioName;
+  kind: 'rate-auto';
+  about: string;
+  runs: Array<{ budgetPerMinute: number; workspace: Extract<WorkspaceSpec, { kind: 'generated' }> }>;
+  /** The client's concurrency (the default 3). */
+  concurrency: number;
+  latencyMs: number;
+}
+
+export type BenchScenario = Scenario | ScaleScenario | IncrementalScenario | RateAutoScenario;
 
 export function isScaleScenario(s: BenchScenario): s is ScaleScenario {
   return 'runs' in s;
@@ -73,6 +88,19 @@ export function isScaleScenario(s: BenchScenario): s is ScaleScenario {
 
 export function isIncrementalScenario(s: BenchScenario): s is IncrementalScenario {
   return 'kind' in s && s.kind === 'incremental';
+}
+
+export function isRateAutoScenario(s: BenchScenario): s is RateAutoScenario {
+  return 'kind' in s && s.kind === 'rate-auto';
+}
+
+/**
+ * The rate-auto workspace: an export (comments included) costs about 26 requests per page of
+ * 20 blocks, so `pages` is chosen for the windows wanted at each budget.
+ */
+function rateAutoRun(budgetPerMinute: number, windows: number): RateAutoScenario['runs'][number] {
+  const pages = Math.max(2, Math.round((budgetPerMinute * windows) / 26));
+  return { budgetPerMinute, workspace: { kind: 'generated', seed: 'bench-rate-auto', pages, blocksPerPage: 20, imageEvery: 0 } };
 }
 
 /** Pages in the full memory-scale runs, and in the `--quick` ones (same 5× ratio). */
@@ -146,6 +174,16 @@ export function benchScenarios(quick: boolean): BenchScenario[] {
       changed: 0.01,
       bumps: 'documented',
       client: { rate: 100_000, concurrency: 8 },
+    },
+    {
+      name: 'rate-auto',
+      kind: 'rate-auto',
+      about: quick
+        ? 'notion-kb export --rate auto against a budget of 900 requests per 60-second window (--quick: 2 windows), never told the budget'
+        : "notion-kb export --rate auto against budgets of 180 (3 windows' worth of requests), 900 and 2,700 (4 windows' worth each) requests per 60-second window, never told the budget",
+      runs: quick ? [rateAutoRun(900, 2)] : [rateAutoRun(180, 3), rateAutoRun(900, 4), rateAutoRun(2_700, 4)],
+      concurrency: 3,
+      latencyMs: 20,
     },
   ];
 }

@@ -33,6 +33,7 @@ import { sameContent } from './publish/same-content.js';
 import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { fetchedAgain, listingOfCrawl, planFetch } from './source/plan-fetch.js';
 import { RunPrivacy } from './publish/run-privacy.js';
+import { keyCheck, newPrivacyKey, parsePrivacyKey } from './privacy/keyed-hash.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
@@ -166,7 +167,12 @@ async function syncLocked(
   const latestDir = latest ? join(outDir, latest.path) : null;
   const hashes = latestDir ? await readManifestHashes(latestDir, fs) : null;
   const reuse: FileReuse | undefined = latestDir && hashes ? { dir: latestDir, hashes, linked: 0 } : undefined;
-  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: new RunPrivacy(config.privacy).policy.keyPart() });
+  // The privacy rules (config `privacy`): what is left out, what is redacted. With rules that leave
+  // pages out, the state keeps keyed hashes under the output directory's own key.
+  const rulesLeaveOut = new RunPrivacy(config.privacy).leavesOut;
+  const privacyKey = rulesLeaveOut ? await readOrCreatePrivacyKey(outDir, fs) : undefined;
+  const privacy = new RunPrivacy(config.privacy, privacyKey, config.content.comments);
+  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: privacy.policy.keyPart() });
   const runWarnings: Array<{ code: string; message: string }> = [];
   let state: SyncState | null = null;
   /** On a --full run, the state describing the latest snapshot: its page cache serves the self-audit. */
@@ -174,7 +180,7 @@ async function syncLocked(
   /** Pages that left the archive before, with the pages that pointed at them: kept by a --full run too. */
   let left: SyncState['left'];
   if (latest) {
-    const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key });
+    const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key, ...(privacyKey ? { privacyKeyCheck: keyCheck(privacyKey) } : {}) });
     if (deps.full) {
       if ('state' in read) left = read.state.left;
       if ('state' in read && reuse) auditState = read.state;
@@ -185,12 +191,18 @@ async function syncLocked(
       log('warn', `notion-kb: a full crawl, because ${reason}`);
     }
   }
-  const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
+  // The state's keyed hashes (of what the privacy rules left out) as this run reads them.
+  const hashesNow = { revealsAny: privacy.revealsAny, hiddenRows: privacy.hiddenRows };
+  const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message }), hashesNow) : null;
   // A page the cache lost is compared through the previous snapshot's files instead: no warning.
-  const cached = auditState ? await previousCrawl(outDir, auditState, fs, () => {}).catch(() => null) : null;
+  const cached = auditState ? await previousCrawl(outDir, auditState, fs, () => {}, hashesNow).catch(() => null) : null;
   const auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null = cached && auditState ? { digestOf: (id) => auditState.pages[id]?.digest, load: (id) => cached.load(id), crawl: cached } : null;
   try {
-    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, auditCache, key, runWarnings, left: state?.left ?? left });
+    return await crawlAndPublish(
+      deps,
+      { ...run, token, now, log, startedAt, snapshotId, outDir, fs },
+      { latest, latestDir, reuse, state, previous, auditCache, key, runWarnings, left: state?.left ?? left, privacy, privacyKey },
+    );
   } finally {
     await previous?.close();
     await cached?.close();
@@ -211,11 +223,15 @@ async function crawlAndPublish(
     key: string;
     runWarnings: Array<{ code: string; message: string }>;
     left: SyncState['left'];
+    privacy: RunPrivacy;
+    privacyKey: Buffer | undefined;
   },
 ): Promise<SyncOutcome> {
   const { config } = deps;
-  const { token, now, log, startedAt, snapshotId, outDir, fs } = run;
-  const { state, previous, reuse } = before;
+  const { token, now, startedAt, snapshotId, outDir, fs } = run;
+  const { state, previous, reuse, privacy } = before;
+  // No log line names a page the rules leave out (nor its id): it says "a page left out by the privacy rules".
+  const log: typeof run.log = (level, message) => run.log(level, privacy.mask(message));
   const staging = await createStaging(outDir, snapshotId, fs);
 
   const gateway = createNotionGateway({
@@ -264,8 +280,6 @@ async function crawlAndPublish(
 
   // An incremental run's spool starts as a copy of the page cache: unchanged pages stay where they are, unread.
   const spool = state ? await PageSpool.copyOf(`${staging}.spool`, join(outDir, STATE_DIR, state.cache), fs) : await PageSpool.create(`${staging}.spool`, fs);
-  // The privacy rules (config `privacy`): what is left out, what is redacted.
-  const privacy = new RunPrivacy(config.privacy);
   let spoolKept = false;
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
@@ -277,11 +291,18 @@ async function crawlAndPublish(
   try {
     // 1. Crawl: each page is parked in the spool as soon as its tree is fetched (or taken from the
     // page cache); only a summary stays.
+    // The last run's blocks holding pages (plain ids for kept pages, keyed hashes for the others) place them without a request.
+    const crawlPrivacy = privacy.crawlGate(
+      gateway,
+      state && previous ? { ...(state.blockHomes ? { blockHomes: state.blockHomes } : {}), blockPage: previous.blockPage, changedFrom: previous.changedFrom } : undefined,
+    );
     const crawl = await crawlWorkspace({
       reader: gateway,
       roots: config.notion.roots,
       ...(previous ? { previous } : {}),
       comments: config.content.comments,
+      // What the rules leave out is decided before it is fetched (never requested, cached or logged).
+      ...(crawlPrivacy ? { privacy: crawlPrivacy } : {}),
       // A page the plan takes from the cache is taken as it is: planned from its summary, its
       // bytes left where they are in the cache, and rendered only if something it shows changed.
       ...(state
@@ -292,7 +313,7 @@ async function crawlAndPublish(
               spool.adopt(id, { offset: p.at[0], length: p.at[1], digest: p.digest, checksum: p.checksum });
               summaries.addSummary(id, p.summary);
               privacy.keepPage(id, p.redacted ?? 0);
-              pageFacts.set(id, { lastEdited: p.lastEdited, requests: p.requests, holds: p.holds ?? [], shows: p.shows ?? [], reused: true, parent: p.parent, refs: p.refs ?? [], summary: p.summary, comments: p.comments === true });
+              pageFacts.set(id, { lastEdited: p.lastEdited, requests: p.requests, holds: p.holds ?? [], shows: p.shows ?? [], reused: true, parent: p.parent, refs: p.refs ?? [], summary: p.summary, comments: p.comments === true, ...(p.hid ? { hid: p.hid } : {}) });
               pagesReused++;
               requestsSaved += p.requests;
               return { pages: p.summary.subPages ?? [], databases: p.summary.subDatabases ?? [] };
@@ -305,6 +326,8 @@ async function crawlAndPublish(
       onPage: async (unit, origin) => {
         // A page left out by itself is summarised (pages under it follow it out) but never spooled.
         if (!privacy.takePage(unit)) return void summaries.addPage(unit);
+        // The page cache holds what the snapshot shows: no trace of what is left out.
+        privacy.beforeSpool(unit);
         const summary = summaries.addPage(unit);
         const { holds, shows } = syncedBlocksOf(unit.blocks);
         const id = unit.page.id;
@@ -328,7 +351,8 @@ async function crawlAndPublish(
         if (state) {
           for (const ds of unit.dataSources) {
             const rowsBefore = state.dataSources[ds.dataSource.id];
-            if (rowsBefore && rowsBefore.length === ds.rowIds.length && rowsBefore.every((r, i) => r === ds.rowIds[i])) requestsSaved += Math.max(1, Math.ceil(ds.rowIds.length / 100));
+            const rowsNow = privacy.rowsForState(ds.dataSource.id, unit.database.id, ds.rowIds)?.rows ?? [];
+            if (rowsBefore && rowsBefore.length === rowsNow.length && rowsBefore.every((r, i) => r === rowsNow[i])) requestsSaved += Math.max(1, Math.ceil(ds.rowIds.length / 100));
           }
         }
       },
@@ -341,6 +365,12 @@ async function crawlAndPublish(
     emit();
     await collector.drain();
     privacy.exclude(summaries, databases);
+    const unchecked = privacy.uncheckedCount();
+    if (unchecked > 0) {
+      const message = `${unchecked} pages or databases were left out because the privacy rules could not be checked for them (a parent of theirs could not be retrieved); the next run tries again`;
+      before.runWarnings.push({ code: 'privacy_unchecked', message });
+      log('warn', `notion-kb: ${message}`);
+    }
     if (summaries.nodes.size === 0) {
       const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
       const sharingHint = crawl.failures.every((f) => f.code === 'root_not_found')
@@ -399,12 +429,26 @@ async function crawlAndPublish(
         emit();
       },
     });
+    // Left out only after it was fetched (a row whose query showed it matching excludeWhere once
+    // its listing had not, say): a page leaves the spool; a page that lost a trace of one only in
+    // the render pass is spooled again as rendered. The spool is then rewritten without the
+    // earlier bytes: the page cache holds what the snapshot shows, nothing more.
+    const leftLate = [...privacy.excluded].filter((id) => spool.location(id) !== undefined);
+    for (const id of leftLate) spool.drop(id);
+    for (const id of privacy.lateFiltered) {
+      if (spool.location(id) === undefined) continue;
+      const { digest: _digest, ...unit } = await spool.get(id);
+      privacy.refilter(unit);
+      await spool.put(unit);
+    }
+    // An incremental run's spool began as a copy of the last page cache: a page of it that the
+    // rules leave out now must not stay there either. Otherwise earlier forms of pages fetched
+    // again stay until they are half the file.
+    const leftSinceCopy = state !== null && privacy.leavesOut && Object.keys(state.pages).some((id) => privacy.isPrivate(id));
+    if (privacy.lateFiltered.size > 0 || leftLate.length > 0 || leftSinceCopy || 2 * spool.unusedBytes() >= Math.max(1, spool.size())) await spool.compact();
     // Files of pages taken from the cache are linked from the previous snapshot as they are looked up.
     await collector.drain();
     await privacy.removeUnusedAssets(staging, collector.outcomes, fs);
-    // The spool becomes the page cache: earlier forms of pages go once they are most of it, or at once under privacy rules.
-    const unused = spool.unusedBytes();
-    if (unused > 0 && (privacy.active || 2 * unused >= spool.size())) await spool.compact();
     await spool.close();
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files, fs, undefined, reuse);
@@ -460,6 +504,7 @@ async function crawlAndPublish(
         rateLimited: stats.rateLimited,
         waitedMs: Math.round(stats.waitedMs + stats.retryWaitedMs),
         saved: requestsSaved,
+        rate: stats.rate,
       },
       warnings,
       failures,
@@ -496,10 +541,14 @@ async function crawlAndPublish(
         const at = spool.location(id);
         const facts = pageFacts.get(id);
         if (!at || !facts) continue;
+        // As the cached content shows it: nothing the privacy rules leave out (`hid` keeps a keyed hash instead).
+        const refs = privacy.leavesOut ? facts.refs.filter((r) => !privacy.isPrivate(r)) : facts.refs;
+        // A page taken as it is lost what it lost before (and a render now may have found more).
+        const hid = [...new Set([...(facts.hid ?? []), ...privacy.hiddenHashes(id)])].sort();
         pages[id] = {
           parent: facts.parent,
           ...(location.parentId ? { under: location.parentId } : {}),
-          ...(facts.refs.length > 0 ? { refs: facts.refs } : {}),
+          ...(refs.length > 0 ? { refs } : {}),
           lastEdited: facts.lastEdited,
           digest: at.digest,
           path: location.markdown,
@@ -514,29 +563,48 @@ async function crawlAndPublish(
           ...(content.rendered.pages.has(id) ? { rendered: content.rendered.pages.get(id)! } : {}),
           ...(facts.comments ? { comments: true as const } : {}),
           ...(privacy.redactedIn(id) > 0 ? { redacted: privacy.redactedIn(id) } : {}),
+          ...(hid.length > 0 ? { hid } : {}),
         };
       }
+      // Rows the rules leave out are remembered by keyed hash only; a left-out database not at all.
       const dataSources: SyncState['dataSources'] = {};
+      const hiddenRows: NonNullable<SyncState['hiddenRows']> = {};
       const databaseStates: SyncState['databases'] = {};
       for (const db of databases.values()) {
-        for (const ds of db.dataSources) dataSources[ds.dataSource.id] = ds.rowIds;
+        const dataSourceIds: string[] = [];
+        for (const ds of db.dataSources) {
+          const rows = privacy.rowsForState(ds.dataSource.id, db.database.id, ds.rowIds);
+          if (!rows) continue;
+          dataSources[ds.dataSource.id] = rows.rows;
+          if (rows.hidden.length > 0) hiddenRows[ds.dataSource.id] = rows.hidden;
+          dataSourceIds.push(ds.dataSource.id);
+        }
+        if (privacy.isPrivate(db.database.id)) continue;
         const under = plan.databases.get(db.database.id)?.parentId;
         const rendered = content.rendered.databases.get(db.database.id);
-        databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: db.dataSources.map((ds) => ds.dataSource.id), ...(rendered ? { rendered } : {}) };
+        databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: dataSourceIds, ...(rendered ? { rendered } : {}) };
       }
-      // What left the archive (now or before) and who pointed at it, until it comes back.
+      // What left the archive (now or before) and who pointed at it, until it comes back; never
+      // what the privacy rules leave out (the pages that lost a trace of it keep a keyed hash).
       const left: NonNullable<SyncState['left']> = {};
       for (const [id, who] of [...Object.entries(before.left ?? {}), ...(crawl.plan?.pointedAt ?? [])]) {
         if (pages[id] || databaseStates[id]) continue;
+        if (privacy.isPrivate(id)) {
+          delete left[id];
+          continue;
+        }
         const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => pages[p]).sort();
         if (still.length > 0) left[id] = still;
         else delete left[id];
       }
+      // Blocks holding pages, with the page they sit in: in plain ids where both are kept, as keyed hashes (blockHomes) otherwise.
       const blocks: NonNullable<SyncState['blocks']> = {};
       for (const [blockId, known] of crawl.blockParents) {
         const page = plan.pageOfBlock.get(blockId) ?? known;
-        if (page !== undefined) blocks[blockId] = page ?? '';
+        if (page === undefined || privacy.isPrivate(blockId) || (page !== null && privacy.isPrivate(page))) continue;
+        blocks[blockId] = page ?? '';
       }
+      const blockHomes = privacy.blockHomes((blockId, pageId) => blocks[blockId] === pageId);
       return {
         format: 'notion-kb/sync-state',
         version: SYNC_STATE_VERSION,
@@ -549,6 +617,9 @@ async function crawlAndPublish(
         databases: databaseStates,
         ...(Object.keys(left).length > 0 ? { left } : {}),
         ...(Object.keys(blocks).length > 0 ? { blocks } : {}),
+        ...(Object.keys(hiddenRows).length > 0 ? { hiddenRows } : {}),
+        ...(blockHomes ? { blockHomes } : {}),
+        ...(before.privacyKey ? { privacyKeyCheck: keyCheck(before.privacyKey) } : {}),
         assets,
       };
     };
@@ -602,6 +673,8 @@ interface PageFacts {
   summary: PageSummary;
   /** Its spooled content holds comments. */
   comments: boolean;
+  /** Keyed hashes of what its cached content lost to the privacy rules, for a page taken as it is. */
+  hid?: string[];
 }
 
 /** The renders of the snapshot a sync state describes, as the render pass asks for them. */
@@ -637,6 +710,22 @@ function logAudit(audited: { audit: Audit }, log: NonNullable<SyncDeps['log']>):
   const named = a.differed.slice(0, 20).map((p) => `${p.path} (${p.id})`);
   if (a.differed.length > 20) named.push(`and ${a.differed.length - 20} more (report.json)`);
   log('warn', `notion-kb: incremental_drift: ${a.differed.length} of ${a.compared} pages not edited since snapshot ${a.from} differed from it; this snapshot has their current content: ${named.join(', ')}`);
+}
+
+/** Where the output directory's privacy key lives (the key of the keyed hashes in the sync state). */
+const PRIVACY_KEY_FILE = 'privacy-key';
+
+/** The output directory's privacy key: read from state/privacy-key, or a new random one written there (mode 600). */
+async function readOrCreatePrivacyKey(outDir: string, fs: OutputFs): Promise<Buffer> {
+  const file = join(outDir, STATE_DIR, PRIVACY_KEY_FILE);
+  const text = await fs.readFile(file, 'utf8').catch(() => null);
+  const known = text === null ? null : parsePrivacyKey(text);
+  if (known) return known;
+  // A new key: hashes made with another one no longer match, and the sync state says so (a full crawl).
+  const key = newPrivacyKey();
+  await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
+  await fs.writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+  return key;
 }
 
 /** Where the git archive keeps its local repository: with the sync state, under the output directory. */

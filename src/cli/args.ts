@@ -13,7 +13,7 @@ export const COMMAND_NAMES = ['sync', 'verify', 'diff', 'prune', 'demo', 'export
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** How an option's value is read. */
-export type OptionKind = 'boolean' | 'string' | 'positive-number' | 'positive-integer' | 'count' | 'notion-id-list';
+export type OptionKind = 'boolean' | 'string' | 'rate' | 'positive-integer' | 'count' | 'notion-id-list';
 
 /** One command-line option: the parser and the help text both read this. */
 export interface OptionSpec {
@@ -30,7 +30,8 @@ export interface OptionSpec {
 export interface CommandOptions {
   out?: string;
   config?: string;
-  rate?: number;
+  /** Requests per second, or `auto` (learn the connection's budget from Notion's answers). */
+  rate?: number | 'auto';
   concurrency?: number;
   /** --root values as dashed lowercase UUIDs (URLs already resolved). */
   root: string[];
@@ -98,9 +99,10 @@ const CONFIG: OptionSpec = {
 };
 const RATE: OptionSpec = {
   name: 'rate',
-  kind: 'positive-number',
-  value: '<n>',
-  description: "Average API requests per second (default: 3, Notion's published limit).",
+  kind: 'rate',
+  value: '<n|auto>',
+  description:
+    "Average API requests per second (default: 3, Notion's published limit), or auto: learn the connection's budget per minute from Notion's answers and spend all of it (for the close-out export or a first sync; it leaves less of the workspace's shared limit to other integrations).",
 };
 const CONCURRENCY: OptionSpec = {
   name: 'concurrency',
@@ -312,12 +314,16 @@ function readValue(spec: OptionSpec, value: string, options: CommandOptions, fai
       if (value.trim() === '') fail(`${flag} needs a non-empty value`);
       (options as unknown as Record<string, string>)[spec.name] = value;
       return;
-    case 'positive-number':
+    case 'rate':
     case 'positive-integer': {
       const integer = spec.kind === 'positive-integer';
+      if (!integer && value === 'auto') {
+        options.rate = 'auto';
+        return;
+      }
       const n = isNumberLiteral(value) ? Number(value) : Number.NaN;
       if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-        fail(`${flag}: must be a positive ${integer ? 'integer' : 'number'} (got ${JSON.stringify(value)})`);
+        fail(`${flag}: must be a positive ${integer ? 'integer' : 'number or auto'} (got ${JSON.stringify(value)})`);
       }
       options[spec.name as 'rate' | 'concurrency'] = n;
       return;

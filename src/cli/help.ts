@@ -71,7 +71,11 @@ const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
       [EXIT_CODES.usage, 'usage or configuration error, or a bundle of that name exists: nothing done'],
       [EXIT_CODES.partial, 'published and bundled, but some pages or files failed: the report lists them'],
     ],
-    examples: ['NOTION_TOKEN=ntn_… notion-kb export', 'notion-kb export --format tar.gz --name wiki-final --json'],
+    examples: [
+      'NOTION_TOKEN=ntn_… notion-kb export',
+      'notion-kb export --rate auto',
+      'notion-kb export --format tar.gz --name wiki-final --json',
+    ],
   },
   verify: {
     usage: 'notion-kb verify [<snapshot-dir> | <bundle>] [options]',
@@ -136,8 +140,9 @@ const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
     summary: 'Export the demo workspace from a local Notion server (what `npm start` runs)',
     description: [
       'Starts the local Notion API server with the demo workspace on a free loopback port, syncs it',
-      'into output/demo/ (or --out) exactly as `sync` would, then stops the server. Needs no token and',
-      'no network: a quick way to see what an archive looks like.',
+      'into output/demo/ (or --out) exactly as `sync` would, with comments and the offline site, then',
+      'stops the server and names the site\'s index.html to open. Needs no token and no network: a',
+      'quick way to see what an archive looks like.',
     ].join('\n'),
     env: [],
     exitCodes: RUN_EXIT_CODES,

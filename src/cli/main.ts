@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/config-schema.js';
@@ -198,7 +198,7 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
           snapshotId: outcome.snapshotId,
           snapshotDir: outcome.snapshotDir,
           counts: r.counts,
-          requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited, saved: r.requests.saved ?? 0 },
+          requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited, saved: r.requests.saved ?? 0, rate: r.requests.rate ?? null },
           changes: r.changes ?? null,
           audit: r.audit ?? null,
           archive: outcome.archive ?? null,
@@ -242,6 +242,8 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
       `  ${r.counts.pages} pages, ${r.counts.databases} databases (${r.counts.rows} rows), ${r.counts.blocks} blocks, ${r.counts.assets} files (${(r.counts.assetBytes / 1024).toFixed(0)} KiB)`,
       `  ${r.requests.total} API requests${r.mode === 'incremental' ? ` (incremental: ${r.counts.pagesReused ?? 0} pages from the sync state, ${r.requests.saved ?? 0} requests saved)` : ''}, ${r.requests.retries} retries, ${r.requests.rateLimited} rate-limited, in ${(r.durationMs / 1000).toFixed(1)} s`,
     ];
+    const rate = rateLine(r.requests.rate);
+    if (rate) lines.push(rate);
     if (auditLine) lines.push(auditLine);
     if (r.unresolvedLinks.length) lines.push(`  ${r.unresolvedLinks.length} links point outside the export (kept as Notion URLs)`);
     if (r.unrendered.length) lines.push(`  ${r.unrendered.length} blocks have no Markdown form (kept in the page records)`);
@@ -294,11 +296,24 @@ async function runDemo(given: CommandOptions, io: Io): Promise<number> {
     // The demo wiki's external files live on fictional hosts; fetching them would send traffic
     // beyond this machine, so the demo keeps every external file as a link.
     // It shows the comments of the demo wiki too (the local server has "Read comments").
-    const demoConfig: Config = { ...config, assets: { ...config.assets, external: 'none' }, content: { ...config.content, comments: true } };
+    // It writes the offline site, the quickest way to see what an archive holds.
+    const demoConfig: Config = {
+      ...config,
+      output: { ...config.output, site: true },
+      assets: { ...config.assets, external: 'none' },
+      content: { ...config.content, comments: true },
+    };
     // Every demo server is a new workspace on a new port: always a full sync.
-    const code = report(await syncWithProgress(demoConfig, { ...options, full: true }, io), options, io);
+    const outcome = await syncWithProgress(demoConfig, { ...options, full: true }, io);
+    const code = report(outcome, options, io);
     if (!options.quiet && !options.json) {
-      io.stderr.write(`Open ${relative(process.cwd(), resolve(config.output.dir)) || '.'}/latest.json to find the newest snapshot; check it with: node bin/notion-kb.js verify --out ${options.out}\n`);
+      // Relative to where the command ran when that is shorter (npm start: output/demo/…).
+      const inCwd = relative(process.cwd(), join(outcome.snapshotDir, 'site', 'index.html'));
+      const site = inCwd.startsWith('..') || isAbsolute(inCwd) ? join(resolve(outcome.snapshotDir), 'site', 'index.html') : inCwd;
+      io.stderr.write(
+        `Open the offline site in a browser: ${site}\n` +
+          `Check the snapshot with: node bin/notion-kb.js verify --out ${options.out}\n`,
+      );
     }
     return code;
   } finally {
@@ -421,6 +436,22 @@ async function runExportCommand(options: CommandOptions, io: Io): Promise<number
     );
   }
   return code;
+}
+
+/** What the run learnt of Notion's rate limits, for the summary: with `--rate auto`, or when the per-workspace limit was hit. */
+function rateLine(rate: SyncOutcome['report']['requests']['rate']): string | null {
+  if (!rate || (rate.mode === 'fixed' && !rate.workspaceLimitHit)) return null;
+  const pace = rate.perSecond === null ? '' : `, paced at ${rate.perSecond} requests/s`;
+  const budget =
+    rate.mode === 'fixed'
+      ? `rate ${rate.perSecond} requests/s`
+      : rate.budgetPerMinute === null
+        ? `rate auto: the connection's budget was not reached (busiest minute: ${rate.busiestMinute} requests)${pace}`
+        : `rate auto: the connection's budget is ${rate.budgetPerMinute} requests per minute${pace}`;
+  const workspace = rate.workspaceLimitHit
+    ? `; Notion's per-workspace limit (shared with the workspace's other integrations) was hit${rate.mode === 'auto' ? ', so it slowed down for the rest of the run' : ''}`
+    : '';
+  return `  ${budget}${workspace}`;
 }
 
 function formatBytes(n: number): string {

@@ -200,9 +200,14 @@ export const ConfigSchema = z
       .describe('Where to write to.'),
     requests: z
       .strictObject({
-        rate: between(0.01, 1000, ' requests per second')
+        rate: z
+          .union([z.literal('auto'), between(0.01, 1000, ' requests per second')], {
+            error: 'must be "auto" or a number from 0.01 to 1000 requests per second',
+          })
           .default(3)
-          .describe("Average Notion API requests per second (Notion's published limit is an average of 3)."),
+          .describe(
+            "Average Notion API requests per second (Notion's published limit is an average of 3), or auto: learn the connection's budget per minute from Notion's answers and spend all of it evenly (for the close-out export or a first sync; it leaves less of the workspace's shared limit to other integrations).",
+          ),
         concurrency: wholeBetween(1, 64, ' requests in flight').default(3).describe('Notion API requests in flight at once.'),
         timeoutMs: wholeBetween(1, 3_600_000, ' milliseconds (up to 1 h)').default(60_000).describe('Time limit for one Notion API request, in milliseconds.'),
         maxAttempts: wholeBetween(1, 100, ' attempts')

@@ -8,7 +8,7 @@ import { redactSecrets } from './redact-secrets.js';
 /** Command-line flags that override config values (named as the flags are). */
 export interface ConfigFlags {
   readonly out?: string | undefined;
-  readonly rate?: number | undefined;
+  readonly rate?: number | 'auto' | undefined;
   readonly concurrency?: number | undefined;
   /** `--root`, repeatable; an empty list means "not given", not "no roots". */
   readonly root?: readonly string[] | undefined;
@@ -68,7 +68,7 @@ export function resolveConfig(input: { fileValue: unknown; env: ConfigEnv; flags
   if (roots.length < values.notion.roots.length) {
     warnings.push(`notion.roots: ${values.notion.roots.length - roots.length} duplicate root(s) ignored`);
   }
-  if (new URL(values.notion.baseUrl).hostname === NOTION_API_HOST && values.requests.rate > NOTION_PUBLISHED_RATE) {
+  if (new URL(values.notion.baseUrl).hostname === NOTION_API_HOST && typeof values.requests.rate === 'number' && values.requests.rate > NOTION_PUBLISHED_RATE) {
     warnings.push(
       `requests.rate: ${values.requests.rate} requests per second is above Notion's published average of ${NOTION_PUBLISHED_RATE}; expect rate-limit (429) responses and a slower run`,
     );

@@ -721,6 +721,29 @@ export const ReportSchema = z
         .nonnegative()
         .optional()
         .describe('Requests the previous snapshot saved: what fetching the pages and row lists taken from it again would have cost, as counted when they were fetched.'),
+      rate: z
+        .strictObject({
+          mode: z.enum(['fixed', 'auto']).describe('fixed: requests.rate was a number; auto: the budget was learnt from Notion\'s answers.'),
+          perSecond: z
+            .number()
+            .nonnegative()
+            .nullable()
+            .describe('The pace at the end of the run, in requests per second; null when auto never reached a limit (nothing held it back but the concurrency).'),
+          budgetPerMinute: z
+            .int()
+            .nonnegative()
+            .nullable()
+            .describe("auto: the connection's budget per 60-second window it found; null when the run never reached it (fixed: always null)."),
+          workspaceLimitHit: z
+            .boolean()
+            .describe("A 429 was about Notion's per-workspace limit, shared by all of the workspace's integrations (auto then slowed down for the rest of the run)."),
+          busiestMinute: z.int().nonnegative().describe('Most requests Notion accepted within any 60 seconds of the run.'),
+          reasons: z
+            .record(z.string(), z.int().nonnegative())
+            .describe('429s by additional_data.rate_limit_reason ("none" when the answer named no reason).'),
+        })
+        .optional()
+        .describe("How the run was paced and what it learnt of Notion's rate limits."),
     }),
     warnings: z.array(z.strictObject({ code: z.string(), message: z.string(), ...IssueTargetShape })),
     failures: z.array(z.strictObject({ code: z.string(), message: z.string(), ...IssueTargetShape, databaseId: NotionIdSchema.optional() })),
@@ -747,6 +770,18 @@ export const ReportSchema = z
           .int()
           .nonnegative()
           .describe('Pages and databases of the previous snapshot that are now left out: not listed in changes.json, counted here only.'),
+        requestsSaved: z
+          .int()
+          .nonnegative()
+          .optional()
+          .describe(
+            'Requests not made because the rules left pages out: what fetching them would have taken at least (one for each left-out page, one more for its comments with content.comments, two for each left-out database). Present with excludePages or excludeWhere.',
+          ),
+        requestsSpent: z
+          .int()
+          .nonnegative()
+          .optional()
+          .describe('Requests made only to apply the rules: the search listing before a full crawl, and parents retrieved to tell where a page sits. Present with excludePages or excludeWhere.'),
       })
       .optional()
       .describe('What the privacy rules (config `privacy`) left out, as counts only; absent when no rule is set.'),

@@ -6,7 +6,7 @@ import { ApiError, errorBody } from './api-error.js';
 import { matchRoute } from './api-routes.js';
 import { CursorCodec } from './pagination.js';
 import { FileSigner, s3ErrorXml } from './file-signing.js';
-import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
+import { TokenBucket, WindowBudget, type RateLimitOptions, type TakeResult, type WindowBudgetOptions } from './rate-limit.js';
 import { CLOUDFLARE_502_HTML, FaultInjector, type FaultKind, type FaultPlan } from './faults.js';
 import { createMutations, type BumpPolicy, type Mutations } from './mutations.js';
 import type { SerialiseContext } from './serialise-context.js';
@@ -15,7 +15,8 @@ import { applyDrift, driftRules, type DriftRule, type DriftTransform } from './d
 /**
  * A local Notion API (version 2025-09-03) over real HTTP on 127.0.0.1, serving a WorkspaceData:
  * the SDK talks to it through `new Client({ auth, baseUrl })` exactly as to api.notion.com.
- * It reproduces what an exporter must cope with: rate limits with Retry-After, opaque cursors,
+ * It reproduces what an exporter must cope with: rate limits with Retry-After (a token bucket, or
+ * Notion's newer budgets per window per connection and per workspace), opaque cursors,
  * minute-rounded timestamps, relations cut at 25, expiring signed file URLs, unshared objects as
  * 404, and seeded faults (5xx, HTML 502, hangs, resets).
  */
@@ -24,8 +25,30 @@ export interface NotionServerOptions {
   workspace: WorkspaceData;
   /** The integration token clients must send as `Authorization: Bearer <token>`. */
   token: string;
-  /** Token bucket; default Notion's average 3 requests/s with a burst of 10. `false` disables it. */
-  rateLimit?: RateLimitOptions | false;
+  /**
+   * Tokens of the workspace's other connections (integrations): each has a per-connection limit
+   * of its own, and all share the per-workspace limit.
+   */
+  otherTokens?: readonly string[];
+  /**
+   * The per-connection limit, each token its own. `{ ratePerSecond, burst }`: a token bucket, the
+   * documented "average of three requests per second, some bursts allowed" (the default: 3/s,
+   * burst 10). `{ requests, windowSeconds? (60), start? }`: Notion's newer model, a fixed budget
+   * per 60-second window, spent at any pace (a burst too), and a 429 whose Retry-After is the time
+   * until the window resets. `false` disables it.
+   */
+  rateLimit?: RateLimitOptions | ConnectionWindowOptions | false;
+  /**
+   * The per-workspace limit, shared by every token: a budget per window (default none). Its
+   * Retry-After, the time until its window resets, can be longer than a minute.
+   */
+  workspaceLimit?: WindowBudgetOptions | false;
+  /**
+   * `additional_data.rate_limit_reason` of a 429 of each window limit. Notion documents the field
+   * but not its values, so they are settable; `null` sends the 429 without `additional_data`.
+   * Defaults in `RATE_LIMIT_REASONS`. (The token bucket's 429 never carries it, as recorded.)
+   */
+  rateLimitReasons?: { connection?: string | null; workspace?: string | null };
   /** Delay added to every API answer. */
   latencyMs?: number;
   faults?: FaultPlan;
@@ -62,6 +85,19 @@ export interface NotionServerOptions {
    * trashed or restored; `documented` bumps neither.
    */
   bumps?: BumpPolicy;
+  /**
+   * Keeps the method and path of every request received (API calls, file downloads, anything
+   * else), in order, for `requestLog()`: tests check what a client asked for. Off by default
+   * (a long benchmark would hold every path).
+   */
+  requestLog?: boolean;
+}
+
+/** One request as the server received it. */
+export interface LoggedRequest {
+  method: string;
+  /** The path without the query string (signed file URLs carry their signature there). */
+  path: string;
 }
 
 /** Time as the server sees it. */
@@ -83,6 +119,8 @@ export interface ServerStats {
   maxConcurrent: number;
   /** 429s sent. */
   rateLimited: number;
+  /** 429s sent by the limit that was hit (the token bucket counts as `connection`). */
+  rateLimitedBy: { connection: number; workspace: number };
   faultsInjected: number;
   fileDownloads: number;
 }
@@ -96,7 +134,20 @@ export interface NotionServer {
   mutate: Mutations;
   workspace: WorkspaceData;
   clock: () => number;
+  /** Every request received, in order (with the `requestLog` option; empty without it). */
+  requestLog(): LoggedRequest[];
 }
+
+/** The per-connection limit as a budget per window (Notion's newer model). */
+export type ConnectionWindowOptions = Omit<WindowBudgetOptions, 'windowSeconds'> & { windowSeconds?: number };
+
+/**
+ * Default `additional_data.rate_limit_reason` values. Notion's reference says the field names the
+ * limit that was hit but does not list its values: these are ours (settable per server).
+ */
+export const RATE_LIMIT_REASONS = { connection: 'connection_rate_limit', workspace: 'workspace_rate_limit' } as const;
+
+const RATE_LIMITED_MESSAGE = 'You have been rate limited. Please try again in a few minutes.';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -121,12 +172,30 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
   let baseUrl = '';
   const signer = new FileSigner(() => baseUrl, clock, opts.fileExpirySeconds ?? 3600);
   const codec = new CursorCodec(randomBytes(32));
-  const bucket = opts.rateLimit === false ? null : new TokenBucket(opts.rateLimit ?? { ratePerSecond: 3, burst: 10 }, clock);
+  const tokens = new Set([opts.token, ...(opts.otherTokens ?? [])]);
+  const connectionLimit = opts.rateLimit === undefined ? { ratePerSecond: 3, burst: 10 } : opts.rateLimit;
+  /** Each connection's own limit, made on its first request. */
+  const connections = new Map<string, TokenBucket | WindowBudget>();
+  const connectionFor = (token: string): TokenBucket | WindowBudget | null => {
+    if (connectionLimit === false) return null;
+    let limit = connections.get(token);
+    if (!limit) {
+      limit = 'ratePerSecond' in connectionLimit ? new TokenBucket(connectionLimit, clock) : new WindowBudget({ windowSeconds: 60, ...connectionLimit }, clock);
+      connections.set(token, limit);
+    }
+    return limit;
+  };
+  const workspaceBudget = opts.workspaceLimit ? new WindowBudget(opts.workspaceLimit, clock) : null;
+  const reasonFor = (limit: 'connection' | 'workspace'): string | null => {
+    const given = opts.rateLimitReasons?.[limit];
+    return given === undefined ? RATE_LIMIT_REASONS[limit] : given;
+  };
   const faults = opts.faults ? new FaultInjector(opts.faults) : null;
   const drift = opts.drift === undefined ? null : typeof opts.drift === 'function' ? opts.drift : driftRules(opts.drift);
   const ctx = (): SerialiseContext => ({ ws, baseUrl, signer, queryResultLimit: opts.queryResultLimit ?? 10_000, capabilities: opts.capabilities ?? {} });
 
   let stats = freshStats();
+  const requestLog: LoggedRequest[] = [];
   let inFlight = 0;
   const hanging = new Set<ServerResponse>();
 
@@ -142,6 +211,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (opts.requestLog) requestLog.push({ method, path: url.pathname });
     if (url.pathname.startsWith('/files/') || url.pathname.startsWith('/emoji/')) {
       await drain(req);
       if (url.pathname.startsWith('/files/') && opts.faults?.files) {
@@ -178,7 +248,8 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
     // The recorded 400 invalid_request_url and 401 answers carry no x-notion-request-id header.
     if (!match) return fail(new ApiError(400, 'invalid_request_url', 'Invalid request URL.'), false);
     const auth = req.headers.authorization ?? '';
-    if (auth !== `Bearer ${opts.token}`) return fail(new ApiError(401, 'unauthorized', 'API token is invalid.'), false);
+    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
+    if (!tokens.has(token)) return fail(new ApiError(401, 'unauthorized', 'API token is invalid.'), false);
     const version = req.headers['notion-version'];
     if (version === undefined) {
       return fail(
@@ -190,17 +261,8 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
         new ApiError(400, 'validation_error', `Notion-Version header failed validation: this local server only speaks \`"2025-09-03"\`, instead was \`${JSON.stringify(version)}\`.`),
       );
     }
-    if (bucket) {
-      const taken = bucket.take();
-      if (!taken.ok) {
-        stats.rateLimited++;
-        return fail(
-          new ApiError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', undefined, {
-            'retry-after': String(taken.retryAfterSeconds),
-          }),
-        );
-      }
-    }
+    const limited = rateLimit(token);
+    if (limited) return fail(limited);
     const fault = faults?.next(method, match.route.key, url.pathname) ?? null;
     if (fault) {
       stats.faultsInjected++;
@@ -232,6 +294,34 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
     if (drift) result = applyDrift(result, drift) as Record<string, unknown>;
     record(200);
     sendJson(res, 200, { ...result, request_id: requestId }, requestId);
+  }
+
+  /** The 429 for a request over a limit, or null when it fits (then it is counted against them). */
+  function rateLimit(token: string): ApiError | null {
+    const connection = connectionFor(token);
+    if (connection instanceof TokenBucket) {
+      const taken = connection.take();
+      if (!taken.ok) return tooMany('connection', taken, false);
+    } else if (connection) {
+      const fits = connection.check();
+      if (!fits.ok) return tooMany('connection', fits, true);
+    }
+    if (workspaceBudget) {
+      const fits = workspaceBudget.check();
+      if (!fits.ok) return tooMany('workspace', fits, true);
+      workspaceBudget.take();
+    }
+    if (connection instanceof WindowBudget) connection.take();
+    return null;
+  }
+
+  function tooMany(limit: 'connection' | 'workspace', result: Extract<TakeResult, { ok: false }>, withReason: boolean): ApiError {
+    stats.rateLimited++;
+    stats.rateLimitedBy[limit]++;
+    const reason = withReason ? reasonFor(limit) : null;
+    return new ApiError(429, 'rate_limited', RATE_LIMITED_MESSAGE, reason === null ? undefined : { rate_limit_reason: reason }, {
+      'retry-after': String(result.retryAfterSeconds),
+    });
   }
 
   function injectFault(fault: FaultKind, req: IncomingMessage, res: ServerResponse, requestId: string): boolean {
@@ -278,7 +368,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
         res.write('{"object":"list","results":[', () => res.socket?.destroy());
         return true;
       case 'long-429': {
-        const err = new ApiError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', undefined, { 'retry-after': '60' });
+        const err = new ApiError(429, 'rate_limited', RATE_LIMITED_MESSAGE, undefined, { 'retry-after': '60' });
         record(429);
         for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
         sendJson(res, 429, errorBody(err, requestId), requestId);
@@ -347,6 +437,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
     clock,
     mutate: createMutations(ws, clock, { bumps: opts.bumps ?? 'all' }),
     stats: () => structuredClone(stats),
+    requestLog: () => requestLog.map((r) => ({ ...r })),
     resetStats: () => {
       stats = freshStats();
     },
@@ -361,7 +452,7 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
 }
 
 function freshStats(): ServerStats {
-  return { requests: { byRoute: {}, byStatus: {}, total: 0 }, maxConcurrent: 0, rateLimited: 0, faultsInjected: 0, fileDownloads: 0 };
+  return { requests: { byRoute: {}, byStatus: {}, total: 0 }, maxConcurrent: 0, rateLimited: 0, rateLimitedBy: { connection: 0, workspace: 0 }, faultsInjected: 0, fileDownloads: 0 };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string | false | true): void {

@@ -46,8 +46,11 @@ export class PrivacyPolicy {
   }
 
   /** What the sync state's config key must change with: cached pages were redacted under these rules. */
-  keyPart(): PrivacyConfig | undefined {
-    return this.active ? this.config : undefined;
+  keyPart(): (PrivacyConfig & { cache?: string }) | undefined {
+    // With rules that leave pages out the cache is filtered as the snapshot is (and decided
+    // before fetching): a cache from a version that kept left-out traces is not used.
+    if (!this.active) return undefined;
+    return this.leavesOut ? { ...this.config, cache: 'filtered' } : this.config;
   }
 
   /** Left out by itself: its id is listed, or its properties match an excludeWhere rule (pages below it follow in excludedClosure). */
@@ -58,6 +61,16 @@ export class PrivacyPolicy {
       const value = props[rule.property];
       return value !== undefined && !isRedactedRaw(value) && propertyEquals(value, rule.equals);
     });
+  }
+
+  /** Whether an excludeWhere rule needs a page's properties to tell (a listed object without them cannot be decided). */
+  needsProperties(): boolean {
+    return this.config.excludeWhere.length > 0;
+  }
+
+  /** Any rule that leaves pages out (excludePages, excludeWhere): the crawl must then decide before fetching. */
+  get leavesOut(): boolean {
+    return this.config.excludePages.length + this.config.excludeWhere.length > 0;
   }
 
   /** A database (or page) id listed in excludePages. */
@@ -96,6 +109,7 @@ export class PrivacyPolicy {
       const visit = (item: RichTextLike) => this.redactRichText(item);
       walkRichText(unit.page.properties, visit);
       walkRichText(unit.blocks, visit);
+      walkRichText(unit.comments, visit);
     }
     return redacted;
   }
@@ -213,10 +227,17 @@ export function excludedClosure(
  * Removes every trace of left-out pages from a page that stays (in place): child_page,
  * child_database and link_to_page blocks pointing at one are dropped; a bookmark, embed or link
  * preview of one becomes a paragraph reading "(private page)"; a mention of one, or a text linked
- * to one, becomes the plain text "(private page)"; relations to one lose that item. `isPrivate`
- * answers for page, database and block ids (a block stands for its page).
+ * to one, becomes the plain text "(private page)", in the page's properties, blocks and comments;
+ * relations to one lose that item. `isPrivate` answers for page, database and block ids (a block
+ * stands for its page). Returns the ids found private (what the page lost).
  */
-export function hideExcluded(unit: CrawledPage, isPrivate: (id: string) => boolean): void {
+export function hideExcluded(unit: CrawledPage, isPrivateId: (id: string) => boolean): Set<string> {
+  const hidden = new Set<string>();
+  const isPrivate = (id: string): boolean => {
+    const yes = isPrivateId(id);
+    if (yes) hidden.add(id);
+    return yes;
+  };
   const privateUrl = privateUrlTest(isPrivate);
   const visit = privateVisitor(isPrivate, privateUrl);
   walkRichText(unit.page.properties, visit);
@@ -228,6 +249,8 @@ export function hideExcluded(unit: CrawledPage, isPrivate: (id: string) => boole
   }
   unit.blocks = hideInBlocks(unit.blocks, isPrivate, privateUrl);
   walkRichText(unit.blocks, visit);
+  walkRichText(unit.comments, visit);
+  return hidden;
 }
 
 /** Mentions of and links to left-out pages in any rich text of a value become "(private page)" (in place). */

@@ -63,36 +63,6 @@ export class PageSpool {
     return Math.max(0, this.end - used);
   }
 
-  /**
-   * Rewrites the file with only the bytes of the spool's pages, in file order (their offsets
-   * change, nothing else): what a copied spool does once it holds more unused bytes than used, or
-   * when no earlier form of a page may stay on disk.
-   */
-  async compact(): Promise<void> {
-    await this.writing;
-    const tmp = `${this.file}.compact`;
-    const out = await this.fs.open(tmp, 'w+');
-    try {
-      let end = 0;
-      for (const [id, at] of [...this.where].sort(([, a], [, b]) => a.offset - b.offset)) {
-        const buffer = Buffer.allocUnsafe(at.length);
-        const { bytesRead } = await this.handle.read(buffer, 0, at.length, at.offset);
-        if (bytesRead !== at.length) throw new Error(`spool ${this.file}: page ${id} is cut short`);
-        await out.write(buffer, 0, at.length, end);
-        this.where.set(id, { ...at, offset: end });
-        end += at.length;
-      }
-      this.end = end;
-    } catch (err) {
-      await out.close().catch(() => {});
-      await this.fs.rm(tmp, { force: true });
-      throw err;
-    }
-    await this.handle.close();
-    await this.fs.rename(tmp, this.file);
-    this.handle = out;
-  }
-
   /** Parks a page; resolves once it is on disk. Serialised once, for the disk and the digest alike. */
   async put(unit: CrawledPage): Promise<void> {
     const { json, digest, checksum } = fetchedForm(unit);
@@ -119,6 +89,44 @@ export class PageSpool {
   /** Where a page sits in the spool file, and its digest. */
   location(id: string): { offset: number; length: number; digest: string; checksum: string } | undefined {
     return this.where.get(id);
+  }
+
+  /** Forgets a page (a page left out after it was spooled): its bytes leave the file at the next `compact`. */
+  drop(id: string): void {
+    this.where.delete(id);
+  }
+
+  /**
+   * Rewrites the spool file with only the pages' current entries, in the order they were put:
+   * the bytes of an entry that a later `put` of the same page replaced, or of a page dropped,
+   * leave the disk (a page filtered again by the privacy rules must not stay in its earlier form,
+   * nor a page they left out). Digests stay as
+   * they are; offsets change.
+   */
+  async compact(): Promise<void> {
+    await this.writing;
+    const tmp = `${this.file}.compact`;
+    const out = await this.fs.open(tmp, 'w+');
+    try {
+      let end = 0;
+      const entries = [...this.where.entries()].sort((a, b) => a[1].offset - b[1].offset);
+      for (const [id, at] of entries) {
+        const buffer = Buffer.allocUnsafe(at.length);
+        const { bytesRead } = await this.handle.read(buffer, 0, at.length, at.offset);
+        if (bytesRead !== at.length) throw new Error(`spool ${this.file}: page ${id} is cut short`);
+        await out.write(buffer, 0, at.length, end);
+        this.where.set(id, { ...at, offset: end });
+        end += at.length;
+      }
+      this.end = end;
+    } catch (err) {
+      await out.close().catch(() => {});
+      await this.fs.rm(tmp, { force: true });
+      throw err;
+    }
+    await this.handle.close();
+    await this.fs.rename(tmp, this.file);
+    this.handle = out;
   }
 
   /** Waits for the last write and closes the file, which stays (it becomes the next sync's page cache). */

@@ -28,7 +28,7 @@ export interface SyncState {
   /** The page cache: a file name in the state directory. */
   cache: string;
   pages: Record<string, PageState>;
-  /** Data source id → row ids in query order. */
+  /** Data source id → row ids in query order (rows the privacy rules leave out are not among them). */
   dataSources: Record<string, string[]>;
   /** Each database: where it sits and its data sources. */
   databases: Record<string, DatabaseState>;
@@ -36,15 +36,30 @@ export interface SyncState {
    * Pages and databases that left the archive (trashed, no longer shared, deleted) → the pages that
    * pointed at them then (relations, mentions, link_to_page, their parent). Should one come back,
    * those are fetched again: a relation to a page in the trash is not returned, so their content no
-   * longer says that they point at it.
+   * longer says that they point at it. Never a page or database the privacy rules leave out (a
+   * page that lost a trace of one remembers it in `hid`, hashed).
    */
   left?: Record<string, string[]>;
   /**
    * Block id → the page it sits in ('' when that page is outside the archive), for each block that
    * is the parent of a page or database search lists: where a page created or moved under a block
-   * is listed, without asking Notion again.
+   * is listed, without asking Notion again. Only blocks of pages the privacy rules keep; the
+   * others are in `blockHomes`, hashed.
    */
   blocks?: Record<string, string>;
+  /**
+   * Data source id → keyed hashes of its rows the privacy rules left out (never their ids), so
+   * that an unchanged set of rows is still recognised. Only with rules that leave pages out.
+   */
+  hiddenRows?: Record<string, string[]>;
+  /**
+   * Keyed hash of a block holding a page → keyed hash of the page the block sits in, as the last
+   * run found them (with rules that leave pages out): an unchanged page still holds the block,
+   * so the next run need not retrieve it to place the page. Only blocks `blocks` does not name.
+   */
+  blockHomes?: Record<string, string>;
+  /** A keyed hash that tells whether the hashes here were made with the output directory's privacy key (state/privacy-key). */
+  privacyKeyCheck?: string;
   /** Asset key → what became of the file, and what identifies the file behind the key. */
   assets: Record<string, AssetState>;
 }
@@ -73,7 +88,8 @@ export interface PageState {
   /**
    * Pages and databases it points at, sorted: relation values, page and database mentions (in
    * properties and blocks), link_to_page targets, and its sub-pages and child databases. When one
-   * of them leaves the archive, this page is fetched again.
+   * of them leaves the archive, this page is fetched again. As its cached content shows them:
+   * nothing the privacy rules leave out.
    */
   refs?: string[];
   /** What the path plan needs of it: a page the next run takes from the cache is planned from this, unread. */
@@ -84,6 +100,12 @@ export interface PageState {
   comments?: true;
   /** Values the privacy rules redacted in it (report.json privacy.redactedValues). */
   redacted?: number;
+  /**
+   * Keyed hashes of the left-out pages and databases its cached content lost traces of
+   * (mentions, links, sub-page blocks, relation items): once one of them is kept again, the page
+   * is fetched again.
+   */
+  hid?: string[];
 }
 
 export interface DatabaseState {
@@ -102,7 +124,11 @@ export interface AssetState {
 }
 
 const FORMAT = 'notion-kb/sync-state';
-/** 2: pages and databases record where they sit and what they point at; the left pages are remembered. */
+/**
+ * 2: pages and databases record where they sit and what they point at; the left pages are
+ * remembered; with privacy rules that leave pages out, what was left out is remembered by keyed
+ * hash only (`hid`, `hiddenRows`, `blockHomes`, `privacyKeyCheck`).
+ */
 export const SYNC_STATE_VERSION = 2;
 const VERSION = SYNC_STATE_VERSION;
 export const STATE_DIR = 'state';
@@ -128,7 +154,7 @@ export function configKey(c: { roots: string[]; baseUrl: string; external: strin
 export type StateRead = { state: SyncState } | { reason: string };
 
 /** Reads the sync state; any problem is a reason for a full crawl, never an error. */
-export async function readSyncState(outDir: string, fs: OutputFs, expect: { snapshotId: string | null; configKey: string }): Promise<StateRead> {
+export async function readSyncState(outDir: string, fs: OutputFs, expect: { snapshotId: string | null; configKey: string; privacyKeyCheck?: string }): Promise<StateRead> {
   let raw: string;
   try {
     raw = await fs.readFile(join(outDir, STATE_DIR, STATE_FILE), 'utf8');
@@ -169,9 +195,14 @@ export async function readSyncState(outDir: string, fs: OutputFs, expect: { snap
         (p.rendered === undefined || renderedOk(p.rendered)),
     ) &&
     Object.values(state.databases).every((d) => isRecord(d) && typeof d.parent === 'string' && Array.isArray(d.dataSources) && (d.rendered === undefined || (renderedOk(d.rendered) && isRecord(d.rendered.entry)))) &&
-    Object.values(state.dataSources).every((rows) => Array.isArray(rows));
+    Object.values(state.dataSources).every((rows) => Array.isArray(rows)) &&
+    (state.hiddenRows === undefined || (isRecord(state.hiddenRows) && Object.values(state.hiddenRows).every((rows) => Array.isArray(rows)))) &&
+    (state.blockHomes === undefined || (isRecord(state.blockHomes) && Object.values(state.blockHomes).every((h) => typeof h === 'string')));
   if (!shapeOk) return { reason: 'the sync state is damaged' };
   if (state.configKey !== expect.configKey) return { reason: 'the roots, the file settings or the API origin changed since the last sync' };
+  if (expect.privacyKeyCheck !== undefined && state.privacyKeyCheck !== expect.privacyKeyCheck) {
+    return { reason: 'the privacy key of the sync state (state/privacy-key) is missing or changed' };
+  }
   if (state.snapshotId !== expect.snapshotId) {
     return { reason: `the sync state describes snapshot ${state.snapshotId}, but latest.json points at ${expect.snapshotId ?? 'nothing'}` };
   }
@@ -264,11 +295,28 @@ export function refsOf(unit: Pick<CrawledPage, 'page' | 'blocks'>): string[] {
   return [...out].sort();
 }
 
+/** What the previous sync's keyed hashes mean in this run (src/publish/run-privacy.ts answers). */
+export interface PreviousPrivacy {
+  /** Whether any of these hashes is of a page or database kept in this run. */
+  revealsAny(hashes: readonly string[]): boolean;
+  /** The ids behind the hashes of left-out rows, as listed in this run; null when one of them is kept now. */
+  hiddenRows(hashes: readonly string[]): string[] | null;
+}
+
+/** Without privacy rules that leave pages out: no keyed hashes to read. */
+const noPreviousPrivacy: PreviousPrivacy = { revealsAny: () => false, hiddenRows: () => [] };
+
 /**
  * The previous sync as the crawl sees it, reading fetched pages back from its page cache. A
  * page whose cached bytes do not match its digest is fetched again (and said so once).
  */
-export async function previousCrawl(outDir: string, state: SyncState, fs: OutputFs, warn: (message: string) => void): Promise<PreviousCrawl & { close(): Promise<void> }> {
+export async function previousCrawl(
+  outDir: string,
+  state: SyncState,
+  fs: OutputFs,
+  warn: (message: string) => void,
+  privacy: PreviousPrivacy = noPreviousPrivacy,
+): Promise<PreviousCrawl & { close(): Promise<void> }> {
   const handle: FileHandle = await fs.open(join(outDir, STATE_DIR, state.cache), 'r');
   let warned = false;
   const load = async (id: string): Promise<CrawledPage | null> => {
@@ -285,11 +333,14 @@ export async function previousCrawl(outDir: string, state: SyncState, fs: Output
     }
     return JSON.parse(json) as CrawledPage;
   };
-  return { ...previousFromState(state, load), close: () => handle.close().catch(() => {}) };
+  return { ...previousFromState(state, load, privacy), close: () => handle.close().catch(() => {}) };
 }
 
-/** The previous sync as the planner sees it (pure), with `load` reading a page back from the cache. */
-export function previousFromState(state: SyncState, load: PreviousCrawl['load']): PreviousCrawl {
+/**
+ * The previous sync as the planner sees it (pure), with `load` reading a page back from the cache
+ * and `privacy` telling what the state's keyed hashes stand for in this run.
+ */
+export function previousFromState(state: SyncState, load: PreviousCrawl['load'], privacy: PreviousPrivacy = noPreviousPrivacy): PreviousCrawl {
   const holderOf = new Map<string, string>();
   for (const [id, p] of Object.entries(state.pages)) for (const o of p.holds ?? []) holderOf.set(o, id);
   const dependents = new Map<string, Set<string>>();
@@ -325,7 +376,9 @@ export function previousFromState(state: SyncState, load: PreviousCrawl['load'])
     changedFrom,
     page: (id) => {
       const p = state.pages[id];
-      return p ? { lastEdited: p.lastEdited, refetch: p.retry === true, parent: p.parent, under: p.under ?? null } : undefined;
+      // A page whose cache lost a mention of (or link to) something kept again is fetched again.
+      const refetch = p?.retry === true || (p?.hid !== undefined && privacy.revealsAny(p.hid));
+      return p ? { lastEdited: p.lastEdited, refetch, parent: p.parent, under: p.under ?? null } : undefined;
     },
     pageIds: () => Object.keys(state.pages),
     database: (id) => {
@@ -333,7 +386,14 @@ export function previousFromState(state: SyncState, load: PreviousCrawl['load'])
       return d ? { parent: d.parent, under: d.under ?? null, dataSources: d.dataSources } : undefined;
     },
     databaseIds: () => Object.keys(state.databases),
-    rowsOf: (id) => state.dataSources[id],
+    rowsOf: (id) => {
+      const rows = state.dataSources[id];
+      const hidden = state.hiddenRows?.[id];
+      if (!rows || !hidden || hidden.length === 0) return rows;
+      // Left-out rows as this run's listing shows them; a row kept again means querying anew.
+      const ids = privacy.hiddenRows(hidden);
+      return ids === null ? undefined : [...rows, ...ids];
+    },
     syncedDependents: (id) => dependents.get(id) ?? [],
     unanchoredSyncedPages: () => unanchored,
     referrers: (id) => referrers.get(id) ?? [],

@@ -135,3 +135,39 @@ export interface PageOrigin {
   /** Requests its fetch took (retrieve, block children, property items), when fetched now. */
   requests?: number;
 }
+
+/**
+ * The privacy rules as the crawl consults them (config `privacy`; src/privacy/crawl-gate.ts
+ * implements it): nothing of a page, row or database a rule leaves out is requested, neither its
+ * content, blocks, comments, property items nor files. Where a page sits comes from the listings
+ * (search, data source queries) and, where a listed parent is missing there, from retrieving that
+ * parent (never the left-out page). Absent when no rule leaves anything out.
+ */
+export interface CrawlPrivacy {
+  /** Before a crawl that lists nothing itself (a full one): one search listing, to learn every shared page's parent. */
+  listWorkspace(): Promise<void>;
+  /** A search result or data source query row (a page or data source), as listed. */
+  listed(result: unknown): void;
+  /**
+   * Once a listing is complete, before any page is fetched: decides the listed pages and
+   * databases whose parent chain passes a parent the listing lacks (a block, an unshared page),
+   * by retrieving those parents.
+   */
+  settle(): Promise<void>;
+  /** Known without a request to be left out (a listed id, or decided from a listing). */
+  excludes(id: string): boolean;
+  /**
+   * Whether a page or database may be fetched, asked before anything of it is requested: the
+   * object when it had to be retrieved to tell (a page no listing showed), which the crawl then
+   * uses instead of retrieving it again. A page that is gone (404) is not kept.
+   */
+  admit(kind: 'page' | 'database', id: string, known?: PageObjectResponse | DatabaseObjectResponse): Promise<{ keep: boolean; object?: PageObjectResponse | DatabaseObjectResponse }>;
+  /** A child_page or child_database block in the tree of a page being crawled: false when the page or database it stands for is left out. */
+  keepsChild(block: { id: string; type: string; parent?: unknown } & Record<string, unknown>): boolean;
+  /**
+   * The page a block sits in as far as the rules' bookkeeping knows it (a block retrieved to place
+   * a page, or placed from the last run's hints): the incremental listing asks here before it
+   * retrieves a block itself. null: in no page; undefined: not known.
+   */
+  pageOfBlock(blockId: string): string | null | undefined;
+}

@@ -1,7 +1,7 @@
 import { isFullPage, type BlockObjectResponse, type CommentObjectResponse, type DatabaseObjectResponse, type DataSourceObjectResponse, type PageObjectResponse, type UserObjectResponse } from '@notionhq/client';
 import pLimit from 'p-limit';
 import type { BlockNode } from './block-tree.js';
-import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from './crawl-types.js';
+import type { CrawlIssue, CrawlPrivacy, CrawlResult, CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from './crawl-types.js';
 import { blockFileRefs, databaseFileRefs, pageFileRefs, type FileRef } from './file-refs.js';
 import { listWorkspace } from './list-workspace.js';
 import { listedParent, planFetch, type FetchPlan, type Listing } from './plan-fetch.js';
@@ -50,6 +50,11 @@ export interface CrawlOptions {
    * refuses the first one (no "Read comments" capability) the run warns once and goes on without.
    */
   comments?: boolean;
+  /**
+   * The privacy rules (config `privacy`), when one leaves pages out: consulted before anything of
+   * a page, row or database is requested (see the PRIVACY call sites below).
+   */
+  privacy?: CrawlPrivacy;
 }
 
 /** Blocks whose comments are not this page's (sub-pages, databases) or that cannot carry one (layout). */
@@ -259,11 +264,13 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   async function fetchNode(block: BlockObjectResponse, pageId: string): Promise<BlockNode> {
     emitFiles(blockFileRefs(block, pageId));
     if (block.type === 'child_page') {
-      visitPage(block.id);
+      // PRIVACY (4): a sub-page the rules leave out is not visited.
+      if (!opts.privacy || opts.privacy.keepsChild(block as never)) visitPage(block.id);
       return { ...block, children: [] };
     }
     if (block.type === 'child_database') {
-      visitDatabase(block.id);
+      // PRIVACY (4): likewise a database.
+      if (!opts.privacy || opts.privacy.keepsChild(block as never)) visitDatabase(block.id);
       return { ...block, children: [] };
     }
     if (!block.has_children) return { ...block, children: [] };
@@ -328,6 +335,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
         rowIds.push(r.id);
         added++;
         await roomForMore();
+        // PRIVACY (2d): a row is decided from the query that lists it (its properties, its database).
+        opts.privacy?.listed(r);
         // A partial row (the gateway gives one for a malformed row) is fetched on its own.
         visitPage(r.id, isFullPage(r) ? r : undefined);
       }
@@ -345,7 +354,20 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
     }
   }
 
+  /** The page object the incremental listing holds for a page (it saves a retrieve); held no longer than needed. */
+  const takeListedObject = (id: string): PageObjectResponse | undefined => {
+    const entry = listing?.pages.get(id);
+    const object = entry?.object;
+    if (entry) delete entry.object;
+    return object;
+  };
+
   function visitPage(id: string, known?: PageObjectResponse): void {
+    // PRIVACY (3a): a page known to be left out is not visited at all.
+    if (opts.privacy?.excludes(id)) {
+      takeListedObject(id);
+      return;
+    }
     if (seenPages.has(id) || fatal) return;
     // Left the archive (in the trash, no longer shared, deleted), or kept out: no request.
     if (plan && (plan.left.has(id) || plan.skipped.has(id))) return;
@@ -357,6 +379,17 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
         if (fatal) return;
         try {
           let page = known;
+          // PRIVACY (3b): before anything of the page is requested (its object, cached or not,
+          // its blocks, comments, property items, files): is it kept? A page no listing showed is
+          // retrieved here to tell (and that object is used below).
+          if (opts.privacy) {
+            const admitted = await opts.privacy.admit('page', id, page ?? listing?.pages.get(id)?.object);
+            if (!admitted.keep) {
+              takeListedObject(id);
+              return;
+            }
+            page ??= admitted.object as PageObjectResponse | undefined;
+          }
           if (prev && plan) {
             if (plan.cache.has(id)) {
               const keepCached = opts.keepCached;
@@ -380,9 +413,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
               }
             }
             // The object search gave (kept for pages likely to be fetched); held no longer than needed.
-            const entry = listing?.pages.get(id);
-            page ??= entry?.object;
-            if (entry) delete entry.object;
+            const listed = takeListedObject(id);
+            page ??= listed;
             // A parent fetched again for its list of sub-pages: its page object did not change
             // (its edit time says so), only its content; a referrer's may have (a relation to a
             // page in the trash is no longer listed), so it is retrieved.
@@ -425,9 +457,12 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   /** Visits the sub-pages and databases a cached page shows (the tree walk of a page not fetched again). */
   function visitChildrenOf(blocks: BlockNode[]): void {
     for (const b of blocks) {
-      if (b.type === 'child_page') visitPage(b.id);
-      else if (b.type === 'child_database') visitDatabase(b.id);
-      else if (b.children.length > 0) visitChildrenOf(b.children);
+      // PRIVACY (4): as in fetchNode, for the tree of a page from the page cache.
+      if (b.type === 'child_page' || b.type === 'child_database') {
+        if (opts.privacy && !opts.privacy.keepsChild(b as never)) continue;
+        if (b.type === 'child_page') visitPage(b.id);
+        else visitDatabase(b.id);
+      } else if (b.children.length > 0) visitChildrenOf(b.children);
     }
   }
 
@@ -438,8 +473,10 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   }
 
   function visitDatabase(id: string, known?: DatabaseObjectResponse): void {
+    // PRIVACY (5a): a database known to be left out is not visited (nor retrieved, nor queried).
+    if (opts.privacy?.excludes(id)) return;
     if (seenDatabases.has(id) || fatal) return;
-    if (plan?.left.has(id)) return;
+    if (plan && (plan.left.has(id) || plan.skipped.has(id))) return;
     known ??= listing?.databases.get(id)?.object;
     seenDatabases.add(id);
     progress.databasesFound++;
@@ -448,6 +485,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       (async () => {
         try {
           const database = known ?? (await reader.retrieveDatabase(id));
+          // PRIVACY (5b): its object says where it sits; nothing more of it (files, data sources, rows) is requested when it is left out.
+          if (opts.privacy && !(await opts.privacy.admit('database', id, database)).keep) return;
           if (database.in_trash) return;
           emitFiles(databaseFileRefs(database));
           if (database.data_sources.length === 0) {
@@ -501,12 +540,16 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
 
   if (prev) {
     // Incremental: list everything first (about one request per 100 pages), plan, then carry the plan out.
-    const listed = await listWorkspace(reader, prev, { onIncomplete: onIncompleteSearch }, opts.roots);
+    // PRIVACY (2b): the listing shows every result to the rules, and they decide (settle) before
+    // anything else is asked for; the planner skips what they leave out (never fetched, cached,
+    // nor new night after night).
+    const privacy = opts.privacy;
+    const listed = await listWorkspace(reader, prev, { onIncomplete: onIncompleteSearch }, opts.roots, privacy);
     listing = listed.listing;
     for (const [dsId, ds] of listed.dataSourceObjects) knownDataSources.set(dsId, ds);
-    plan = planFetch(prev, listing);
+    plan = planFetch(prev, listing, privacy ? { skip: (entry) => privacy.excludes(entry.id) } : {});
     for (const entry of [...listing.pages.values(), ...listing.databases.values()]) {
-      if (entry.parent.type !== 'block') continue;
+      if (entry.parent.type !== 'block' || plan.skipped.has(entry.id)) continue;
       const b = entry.parent.id;
       blockParents.set(b, listing.blockPages.has(b) ? listing.blockPages.get(b) : prev.blockPage(b));
     }
@@ -525,12 +568,19 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       }
     }
   } else if (opts.roots.length === 0) {
+    // PRIVACY (2a): a full crawl first lists every shared page once, to know what is left out before anything is fetched.
+    if (opts.privacy) {
+      await opts.privacy.listWorkspace();
+      await opts.privacy.settle();
+    }
     const onIncomplete = (info: { reason: string }) =>
       warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
     for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete })) {
+      // PRIVACY (2c): a page or data source new since the listing is noted too.
+      opts.privacy?.listed(result);
       const r = result as { object: string; id: string; parent?: { database_id?: string }; database_parent?: unknown };
       const parent = listedParent(r.object === 'data_source' ? r.database_parent : r.parent);
-      if (parent.type === 'block') blockParents.set(parent.id, undefined);
+      if (parent.type === 'block' && !opts.privacy?.excludes(r.id)) blockParents.set(parent.id, undefined);
       if (r.object === 'page') {
         await roomForMore();
         visitPage(r.id, isFullPage(result as PageObjectResponse) ? (result as PageObjectResponse) : undefined);
@@ -541,10 +591,17 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       }
     }
   } else {
+    // PRIVACY (2a): likewise before a full crawl from roots (the listing shows what lies under a left-out page).
+    if (opts.privacy) {
+      await opts.privacy.listWorkspace();
+      await opts.privacy.settle();
+    }
     for (const root of opts.roots) tasks.push(visitRoot(root));
   }
 
   async function visitRoot(id: string): Promise<void> {
+    // PRIVACY (6): a root the rules leave out is not even retrieved.
+    if (opts.privacy?.excludes(id)) return;
     const inTrash = () =>
       failures.push({ code: 'root_in_trash', message: `root ${id} is in the Notion trash; restore it in Notion or remove it from the roots`, pageId: id });
     try {

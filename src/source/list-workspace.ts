@@ -1,5 +1,5 @@
 import { isFullPage, type DataSourceObjectResponse, type PageObjectResponse } from '@notionhq/client';
-import type { IncompleteHandling, NotionReader, PreviousCrawl } from './crawl-types.js';
+import type { CrawlPrivacy, IncompleteHandling, NotionReader, PreviousCrawl } from './crawl-types.js';
 import { emptyListing, listedParent, listedParentKey, type ListedPage, type Listing } from './plan-fetch.js';
 
 const codeOf = (err: unknown) => (err as { code?: string })?.code ?? 'error';
@@ -26,8 +26,20 @@ export interface ListedWorkspace {
  *   found only by the tree walk, or gone), unless a page or database above it is gone already;
  * - the page holding a block that a new or moved page or database sits under is asked for
  *   (blocks.retrieve up to the page) unless the previous sync knows it.
+ *
+ * With privacy rules that leave pages out (`privacy`), every search result and every object
+ * retrieved here is shown to them, and they decide once search is done (retrieving parents the
+ * listing lacks, never a page being decided): nothing they leave out is retrieved afterwards,
+ * neither a page of the previous sync now left out nor a block holding a left-out page, and a
+ * block they placed is not retrieved again. The planner then skips what they leave out.
  */
-export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, handling: IncompleteHandling, roots: readonly string[] = []): Promise<ListedWorkspace> {
+export async function listWorkspace(
+  reader: NotionReader,
+  prev: PreviousCrawl,
+  handling: IncompleteHandling,
+  roots: readonly string[] = [],
+  privacy?: Pick<CrawlPrivacy, 'listed' | 'settle' | 'excludes' | 'pageOfBlock'>,
+): Promise<ListedWorkspace> {
   const listing = emptyListing();
   const dataSourceObjects = new Map<string, DataSourceObjectResponse>();
   /** With roots, a page not in the archive yet is in scope only when it sits in something that is (or is a root). */
@@ -45,6 +57,7 @@ export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, h
   };
 
   for await (const result of reader.iterateSearch({ page_size: 100 }, handling)) {
+    privacy?.listed(result);
     const r = result as { object: string; id: string; in_trash?: boolean; last_edited_time?: unknown; parent?: unknown; database_parent?: unknown };
     if (r.in_trash) continue;
     if (r.object === 'page') {
@@ -66,11 +79,21 @@ export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, h
     }
   }
 
+  // What the privacy rules leave out is decided now, before anything else is asked for.
+  if (privacy) {
+    await privacy.settle();
+    for (const entry of listing.pages.values()) if (entry.object && privacy.excludes(entry.id)) delete entry.object;
+  }
+  /** Left out by the privacy rules: never retrieved (the planner skips it). */
+  const leftOut = (id: string) => privacy?.excludes(id) === true;
+
   // Every database of the previous sync: where it is now, or gone.
   await Promise.all(
     [...prev.databaseIds()].map(async (id) => {
+      if (leftOut(id)) return;
       try {
         const database = await reader.retrieveDatabase(id);
+        privacy?.listed(database);
         if (database.in_trash) {
           listing.databases.delete(id);
           listing.gone.add(id);
@@ -106,6 +129,8 @@ export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, h
     return true;
   };
   const checkOnce = async (id: string): Promise<boolean> => {
+    // Left out by the privacy rules now: not asked for (it leaves the archive, and what lies below it).
+    if (leftOut(id)) return false;
     if (listing.pages.has(id) || listing.databases.has(id)) return true;
     if (listing.gone.has(id)) return false;
     const was = prev.page(id);
@@ -117,6 +142,7 @@ export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, h
     }
     try {
       const page = await reader.retrievePage(id);
+      privacy?.listed(page);
       if (page.in_trash) {
         listing.gone.add(id);
         return false;
@@ -139,14 +165,17 @@ export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, h
   const resolving = new Map<string, Promise<string | null | undefined>>();
   /** The page a block sits in; null when it sits in none (a database, the workspace); undefined when Notion would not say. */
   const pageOfBlock = (blockId: string, depth = 0): Promise<string | null | undefined> => {
-    const known = prev.blockPage(blockId);
+    // Placed by the privacy rules this run (retrieved, or from the last run's hints): asked no more.
+    const known = privacy?.pageOfBlock(blockId) ?? prev.blockPage(blockId);
     if (known !== undefined) return Promise.resolve(known);
     let found = resolving.get(blockId);
     if (!found) {
       found = (async () => {
         if (depth >= MAX_BLOCK_CHAIN) return undefined;
         try {
-          const parent = listedParent((await reader.retrieveBlock(blockId)).parent);
+          const block = await reader.retrieveBlock(blockId);
+          privacy?.listed(block);
+          const parent = listedParent(block.parent);
           if (parent.type === 'page') return parent.id;
           if (parent.type === 'block') return pageOfBlock(parent.id, depth + 1);
           return null;
@@ -165,12 +194,15 @@ export async function listWorkspace(reader: NotionReader, prev: PreviousCrawl, h
   for (const [id, d] of listing.databases) if (d.parent.type === 'block') placed.push({ id, parent: d.parent.id, was: prev.database(id)?.parent });
   await Promise.all(
     placed
-      .filter((p) => p.was !== p.parent && prev.blockPage(p.parent) === undefined)
+      // A page or database the rules leave out is never new to the archive: where it sits does not matter.
+      .filter((p) => p.was !== p.parent && prev.blockPage(p.parent) === undefined && !leftOut(p.id))
       .map(async (p) => {
         const page = await pageOfBlock(p.parent);
         if (page !== undefined) listing.blockPages.set(p.parent, page);
       }),
   );
+  // Pages retrieved above may sit where the search listing showed nothing yet.
+  await privacy?.settle();
   return { listing, dataSourceObjects };
 }
 

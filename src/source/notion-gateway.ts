@@ -33,7 +33,7 @@ import {
 import pLimit from 'p-limit';
 import { DownloadError, NotionKbError, isNotionKbError, redactSecrets, registerSecret } from '../errors.js';
 import { deadline, systemEffects, type SyncClock, type SyncEffects } from './effects.js';
-import { createLimiter, type Limiter } from './pacer.js';
+import { createLimiter, type Limiter, type PacerRate, type RateFindings } from './pacer.js';
 import {
   MalformedObjectError,
   isObject,
@@ -66,9 +66,9 @@ export interface NotionGatewayOptions {
   token: string;
   /** Default `https://api.notion.com`; the SDK appends `/v1/`. */
   baseUrl?: string;
-  /** Average requests per second (default 3, Notion's documented average). */
-  rate?: number;
-  /** Back-to-back requests allowed before pacing applies (default 3). */
+  /** Average requests per second (default 3, Notion's documented average), or `auto` (learnt from Notion's answers). */
+  rate?: PacerRate;
+  /** Back-to-back requests allowed before pacing applies (default 3; 1 with `auto`). */
   burst?: number;
   /** API requests in flight at once (default 3). */
   concurrency?: number;
@@ -139,8 +139,8 @@ export type PageOrDataSource =
   | DataSourceObjectResponse
   | PartialDataSourceObjectResponse;
 
-/** The gateway's counters (API attempts, retries, waits) plus file downloads. */
-export type GatewayStats = RequestStatsSnapshot;
+/** The gateway's counters (API attempts, retries, waits) plus file downloads, and what the pacer learnt of Notion's limits. */
+export type GatewayStats = RequestStatsSnapshot & { rate: RateFindings };
 
 /** Typed, paced, retried access to the Notion API. */
 export interface NotionGateway {
@@ -209,7 +209,8 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     options.limiter ??
     createLimiter({
       rate: options.rate ?? 3,
-      burst: options.burst ?? 3,
+      // `auto` spreads its budget evenly: no bursts on top.
+      burst: options.burst ?? (options.rate === 'auto' ? 1 : 3),
       concurrency: options.concurrency ?? 3,
       clock,
     });
@@ -243,15 +244,23 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       }
       counters.recordAttempt(route, String(response.status));
       log('debug', redactSecrets(`${shown} → ${response.status} in ${clock.now() - sentAt} ms`, secrets), { route, status: response.status });
-      if (response.status === 429 || response.status === 529) {
-        // Pause the whole run now, while this request still holds its slot, so no queued
-        // caller slips out between this answer and our retry bookkeeping.
-        const waitMs = parseRetryAfter(response.headers.get('retry-after'), clock.now());
-        if (waitMs !== undefined) limiter.pauseUntil(clock.now() + waitMs);
-      }
+      const limited = response.status === 429 || response.status === 529;
+      const retryAfterMs = limited ? parseRetryAfter(response.headers.get('retry-after'), clock.now()) : undefined;
+      // Pause the whole run now, while this request still holds its slot, so no queued
+      // caller slips out between this answer and our retry bookkeeping.
+      if (retryAfterMs !== undefined) limiter.pauseUntil(clock.now() + retryAfterMs);
       // Read whole under the deadline; the SDK gets what it reads of a response (ok, status,
       // statusText, headers, text) without a second Response and its stream.
       const text = NULL_BODY_STATUSES.has(response.status) ? '' : await response.text();
+      const reason = response.status === 429 ? rateLimitReasonOf(text) : undefined;
+      if (reason !== undefined) log('debug', `${shown}: rate_limit_reason ${JSON.stringify(reason)}`, { route, reason });
+      limiter.observe({
+        sentAt,
+        at: clock.now(),
+        status: response.status,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        ...(reason === undefined ? {} : { rateLimitReason: reason }),
+      });
       const { ok, status, statusText, headers } = response;
       return { ok, status, statusText, headers, text: async () => text, json: async () => JSON.parse(text) as unknown } as unknown as Response;
     } finally {
@@ -583,9 +592,20 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
 
     stats() {
       const l = limiter.stats();
-      return counters.snapshot({ waitedMs: l.waitedMs, waitsForRate: l.waitsForRate, maxInFlight: l.maxInFlight });
+      return { ...counters.snapshot({ waitedMs: l.waitedMs, waitsForRate: l.waitsForRate, maxInFlight: l.maxInFlight }), rate: l.rate };
     },
   };
+}
+
+/** `additional_data.rate_limit_reason` of a 429 body (which of Notion's limits was hit), if it names one. */
+export function rateLimitReasonOf(body: string): string | undefined {
+  try {
+    const reason = (JSON.parse(body) as { additional_data?: { rate_limit_reason?: unknown } } | null)?.additional_data?.rate_limit_reason;
+    // Shown in the report: a short word, never a whole body.
+    return typeof reason === 'string' && reason !== '' ? reason.slice(0, 80) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function partialError(target: Target, childId: string | undefined): NotionKbError {

@@ -85,13 +85,17 @@ export interface FetchPlan {
   left: Set<string>;
   /** For each page or database that left now: the pages that pointed at it (to fetch again should it come back). */
   pointedAt: Map<string, string[]>;
-  /** Listed pages the caller's `skip` rule keeps out of the archive: neither fetched nor cached. */
+  /** Listed pages and databases the caller's `skip` rule keeps out of the archive: neither fetched, cached nor queried. */
   skipped: Set<string>;
 }
 
 export interface PlanOptions {
-  /** Leaves a listed page out before anything is fetched (a privacy rule, say): it counts as not in the archive. */
-  skip?: (page: ListedPage) => boolean;
+  /**
+   * Leaves a listed page or database out before anything is fetched (a privacy rule, say): it
+   * counts as not in the archive. One that was in the previous sync leaves it (its parent is
+   * fetched again); one that never was changes nothing, night after night.
+   */
+  skip?: (entry: { id: string; parent: ListedParent }) => boolean;
 }
 
 /** The id a listed parent names, or 'workspace' (the form the sync state keeps). */
@@ -129,16 +133,22 @@ export function listedParent(parent: unknown): ListedParent {
 export function planFetch(prev: PreviousCrawl, listing: Listing, opts: PlanOptions = {}): FetchPlan {
   const plan: FetchPlan = { fetch: new Map(), cache: new Set(), refresh: new Map(), query: new Set(), left: new Set(), pointedAt: new Map(), skipped: new Set() };
   const pages = new Map(listing.pages);
+  const databases = new Map(listing.databases);
+  const listedDataSources = new Map(listing.dataSources);
   if (opts.skip) {
-    for (const [id, entry] of pages) {
-      if (!opts.skip(entry)) continue;
-      plan.skipped.add(id);
-      pages.delete(id);
+    for (const listed of [pages, databases]) {
+      for (const [id, entry] of listed) {
+        if (!opts.skip(entry)) continue;
+        plan.skipped.add(id);
+        listed.delete(id);
+      }
     }
+    // The data sources of a database left out are not the archive's either.
+    for (const [ds, db] of listedDataSources) if (plan.skipped.has(db)) listedDataSources.delete(ds);
   }
   const dataSourcesOf = (databaseId: string): string[] => {
     const out = new Set(prev.database(databaseId)?.dataSources ?? []);
-    for (const [ds, db] of listing.dataSources) if (db === databaseId) out.add(ds);
+    for (const [ds, db] of listedDataSources) if (db === databaseId) out.add(ds);
     return [...out];
   };
 
@@ -216,18 +226,18 @@ export function planFetch(prev: PreviousCrawl, listing: Listing, opts: PlanOptio
   // Databases: gone, moved, new.
   for (const id of prev.databaseIds()) {
     const was = prev.database(id)!;
-    const now = listing.databases.get(id);
+    const now = databases.get(id);
     if (!now) leave(id, was);
     else if (listedParentKey(now.parent) !== was.parent) {
       refreshContent(oldContainer(was));
       refreshContent(newContainer(now.parent));
     }
   }
-  for (const [id, now] of listing.databases) if (!prev.database(id)) arrive(id, now.parent);
+  for (const [id, now] of databases) if (!prev.database(id)) arrive(id, now.parent);
 
   // Data sources whose rows changed (search lists another set of rows under them), or new ones.
-  const dataSources = new Set(listing.dataSources.keys());
-  for (const id of listing.databases.keys()) for (const ds of prev.database(id)?.dataSources ?? []) dataSources.add(ds);
+  const dataSources = new Set(listedDataSources.keys());
+  for (const id of databases.keys()) for (const ds of prev.database(id)?.dataSources ?? []) dataSources.add(ds);
   for (const ds of dataSources) {
     const before = prev.rowsOf(ds);
     const now = listing.rows.get(ds) ?? new Set<string>();

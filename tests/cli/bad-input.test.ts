@@ -41,7 +41,7 @@ const syncWith = (text: string, extra: string[] = []): Pick<Case, 'args' | 'setu
 const CASES: Case[] = [
   // The config file.
   { name: 'config file is not valid YAML', ...syncWith('requests: [rate: 3\n'), exit: 2, says: /c\.yaml[^]*line 2, column 1: not valid YAML/ },
-  { name: 'config file: a wrong type', ...syncWith('requests:\n  rate: fast\n'), exit: 2, says: /requests\.rate: must be a number from 0\.01 to 1000/ },
+  { name: 'config file: a wrong type', ...syncWith('requests:\n  rate: fast\n'), exit: 2, says: /requests\.rate: must be "auto" or a number from 0\.01 to 1000/ },
   { name: 'config file: an unknown key, with a suggestion', ...syncWith('requests:\n  rat: 3\n'), exit: 2, says: /requests\.rat.*rate/ },
   { name: 'config file: a negative concurrency', ...syncWith('requests:\n  concurrency: -1\n'), exit: 2, says: /requests\.concurrency: must be from 1 to 64/ },
   { name: 'config file: a zero rate', ...syncWith('requests:\n  rate: 0\n'), exit: 2, says: /requests\.rate: must be from 0\.01 to 1000/ },

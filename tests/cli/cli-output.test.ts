@@ -225,4 +225,19 @@ describe('demo (npm start)', () => {
     const record = JSON.parse(await readFile(join(snapshotDir, worked.record), 'utf8')) as { discussions: Array<{ comments: unknown[] }> };
     expect(record.discussions.map((d) => d.comments.length)).toEqual([2]);
   });
+
+  it('writes the offline site and ends by saying which file to open and how to verify the snapshot', async () => {
+    const cwd = join(tmp.dir, 'demo-site-cwd');
+    await mkdir(cwd);
+    const res = await runCli(['demo'], {}, cwd);
+    expect(res.code, res.stderr).toBe(0);
+    const last = res.stderr.trimEnd().split('\n').slice(-2);
+    expect(last[0]).toMatch(/^Open the offline site in a browser: output\/demo\/snapshots\/[^/]+\/site\/index\.html$/);
+    expect(last[1]).toBe('Check the snapshot with: node bin/notion-kb.js verify --out output/demo');
+    const site = join(cwd, last[0]!.slice('Open the offline site in a browser: '.length));
+    expect(site).toBe(join(await latestSnapshot(join(cwd, 'output', 'demo')), 'site', 'index.html'));
+    expect(await readFile(site, 'utf8')).toContain('<h1 id="magnet-network-wiki">MAGNET Network Wiki</h1>');
+    const verified = await runCli(['verify', '--out', 'output/demo'], {}, cwd);
+    expect(verified.code, verified.stderr).toBe(0);
+  });
 });

@@ -72,7 +72,7 @@ describe('loadConfig: files', () => {
     expect(error.code).toBe('config');
     expect(error.issues).toEqual([
       'notion.roots[0]: not a Notion page id or URL: "abc"',
-      'requests.rate: must be a number from 0.01 to 1000 requests per second (got "fast")',
+      'requests.rate: must be "auto" or a number from 0.01 to 1000 requests per second (got "fast")',
       'assets.foo: unknown key (known keys: external, maxBytes, concurrency, timeoutMs)',
     ]);
     expect(error.message.split('\n')[0]).toBe(`config file ${file}: 3 problems`);

@@ -19,10 +19,10 @@ function configOf(fileValue: unknown, env: ConfigEnv = {}, flags: ConfigFlags = 
 
 describe('resolveConfig: bad values, one exact line each', () => {
   it.each<[string, unknown, string[]]>([
-    ['rate not a number', { requests: { rate: 'fast' } }, ['requests.rate: must be a number from 0.01 to 1000 requests per second (got "fast")']],
+    ['rate not a number', { requests: { rate: 'fast' } }, ['requests.rate: must be "auto" or a number from 0.01 to 1000 requests per second (got "fast")']],
     ['rate zero', { requests: { rate: 0 } }, ['requests.rate: must be from 0.01 to 1000 requests per second (got 0)']],
     ['rate negative', { requests: { rate: -1 } }, ['requests.rate: must be from 0.01 to 1000 requests per second (got -1)']],
-    ['rate infinite (YAML .inf)', { requests: { rate: Infinity } }, ['requests.rate: must be a number from 0.01 to 1000 requests per second (got Infinity)']],
+    ['rate infinite (YAML .inf)', { requests: { rate: Infinity } }, ['requests.rate: must be "auto" or a number from 0.01 to 1000 requests per second (got Infinity)']],
     ['concurrency fractional', { requests: { concurrency: 2.5 } }, ['requests.concurrency: must be a whole number from 1 to 64 requests in flight (got 2.5)']],
     ['timeout as string', { requests: { timeoutMs: '60s' } }, ['requests.timeoutMs: must be a number from 1 to 3600000 milliseconds (up to 1 h) (got "60s")']],
     ['maxAttempts zero', { requests: { maxAttempts: 0 } }, ['requests.maxAttempts: must be from 1 to 100 attempts (got 0)']],
@@ -71,7 +71,7 @@ describe('resolveConfig: bad values, one exact line each', () => {
       { notion: { roots: ['x'] }, requests: { rate: 'fast', concurrency: 0 }, assets: { external: 'pdf' } },
       [
         'notion.roots[0]: not a Notion page id or URL: "x"',
-        'requests.rate: must be a number from 0.01 to 1000 requests per second (got "fast")',
+        'requests.rate: must be "auto" or a number from 0.01 to 1000 requests per second (got "fast")',
         'requests.concurrency: must be from 1 to 64 requests in flight (got 0)',
         'assets.external: must be one of images, all, none (got "pdf")',
       ],
@@ -112,6 +112,7 @@ describe('resolveConfig: good values', () => {
   it.each<[string, unknown, (c: ReturnType<typeof configDefaults>) => unknown, unknown]>([
     ['empty file', {}, (c) => c, configDefaults()],
     ['fractional rate', { requests: { rate: 0.5 } }, (c) => c.requests.rate, 0.5],
+    ['rate auto', { requests: { rate: 'auto' } }, (c) => c.requests.rate, 'auto'],
     ['roots as URLs become ids', { notion: { roots: [`https://www.notion.so/ws/Partners-${HEX}?pvs=4`, ID2.toUpperCase()] } }, (c) => c.notion.roots, [ID, ID2]],
     ['baseUrl trailing slash dropped', { notion: { baseUrl: 'https://api.notion.com/' } }, (c) => c.notion.baseUrl, 'https://api.notion.com'],
     ['http on 127.0.0.1', { notion: { baseUrl: 'http://127.0.0.1:4010' } }, (c) => c.notion.baseUrl, 'http://127.0.0.1:4010'],
@@ -189,6 +190,7 @@ describe('resolveConfig: precedence flags > env > file > defaults', () => {
 describe('resolveConfig: bad overrides name their source', () => {
   it.each<[string, unknown, ConfigEnv, ConfigFlags, string[]]>([
     ['--rate', {}, {}, { rate: 0 }, ['requests.rate (from --rate): must be from 0.01 to 1000 requests per second (got 0)']],
+    ['rate: a word other than auto', { requests: { rate: 'Auto' } }, {}, {}, ['requests.rate: must be "auto" or a number from 0.01 to 1000 requests per second (got "Auto")']],
     ['--concurrency', {}, {}, { concurrency: 1.5 }, ['requests.concurrency (from --concurrency): must be a whole number from 1 to 64 requests in flight (got 1.5)']],
     ['--out', {}, {}, { out: '' }, ['output.dir (from --out): must be a non-empty directory path (got "")']],
     ['--root', {}, {}, { root: [ID, 'nope'] }, ['notion.roots[1] (from --root): not a Notion page id or URL: "nope"']],
@@ -198,7 +200,7 @@ describe('resolveConfig: bad overrides name their source', () => {
       { requests: { rate: 'fast' } },
       {},
       { rate: 2 },
-      ['requests.rate: must be a number from 0.01 to 1000 requests per second (got "fast")'],
+      ['requests.rate: must be "auto" or a number from 0.01 to 1000 requests per second (got "fast")'],
     ],
     [
       'file and flag problems together',
@@ -226,6 +228,7 @@ describe('resolveConfig: warnings', () => {
       ["requests.rate: 5 requests per second is above Notion's published average of 3; expect rate-limit (429) responses and a slower run"],
     ],
     ['no rate warning against a local server', { requests: { rate: 50 } }, { NOTION_BASE_URL: 'http://127.0.0.1:4010' }, {}, []],
+    ['no rate warning for auto (it learns the budget of the workspace\'s plan)', {}, {}, { rate: 'auto' }, []],
     ['duplicate roots', { notion: { roots: [ID, HEX, `https://www.notion.so/${HEX}`] } }, {}, {}, ['notion.roots: 2 duplicate root(s) ignored']],
     ['token with whitespace', {}, { NOTION_TOKEN: ' ntn_abc\n' }, {}, ['NOTION_TOKEN: leading or trailing whitespace removed']],
   ])('%s', (_name, fileValue, env, flags, expected) => {

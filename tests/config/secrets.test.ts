@@ -44,6 +44,15 @@ describe('describeConfig', () => {
     expect(text).not.toContain('s3cretPassw0rd');
     expect(text).toContain('remote: https://***@git.example.org/wiki.git');
   });
+
+  it('names no page left out by privacy.excludePages: only their number', () => {
+    const hex = '0123456789abcdef0123456789abcdef';
+    const result = resolveConfig({ fileValue: { privacy: { excludePages: [`https://www.notion.so/Secret-Plans-${hex}`] } }, env: {} });
+    if (!result.ok) throw new Error(result.issues.join('\n'));
+    const text = describeConfig(result.config);
+    expect(text).not.toMatch(/0123456789abcdef|01234567-89ab|Secret/);
+    expect(text).toContain('excludePages: 1 page(s) or database(s), not shown');
+  });
 });
 
 describe('redactRemote', () => {

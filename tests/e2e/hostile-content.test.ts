@@ -62,7 +62,7 @@ describe('hostile content', () => {
   beforeAll(async () => {
     server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false });
     out = await tempDir();
-    const outcome = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir });
+    const outcome = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, file: { output: { site: true } } });
     expect(outcome.exitCode).toBe(0);
     snap = outcome.snapshotDir;
     index = await readJson<Index>(join(snap, 'index.json'));
@@ -78,7 +78,7 @@ describe('hostile content', () => {
     for (const f of files) {
       expect(f.split('/')).not.toContain('..');
       expect(f).not.toMatch(/^\/|\\|[\u0000-\u001f]/);
-      expect(['pages', 'records', 'assets', 'schema'].includes(f.split('/')[0]!) || !f.includes('/'), f).toBe(true);
+      expect(['pages', 'records', 'assets', 'schema', 'site'].includes(f.split('/')[0]!) || !f.includes('/'), f).toBe(true);
     }
     const paths = index.pages.map((p) => p.path);
     // Unique as they are, on a case-insensitive file system, and under Unicode normalisation.
@@ -115,6 +115,25 @@ describe('hostile content', () => {
     expect(csv).toMatch(/(^|,)-5(,|\r\n)/m);
     const records = await Promise.all(index.pages.map((p) => readFile(join(snap, p.record), 'utf8')));
     expect(records.some((r) => r.includes('=HYPERLINK(\\"http://evil.example\\",\\"click\\")'))).toBe(true);
+  });
+
+  it('shows hostile titles and values as text on the offline site, and keeps no dangerous link', async () => {
+    const siteFiles = files.filter((f) => f.startsWith('site/') && f.endsWith('.html'));
+    expect(siteFiles.length).toBe(index.pages.length + index.databases.length + 1);
+    let sawScriptTitle = false;
+    for (const f of siteFiles) {
+      const html = await readFile(join(snap, f), 'utf8');
+      // The site's own two scripts, nothing else that runs.
+      expect(html.match(/<script\b/gi), f).toHaveLength(2);
+      expect(html, f).not.toMatch(/<(img|iframe|object|embed|svg)\b[^>]*\son\w+=/i);
+      expect(html, f).not.toMatch(/href="\s*(javascript|data|vbscript):/i);
+      sawScriptTitle ||= html.includes('&lt;script&gt;alert(1)&lt;/script&gt;');
+    }
+    expect(sawScriptTitle).toBe(true);
+    const db = index.databases[0]!;
+    const table = await readFile(join(snap, 'site', db.path.replace(/\.json$/, '.html')), 'utf8');
+    expect(table).toContain('=HYPERLINK(&quot;http://evil.example&quot;,&quot;click&quot;)');
+    expect(table).toMatch(/<h1 id="[^"]*">=cmd\|&quot;\/c calc&quot;!A1<\/h1>/);
   });
 
   it('passes notion-kb verify', async () => {

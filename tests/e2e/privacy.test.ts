@@ -83,7 +83,7 @@ function privacyWorkspace() {
     b.linkToPage(secret),
     b.linkToDatabase(hiddenDb.id),
     b.bookmark(`https://www.notion.so/Secret-${MARKER}-plans-${hex(secret)}`),
-    b.paragraph(['Public: ', mention.page(alice), '.']),
+    b.paragraph(['Public: ', mention.page(alice), ' and ', mention.page(bob), '.']),
   ]);
   const notes = w.page({ parent: root, title: 'Public notes', children: [b.paragraph('Nothing private here.')] });
   return {
@@ -151,8 +151,9 @@ describe('privacy filters: left-out pages leave no trace, redacted values and te
     await out?.cleanup();
   });
 
-  it('no file of the output (snapshots, latest.json) holds the marker, an id of a left-out page, or a redacted value', async () => {
-    const files = await filesUnder(out.dir, (rel) => rel === 'state' || rel === '.notion-kb.lock');
+  it('no file of the output (snapshots, latest.json, the sync state and page cache) holds the marker, an id of a left-out page, or a redacted value', async () => {
+    const files = await filesUnder(out.dir, (rel) => rel === '.notion-kb.lock');
+    expect(files.some((f) => f.rel.startsWith(join('state', 'pages-')))).toBe(true);
     expect(files.length).toBeGreaterThan(20);
     expect(files.some((f) => f.rel === 'latest.json')).toBe(true);
     const forbidden = [MARKER.toLowerCase(), ...excludedIds.flatMap((id) => [id, hex(id)]), '987654321', '1234567', '7654321', '555 1234', 'example.org'];
@@ -186,7 +187,7 @@ describe('privacy filters: left-out pages leave no trace, redacted values and te
     expect(md).toMatch(/\[Alice\]\(\.\/handbook-[0-9a-f]{8}\/team-[0-9a-f]{8}\/alice-[0-9a-f]{8}\.md\)/);
     expect(md).toContain('[Public notes](');
     const record = await readJson<PageRecord>(join(first.dir, pageOf(first, ids.root)!.record));
-    expect(record.links.sort()).toEqual([ids.alice, ids.db, ids.notes].sort());
+    expect(record.links.sort()).toEqual([ids.alice, ids.bob, ids.db, ids.notes].sort());
     expect(first.report.unresolvedLinks).toEqual([]);
   });
 
@@ -228,7 +229,8 @@ describe('privacy filters: left-out pages leave no trace, redacted values and te
   });
 
   it('report.json counts what was left out and redacted, and names none of it', () => {
-    expect(first.report.privacy).toEqual({ excludedPages: 6, excludedDatabases: 1, redactedValues: 10, hiddenFromChanges: 0 });
+    // 11 values: five properties of Alice and her rollup over a left-out row (redacted as it shows), the same five of Bob.
+    expect(first.report.privacy).toEqual({ excludedPages: 6, excludedDatabases: 1, redactedValues: 11, hiddenFromChanges: 0, requestsSaved: 8, requestsSpent: 1 });
     expect(first.report.complete).toBe(true);
     expect(first.report.counts.pages).toBe(first.index.pages.length);
   });
@@ -242,7 +244,7 @@ describe('privacy filters: left-out pages leave no trace, redacted values and te
 
   it('a row left out since the last run is not named in changes.json or CHANGELOG.md: only counted', async () => {
     expect(pageOf(second, ids.bob)).toBeUndefined();
-    expect(second.report.privacy).toEqual({ excludedPages: 7, excludedDatabases: 1, redactedValues: 5, hiddenFromChanges: 1 });
+    expect(second.report.privacy).toEqual({ excludedPages: 7, excludedDatabases: 1, redactedValues: 6, hiddenFromChanges: 1, requestsSaved: 9, requestsSpent: 0 });
     const changes = await readJson<Changes>(join(second.dir, 'changes.json'));
     expect(changes.removed).toEqual([]);
     expect(JSON.stringify(changes)).not.toContain(ids.bob);
@@ -250,15 +252,22 @@ describe('privacy filters: left-out pages leave no trace, redacted values and te
     const hits = files.filter((f) => f.bytes.toString('utf8').includes(LATER) || f.bytes.toString('utf8').includes(ids.bob)).map((f) => f.rel);
     expect(hits).toEqual([]);
     expect(second.report.mode).toBe('incremental');
+    // The root page was not edited: from the page cache, which now has Bob hidden as the snapshot does.
+    const md = await readFile(join(second.dir, pageOf(second, ids.root)!.path), 'utf8');
+    expect(md).toMatch(/Public: \[Alice\]\([^)]+\) and \(private page\)\./);
   });
 
-  it('a row no longer left out comes back whole, and the root page links to it again (the page cache kept it unfiltered)', async () => {
+  it('a row no longer left out comes back whole (the pages whose cache lost a trace of it are fetched again)', async () => {
     expect(third.report.mode).toBe('incremental');
     expect(pageOf(third, ids.bob)).toBeDefined();
     expect(third.report.privacy).toMatchObject({ excludedPages: 6, hiddenFromChanges: 0 });
     expect(await readFile(join(third.dir, pageOf(third, ids.bob)!.path), 'utf8')).toContain(`${LATER} text`);
     const changes = await readJson<Changes>(join(third.dir, 'changes.json'));
     expect(changes.added.map((c) => c.id)).toEqual([ids.bob]);
+    // The root page's cache lost its mention of Bob; Bob is back, so the root page was fetched again and links to him.
+    const md = await readFile(join(third.dir, pageOf(third, ids.root)!.path), 'utf8');
+    expect(md).toMatch(/Public: \[Alice\]\([^)]+\) and \[Bob ZZLATERZZ\]\([^)]+\)\./);
+    expect(md).toBe(await readFile(join(first.dir, pageOf(first, ids.root)!.path), 'utf8'));
   });
 });
 

@@ -52,7 +52,7 @@ describe(FILE, () => {
 
   it('holds no token value; caches npm downloads and the output directory only, the token never', () => {
     expect(text).not.toMatch(/\b(?:secret|ntn)_[A-Za-z0-9]{10,}/);
-    expect(text.match(/secrets\.[A-Z_]+/g)).toEqual(['secrets.NOTION_TOKEN']);
+    expect(text.match(/secrets\.[A-Z_]+/g)).toEqual(['secrets.NOTION_KB_PRIVACY', 'secrets.NOTION_TOKEN']);
     const caches = steps.filter((s) => s.uses?.startsWith('actions/cache'));
     expect(caches.map((s) => s.uses)).toEqual(['actions/cache/restore@v4', 'actions/cache/save@v4']);
     for (const c of caches) expect(c.with?.path).toBe('output');
@@ -89,7 +89,7 @@ describe(FILE, () => {
     };
 
     /** Runs the workflow's `run` steps (the actions/* steps are GitHub's: npm ci is done, the cache is the directory staying put). */
-    const night = async (opts: { fullRun?: boolean } = {}) => {
+    const night = async (opts: { fullRun?: boolean; privacy?: string } = {}) => {
       const outputFile = join(tmp.dir, `github-output-${Date.now()}`);
       await writeFile(outputFile, '');
       const env = {
@@ -105,7 +105,7 @@ describe(FILE, () => {
       const ran: string[] = [];
       for (const step of steps) {
         if (!step.run || step.if || step.run.startsWith('npm ci')) continue;
-        const stepEnv = { ...env, ...(step.env?.NOTION_TOKEN ? { NOTION_TOKEN: TOKEN } : {}) };
+        const stepEnv = { ...env, ...(step.env?.NOTION_TOKEN ? { NOTION_TOKEN: TOKEN } : {}), ...(step.env?.NOTION_KB_PRIVACY && opts.privacy ? { NOTION_KB_PRIVACY: opts.privacy } : {}) };
         // Asynchronously: the Notion server answering the sync runs in this process.
         try {
           await execFileAsync('bash', ['-e', '-c', step.run], { cwd: checkout, env: stepEnv, encoding: 'utf8', timeout: 60_000 });
@@ -182,5 +182,29 @@ describe(FILE, () => {
       expect(flag?.if).toBe("steps.sync.outputs.drift != '' && steps.sync.outputs.drift != '0'");
       expect(flag?.run).toContain('::warning::');
     });
+
+    it('with privacy rules from the NOTION_KB_PRIVACY secret, what they leave out is in neither the pushed snapshot nor the cached output', async () => {
+      const { summary } = await night({ privacy: `privacy:\n  excludePages: ["${ids.database}"]\n` });
+      // New rules: a full crawl, a new snapshot without the database and its row.
+      expect(summary).toMatchObject({ status: 'complete', exitCode: 0, mode: 'full' });
+      expect(archiveCommits()).toBe('3');
+      const tree = git(['--git-dir', origin, 'ls-tree', '-r', '--name-only', `refs/heads/${branch}`]);
+      expect(tree).toContain('index.json');
+      expect(tree).not.toMatch(/partners|singa/i);
+      /** Lines of a grep, or '' when it finds nothing (exit status 1). */
+      const found = (cmd: string, args: string[]) => {
+        try {
+          return execFileSync(cmd, args, { env: gitEnv, encoding: 'utf8' }).trim();
+        } catch (err) {
+          if ((err as { status?: number }).status === 1) return '';
+          throw err;
+        }
+      };
+      const words = ['-e', 'SINGA', '-e', ids.row!, '-e', ids.row!.replaceAll('-', ''), '-e', ids.database!];
+      expect(found('git', ['--git-dir', origin, 'grep', '-i', '-l', ...words, `refs/heads/${branch}`])).toBe('');
+      // The cache is the output directory: snapshots (pruned to the new one) and the sync state
+      // (the local archive repository aside: it holds the earlier, public commits).
+      expect(found('grep', ['-r', '-i', '-l', ...words, '--exclude-dir', 'git-archive', join(checkout, 'output')])).toBe('');
+    }, 60_000);
   });
 });

@@ -14,7 +14,7 @@ import { NOTION_FIXTURES } from '../support/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURE_DIR = fileURLToPath(NOTION_FIXTURES);
-const SCOPE_DIRS = ['src', 'tests', 'bench', 'bin', 'config'];
+const SCOPE_DIRS = ['src', 'tests', 'bench', 'bin', 'config', 'scripts'];
 const SCOPE_FILES = ['package.json', 'README.md'];
 
 // Assembled from parts so that this file does not match itself.

@@ -252,6 +252,8 @@ const rows: Row[] = [
   { change: 'a link_to_page target trashed', apply: (w) => w.trash('y'), fetched: ['b', 'l'], left: ['y'] },
   { change: "a synced block's original edited", apply: (w) => w.edit('o'), fetched: ['o', 's'] },
   { change: 'a new page a rule leaves out before fetching', apply: (w) => w.create('n', page('a')), options: { skip: (p) => p.id === 'n' }, fetched: [], alsoBumped: ['a'] },
+  { change: 'a new database a rule leaves out before fetching', apply: (w) => w.createDatabase('db2', page('a'), ['ds9']), options: { skip: (e) => e.id === 'db2' }, fetched: [], alsoBumped: ['a'] },
+  { change: 'a page of the previous sync a rule now leaves out', apply: () => {}, options: { skip: (e) => e.id === 'c' }, fetched: ['a'], left: ['c'] },
   {
     change: 'a page search did not list and a retrieve could not check',
     apply: () => {},

@@ -58,7 +58,15 @@ const escapeCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|')
 /** Escapes text for one line of Markdown (titles may hold line breaks). */
 const escapeInline = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').replace(/([\\`*_[\]<>#])/g, '\\$1');
 
-/** A page's Markdown: YAML frontmatter, the title, the cover, then the body. */
+/**
+ * The properties a page's Markdown lists in its property table (and its frontmatter), in record
+ * order: all but the title; a value redacted by the privacy rules is left out.
+ */
+export function shownProperties(properties: Record<string, PropertyValue>): Array<[string, PropertyValue]> {
+  return Object.entries(properties).filter(([, v]) => v.type !== 'title' && !('redacted' in v));
+}
+
+/** A page's Markdown: YAML frontmatter, the title, the cover (line or note), the property table, then the body. */
 export function pageDocument(entry: PageEntry, record: PageRecord, body: string, titleOf: (id: string) => string | null, links: PageLinks): string {
   const front: Record<string, unknown> = {
     id: entry.id,
@@ -77,8 +85,7 @@ export function pageDocument(entry: PageEntry, record: PageRecord, body: string,
     const icon = record.icon;
     front.icon = icon.type === 'emoji' ? icon.emoji : icon.type === 'icon' ? icon.name : (rel('path' in icon ? icon.path : null) ?? ('url' in icon ? icon.url : null));
   }
-  // A value redacted by the privacy rules is left out of the frontmatter and the property table.
-  const props = Object.entries(record.properties).filter(([, v]) => v.type !== 'title' && !('redacted' in v));
+  const props = shownProperties(record.properties);
   if (props.length > 0) front.properties = Object.fromEntries(props.map(([k, v]) => [k, frontmatterValue(v, titleOf, rel)]));
   const parts = [`---\n${toYaml(front, { lineWidth: 0 }).trimEnd()}\n---`, `# ${escapeInline(entry.title || 'Untitled')}`];
   if (record.cover) {
