@@ -5,7 +5,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Index, PageRecord, Report } from '../../src/normalise/schemas.js';
-import { sha256Of } from '../../src/normalise/page-digest.js';
+import { fetchedForm, sha256Of } from '../../src/normalise/page-digest.js';
 import { buildDemo } from '../../src/notion-server/demo-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { STATE_DIR, syncStatePath, type SyncState } from '../../src/publish/sync-state.js';
@@ -21,8 +21,9 @@ const TOKEN = ['secret', 'audit', 'token', '0123456789abcdefghij'].join('_');
 
 /**
  * Rewrites one page's entry in the page cache with altered but valid content and fixes the
- * offsets and checksums in the sync state: a stale cache, not a damaged one, so the next
- * incremental run takes the altered page as it is.
+ * offsets, checksums and its digest in the sync state: a stale cache, not a damaged one, as if
+ * the altered content had been fetched, so the next incremental run takes the altered page as it
+ * is (and renders it, its digest being another).
  */
 async function makeCacheStale(outDir: string, pageId: string, alter: (unit: CrawledPage) => void): Promise<void> {
   const state = await readJson<SyncState>(syncStatePath(outDir));
@@ -37,6 +38,7 @@ async function makeCacheStale(outDir: string, pageId: string, alter: (unit: Craw
       const unit = JSON.parse(json) as CrawledPage;
       alter(unit);
       json = JSON.stringify(unit);
+      p.digest = fetchedForm(structuredClone(unit)).digest;
     }
     const buffer = Buffer.from(json, 'utf8');
     p.at = [offset, buffer.length];

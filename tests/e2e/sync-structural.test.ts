@@ -39,6 +39,9 @@ describe.each(BUMP_POLICIES)('nightly syncs after structural changes equal a ful
     expect(full.mode).toBe('full');
     expect(await contentOf(incremental.snapshotDir)).toEqual(await contentOf(full.snapshotDir));
     await expectNoNotionLinkToKnownPages(incremental);
+    // The full sync rendered every page, the incremental one only those whose content, place or what they show changed.
+    expect(full.report.counts.pagesRendered).toBe(full.report.counts.pages);
+    expect(incremental.report.counts.pagesRendered).toBeLessThan(incremental.report.counts.pages);
     return incremental;
   }
 
