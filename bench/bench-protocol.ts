@@ -36,10 +36,12 @@ export interface Restructured {
 export type ToServer =
   | { type: 'start'; spec: ServerSpec; token: string }
   | { type: 'stats' }
-  /** Edits this share of the pages (title and first text block), chosen evenly; for incremental syncs. */
-  | { type: 'edit'; fraction: number }
+  /** Edits this share of the pages (first text block, and title unless `titles` is false), chosen evenly; for incremental syncs. */
+  | { type: 'edit'; fraction: number; titles?: boolean }
   /** Moves, trashes and creates `count` sub-pages each; for the structural incremental sync. */
   | { type: 'restructure'; count: number }
+  /** Renames the hub page of a generated workspace (`hubReferrers`); for the rename incremental sync. */
+  | { type: 'rename-hub' }
   | { type: 'stop' };
 
 /**
@@ -47,10 +49,13 @@ export type ToServer =
  * `rssPeakBytes` its resident-set high-water mark (workspace generation included).
  */
 export type FromServer =
-  | { type: 'listening'; baseUrl: string }
+  /** `latestEditMs`: the workspace's latest last_edited_time (a large generated one's run years ahead of the real clock). */
+  | { type: 'listening'; baseUrl: string; latestEditMs: number }
   | { type: 'stats'; stats: ServerStats; cpuMs: number; rssPeakBytes: number }
   | { type: 'edited'; pageIds: string[] }
   | { type: 'restructured'; changes: Restructured }
+  /** The hub renamed, and the pages that show it (mention it, list it as a sub-page). */
+  | { type: 'renamed'; pageId: string; shownBy: string[] }
   | { type: 'error'; message: string };
 
 /** A stable key for a workspace recipe, so reference runs can be shared between scenarios. */

@@ -20,15 +20,18 @@ export interface ResourceUsage {
  * reports the parent's size whenever the child stays smaller. Elsewhere maxRSS is the fallback.
  */
 export function rssHighWaterBytes(): number {
-  if (process.platform === 'linux') {
-    try {
-      const kb = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-      if (kb) return Number(kb) * 1024;
-    } catch {
-      // fall through
-    }
+  return rssHighWaterBytesOf('self') ?? process.resourceUsage().maxRSS * 1024;
+}
+
+/** The resident-set high-water mark of a running process (`self` or a pid), in bytes: VmHWM on Linux; null elsewhere. */
+export function rssHighWaterBytesOf(pid: number | 'self'): number | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const kb = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
   }
-  return process.resourceUsage().maxRSS * 1024;
 }
 
 /**

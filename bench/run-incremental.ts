@@ -1,15 +1,17 @@
 // The incremental scenario: what a nightly sync costs when little or nothing changed, against
-// the full export it replaces. The syncs run in this process, one after another, into one
-// output directory; the server runs in its own process and edits pages between them.
+// the full export it replaces, at two sizes. Each sync runs in a fresh process of the compiled
+// package (bench/sync-process.ts), one after another, into one output directory; the server runs
+// in its own process and edits pages between them.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syncStatePath, type SyncState } from '../src/publish/sync-state.js';
-import { runSync } from '../src/run-sync.js';
+import { buildPackedLayout } from './packed-layout.js';
 import { benchConfig } from './run-export.js';
 import type { TargetResult } from './run-scenario.js';
 import type { IncrementalScenario } from './scenarios.js';
 import { startServerProcess } from './server-process.js';
+import { syncInFreshProcess } from './sync-process.js';
 
 /** One sync of the scenario. */
 export interface IncrementalRun {
@@ -18,20 +20,34 @@ export interface IncrementalRun {
   published: boolean;
   pages: number;
   pagesReused: number;
+  /** Pages and databases whose files the sync rendered (the others were taken from the previous snapshot as they are). */
+  pagesRendered: number;
+  databasesRendered: number;
   requests: number;
   requestsSaved: number;
   filesLinked: number;
   wallS: number;
+  /** The sync's own CPU time (loading notion-kb not included). */
   cpuS: number;
+  /** RSS of the sync's process once notion-kb was loaded, and its high-water mark (null where unknown). */
+  rssBeforeMB: number;
+  rssPeakMB: number | null;
   /** How long the requests take at Notion's average of 3 per second. */
   atNotionRateS: number;
   exitCode: number;
 }
 
+/** The runs against one workspace. */
+export interface IncrementalSize {
+  /** Pages of the generated workspace outside databases (rows come on top). */
+  workspacePages: number;
+  runs: IncrementalRun[];
+}
+
 export interface IncrementalResult {
   name: string;
   about: string;
-  runs: IncrementalRun[];
+  sizes: IncrementalSize[];
   targets: TargetResult[];
 }
 
@@ -41,42 +57,77 @@ const NOTION_RATE = 3;
 const DAY_MS = 24 * 3600_000;
 
 export async function runIncrementalScenario(scenario: IncrementalScenario, token: string): Promise<IncrementalResult> {
-  const server = await startServerProcess({ workspace: scenario.workspace, rateLimit: false, latencyMs: 0, bumps: scenario.bumps }, token);
+  // The compiled package, as installed: no TypeScript loader in the measured processes.
+  const packed = buildPackedLayout('notion-kb-bench-incremental-');
+  try {
+    const sizes: IncrementalSize[] = [];
+    const targets: TargetResult[] = [];
+    for (const [i, workspace] of scenario.workspaces.entries()) {
+      const size = await runOneSize(scenario, workspace, token, packed.dir, i === scenario.workspaces.length - 1);
+      sizes.push(size.size);
+      targets.push(...size.targets);
+    }
+    return { name: scenario.name, about: scenario.about, sizes, targets };
+  } finally {
+    packed.remove();
+  }
+}
+
+async function runOneSize(
+  scenario: IncrementalScenario,
+  workspace: IncrementalScenario['workspaces'][number],
+  token: string,
+  packageDir: string,
+  large: boolean,
+): Promise<{ size: IncrementalSize; targets: TargetResult[] }> {
+  const server = await startServerProcess({ workspace, rateLimit: false, latencyMs: 0, bumps: scenario.bumps }, token);
   const dir = await mkdtemp(join(tmpdir(), 'notion-kb-bench-incremental-'));
+  const label = `${workspace.pages}p`;
   try {
     const config = benchConfig(server.baseUrl, dir, scenario.client, token);
+    // A large generated workspace's edit times run years ahead of the real clock: the nights come after them.
+    const firstNight = Math.max(Date.now(), server.latestEditMs);
     let night = 0;
     const sync = async (run: string): Promise<IncrementalRun> => {
-      const offset = ++night * DAY_MS;
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      const outcome = await runSync({ config, now: () => new Date(Date.now() + offset) });
-      const used = process.cpuUsage(cpu);
-      const r = outcome.report;
-      return {
+      const clockOffsetMs = firstNight - Date.now() + ++night * DAY_MS;
+      const m = await syncInFreshProcess(packageDir, config, clockOffsetMs);
+      const r: IncrementalRun = {
         run,
-        mode: outcome.mode,
-        published: !outcome.unchanged,
-        pages: r.counts.pages,
-        pagesReused: r.counts.pagesReused ?? 0,
-        requests: r.requests.total,
-        requestsSaved: r.requests.saved ?? 0,
-        filesLinked: r.counts.filesLinked ?? 0,
-        wallS: (performance.now() - started) / 1000,
-        cpuS: (used.user + used.system) / 1e6,
-        atNotionRateS: r.requests.total / NOTION_RATE,
-        exitCode: outcome.exitCode,
+        mode: m.mode,
+        published: !m.unchanged,
+        pages: m.counts.pages,
+        pagesReused: m.counts.pagesReused ?? 0,
+        pagesRendered: m.counts.pagesRendered ?? m.counts.pages,
+        databasesRendered: m.counts.databasesRendered ?? m.counts.databases,
+        requests: m.requests,
+        requestsSaved: m.requestsSaved,
+        filesLinked: m.counts.filesLinked ?? 0,
+        wallS: m.wallMs / 1000,
+        cpuS: m.cpuMs / 1000,
+        rssBeforeMB: m.rssBeforeBytes / 2 ** 20,
+        rssPeakMB: m.rssPeakBytes === null ? null : m.rssPeakBytes / 2 ** 20,
+        atNotionRateS: m.requests / NOTION_RATE,
+        exitCode: m.exitCode,
       };
+      console.error(`  ${label} ${formatRuns([r]).split('\n')[1]!.trim()}`);
+      return r;
     };
     const readState = async () => JSON.parse(await readFile(syncStatePath(dir), 'utf8')) as SyncState;
     const full = await sync('full');
     const noChange = await sync('no change');
     let state = await readState();
-    const edited = await server.edit(scenario.changed);
+    // Their text only: a new title moves the files of every page below (their paths hold it), which the rename run measures.
+    const edited = await server.edit(scenario.changed, false);
     // What those pages cost when they were fetched in full.
     const need = edited.reduce((n, id) => n + (state.pages[id]?.requests ?? 0), 0);
-    const changed = await sync(`${(scenario.changed * 100).toFixed(0)}% changed (${edited.length} pages)`);
+    const changed = await sync(`${(scenario.changed * 100).toFixed(0)}% changed (text of ${edited.length} pages)`);
     const afterEdits = await sync('no change, after the edits');
+
+    // A page many others mention (and its parent lists) renamed, before the structural changes
+    // (which may move or trash it): those pages show its new title and path, nothing else changed.
+    const hub = await server.renameHub();
+    const shown = new Set([hub.pageId, ...hub.shownBy]);
+    const renamed = await sync(`rename of a page ${hub.shownBy.length} others show`);
 
     // Structural changes: what must be fetched again whatever Notion bumps (the server bumps
     // `scenario.bumps`): each moved page and every parent involved (their content), each page
@@ -94,36 +145,52 @@ export async function runIncrementalScenario(scenario: IncrementalScenario, toke
     const structural = await sync(`structural (${moves} moved, ${moves} trashed, ${moves} new)`);
     const afterStructural = await sync('no change, after the trash');
 
-    const runs = [full, noChange, changed, afterEdits, structural, afterStructural];
+    const runs = [full, noChange, changed, afterEdits, renamed, structural, afterStructural];
     const judged = runs.every((r) => r.exitCode === 0);
     const bound = Math.ceil(full.pages / 100) + (await databaseCount(dir)) + 2;
-    const target = (name: string, value: number, limit: number, unit = ' requests'): TargetResult => ({
+    const target = (name: string, value: number, limit: number, unit = ' requests', digits = 0): TargetResult => ({
       scenario: scenario.name,
-      name,
-      target: `≤ ${Math.floor(limit)}${unit}`,
-      measured: `${value}${unit}`,
+      name: `${label}: ${name}`,
+      target: `≤ ${digits === 0 ? Math.floor(limit) : limit.toFixed(digits)}${unit}`,
+      measured: `${digits === 0 ? value : value.toFixed(digits)}${unit}`,
       value,
       limit,
       pass: judged && value <= limit,
       judged,
     });
-    return {
-      name: scenario.name,
-      about: scenario.about,
-      runs,
-      targets: [
-        target('no-change sync (⌈pages ÷ 100⌉ + databases + 2)', noChange.requests, bound),
-        target(`1%-changed sync (1.1 × (${need} for the edited pages + ${noChange.requests}))`, changed.requests, 1.1 * (need + noChange.requests)),
-        target('no-change sync after the edits, a day later (⌈pages ÷ 100⌉ + databases + 2)', afterEdits.requests, bound),
+    const exactly = (name: string, value: number, expected: number, unit: string): TargetResult => ({
+      ...target(name, value, expected, unit),
+      target: `= ${expected}${unit}`,
+      pass: judged && value === expected,
+    });
+    const targets: TargetResult[] = [
+      target('no-change sync (⌈pages ÷ 100⌉ + databases + 2)', noChange.requests, bound),
+      target(`1%-changed sync (1.1 × (${need} for the edited pages + ${noChange.requests}))`, changed.requests, 1.1 * (need + noChange.requests)),
+      target('no-change sync after the edits, a day later (⌈pages ÷ 100⌉ + databases + 2)', afterEdits.requests, bound),
+      target(
+        `structural sync (1.1 × (${structuralNeed} for moved pages, parents, referrers, trashed and new pages + ${noChange.requests}))`,
+        structural.requests,
+        1.1 * (structuralNeed + noChange.requests),
+      ),
+      target('no-change sync after the trash, a day later (⌈pages ÷ 100⌉ + databases + 2)', afterStructural.requests, bound),
+      { ...target('no-change sync publishes nothing', noChange.published ? 1 : 0, 0, ' snapshots'), target: 'no snapshot', measured: noChange.published ? 'a snapshot' : 'no snapshot' },
+      exactly(`rename: pages rendered (the renamed page and the ${hub.shownBy.length} pages showing it, no other)`, renamed.pagesRendered, shown.size, ' pages'),
+    ];
+    if (large) {
+      const t = scenario.targets;
+      targets.push(
+        target(`no-change sync: CPU per page of the workspace (${noChange.cpuS.toFixed(1)} s for ${noChange.pages} pages)`, (1000 * noChange.cpuS) / noChange.pages, t.noChangeCpuMsPerPage, ' ms', 2),
+        target('no-change sync: peak RSS', noChange.rssPeakMB ?? Number.NaN, t.noChangeRssPeakMB, ' MB'),
         target(
-          `structural sync (1.1 × (${structuralNeed} for moved pages, parents, referrers, trashed and new pages + ${noChange.requests}))`,
-          structural.requests,
-          1.1 * (structuralNeed + noChange.requests),
+          `1%-changed sync: CPU (no change ${noChange.cpuS.toFixed(1)} s + ${t.changedCpuFactor} × ${edited.length}/${full.pages} of the full export's ${full.cpuS.toFixed(1)} s)`,
+          changed.cpuS,
+          noChange.cpuS + (t.changedCpuFactor * edited.length * full.cpuS) / full.pages,
+          ' s',
+          1,
         ),
-        target('no-change sync after the trash, a day later (⌈pages ÷ 100⌉ + databases + 2)', afterStructural.requests, bound),
-        { ...target('no-change sync publishes nothing', noChange.published ? 1 : 0, 0, ' snapshots'), target: 'no snapshot', measured: noChange.published ? 'a snapshot' : 'no snapshot' },
-      ],
-    };
+      );
+    }
+    return { size: { workspacePages: workspace.pages, runs }, targets };
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
@@ -136,20 +203,27 @@ async function databaseCount(dir: string): Promise<number> {
   return report.counts.databases;
 }
 
-/** The runs as a text table. */
+/** The runs of every size as text tables. */
 export function formatIncremental(result: IncrementalResult): string {
-  const header = ['run', 'mode', 'published', 'pages', 'from cache', 'requests', 'saved', 'files linked', 'wall s', 'cpu s', 'at 3 req/s'];
-  const rows = result.runs.map((r) => [
+  return result.sizes.map((s) => `${s.workspacePages} pages:\n${formatRuns(s.runs)}`).join('\n');
+}
+
+function formatRuns(runs: IncrementalRun[]): string {
+  const header = ['run', 'mode', 'published', 'pages', 'from cache', 'rendered', 'requests', 'saved', 'files linked', 'wall s', 'cpu s', 'cpu ms/page', 'RSS MB', 'at 3 req/s'];
+  const rows = runs.map((r) => [
     r.run,
     r.mode,
     r.published ? 'yes' : 'no',
     String(r.pages),
     String(r.pagesReused),
+    String(r.pagesRendered),
     String(r.requests),
     String(r.requestsSaved),
     String(r.filesLinked),
     r.wallS.toFixed(1),
     r.cpuS.toFixed(1),
+    ((1000 * r.cpuS) / Math.max(1, r.pages)).toFixed(2),
+    r.rssPeakMB === null ? '?' : `${r.rssPeakMB.toFixed(0)} (${r.rssBeforeMB.toFixed(0)})`,
     formatDuration(r.atNotionRateS),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));

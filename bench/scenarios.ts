@@ -50,20 +50,36 @@ export interface ScaleScenario {
 }
 
 /**
- * The nightly run: a full export, then an incremental sync with no change, then one after a
- * share of the pages was edited, all into one output directory against one server.
+ * The nightly run: a full export, then incremental syncs (no change, a share of the pages
+ * edited, structural changes, a page many others mention renamed), all into one output directory
+ * against one server, each sync in a fresh process of the compiled package; at two sizes.
  */
 export interface IncrementalScenario {
   name: ScenarioName;
   kind: 'incremental';
   about: string;
-  workspace: Extract<WorkspaceSpec, { kind: 'generated' }>;
+  /** The small workspace, then the large one (the CPU and memory targets are judged on the large). */
+  workspaces: [Extract<WorkspaceSpec, { kind: 'generated' }>, Extract<WorkspaceSpec, { kind: 'generated' }>];
   /** Share of the pages edited before the 1%-changed sync (and a third of it each moved, trashed and created before the structural one). */
   changed: number;
   /** What the server bumps where Notion's documentation is silent: `documented` is the sync's harder case. */
   bumps: BumpPolicy;
   client: { rate: number; concurrency: number };
+  targets: IncrementalTargets;
 }
+
+/** What the incremental runs of the large workspace should stay within (PASS or MISS, as for memory-scale). */
+export interface IncrementalTargets {
+  /** CPU time of a no-change sync per page of the workspace, in ms. */
+  noChangeCpuMsPerPage: number;
+  /** Peak RSS of a no-change sync, in MB. */
+  noChangeRssPeakMB: number;
+  /** A sync after edits: at most the no-change CPU plus this many times the edited pages' share of the full export's CPU. */
+  changedCpuFactor: number;
+}
+
+/** Pages the hub of the incremental scenario's workspaces is mentioned by. */
+const HUB_REFERRERS = { full: 500, quick: 100 } as const;
 
 /**
  * `--rate auto` against budgets per 60-second window (Notion's newer per-connection limit), on
@@ -169,11 +185,15 @@ export function benchScenarios(quick: boolean): BenchScenario[] {
     {
       name: 'incremental',
       kind: 'incremental',
-      about: `the nightly run: a full export of ${quick ? 500 : 2_000} generated pages, then incremental syncs a day apart: no change, 1% of the pages edited, no change, 1% of the pages moved, trashed or created (the server bumping no parent), no change (no rate limit; time at Notion's 3 req/s estimated from the requests)`,
-      workspace: memoryScaleWorkspace(quick ? 500 : 2_000),
+      about:
+        `the nightly run at ${quick ? '500 and 2,500' : '2,000 and 10,000'} pages × 40 blocks (one page mentioned by ${quick ? HUB_REFERRERS.quick : HUB_REFERRERS.full} others): a full export, then incremental syncs a day apart: no change, the text of 1% of the pages edited, no change, the much-mentioned page renamed, 1% of the pages moved, trashed or created (the server bumping no parent), no change;` +
+        ` each sync in a fresh process of the compiled package (no rate limit; time at Notion's 3 req/s estimated from the requests)` +
+        (quick ? ' (--quick sizes; the targets are set for 10,000)' : ''),
+      workspaces: (quick ? MEMORY_SCALE_PAGES.quick : MEMORY_SCALE_PAGES.full).map((pages) => ({ ...memoryScaleWorkspace(pages), hubReferrers: quick ? HUB_REFERRERS.quick : HUB_REFERRERS.full })) as IncrementalScenario['workspaces'],
       changed: 0.01,
       bumps: 'documented',
       client: { rate: 100_000, concurrency: 8 },
+      targets: { noChangeCpuMsPerPage: 1, noChangeRssPeakMB: 150, changedCpuFactor: 2 },
     },
     {
       name: 'rate-auto',

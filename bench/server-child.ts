@@ -1,10 +1,10 @@
 // The bench's Notion server runs in its own process so the exporter's CPU time and memory
 // are measured without the server's (the two also get a core each, as in real life).
 import { buildDemoWorkspace } from '../src/notion-server/demo-workspace.js';
-import { generateWorkspace } from '../src/notion-server/generate-workspace.js';
+import { generateWorkspace, HUB_TITLE } from '../src/notion-server/generate-workspace.js';
 import { startNotionServer, type NotionServer } from '../src/notion-server/server.js';
 import type { WorkspaceData } from '../src/notion-server/workspace-model.js';
-import { nearestPage } from '../src/notion-server/visibility.js';
+import { isTrashed, isVisible, nearestPage } from '../src/notion-server/visibility.js';
 import type { FromServer, Restructured, ToServer, WorkspaceSpec } from './bench-protocol.js';
 import { rssHighWaterBytes } from './resource-sampler.js';
 
@@ -40,17 +40,20 @@ process.on('message', (raw: ToServer) => {
           ...(spec.bumps ? { bumps: spec.bumps } : {}),
         });
         cpuStart = process.cpuUsage();
-        send({ type: 'listening', baseUrl: server.baseUrl });
+        send({ type: 'listening', baseUrl: server.baseUrl, latestEditMs: latestEdit(server.workspace) });
       } else if (raw.type === 'stats') {
         if (!server) throw new Error('stats asked before start');
         const cpu = process.cpuUsage(cpuStart);
         send({ type: 'stats', stats: server.stats(), cpuMs: (cpu.user + cpu.system) / 1000, rssPeakBytes: rssHighWaterBytes() });
       } else if (raw.type === 'edit') {
         if (!server) throw new Error('edit asked before start');
-        send({ type: 'edited', pageIds: editPages(server, raw.fraction) });
+        send({ type: 'edited', pageIds: editPages(server, raw.fraction, raw.titles ?? true) });
       } else if (raw.type === 'restructure') {
         if (!server) throw new Error('restructure asked before start');
         send({ type: 'restructured', changes: restructure(server, raw.count) });
+      } else if (raw.type === 'rename-hub') {
+        if (!server) throw new Error('rename-hub asked before start');
+        send({ type: 'renamed', ...renameHub(server) });
       } else if (raw.type === 'stop') {
         await server?.close();
         process.disconnect();
@@ -65,14 +68,14 @@ process.on('disconnect', () => {
   void (server?.close() ?? Promise.resolve()).finally(() => process.exit(0));
 });
 
-/** Edits every n-th page (sorted by id, so runs repeat): its title and its first text block. */
-function editPages(s: NotionServer, fraction: number): string[] {
+/** Edits every n-th page (sorted by id, so runs repeat): its first text block, and its title unless `titles` is false. */
+function editPages(s: NotionServer, fraction: number, titles: boolean): string[] {
   const ws = s.workspace;
   const ids = Object.keys(ws.pages).sort();
   const every = Math.max(1, Math.round(1 / fraction));
   const edited = ids.filter((_, i) => i % every === 0);
   for (const id of edited) {
-    s.mutate.editTitle(id, `Edited ${id.slice(0, 8)}`);
+    if (titles) s.mutate.editTitle(id, `Edited ${id.slice(0, 8)}`);
     const text = ws.pages[id]!.children.find((c) => 'rich_text' in (ws.blocks[c]?.payload ?? {}));
     if (text) s.mutate.editBlockText(text, `Edited at ${new Date().toISOString()}`);
   }
@@ -124,4 +127,27 @@ function restructure(s: NotionServer, count: number): Restructured {
     referrers.delete(id);
   }
   return { moved, trashed, created, parents: [...parents], referrers: [...referrers] };
+}
+
+/** The latest last_edited_time of any page, block or database, in ms. */
+function latestEdit(ws: WorkspaceData): number {
+  let latest = 0;
+  for (const o of [...Object.values(ws.pages), ...Object.values(ws.blocks), ...Object.values(ws.databases)]) latest = Math.max(latest, Date.parse(o.lastEditedTime));
+  return latest;
+}
+
+/** Renames the hub page (`GenerateOptions.hubReferrers`) and lists the pages showing it: the blocks naming it, by the page they sit in. */
+function renameHub(s: NotionServer): { pageId: string; shownBy: string[] } {
+  const ws = s.workspace;
+  const hub = Object.values(ws.pages).find((p) => p.properties.title !== undefined && JSON.stringify(p.properties.title).includes(HUB_TITLE));
+  if (!hub) throw new Error('the workspace has no hub page (generate it with hubReferrers)');
+  const shownBy = new Set<string>();
+  for (const b of Object.values(ws.blocks)) {
+    if (b.id !== hub.id && !JSON.stringify(b.payload).includes(hub.id)) continue;
+    const page = nearestPage(ws, { kind: 'block', id: b.id });
+    // Pages in the trash (or under a page there) are not in the archive.
+    if (page && page !== hub.id && !isTrashed(ws, { kind: 'page', id: page }) && isVisible(ws, { kind: 'page', id: page })) shownBy.add(page);
+  }
+  s.mutate.editTitle(hub.id, `${HUB_TITLE}, renamed ${new Date().toISOString()}`);
+  return { pageId: hub.id, shownBy: [...shownBy].sort() };
 }

@@ -24,12 +24,16 @@ export function serverExecArgv(parent: readonly string[] = process.execArgv): st
 /** A local Notion server living in a child process, driven over IPC. */
 export interface ServerProcess {
   baseUrl: string;
+  /** The workspace's latest last_edited_time, in ms. */
+  latestEditMs: number;
   /** The server's counters, its process's CPU time since it started listening and its RSS high-water mark. */
   stats(): Promise<{ stats: ServerStats; cpuMs: number; rssPeakBytes: number }>;
-  /** Edits this share of the pages; resolves with their ids. */
-  edit(fraction: number): Promise<string[]>;
+  /** Edits this share of the pages (their text, and their titles unless `titles` is false); resolves with their ids. */
+  edit(fraction: number, titles?: boolean): Promise<string[]>;
   /** Moves, trashes and creates this many sub-pages each; resolves with what it did. */
   restructure(count: number): Promise<Restructured>;
+  /** Renames the hub page; resolves with it and the pages showing it. */
+  renameHub(): Promise<{ pageId: string; shownBy: string[] }>;
   stop(): Promise<void>;
 }
 
@@ -41,12 +45,17 @@ export async function startServerProcess(spec: ServerSpec, token: string): Promi
     const listening = await request(child, { type: 'start', spec, token }, 'listening');
     return {
       baseUrl: listening.baseUrl,
+      latestEditMs: listening.latestEditMs,
       stats: async () => {
         const answer = await request(child, { type: 'stats' }, 'stats');
         return { stats: answer.stats, cpuMs: answer.cpuMs, rssPeakBytes: answer.rssPeakBytes };
       },
-      edit: async (fraction) => (await request(child, { type: 'edit', fraction }, 'edited')).pageIds,
+      edit: async (fraction, titles) => (await request(child, { type: 'edit', fraction, ...(titles === undefined ? {} : { titles }) }, 'edited')).pageIds,
       restructure: async (count) => (await request(child, { type: 'restructure', count }, 'restructured')).changes,
+      renameHub: async () => {
+        const { pageId, shownBy } = await request(child, { type: 'rename-hub' }, 'renamed');
+        return { pageId, shownBy };
+      },
       stop: async () => {
         if (child.connected) child.send({ type: 'stop' } satisfies ToServer);
         await exited;

@@ -1,11 +1,9 @@
 // Startup time of `notion-kb --help`: the checkout's command (TypeScript sources through tsx)
-// against the installed package's (the compiled dist/, plain node). The package layout is
-// rebuilt in a temporary directory: dist/ compiled there, bin/notion-kb.js and package.json
-// copied, the repository's node_modules linked (so tsx is found by neither).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// against the installed package's (the compiled dist/, plain node), rebuilt in a temporary
+// directory (bench/packed-layout.ts).
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { buildPackedLayout } from './packed-layout.js';
 
 export interface StartupResult {
   runs: number;
@@ -30,18 +28,15 @@ function medianMs(args: string[], runs: number): number {
 }
 
 export function measureStartup(runs = 7): StartupResult {
-  const dir = mkdtempSync(join(tmpdir(), 'notion-kb-startup-'));
+  const packed = buildPackedLayout('notion-kb-startup-');
+  const dir = packed.dir;
   try {
-    execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], { stdio: 'inherit' });
-    cpSync(join(REPO, 'bin', 'notion-kb.js'), join(dir, 'bin', 'notion-kb.js'));
-    cpSync(join(REPO, 'package.json'), join(dir, 'package.json'));
-    symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
     // One warm-up each (file system cache), then the measured runs.
     medianMs([join(REPO, 'bin', 'notion-kb.js'), '--help'], 1);
     medianMs([join(dir, 'bin', 'notion-kb.js'), '--help'], 1);
     return { runs, sourcesMs: medianMs([join(REPO, 'bin', 'notion-kb.js'), '--help'], runs), distMs: medianMs([join(dir, 'bin', 'notion-kb.js'), '--help'], runs) };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    packed.remove();
   }
 }
 
