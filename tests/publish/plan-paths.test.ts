@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockNode } from '../../src/source/block-tree.js';
 import type { CrawledDatabase, CrawledPage } from '../../src/source/crawl-types.js';
-import { PlanInputBuilder, planPaths as planFromSummaries, slugify, type PathPlan } from '../../src/publish/plan-paths.js';
+import { PlanInputBuilder, planPaths as planFromSummaries, slugify, summarisePage, type PathPlan } from '../../src/publish/plan-paths.js';
 
 /** What the crawl hands on, collected (the sync never holds this; tests may). */
 type CrawlResult = { pages: Map<string, CrawledPage>; databases: Map<string, CrawledDatabase> };
@@ -398,5 +398,22 @@ describe('PlanInputBuilder.headingAnchors', () => {
   it('gives it the anchor on the referencing page when the original is not exported', () => {
     const anchors = anchorsOf([userPage]);
     expect(anchors.get(shared)).toBe('intro-1');
+  });
+
+  it('plans the same from summaries read back from the sync state as from the pages, in any mix', () => {
+    const pages: Array<[string, CrawledPage]> = [holderPage, userPage, ...wiki().pages];
+    const fromPages = new PlanInputBuilder();
+    for (const [, unit] of pages) fromPages.addPage(unit);
+    // Every other page from its summary as the state keeps it (JSON), the others fetched.
+    const mixed = new PlanInputBuilder();
+    pages.forEach(([pid, unit], i) => (i % 2 === 0 ? mixed.addSummary(pid, JSON.parse(JSON.stringify(summarisePage(unit)))) : mixed.addPage(unit)));
+    const a = planFromSummaries(fromPages.build());
+    const b = planFromSummaries(mixed.build());
+    expect([...b.pages].sort()).toEqual([...a.pages].sort());
+    expect([...mixed.headingAnchors()].sort()).toEqual([...fromPages.headingAnchors()].sort());
+    for (const block of [shared, own, COLUMN, COLUMN_LIST, original]) expect(b.pageOfBlock.get(block)).toBe(a.pageOfBlock.get(block));
+    expect(b.pageOfBlock.get(COLUMN)).toBe(ROOT);
+    // What the crawl visits below a page taken as it is.
+    expect(summarisePage(wiki().pages.get(ROOT)!)).toMatchObject({ title: 'Handbook', subPages: [COLUMN_PAGE] });
   });
 });
