@@ -1,9 +1,10 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Changes, Feed, Index, Manifest, Redirects, Report } from '../../src/normalise/schemas.js';
 import { block as b, WorkspaceBuilder } from '../../src/notion-server/builder.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
+import { syncStatePath } from '../../src/publish/sync-state.js';
 import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
 import { readJson, runCli, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
@@ -209,6 +210,8 @@ describe('history: changes.json, CHANGELOG.md and redirects.json at publish; dif
     try {
       await cp(out.dir, broken.dir, { recursive: true });
       await writeFile(join(broken.dir, 'snapshots', second.id, 'index.json'), '{ not json');
+      // Without a sync state (with one, the history takes the previous snapshot from it and reads nothing of it).
+      await rm(syncStatePath(broken.dir));
       const outcome = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: broken.dir });
       expect(outcome.exitCode).toBe(0);
       const changes = await readJson<Changes>(join(outcome.snapshotDir, 'changes.json'));
