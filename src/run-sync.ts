@@ -7,14 +7,14 @@ import type { Config } from './config/config-schema.js';
 import { NotionKbError } from './errors.js';
 import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Audit, PageRecord, Report } from './normalise/schemas.js';
-import { buildHistoryFiles } from './publish/history-files.js';
+import { buildHistoryFiles, type HistoryFiles } from './publish/history-files.js';
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import { PageSpool } from './publish/page-spool.js';
-import { PlanInputBuilder, planPaths, type PageSummary } from './publish/plan-paths.js';
-import { writeSnapshotFiles, type PreviousRenders } from './publish/write-snapshot-files.js';
+import { PlanInputBuilder, planPaths, type PageSummary, type PathPlan } from './publish/plan-paths.js';
+import { writeSnapshotFiles, type PreviousRenders, type SnapshotFilesOutcome } from './publish/write-snapshot-files.js';
 import { writeSite } from './publish/write-site.js';
 import { canonicalJson } from './render/json/canonical-json.js';
-import type { CrawledDatabase, PreviousCrawl } from './source/crawl-types.js';
+import type { CrawledDatabase, CrawledPage, CrawlResult, PageOrigin, PreviousCrawl } from './source/crawl-types.js';
 import {
   createStaging,
   listSnapshots,
@@ -38,7 +38,7 @@ import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
 import type { SyncEffects } from './source/effects.js';
-import { createNotionGateway, type GatewayStats } from './source/notion-gateway.js';
+import { createNotionGateway, type GatewayStats, type NotionGateway } from './source/notion-gateway.js';
 import type { Limiter } from './source/pacer.js';
 
 /** Progress of a run, for the terminal. */
@@ -152,12 +152,50 @@ function outputError(err: unknown, outDir: string): NotionKbError | null {
   }
 }
 
-async function syncLocked(
-  deps: SyncDeps,
-  run: { token: string; now: () => Date; log: NonNullable<SyncDeps['log']>; startedAt: Date; snapshotId: string; outDir: string; fs: OutputFs },
-): Promise<SyncOutcome> {
+/** The run's own facts: its clock, log, snapshot id and where it writes. */
+interface RunInfo {
+  token: string;
+  now: () => Date;
+  log: NonNullable<SyncDeps['log']>;
+  startedAt: Date;
+  snapshotId: string;
+  outDir: string;
+  fs: OutputFs;
+}
+
+async function syncLocked(deps: SyncDeps, info: RunInfo): Promise<SyncOutcome> {
+  const start = await startingPoint(deps, info);
+  try {
+    return await crawlAndPublish(deps, info, start);
+  } finally {
+    await start.close();
+  }
+}
+
+/** What a run starts from: the latest snapshot, the sync state that describes it (or why there is none), the privacy rules. */
+interface StartingPoint {
+  latest: { snapshotId: string; path: string } | null;
+  latestDir: string | null;
+  /** The latest snapshot's files by path and hash: what did not change is linked from there. */
+  reuse: FileReuse | undefined;
+  /** The sync state, on an incremental run. */
+  state: SyncState | null;
+  /** The previous sync as the crawl sees it (its page cache), on an incremental run. */
+  previous: Awaited<ReturnType<typeof previousCrawl>> | null;
+  /** The previous run's page cache and state for the self-audit of a --full run, when they describe the latest snapshot. */
+  auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null;
+  key: string;
+  runWarnings: Array<{ code: string; message: string }>;
+  /** Pages that left the archive before, with the pages that pointed at them: kept by a --full run too. */
+  left: SyncState['left'];
+  privacy: RunPrivacy;
+  privacyKey: Buffer | undefined;
+  close(): Promise<void>;
+}
+
+/** Plan: what the run starts from, and so whether it reads Notion in full or only what changed. */
+async function startingPoint(deps: SyncDeps, { outDir, fs, log }: RunInfo): Promise<StartingPoint> {
   const { config } = deps;
-  const { token, now, log, startedAt, snapshotId, outDir, fs } = run;
   await fs.mkdir(join(outDir, 'snapshots'), { recursive: true });
   await removeStaleStaging(outDir, undefined, fs);
 
@@ -177,7 +215,6 @@ async function syncLocked(
   let state: SyncState | null = null;
   /** On a --full run, the state describing the latest snapshot: its page cache serves the self-audit. */
   let auditState: SyncState | null = null;
-  /** Pages that left the archive before, with the pages that pointed at them: kept by a --full run too. */
   let left: SyncState['left'];
   if (latest) {
     const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key, ...(privacyKey ? { privacyKeyCheck: keyCheck(privacyKey) } : {}) });
@@ -197,45 +234,69 @@ async function syncLocked(
   // A page the cache lost is compared through the previous snapshot's files instead: no warning.
   const cached = auditState ? await previousCrawl(outDir, auditState, fs, () => {}, hashesNow).catch(() => null) : null;
   const auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null = cached && auditState ? { digestOf: (id) => auditState.pages[id]?.digest, load: (id) => cached.load(id), crawl: cached } : null;
+  return {
+    latest,
+    latestDir,
+    reuse,
+    state,
+    previous,
+    auditCache,
+    key,
+    runWarnings,
+    left: state?.left ?? left,
+    privacy,
+    privacyKey,
+    close: async () => {
+      await previous?.close();
+      await cached?.close();
+    },
+  };
+}
+
+/**
+ * A sync from its starting point on, in the order its data flows: fetch what changed (a page
+ * that did not change is kept as it is, unread), render what changed and take the rest from the
+ * latest snapshot, write the snapshot, publish it (or keep the latest when nothing changed).
+ * Anything that throws leaves no staging directory and no spool behind.
+ */
+async function crawlAndPublish(deps: SyncDeps, info: RunInfo, start: StartingPoint): Promise<SyncOutcome> {
+  const run = await openRun(deps, info, start);
   try {
-    return await crawlAndPublish(
-      deps,
-      { ...run, token, now, log, startedAt, snapshotId, outDir, fs },
-      { latest, latestDir, reuse, state, previous, auditCache, key, runWarnings, left: state?.left ?? left, privacy, privacyKey },
-    );
-  } finally {
-    await previous?.close();
-    await cached?.close();
+    const fetched = await fetchPages(run);
+    const rendered = await renderOrReuse(run, fetched);
+    const written = await writeSnapshot(run, fetched, rendered);
+    return await publish(run, fetched, rendered, written);
+  } catch (err) {
+    await run.fs.rm(run.staging, { recursive: true, force: true });
+    if (!run.spoolKept) await run.spool.remove();
+    throw err;
   }
 }
 
-async function crawlAndPublish(
-  deps: SyncDeps,
-  run: { token: string; now: () => Date; log: NonNullable<SyncDeps['log']>; startedAt: Date; snapshotId: string; outDir: string; fs: OutputFs },
-  before: {
-    latest: { snapshotId: string; path: string } | null;
-    latestDir: string | null;
-    reuse: FileReuse | undefined;
-    state: SyncState | null;
-    previous: Awaited<ReturnType<typeof previousCrawl>> | null;
-    /** The previous run's page cache and state for the self-audit of a --full run, when they describe the latest snapshot. */
-    auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null;
-    key: string;
-    runWarnings: Array<{ code: string; message: string }>;
-    left: SyncState['left'];
-    privacy: RunPrivacy;
-    privacyKey: Buffer | undefined;
-  },
-): Promise<SyncOutcome> {
-  const { config } = deps;
-  const { token, now, startedAt, snapshotId, outDir, fs } = run;
-  const { state, previous, reuse, privacy } = before;
-  // No log line names a page the rules leave out (nor its id): it says "a page left out by the privacy rules".
-  const log: typeof run.log = (level, message) => run.log(level, privacy.mask(message));
-  const staging = await createStaging(outDir, snapshotId, fs);
+/** One run from its first step to its last: where it started, its connections, its staging directory and page spool. */
+interface Run extends RunInfo, StartingPoint {
+  deps: SyncDeps;
+  config: Config;
+  staging: string;
+  gateway: NotionGateway;
+  store: AssetStore;
+  collector: AssetCollector;
+  /** The pages of this run: a copy of the page cache on an incremental run; it becomes the next page cache. */
+  spool: PageSpool;
+  spoolKept: boolean;
+  progress: { phase(phase: SyncProgress['phase']): void; crawl(p: CrawlProgress): void; written(pages: number): void };
+}
 
+/** The staging directory, the gateway, the file collector, the page spool and the progress line of a run. */
+async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Promise<Run> {
+  const { config } = deps;
+  const { outDir, fs, snapshotId } = info;
+  const { state, privacy } = start;
+  // No log line names a page the rules leave out (nor its id): it says "a page left out by the privacy rules".
+  const log: RunInfo['log'] = (level, message) => info.log(level, privacy.mask(message));
+  const staging = await createStaging(outDir, snapshotId, fs);
   const gateway = createNotionGateway({
-    token,
+    token: info.token,
     baseUrl: config.notion.baseUrl,
     rate: config.requests.rate,
     concurrency: config.requests.concurrency,
@@ -249,15 +310,14 @@ async function crawlAndPublish(
       else log('debug', message);
     },
   });
-
   const store = new AssetStore(staging, fs);
   const collector = new AssetCollector({
     downloader: { fetchBinary: (url, o) => gateway.fetchBinary(url, { maxBytes: o.maxBytes, timeoutMs: config.assets.timeoutMs }) },
     refetcher: gateway,
     store,
     policy: { external: config.assets.external, maxBytes: config.assets.maxBytes, concurrency: config.assets.concurrency },
-    ...(state && before.latestDir
-      ? { previous: { dir: before.latestDir, get: (k: string) => state.assets[k], identityOf: (ref: { url: string; source: string }) => fileIdentity(ref.url, ref.source) } }
+    ...(state && start.latestDir
+      ? { previous: { dir: start.latestDir, get: (k: string) => state.assets[k], identityOf: (ref: { url: string; source: string }) => fileIdentity(ref.url, ref.source) } }
       : {}),
   });
 
@@ -277,388 +337,473 @@ async function crawlAndPublish(
       ...(pagesWritten === undefined ? {} : { pagesWritten }),
     });
   };
+  const progress: Run['progress'] = {
+    phase: (p) => {
+      phase = p;
+      emit();
+    },
+    crawl: (p) => {
+      crawlProgress = p;
+      emit();
+    },
+    written: (n) => {
+      pagesWritten = n;
+      emit();
+    },
+  };
 
   // An incremental run's spool starts as a copy of the page cache: unchanged pages stay where they are, unread.
   const spool = state ? await PageSpool.copyOf(`${staging}.spool`, join(outDir, STATE_DIR, state.cache), fs) : await PageSpool.create(`${staging}.spool`, fs);
-  let spoolKept = false;
-  const summaries = new PlanInputBuilder();
-  const databases = new Map<string, CrawledDatabase>();
-  /** What the next sync's state needs of each page, beyond the spool and the plan. */
-  const pageFacts = new Map<string, PageFacts>();
-  let pagesReused = 0;
-  const auditParents = new Map<string, unknown>();
-  let requestsSaved = 0;
-  try {
-    // 1. Crawl: each page is parked in the spool as soon as its tree is fetched (or taken from the
-    // page cache); only a summary stays.
-    // The last run's blocks holding pages (plain ids for kept pages, keyed hashes for the others) place them without a request.
-    const crawlPrivacy = privacy.crawlGate(
-      gateway,
-      state && previous ? { ...(state.blockHomes ? { blockHomes: state.blockHomes } : {}), blockPage: previous.blockPage, changedFrom: previous.changedFrom } : undefined,
-    );
-    const crawl = await crawlWorkspace({
-      reader: gateway,
-      roots: config.notion.roots,
-      ...(previous ? { previous } : {}),
-      comments: config.content.comments,
-      // What the rules leave out is decided before it is fetched (never requested, cached or logged).
-      ...(crawlPrivacy ? { privacy: crawlPrivacy } : {}),
-      // A page the plan takes from the cache is taken as it is: planned from its summary, its
-      // bytes left where they are in the cache, and rendered only if something it shows changed.
-      ...(state
-        ? {
-            keepCached: async (id: string) => {
-              const p = state.pages[id];
-              if (!p?.summary || !p.rendered || (p.comments === true) !== config.content.comments) return null;
-              spool.adopt(id, { offset: p.at[0], length: p.at[1], digest: p.digest, checksum: p.checksum });
-              summaries.addSummary(id, p.summary);
-              privacy.keepPage(id, p.redacted ?? 0);
-              pageFacts.set(id, { lastEdited: p.lastEdited, requests: p.requests, holds: p.holds ?? [], shows: p.shows ?? [], reused: true, parent: p.parent, refs: p.refs ?? [], summary: p.summary, comments: p.comments === true, ...(p.hid ? { hid: p.hid } : {}) });
-              pagesReused++;
-              requestsSaved += p.requests;
-              return { pages: p.summary.subPages ?? [], databases: p.summary.subDatabases ?? [] };
-            },
-          }
-        : {}),
-      onFile: (ref) => {
-        if (privacy.wantsFile(ref)) collector.add(ref);
-      },
-      onPage: async (unit, origin) => {
-        // A page left out by itself is summarised (pages under it follow it out) but never spooled.
-        if (!privacy.takePage(unit)) return void summaries.addPage(unit);
-        // The page cache holds what the snapshot shows: no trace of what is left out.
-        privacy.beforeSpool(unit);
-        const summary = summaries.addPage(unit);
-        const { holds, shows } = syncedBlocksOf(unit.blocks);
-        const id = unit.page.id;
-        let requests = origin.requests ?? 0;
-        if (origin.reused) {
-          requests = state!.pages[id]?.requests ?? 0;
-          pagesReused++;
-          requestsSaved += requests;
+  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool, spoolKept: false, progress };
+}
+
+/** What the fetch step hands on: the crawl, a summary of every page and database, and what the next state needs of each page. */
+interface Fetched {
+  crawl: CrawlResult;
+  summaries: PlanInputBuilder;
+  databases: Map<string, CrawledDatabase>;
+  pageFacts: Map<string, PageFacts>;
+  pagesReused: number;
+  requestsSaved: number;
+  /** Each page's parent as the API gave it, for the self-audit of a full run. */
+  auditParents: Map<string, unknown>;
+}
+
+/**
+ * Fetch: the crawl lists the workspace, plans what to fetch (src/source/plan-fetch.ts) and
+ * fetches it; each fetched page is parked in the spool, each unchanged one kept as it is
+ * (`keepAsItIs`). Ends with what the privacy rules leave out taken out of the summaries.
+ */
+async function fetchPages(run: Run): Promise<Fetched> {
+  const { config, state, previous, privacy, collector } = run;
+  const fetched: Omit<Fetched, 'crawl'> = { summaries: new PlanInputBuilder(), databases: new Map(), pageFacts: new Map(), pagesReused: 0, requestsSaved: 0, auditParents: new Map() };
+  // The last run's blocks holding pages (plain ids for kept pages, keyed hashes for the others) place them without a request.
+  const crawlPrivacy = privacy.crawlGate(
+    run.gateway,
+    state && previous ? { ...(state.blockHomes ? { blockHomes: state.blockHomes } : {}), blockPage: previous.blockPage, changedFrom: previous.changedFrom } : undefined,
+  );
+  const crawl = await crawlWorkspace({
+    reader: run.gateway,
+    roots: config.notion.roots,
+    ...(previous ? { previous } : {}),
+    comments: config.content.comments,
+    // What the rules leave out is decided before it is fetched (never requested, cached or logged).
+    ...(crawlPrivacy ? { privacy: crawlPrivacy } : {}),
+    ...(state ? { keepCached: async (id: string) => keepAsItIs(run, fetched, state, id) } : {}),
+    onFile: (ref) => {
+      if (privacy.wantsFile(ref)) collector.add(ref);
+    },
+    onPage: (unit, origin) => spoolPage(run, fetched, unit, origin),
+    onDatabase: async (unit) => {
+      privacy.takeDatabase(unit);
+      fetched.summaries.addDatabase(unit);
+      fetched.databases.set(unit.database.id, unit);
+      if (state) {
+        for (const ds of unit.dataSources) {
+          const rowsBefore = state.dataSources[ds.dataSource.id];
+          const rowsNow = privacy.rowsForState(ds.dataSource.id, unit.database.id, ds.rowIds)?.rows ?? [];
+          if (rowsBefore && rowsBefore.length === rowsNow.length && rowsBefore.every((r, i) => r === rowsNow[i])) fetched.requestsSaved += Math.max(1, Math.ceil(ds.rowIds.length / 100));
         }
-        // A page from the cache points at what it pointed at when it was fetched.
-        const refs = origin.reused ? (state!.pages[id]?.refs ?? refsOf(unit)) : refsOf(unit);
-        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs, summary, comments: unit.comments !== undefined });
-        // The self-audit plans this run as an incremental one would have: it needs each page's parent as the API gave it.
-        if (before.auditCache) auditParents.set(id, unit.page.parent);
-        await spool.put(unit);
-      },
-      onDatabase: async (unit) => {
-        privacy.takeDatabase(unit);
-        summaries.addDatabase(unit);
-        databases.set(unit.database.id, unit);
-        if (state) {
-          for (const ds of unit.dataSources) {
-            const rowsBefore = state.dataSources[ds.dataSource.id];
-            const rowsNow = privacy.rowsForState(ds.dataSource.id, unit.database.id, ds.rowIds)?.rows ?? [];
-            if (rowsBefore && rowsBefore.length === rowsNow.length && rowsBefore.every((r, i) => r === rowsNow[i])) requestsSaved += Math.max(1, Math.ceil(ds.rowIds.length / 100));
-          }
-        }
-      },
-      onProgress: (p) => {
-        crawlProgress = p;
-        emit();
-      },
-    });
-    phase = 'assets';
-    emit();
-    await collector.drain();
-    privacy.exclude(summaries, databases);
-    const unchecked = privacy.uncheckedCount();
-    if (unchecked > 0) {
-      const message = `${unchecked} pages or databases were left out because the privacy rules could not be checked for them (a parent of theirs could not be retrieved); the next run tries again`;
-      before.runWarnings.push({ code: 'privacy_unchecked', message });
-      log('warn', `notion-kb: ${message}`);
-    }
-    if (summaries.nodes.size === 0) {
-      const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
-      const sharingHint = crawl.failures.every((f) => f.code === 'root_not_found')
-        ? crawl.failures.length > 0
-          ? ' Check the id, or in Notion open that page → ••• → Connections → add your integration.'
-          : ' In Notion, open each top-level page → ••• → Connections → add your integration.'
-        : '';
-      throw new NotionKbError('not_found', `Nothing to export: ${why}.${sharingHint}`);
-    }
-
-    // 2. Plan every path from the summaries, then 3. render and write page by page.
-    phase = 'write';
-    emit();
-    const plan = planPaths(summaries.build());
-    // A full crawl with a previous snapshot checks what the incremental runs built (report.json `audit`).
-    const audit =
-      !state && before.latest && before.latestDir && reuse
-        ? await SelfAudit.open({
-            snapshotId: before.latest.snapshotId,
-            dir: before.latestDir,
-            hashes: reuse.hashes,
-            fs,
-            cache: before.auditCache,
-            failed: crawl.failures.flatMap((f) => (f.pageId ? [f.pageId] : [])),
-            // Pages an incremental run would fetch again now (the planner's own answer) are left out.
-            ...(before.auditCache
-              ? {
-                  fetchedAgain: fetchedAgain(
-                    planFetch(
-                      before.auditCache.crawl,
-                      listingOfCrawl({
-                        pages: [...auditParents].map(([id, parent]) => ({ id, parent, lastEdited: pageFacts.get(id)!.lastEdited })),
-                        databases: databases.values(),
-                        blockParents: crawl.blockParents,
-                      }),
-                    ),
-                  ),
-                }
-              : {}),
-          })
-        : null;
-    const content = await writeSnapshotFiles({ staging, spool, plan, headingAnchors: summaries.headingAnchors(), found: summaries.nodes, databases, crawl, assets: collector.outcomes, snapshotId, createdAt: startedAt.toISOString(),
-      renderKey: renderKey(deps.renderVersion ?? (await notionKbVersion()), privacy.excluded),
-      ...(state ? { previous: previousRenders(state) } : {}),
-      lookupAsset: (k) => {
-        privacy.usedAssets.add(k);
-        return collector.previousOutcome(k);
-      },
-      beforeRender: privacy.beforeRender,
-      beforeRenderDatabase: privacy.beforeRenderDatabase,
-      ...(reuse ? { reuse } : {}),
-      ...(audit ? { afterPage: (id: string, page: { record: PageRecord; files: ReadonlyMap<string, string> }) => audit.page(id, page, () => spool.get(id)) } : {}),
-      fs,
-      onPageWritten: (n) => {
-        pagesWritten = n;
-        emit();
-      },
-    });
-    // Left out only after it was fetched (a row whose query showed it matching excludeWhere once
-    // its listing had not, say): a page leaves the spool; a page that lost a trace of one only in
-    // the render pass is spooled again as rendered. The spool is then rewritten without the
-    // earlier bytes: the page cache holds what the snapshot shows, nothing more.
-    const leftLate = [...privacy.excluded].filter((id) => spool.location(id) !== undefined);
-    for (const id of leftLate) spool.drop(id);
-    for (const id of privacy.lateFiltered) {
-      if (spool.location(id) === undefined) continue;
-      const { digest: _digest, ...unit } = await spool.get(id);
-      privacy.refilter(unit);
-      await spool.put(unit);
-    }
-    // An incremental run's spool began as a copy of the last page cache: a page of it that the
-    // rules leave out now must not stay there either. Otherwise earlier forms of pages fetched
-    // again stay until they are half the file.
-    const leftSinceCopy = state !== null && privacy.leavesOut && Object.keys(state.pages).some((id) => privacy.isPrivate(id));
-    if (privacy.lateFiltered.size > 0 || leftLate.length > 0 || leftSinceCopy || 2 * spool.unusedBytes() >= Math.max(1, spool.size())) await spool.compact();
-    // Files of pages taken from the cache are linked from the previous snapshot as they are looked up.
-    await collector.drain();
-    await privacy.removeUnusedAssets(staging, collector.outcomes, fs);
-    await spool.close();
-    for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
-    await writeFiles(staging, content.files, fs, undefined, reuse);
-    // 4. What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json.
-    const described = state ? snapshotStateOf(state) : null;
-    const history = await buildHistoryFiles({ outDir, staging, fs, after: content.state, ...(described ? { before: described } : {}), hidden: privacy.excluded });
-    await writeFiles(staging, history.files, fs);
-    if (history.warning) log('warn', history.warning.message);
-    // The offline site (config output.site; `notion-kb export` always asks for it), from the files just written.
-    if (config.output.site) await writeSite(staging, fs, reuse);
-
-    const stats: GatewayStats = gateway.stats();
-    const finishedAt = now();
-    const failures = privacy.visibleIssues(crawl.failures).map((f) => ({
-      code: f.code,
-      message: f.message,
-      ...(f.pageId ? { pageId: f.pageId } : {}),
-      ...(f.blockId ? { blockId: f.blockId } : {}),
-      ...(f.databaseId ? { databaseId: f.databaseId } : {}),
-    }));
-    const audited = audit?.result();
-    if (audited) logAudit(audited, log);
-    const warnings = privacy.visibleIssues([...before.runWarnings, ...crawl.warnings, ...content.warnings, ...(history.warning ? [history.warning] : []), ...(audited?.warnings ?? [])]).map((w: { code: string; message: string; pageId?: string; blockId?: string }) => ({
-      code: w.code,
-      message: w.message,
-      ...(w.pageId ? { pageId: w.pageId } : {}),
-      ...(w.blockId ? { blockId: w.blockId } : {}),
-    }));
-    const assetBytes = [...collector.outcomes.values()].reduce(
-      (acc, o) => (o.kind === 'stored' && !acc.seen.has(o.asset.path) && !privacy.removedPaths.has(o.asset.path) ? (acc.seen.add(o.asset.path), { seen: acc.seen, bytes: acc.bytes + o.asset.bytes }) : acc),
-      { seen: new Set<string>(), bytes: 0 },
-    ).bytes;
-    const report: Report = {
-      snapshotId,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      durationMs: Math.max(0, finishedAt.getTime() - startedAt.getTime()),
-      complete: failures.length === 0 && privacy.visibleIssues(content.assetFailures).length === 0,
-      mode: state ? 'incremental' : 'full',
-      counts: {
-        ...content.counts,
-        assets: store.size - privacy.removedPaths.size,
-        assetBytes,
-        pagesReused,
-        filesLinked: reuse?.linked ?? 0,
-        pagesRendered: content.renderedNow.pages,
-        databasesRendered: content.renderedNow.databases,
-      },
-      requests: {
-        total: stats.total,
-        byRoute: stats.byRoute,
-        retries: stats.retries,
-        rateLimited: stats.rateLimited,
-        waitedMs: Math.round(stats.waitedMs + stats.retryWaitedMs),
-        saved: requestsSaved,
-        rate: stats.rate,
-      },
-      warnings,
-      failures,
-      unrendered: content.unrendered,
-      unresolvedLinks: privacy.visibleIssues(content.unresolvedLinks),
-      assetFailures: privacy.visibleIssues(content.assetFailures),
-      changes: history.changes,
-    };
-    const privacyCounts = privacy.counts(plan.pages.keys(), history.hidden);
-    if (privacyCounts) report.privacy = privacyCounts;
-    if (audited) report.audit = audited.audit;
-    await fs.writeFile(join(staging, 'report.json'), canonicalJson(report));
-    await writeManifest(staging, fs, reuse);
-
-    // The state the next sync starts from: this run's pages, rows and files.
-    const nextState = (describes: string, cache: string): SyncState => {
-      const failed = new Set<string>();
-      for (const f of crawl.failures) if (f.pageId) failed.add(f.pageId);
-      for (const f of content.assetFailures) failed.add(f.pageId);
-      const assetsOf = new Map<string, string[]>();
-      const assets: SyncState['assets'] = {};
-      for (const [k, o] of collector.outcomes) {
-        // Files of left-out pages and files removed from the snapshot are not remembered.
-        if (!privacy.keepsOutcome(o)) continue;
-        let list = assetsOf.get(o.ref.pageId);
-        if (!list) assetsOf.set(o.ref.pageId, (list = []));
-        list.push(k);
-        const identity = fileIdentity(o.ref.url, o.ref.source);
-        // No signed URL goes into the state: it expires, and it is a credential while it lives.
-        assets[k] = { identity, outcome: { ...o, ref: { ...o.ref, url: identity } } as AssetOutcome };
       }
-      const pages: Record<string, PageState> = {};
-      for (const [id, location] of plan.pages) {
-        const at = spool.location(id);
-        const facts = pageFacts.get(id);
-        if (!at || !facts) continue;
-        // As the cached content shows it: nothing the privacy rules leave out (`hid` keeps a keyed hash instead).
-        const refs = privacy.leavesOut ? facts.refs.filter((r) => !privacy.isPrivate(r)) : facts.refs;
-        // A page taken as it is lost what it lost before (and a render now may have found more).
-        const hid = [...new Set([...(facts.hid ?? []), ...privacy.hiddenHashes(id)])].sort();
-        pages[id] = {
-          parent: facts.parent,
-          ...(location.parentId ? { under: location.parentId } : {}),
-          ...(refs.length > 0 ? { refs } : {}),
-          lastEdited: facts.lastEdited,
-          digest: at.digest,
-          path: location.markdown,
-          assets: (assetsOf.get(id) ?? []).sort(),
-          at: [at.offset, at.length],
-          checksum: at.checksum,
-          requests: facts.requests,
-          ...(facts.holds.length > 0 ? { holds: facts.holds } : {}),
-          ...(facts.shows.length > 0 ? { shows: facts.shows } : {}),
-          ...(failed.has(id) ? { retry: true as const } : {}),
-          summary: facts.summary,
-          ...(content.rendered.pages.has(id) ? { rendered: content.rendered.pages.get(id)! } : {}),
-          ...(facts.comments ? { comments: true as const } : {}),
-          ...(privacy.redactedIn(id) > 0 ? { redacted: privacy.redactedIn(id) } : {}),
-          ...(hid.length > 0 ? { hid } : {}),
-        };
-      }
-      // Rows the rules leave out are remembered by keyed hash only; a left-out database not at all.
-      const dataSources: SyncState['dataSources'] = {};
-      const hiddenRows: NonNullable<SyncState['hiddenRows']> = {};
-      const databaseStates: SyncState['databases'] = {};
-      for (const db of databases.values()) {
-        const dataSourceIds: string[] = [];
-        for (const ds of db.dataSources) {
-          const rows = privacy.rowsForState(ds.dataSource.id, db.database.id, ds.rowIds);
-          if (!rows) continue;
-          dataSources[ds.dataSource.id] = rows.rows;
-          if (rows.hidden.length > 0) hiddenRows[ds.dataSource.id] = rows.hidden;
-          dataSourceIds.push(ds.dataSource.id);
-        }
-        if (privacy.isPrivate(db.database.id)) continue;
-        const under = plan.databases.get(db.database.id)?.parentId;
-        const rendered = content.rendered.databases.get(db.database.id);
-        databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: dataSourceIds, ...(rendered ? { rendered } : {}) };
-      }
-      // What left the archive (now or before) and who pointed at it, until it comes back; never
-      // what the privacy rules leave out (the pages that lost a trace of it keep a keyed hash).
-      const left: NonNullable<SyncState['left']> = {};
-      for (const [id, who] of [...Object.entries(before.left ?? {}), ...(crawl.plan?.pointedAt ?? [])]) {
-        if (pages[id] || databaseStates[id]) continue;
-        if (privacy.isPrivate(id)) {
-          delete left[id];
-          continue;
-        }
-        const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => pages[p]).sort();
-        if (still.length > 0) left[id] = still;
-        else delete left[id];
-      }
-      // Blocks holding pages, with the page they sit in: in plain ids where both are kept, as keyed hashes (blockHomes) otherwise.
-      const blocks: NonNullable<SyncState['blocks']> = {};
-      for (const [blockId, known] of crawl.blockParents) {
-        const page = plan.pageOfBlock.get(blockId) ?? known;
-        if (page === undefined || privacy.isPrivate(blockId) || (page !== null && privacy.isPrivate(page))) continue;
-        blocks[blockId] = page ?? '';
-      }
-      const blockHomes = privacy.blockHomes((blockId, pageId) => blocks[blockId] === pageId);
-      return {
-        format: 'notion-kb/sync-state',
-        version: SYNC_STATE_VERSION,
-        snapshotId: describes,
-        startedAt: startedAt.toISOString(),
-        configKey: before.key,
-        cache,
-        pages,
-        dataSources,
-        databases: databaseStates,
-        ...(Object.keys(left).length > 0 ? { left } : {}),
-        ...(Object.keys(blocks).length > 0 ? { blocks } : {}),
-        ...(Object.keys(hiddenRows).length > 0 ? { hiddenRows } : {}),
-        ...(blockHomes ? { blockHomes } : {}),
-        ...(before.privacyKey ? { privacyKeyCheck: keyCheck(before.privacyKey) } : {}),
-        assets,
-      };
-    };
-    const keepCache = async (): Promise<string> => {
-      const cache = `pages-${snapshotId}.spool`;
-      await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
-      await fs.rename(spool.file, join(outDir, STATE_DIR, cache));
-      spoolKept = true;
-      return cache;
-    };
-
-    // 5. Nothing changed: publish nothing, keep the latest snapshot, move the state on.
-    if (before.latest && before.latestDir && failures.length === 0 && (await sameContent(staging, before.latestDir, fs, reuse?.hashes))) {
-      await fs.rm(staging, { recursive: true, force: true });
-      const cache = await keepCache();
-      await writeSyncState(outDir, nextState(before.latest.snapshotId, cache), fs);
-      log('info', `no changes since snapshot ${before.latest.snapshotId}; nothing published`);
-      return { exitCode: 0, snapshotId: before.latest.snapshotId, snapshotDir: before.latestDir, report, unchanged: true, mode: state ? 'incremental' : 'full' };
-    }
-
-    phase = 'publish';
-    emit();
-    const snapshotDir = await publishSnapshot(outDir, staging, snapshotId, fs);
-    log('info', `published snapshot ${snapshotId}`);
-    // The state is written only once the snapshot it describes is published; a failure here
-    // leaves the snapshot, and the next run crawls in full.
-    try {
-      const cache = await keepCache();
-      await writeSyncState(outDir, nextState(snapshotId, cache), fs);
-    } catch (err) {
-      log('warn', `notion-kb: the sync state could not be written (${(err as Error).message}); the next sync crawls in full`);
-    }
-    // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
-    return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report, unchanged: false, mode: state ? 'incremental' : 'full' };
-  } catch (err) {
-    await fs.rm(staging, { recursive: true, force: true });
-    if (!spoolKept) await spool.remove();
-    throw err;
+    },
+    onProgress: run.progress.crawl,
+  });
+  run.progress.phase('assets');
+  await collector.drain();
+  privacy.exclude(fetched.summaries, fetched.databases);
+  const unchecked = privacy.uncheckedCount();
+  if (unchecked > 0) {
+    const message = `${unchecked} pages or databases were left out because the privacy rules could not be checked for them (a parent of theirs could not be retrieved); the next run tries again`;
+    run.runWarnings.push({ code: 'privacy_unchecked', message });
+    run.log('warn', `notion-kb: ${message}`);
   }
+  if (fetched.summaries.nodes.size === 0) {
+    const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
+    const sharingHint = crawl.failures.every((f) => f.code === 'root_not_found')
+      ? crawl.failures.length > 0
+        ? ' Check the id, or in Notion open that page → ••• → Connections → add your integration.'
+        : ' In Notion, open each top-level page → ••• → Connections → add your integration.'
+      : '';
+    throw new NotionKbError('not_found', `Nothing to export: ${why}.${sharingHint}`);
+  }
+  return { ...fetched, crawl };
+}
+
+/**
+ * The skip, in the fetch step: a page the plan takes from the page cache is kept as it is, never
+ * read back: planned from the summary the state keeps, its bytes left where they sit in the
+ * copied cache; the render step renders it only if something it shows changed. Null (read it
+ * back, the way a page cache without summaries is read) when the state has no summary or render
+ * of it, or when it was cached with comments and the run asks for none, or the other way round.
+ */
+function keepAsItIs(run: Run, fetched: Omit<Fetched, 'crawl'>, state: SyncState, id: string): { pages: string[]; databases: string[] } | null {
+  const p = state.pages[id];
+  if (!p?.summary || !p.rendered || (p.comments === true) !== run.config.content.comments) return null;
+  run.spool.adopt(id, { offset: p.at[0], length: p.at[1], digest: p.digest, checksum: p.checksum });
+  fetched.summaries.addSummary(id, p.summary);
+  run.privacy.keepPage(id, p.redacted ?? 0);
+  fetched.pageFacts.set(id, { lastEdited: p.lastEdited, requests: p.requests, holds: p.holds ?? [], shows: p.shows ?? [], reused: true, parent: p.parent, refs: p.refs ?? [], summary: p.summary, comments: p.comments === true, ...(p.hid ? { hid: p.hid } : {}) });
+  fetched.pagesReused++;
+  fetched.requestsSaved += p.requests;
+  return { pages: p.summary.subPages ?? [], databases: p.summary.subDatabases ?? [] };
+}
+
+/** A page fetched now (or read back from the page cache): summarised, and parked in the spool as the snapshot will show it. */
+async function spoolPage(run: Run, fetched: Omit<Fetched, 'crawl'>, unit: CrawledPage, origin: PageOrigin): Promise<void> {
+  const { privacy, state, spool } = run;
+  // A page left out by itself is summarised (pages under it follow it out) but never spooled.
+  if (!privacy.takePage(unit)) return void fetched.summaries.addPage(unit);
+  // The page cache holds what the snapshot shows: no trace of what is left out.
+  privacy.beforeSpool(unit);
+  const summary = fetched.summaries.addPage(unit);
+  const { holds, shows } = syncedBlocksOf(unit.blocks);
+  const id = unit.page.id;
+  let requests = origin.requests ?? 0;
+  if (origin.reused) {
+    requests = state!.pages[id]?.requests ?? 0;
+    fetched.pagesReused++;
+    fetched.requestsSaved += requests;
+  }
+  // A page from the cache points at what it pointed at when it was fetched.
+  const refs = origin.reused ? (state!.pages[id]?.refs ?? refsOf(unit)) : refsOf(unit);
+  fetched.pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs, summary, comments: unit.comments !== undefined });
+  // The self-audit plans this run as an incremental one would have: it needs each page's parent as the API gave it.
+  if (run.auditCache) fetched.auditParents.set(id, unit.page.parent);
+  await spool.put(unit);
+}
+
+/** What the render step hands on: every path, the files written (rendered or taken as they are), the self-audit of a full run. */
+interface Rendered {
+  plan: PathPlan;
+  content: SnapshotFilesOutcome;
+  audit: SelfAudit | null;
+}
+
+/**
+ * Render or reuse: every path planned from the summaries, then each page and database rendered,
+ * or (its content and everything it shows unchanged since the latest snapshot, as the state
+ * records) linked from the latest snapshot as it is (src/publish/write-snapshot-files.ts).
+ */
+async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
+  const { state, reuse, privacy, spool, fs } = run;
+  const { crawl } = fetched;
+  run.progress.phase('write');
+  const plan = planPaths(fetched.summaries.build());
+  // A full crawl with a previous snapshot checks what the incremental runs built (report.json `audit`).
+  const audit =
+    !state && run.latest && run.latestDir && reuse
+      ? await SelfAudit.open({
+          snapshotId: run.latest.snapshotId,
+          dir: run.latestDir,
+          hashes: reuse.hashes,
+          fs,
+          cache: run.auditCache,
+          failed: crawl.failures.flatMap((f) => (f.pageId ? [f.pageId] : [])),
+          // Pages an incremental run would fetch again now (the planner's own answer) are left out.
+          ...(run.auditCache
+            ? {
+                fetchedAgain: fetchedAgain(
+                  planFetch(
+                    run.auditCache.crawl,
+                    listingOfCrawl({
+                      pages: [...fetched.auditParents].map(([id, parent]) => ({ id, parent, lastEdited: fetched.pageFacts.get(id)!.lastEdited })),
+                      databases: fetched.databases.values(),
+                      blockParents: crawl.blockParents,
+                    }),
+                  ),
+                ),
+              }
+            : {}),
+        })
+      : null;
+  const content = await writeSnapshotFiles({
+    staging: run.staging,
+    spool,
+    plan,
+    headingAnchors: fetched.summaries.headingAnchors(),
+    found: fetched.summaries.nodes,
+    databases: fetched.databases,
+    crawl,
+    assets: run.collector.outcomes,
+    snapshotId: run.snapshotId,
+    createdAt: run.startedAt.toISOString(),
+    // Another notion-kb version, or other pages left out, renders everything again.
+    renderKey: renderKey(run.deps.renderVersion ?? (await notionKbVersion()), privacy.excluded),
+    ...(state ? { previous: previousRenders(state) } : {}),
+    lookupAsset: (k) => {
+      privacy.usedAssets.add(k);
+      return run.collector.previousOutcome(k);
+    },
+    beforeRender: privacy.beforeRender,
+    beforeRenderDatabase: privacy.beforeRenderDatabase,
+    ...(reuse ? { reuse } : {}),
+    ...(audit ? { afterPage: (id: string, page: { record: PageRecord; files: ReadonlyMap<string, string> }) => audit.page(id, page, () => spool.get(id)) } : {}),
+    fs,
+    onPageWritten: run.progress.written,
+  });
+  return { plan, content, audit };
+}
+
+/** What the write step hands on: the report, the failures it counts, the history. */
+interface Written {
+  report: Report;
+  failures: Report['failures'];
+}
+
+/**
+ * Write: the page cache settled, the files of stored assets, the schemas, the history (against
+ * the latest snapshot as the state describes it), the offline site, report.json and the manifest.
+ */
+async function writeSnapshot(run: Run, fetched: Fetched, rendered: Rendered): Promise<Written> {
+  const { config, state, reuse, privacy, spool, fs, staging, collector } = run;
+  const { content } = rendered;
+  await settlePageCache(run);
+  // Files of pages taken from the cache are linked from the previous snapshot as they are looked up.
+  await collector.drain();
+  await privacy.removeUnusedAssets(staging, collector.outcomes, fs);
+  await spool.close();
+  for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
+  await writeFiles(staging, content.files, fs, undefined, reuse);
+  // What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json, feed.json.
+  const described = state ? snapshotStateOf(state) : null;
+  const history = await buildHistoryFiles({ outDir: run.outDir, staging, fs, after: content.state, ...(described ? { before: described } : {}), hidden: privacy.excluded });
+  await writeFiles(staging, history.files, fs);
+  if (history.warning) run.log('warn', history.warning.message);
+  // The offline site (config output.site; `notion-kb export` always asks for it), from the files just written.
+  if (config.output.site) await writeSite(staging, fs, reuse);
+  const written = snapshotReport(run, fetched, rendered, history);
+  await fs.writeFile(join(staging, 'report.json'), canonicalJson(written.report));
+  await writeManifest(staging, fs, reuse);
+  return written;
+}
+
+/** report.json: what the run fetched, rendered, linked and failed, what changed, what the rules left out, the self-audit. */
+function snapshotReport(run: Run, fetched: Fetched, rendered: Rendered, history: HistoryFiles): Written {
+  const { state, reuse, privacy, collector } = run;
+  const { crawl } = fetched;
+  const { content, plan, audit } = rendered;
+  const stats: GatewayStats = run.gateway.stats();
+  const finishedAt = run.now();
+  const failures = privacy.visibleIssues(crawl.failures).map((f) => ({
+    code: f.code,
+    message: f.message,
+    ...(f.pageId ? { pageId: f.pageId } : {}),
+    ...(f.blockId ? { blockId: f.blockId } : {}),
+    ...(f.databaseId ? { databaseId: f.databaseId } : {}),
+  }));
+  const audited = audit?.result();
+  if (audited) logAudit(audited, run.log);
+  const warnings = privacy.visibleIssues([...run.runWarnings, ...crawl.warnings, ...content.warnings, ...(history.warning ? [history.warning] : []), ...(audited?.warnings ?? [])]).map((w: { code: string; message: string; pageId?: string; blockId?: string }) => ({
+    code: w.code,
+    message: w.message,
+    ...(w.pageId ? { pageId: w.pageId } : {}),
+    ...(w.blockId ? { blockId: w.blockId } : {}),
+  }));
+  const assetBytes = [...collector.outcomes.values()].reduce(
+    (acc, o) => (o.kind === 'stored' && !acc.seen.has(o.asset.path) && !privacy.removedPaths.has(o.asset.path) ? (acc.seen.add(o.asset.path), { seen: acc.seen, bytes: acc.bytes + o.asset.bytes }) : acc),
+    { seen: new Set<string>(), bytes: 0 },
+  ).bytes;
+  const report: Report = {
+    snapshotId: run.snapshotId,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: Math.max(0, finishedAt.getTime() - run.startedAt.getTime()),
+    complete: failures.length === 0 && privacy.visibleIssues(content.assetFailures).length === 0,
+    mode: state ? 'incremental' : 'full',
+    counts: {
+      ...content.counts,
+      assets: run.store.size - privacy.removedPaths.size,
+      assetBytes,
+      pagesReused: fetched.pagesReused,
+      filesLinked: reuse?.linked ?? 0,
+      pagesRendered: content.renderedNow.pages,
+      databasesRendered: content.renderedNow.databases,
+    },
+    requests: {
+      total: stats.total,
+      byRoute: stats.byRoute,
+      retries: stats.retries,
+      rateLimited: stats.rateLimited,
+      waitedMs: Math.round(stats.waitedMs + stats.retryWaitedMs),
+      saved: fetched.requestsSaved,
+      rate: stats.rate,
+    },
+    warnings,
+    failures,
+    unrendered: content.unrendered,
+    unresolvedLinks: privacy.visibleIssues(content.unresolvedLinks),
+    assetFailures: privacy.visibleIssues(content.assetFailures),
+    changes: history.changes,
+  };
+  const privacyCounts = privacy.counts(plan.pages.keys(), history.hidden);
+  if (privacyCounts) report.privacy = privacyCounts;
+  if (audited) report.audit = audited.audit;
+  return { report, failures };
+}
+
+/**
+ * The spool as the next page cache holds it: what the snapshot shows and nothing more. A page
+ * left out only after it was fetched (a row whose query showed it matching excludeWhere once its
+ * listing had not, say) leaves it; a page that lost a trace of one only in the render pass is
+ * spooled again as rendered; a page of the copied cache that the rules leave out now goes too.
+ * The file is then rewritten without the earlier bytes, as it is once they are half of it.
+ */
+async function settlePageCache({ spool, privacy, state }: Run): Promise<void> {
+  const leftLate = [...privacy.excluded].filter((id) => spool.location(id) !== undefined);
+  for (const id of leftLate) spool.drop(id);
+  for (const id of privacy.lateFiltered) {
+    if (spool.location(id) === undefined) continue;
+    const { digest: _digest, ...unit } = await spool.get(id);
+    privacy.refilter(unit);
+    await spool.put(unit);
+  }
+  const leftSinceCopy = state !== null && privacy.leavesOut && Object.keys(state.pages).some((id) => privacy.isPrivate(id));
+  if (privacy.lateFiltered.size > 0 || leftLate.length > 0 || leftSinceCopy || 2 * spool.unusedBytes() >= Math.max(1, spool.size())) await spool.compact();
+}
+
+/**
+ * Publish: a snapshot with the latest one's content is not published (the latest stays, the
+ * state moves on); any other is published by rename, then the state that describes it written.
+ */
+async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: Written): Promise<SyncOutcome> {
+  const { fs, outDir, staging, snapshotId, latest, latestDir, reuse } = run;
+  const { report, failures } = written;
+  const mode = run.state ? 'incremental' : 'full';
+  const keepCache = async (): Promise<string> => {
+    const cache = `pages-${snapshotId}.spool`;
+    await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
+    await fs.rename(run.spool.file, join(outDir, STATE_DIR, cache));
+    run.spoolKept = true;
+    return cache;
+  };
+  if (latest && latestDir && failures.length === 0 && (await sameContent(staging, latestDir, fs, reuse?.hashes))) {
+    await fs.rm(staging, { recursive: true, force: true });
+    const cache = await keepCache();
+    await writeSyncState(outDir, nextSyncState(run, fetched, rendered, latest.snapshotId, cache), fs);
+    run.log('info', `no changes since snapshot ${latest.snapshotId}; nothing published`);
+    return { exitCode: 0, snapshotId: latest.snapshotId, snapshotDir: latestDir, report, unchanged: true, mode };
+  }
+  run.progress.phase('publish');
+  const snapshotDir = await publishSnapshot(outDir, staging, snapshotId, fs);
+  run.log('info', `published snapshot ${snapshotId}`);
+  // The state is written only once the snapshot it describes is published; a failure here
+  // leaves the snapshot, and the next run crawls in full.
+  try {
+    const cache = await keepCache();
+    await writeSyncState(outDir, nextSyncState(run, fetched, rendered, snapshotId, cache), fs);
+  } catch (err) {
+    run.log('warn', `notion-kb: the sync state could not be written (${(err as Error).message}); the next sync crawls in full`);
+  }
+  // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
+  return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report, unchanged: false, mode };
+}
+
+/** The state the next sync starts from: this run's pages (with their summaries and renders), rows and files. */
+function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes: string, cache: string): SyncState {
+  const { privacy, spool, collector } = run;
+  const { crawl, pageFacts, databases } = fetched;
+  const { plan, content } = rendered;
+  const failed = new Set<string>();
+  for (const f of crawl.failures) if (f.pageId) failed.add(f.pageId);
+  for (const f of content.assetFailures) failed.add(f.pageId);
+  const assetsOf = new Map<string, string[]>();
+  const assets: SyncState['assets'] = {};
+  for (const [k, o] of collector.outcomes) {
+    // Files of left-out pages and files removed from the snapshot are not remembered.
+    if (!privacy.keepsOutcome(o)) continue;
+    let list = assetsOf.get(o.ref.pageId);
+    if (!list) assetsOf.set(o.ref.pageId, (list = []));
+    list.push(k);
+    const identity = fileIdentity(o.ref.url, o.ref.source);
+    // No signed URL goes into the state: it expires, and it is a credential while it lives.
+    assets[k] = { identity, outcome: { ...o, ref: { ...o.ref, url: identity } } as AssetOutcome };
+  }
+  const pages: Record<string, PageState> = {};
+  for (const [id, location] of plan.pages) {
+    const at = spool.location(id);
+    const facts = pageFacts.get(id);
+    if (!at || !facts) continue;
+    // As the cached content shows it: nothing the privacy rules leave out (`hid` keeps a keyed hash instead).
+    const refs = privacy.leavesOut ? facts.refs.filter((r) => !privacy.isPrivate(r)) : facts.refs;
+    // A page taken as it is lost what it lost before (and a render now may have found more).
+    const hid = [...new Set([...(facts.hid ?? []), ...privacy.hiddenHashes(id)])].sort();
+    pages[id] = {
+      parent: facts.parent,
+      ...(location.parentId ? { under: location.parentId } : {}),
+      ...(refs.length > 0 ? { refs } : {}),
+      lastEdited: facts.lastEdited,
+      digest: at.digest,
+      path: location.markdown,
+      assets: (assetsOf.get(id) ?? []).sort(),
+      at: [at.offset, at.length],
+      checksum: at.checksum,
+      requests: facts.requests,
+      ...(facts.holds.length > 0 ? { holds: facts.holds } : {}),
+      ...(facts.shows.length > 0 ? { shows: facts.shows } : {}),
+      ...(failed.has(id) ? { retry: true as const } : {}),
+      summary: facts.summary,
+      ...(content.rendered.pages.has(id) ? { rendered: content.rendered.pages.get(id)! } : {}),
+      ...(facts.comments ? { comments: true as const } : {}),
+      ...(privacy.redactedIn(id) > 0 ? { redacted: privacy.redactedIn(id) } : {}),
+      ...(hid.length > 0 ? { hid } : {}),
+    };
+  }
+  // Rows the rules leave out are remembered by keyed hash only; a left-out database not at all.
+  const dataSources: SyncState['dataSources'] = {};
+  const hiddenRows: NonNullable<SyncState['hiddenRows']> = {};
+  const databaseStates: SyncState['databases'] = {};
+  for (const db of databases.values()) {
+    const dataSourceIds: string[] = [];
+    for (const ds of db.dataSources) {
+      const rows = privacy.rowsForState(ds.dataSource.id, db.database.id, ds.rowIds);
+      if (!rows) continue;
+      dataSources[ds.dataSource.id] = rows.rows;
+      if (rows.hidden.length > 0) hiddenRows[ds.dataSource.id] = rows.hidden;
+      dataSourceIds.push(ds.dataSource.id);
+    }
+    if (privacy.isPrivate(db.database.id)) continue;
+    const under = plan.databases.get(db.database.id)?.parentId;
+    const renderedDb = content.rendered.databases.get(db.database.id);
+    databaseStates[db.database.id] = { parent: parentKey(db.database.parent), ...(under ? { under } : {}), dataSources: dataSourceIds, ...(renderedDb ? { rendered: renderedDb } : {}) };
+  }
+  // What left the archive (now or before) and who pointed at it, until it comes back; never
+  // what the privacy rules leave out (the pages that lost a trace of it keep a keyed hash).
+  const left: NonNullable<SyncState['left']> = {};
+  for (const [id, who] of [...Object.entries(run.left ?? {}), ...(crawl.plan?.pointedAt ?? [])]) {
+    if (pages[id] || databaseStates[id]) continue;
+    if (privacy.isPrivate(id)) {
+      delete left[id];
+      continue;
+    }
+    const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => pages[p]).sort();
+    if (still.length > 0) left[id] = still;
+    else delete left[id];
+  }
+  // Blocks holding pages, with the page they sit in: in plain ids where both are kept, as keyed hashes (blockHomes) otherwise.
+  const blocks: NonNullable<SyncState['blocks']> = {};
+  for (const [blockId, known] of crawl.blockParents) {
+    const page = plan.pageOfBlock.get(blockId) ?? known;
+    if (page === undefined || privacy.isPrivate(blockId) || (page !== null && privacy.isPrivate(page))) continue;
+    blocks[blockId] = page ?? '';
+  }
+  const blockHomes = privacy.blockHomes((blockId, pageId) => blocks[blockId] === pageId);
+  return {
+    format: 'notion-kb/sync-state',
+    version: SYNC_STATE_VERSION,
+    snapshotId: describes,
+    startedAt: run.startedAt.toISOString(),
+    configKey: run.key,
+    cache,
+    pages,
+    dataSources,
+    databases: databaseStates,
+    ...(Object.keys(left).length > 0 ? { left } : {}),
+    ...(Object.keys(blocks).length > 0 ? { blocks } : {}),
+    ...(Object.keys(hiddenRows).length > 0 ? { hiddenRows } : {}),
+    ...(blockHomes ? { blockHomes } : {}),
+    ...(run.privacyKey ? { privacyKeyCheck: keyCheck(run.privacyKey) } : {}),
+    assets,
+  };
 }
 
 /** What the sync state keeps of a page beside its place in the spool and the plan. */
