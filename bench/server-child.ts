@@ -73,11 +73,14 @@ function editPages(s: NotionServer, fraction: number, titles: boolean): string[]
   const ws = s.workspace;
   const ids = Object.keys(ws.pages).sort();
   const every = Math.max(1, Math.round(1 / fraction));
-  const edited = ids.filter((_, i) => i % every === 0);
-  for (const id of edited) {
+  const chosen = ids.filter((_, i) => i % every === 0);
+  const edited: string[] = [];
+  for (const id of chosen) {
     if (titles) s.mutate.editTitle(id, `Edited ${id.slice(0, 8)}`);
     const text = ws.pages[id]!.children.find((c) => 'rich_text' in (ws.blocks[c]?.payload ?? {}));
     if (text) s.mutate.editBlockText(text, `Edited at ${new Date().toISOString()}`);
+    // A page with no text block (a row, say) is edited only by its title.
+    if (titles || text) edited.push(id);
   }
   return edited;
 }
