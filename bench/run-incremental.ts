@@ -152,7 +152,7 @@ async function runOneSize(
       scenario: scenario.name,
       name: `${label}: ${name}`,
       target: `≤ ${digits === 0 ? Math.floor(limit) : limit.toFixed(digits)}${unit}`,
-      measured: `${digits === 0 ? value : value.toFixed(digits)}${unit}`,
+      measured: `${value.toFixed(digits)}${unit}`,
       value,
       limit,
       pass: judged && value <= limit,
