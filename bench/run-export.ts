@@ -6,6 +6,7 @@ import type { Index, Report } from '../src/normalise/schemas.js';
 import type { ServerStats } from '../src/notion-server/server.js';
 import { runSync, type SyncProgress } from '../src/run-sync.js';
 import type { ServerSpec } from './bench-protocol.js';
+import type { HeapSnapshotTaken } from './peak-heap-snapshot.js';
 import { startResourceSampler, type ResourceUsage } from './resource-sampler.js';
 import { startServerProcess } from './server-process.js';
 
@@ -29,6 +30,8 @@ export interface ExportMeasurement {
   /** The first few warnings the sync logged (already redacted), for a failing scenario's diagnosis. */
   warnings: string[];
   warningCount: number;
+  /** The heap snapshot this export process wrote (`--heap-snapshot`). */
+  heapSnapshot?: HeapSnapshotTaken;
 }
 
 const MAX_KEPT_WARNINGS = 5;
