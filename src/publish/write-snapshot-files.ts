@@ -9,10 +9,11 @@ import { renderDatabaseFiles } from '../render/database-files.js';
 import { renderIndex } from '../render/index-file.js';
 import { renderPageFiles } from '../render/page-files.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
+import { LineSpool } from './line-spool.js';
 import type { PageSpool } from './page-spool.js';
 import type { PlanNode } from './plan-paths.js';
 import type { OutputFs } from './output-fs.js';
-import { writeFiles, type FileReuse } from './write-snapshot.js';
+import { writeFileStreamed, writeFiles, type FileReuse } from './write-snapshot.js';
 
 export interface SnapshotFilesInput {
   staging: string;
@@ -44,7 +45,7 @@ export interface SnapshotFilesInput {
 
 /** What the report needs of the written files. */
 export interface SnapshotFilesOutcome {
-  /** Files still to write (index.json). */
+  /** Files still to write: none (index.json is written); the caller adds its own. */
   files: Map<string, string>;
   warnings: CrawlIssue[];
   unrendered: Array<{ pageId: string; blockId: string; type: string; reason: string }>;
@@ -58,9 +59,19 @@ export interface SnapshotFilesOutcome {
 /**
  * The render pass: every page read back from the spool, rendered and written one at a time
  * (in path order, so the index lists pages the same way in every run), then every database
- * from its rows' records, then index.json. Only summaries stay in memory.
+ * from its rows' records, then index.json. Only summaries stay in memory: index.json's page
+ * entries wait on disk, beside the staging directory.
  */
 export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<SnapshotFilesOutcome> {
+  const pageEntries = await LineSpool.create<PageEntry>(`${input.staging}.index`, input.fs);
+  try {
+    return await renderAndWrite(input, pageEntries);
+  } finally {
+    await pageEntries.remove();
+  }
+}
+
+async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<PageEntry>): Promise<SnapshotFilesOutcome> {
   const { plan, staging } = input;
   const assets: AssetLookup = input.lookupAsset ?? ((key) => input.assets.get(key));
   const linkIndex = new LinkIndex(plan, input.headingAnchors);
@@ -75,7 +86,6 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   for (const f of input.crawl.failures) if (f.pageId && !f.blockId && !contentFailures.has(f.pageId)) contentFailures.set(f.pageId, f.message);
 
   const madeFolders = new Set<string>();
-  const pageEntries: PageEntry[] = [];
   const items = new Map<string, SnapshotItem>();
   const linksOf = new Map<string, string[]>();
   let blocks = 0;
@@ -92,9 +102,9 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
       warn: (code, message) => warnings.push({ code, message, pageId: id }),
     });
     await writeFiles(staging, page.files, input.fs, madeFolders, input.reuse);
-    input.onPageWritten?.(pageEntries.length + 1);
+    input.onPageWritten?.(pageEntries.size + 1);
     const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
-    pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
+    await pageEntries.add({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
     items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: page.record.digest, files: { markdown: path, record }, edited: lastEditedTime });
     linksOf.set(id, page.links);
     blocks += page.blocks;
@@ -135,7 +145,8 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     unresolvedLinks.push(...db.unresolvedLinks);
   }
 
-  const { json } = renderIndex({ snapshotId: input.snapshotId, createdAt: input.createdAt, pages: pageEntries, databases: databaseEntries, linksOf });
+  const index = renderIndex({ snapshotId: input.snapshotId, createdAt: input.createdAt, pages: pageEntries.items(), databases: databaseEntries, linksOf });
+  await writeFileStreamed(staging, 'index.json', index, input.fs, input.reuse);
 
   const assetFailures: SnapshotFilesOutcome['assetFailures'] = [];
   for (const o of input.assets.values()) {
@@ -145,12 +156,12 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   }
 
   return {
-    files: new Map([['index.json', json]]),
+    files: new Map(),
     warnings,
     unrendered,
     unresolvedLinks: dedupeLinks(unresolvedLinks),
     assetFailures: assetFailures.sort((a, b) => a.key.localeCompare(b.key)),
-    counts: { pages: pageEntries.length, databases: databaseEntries.length, dataSources, rows, blocks },
+    counts: { pages: pageEntries.size, databases: databaseEntries.length, dataSources, rows, blocks },
     state: { snapshotId: input.snapshotId, items },
   };
 }

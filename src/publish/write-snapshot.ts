@@ -96,6 +96,64 @@ export async function writeFiles(
   }
 }
 
+/** Bytes gathered before each write of a streamed file. */
+const STREAM_BLOCK_BYTES = 64 * 1024;
+
+/**
+ * Writes text given in pieces (canonicalJsonChunks) to a file a block at a time, so that the
+ * whole text is never in memory; resolves with its sha256 (hex) and size.
+ */
+export async function writeStreamed(path: string, chunks: Iterable<string> | AsyncIterable<string>, fs: OutputFs = nodeOutputFs): Promise<{ sha256: string; bytes: number }> {
+  const handle = await fs.open(path, 'w');
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let block: string[] = [];
+  let blockChars = 0;
+  const flush = async () => {
+    const buffer = Buffer.from(block.join(''), 'utf8');
+    block = [];
+    blockChars = 0;
+    hash.update(buffer);
+    bytes += buffer.length;
+    await handle.write(buffer, 0, buffer.length);
+  };
+  try {
+    for await (const chunk of chunks) {
+      block.push(chunk);
+      blockChars += chunk.length;
+      if (blockChars >= STREAM_BLOCK_BYTES) await flush();
+    }
+    if (blockChars > 0) await flush();
+  } finally {
+    await handle.close();
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/**
+ * writeFiles for one file given in pieces: written a block at a time, and, like writeFiles, a
+ * hard link to the earlier snapshot's file when its bytes are the same.
+ */
+export async function writeFileStreamed(dir: string, path: string, chunks: Iterable<string> | AsyncIterable<string>, fs: OutputFs = nodeOutputFs, reuse?: FileReuse): Promise<void> {
+  const target = join(dir, path);
+  if (!target.startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
+  await fs.mkdir(dirname(target), { recursive: true });
+  const before = reuse?.hashes.get(path);
+  if (before === undefined) {
+    await writeStreamed(target, chunks, fs);
+    return;
+  }
+  // The hash is known only once the file is written: beside it first, then linked or renamed.
+  const written = `${target}.${process.pid}.tmp`;
+  const { sha256 } = await writeStreamed(written, chunks, fs);
+  if (sha256 === before && (await fs.link(join(reuse!.dir, path), target).then(() => true, () => false))) {
+    reuse!.linked++;
+    await fs.rm(written, { force: true });
+    return;
+  }
+  await fs.rename(written, target);
+}
+
 /** Files of an earlier snapshot that a new one may share (src/publish/write-snapshot.ts writeFiles). */
 export interface FileReuse {
   dir: string;
