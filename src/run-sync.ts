@@ -6,7 +6,7 @@ import type { Config } from './config/config-schema.js';
 import { NotionKbError } from './errors.js';
 import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Report } from './normalise/schemas.js';
-import { buildHistoryFiles } from './publish/history-files.js';
+import { writeHistoryFiles } from './publish/history-files.js';
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
@@ -334,8 +334,7 @@ async function crawlAndPublish(
     for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
     await writeFiles(staging, content.files, fs, undefined, reuse);
     // 4. What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json.
-    const history = await buildHistoryFiles({ outDir, staging, fs, after: content.state, hidden: privacy.excluded });
-    await writeFiles(staging, history.files, fs);
+    const history = await writeHistoryFiles({ outDir, staging, fs, after: content.state, hidden: privacy.excluded });
     if (history.warning) log('warn', history.warning.message);
     // The offline site (config output.site; `notion-kb export` always asks for it), from the files just written.
     if (config.output.site) await writeSite(staging, fs, reuse);
