@@ -3,7 +3,7 @@ import { nodeOutputFs, type OutputFs } from './output-fs.js';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { NotionKbError } from '../errors.js';
 import { LatestPointerSchema, type LatestPointer, type Manifest } from '../normalise/schemas.js';
-import { canonicalJson } from '../render/json/canonical-json.js';
+import { canonicalJson, canonicalJsonChunks, JsonList } from '../render/json/canonical-json.js';
 
 /** Prefix of staging directories: snapshots being written, never read as snapshots. */
 export const STAGING_PREFIX = '.tmp-';
@@ -187,18 +187,39 @@ export async function listFiles(dir: string, fs: OutputFs = nodeOutputFs): Promi
   return out.sort();
 }
 
+/** Read blocks of sha256File, kept for the next file: hashing a snapshot reads tens of thousands. */
+const spareBlocks: Buffer[] = [];
+
+/** The sha256 (hex) and size of a file, read a block at a time. */
 export async function sha256File(path: string, fs: OutputFs = nodeOutputFs): Promise<{ sha256: string; bytes: number }> {
-  const bytes = await fs.readFile(path);
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  const handle = await fs.open(path, 'r');
+  const block = spareBlocks.pop() ?? Buffer.allocUnsafeSlow(STREAM_BLOCK_BYTES);
+  try {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(block, 0, block.length, null);
+      if (bytesRead === 0) break;
+      hash.update(block.subarray(0, bytesRead));
+      bytes += bytesRead;
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  } finally {
+    spareBlocks.push(block);
+    await handle.close();
+  }
 }
 
-/** Hashes every file of the staging directory and writes manifest.json (which lists all files but itself). */
-export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs): Promise<Manifest> {
-  const files = (await listFiles(dir, fs)).filter((p) => p !== 'manifest.json');
-  const manifest: Manifest = { files: [] };
-  for (const path of files) manifest.files.push({ path, ...(await sha256File(join(dir, path), fs)) });
-  await fs.writeFile(join(dir, 'manifest.json'), canonicalJson(manifest));
-  return manifest;
+/**
+ * Hashes every file of the staging directory and writes manifest.json (which lists all files
+ * but itself), an entry at a time: a large wiki's snapshot has tens of thousands of files.
+ */
+export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs): Promise<void> {
+  const paths = (await listFiles(dir, fs)).filter((p) => p !== 'manifest.json');
+  async function* entries(): AsyncGenerator<Manifest['files'][number]> {
+    for (const path of paths) yield { path, ...(await sha256File(join(dir, path), fs)) };
+  }
+  await writeStreamed(join(dir, 'manifest.json'), canonicalJsonChunks({ files: new JsonList(entries()) }), fs);
 }
 
 /**
