@@ -6,6 +6,7 @@ import { sha256Of } from '../normalise/page-digest.js';
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawledPage, PreviousCrawl } from '../source/crawl-types.js';
 import type { OutputFs } from './output-fs.js';
+import { writeStreamed } from './write-snapshot.js';
 
 /**
  * What the next sync needs to be incremental, kept under `<out>/state/` and written only after
@@ -129,11 +130,37 @@ export async function writeSyncState(outDir: string, state: SyncState, fs: Outpu
   await fs.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${STATE_FILE}.${process.pid}.tmp`);
   // Internal, read back only by notion-kb: plain JSON (canonical key order would copy every entry at the run's end).
-  await fs.writeFile(tmp, JSON.stringify(state));
+  await writeStreamed(tmp, stateJson(state), fs);
   await fs.rename(tmp, join(dir, STATE_FILE));
   for (const name of await fs.readdir(dir)) {
     if (name !== STATE_FILE && name !== state.cache && name.endsWith('.spool')) await fs.rm(join(dir, name), { force: true });
   }
+}
+
+/** Records of the state with an entry per page, data source or file: written an entry at a time. */
+const PER_ITEM = new Set(['pages', 'dataSources', 'assets']);
+
+/** JSON.stringify(state)'s text in pieces: a state of 10,000 pages is a string of several MB. */
+export function* stateJson(state: SyncState): Generator<string> {
+  let before = '{';
+  for (const [key, value] of Object.entries(state)) {
+    if (value === undefined) continue;
+    yield `${before}${JSON.stringify(key)}:`;
+    before = ',';
+    if (!PER_ITEM.has(key)) {
+      yield JSON.stringify(value);
+      continue;
+    }
+    let inner = '{';
+    const record = value as Record<string, unknown>;
+    for (const id in record) {
+      if (record[id] === undefined) continue;
+      yield `${inner}${JSON.stringify(id)}:${JSON.stringify(record[id])}`;
+      inner = ',';
+    }
+    yield inner === '{' ? '{}' : '}';
+  }
+  yield before === '{' ? '{}' : '}';
 }
 
 /** Synced block originals a page holds, and the originals it shows through references. */
