@@ -1,11 +1,11 @@
 import { BlockOwners } from '../links/block-owners.js';
-import type { BlockLookup, DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
+import type { BlockLookup, DatabasePaths, HeadingAnchors, PagePaths, PathPlan } from '../links/path-plan.js';
 import { richTextToPlain } from '../normalise/rich-text-plain.js';
 import { databaseTitle, pageTitle } from '../normalise/titles.js';
 import { headingAnchorsOf } from '../render/markdown/collect-headings.js';
 import type { CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 
-export type { DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
+export type { DatabasePaths, HeadingAnchors, PagePaths, PathPlan } from '../links/path-plan.js';
 
 const MAX_SLUG_CHARS = 60;
 /**
@@ -78,60 +78,27 @@ export interface PlanInput {
   pageOfBlock: BlockLookup;
 }
 
-/** Ids of the blocks a page shows through synced_block references (their original lives elsewhere); usually none. */
-function blocksUnderSyncedReferences(blocks: CrawledPage['blocks']): Set<string> {
-  const out = new Set<string>();
-  const walk = (list: CrawledPage['blocks'], under: boolean): void => {
-    for (const b of list) {
-      if (under) out.add(b.id);
-      const reference = b.type === 'synced_block' && Boolean((b as { synced_block?: { synced_from?: unknown } }).synced_block?.synced_from);
-      walk(b.children, under || reference);
-    }
-  };
-  walk(blocks, false);
-  return out;
-}
-
 /**
  * Collects what the planner needs while the crawl goes: a summary of each page and database
  * and the page holding each block, never the content itself.
  */
 export class PlanInputBuilder {
   readonly nodes = new Map<string, PlanNode>();
+  /** The page holding each block anything asks about, and each heading's anchor there (a large wiki has tens of thousands). */
   private readonly owners = new BlockOwners();
-  /** Heading block id → its anchor, for headings a page holds itself (most; a large wiki has tens of thousands). */
-  private readonly ownHeadings = new Map<string, string>();
-  /** Headings seen through a synced_block reference (few): the pages showing them, with their anchor there. */
-  private readonly syncedHeadings = new Map<string, Array<{ pageId: string; anchor: string }>>();
 
   addPage({ page, blocks }: CrawledPage): void {
     const title = pageTitle(page);
     this.nodes.set(page.id, { id: page.id, kind: 'page', title, parent: page.parent as never });
-    this.owners.add(page.id, blocks);
-    const viaReference = blocksUnderSyncedReferences(blocks);
-    for (const [blockId, anchor] of headingAnchorsOf(blocks, title || 'Untitled')) {
-      if (!viaReference.has(blockId)) this.ownHeadings.set(blockId, anchor);
-      else {
-        const shown = this.syncedHeadings.get(blockId);
-        if (shown) shown.push({ pageId: page.id, anchor });
-        else this.syncedHeadings.set(blockId, [{ pageId: page.id, anchor }]);
-      }
-    }
+    this.owners.add(page.id, blocks, headingAnchorsOf(blocks, title || 'Untitled'));
   }
 
   /**
    * Block id → anchor of every heading, in the file of the page that holds it (a page showing
-   * another page's headings through a synced block does not claim them). Call once, at the end.
+   * another page's headings through a synced block does not claim them). Ask once every page is added.
    */
-  headingAnchors(): Map<string, string> {
-    for (const [blockId, shown] of this.syncedHeadings) {
-      if (this.ownHeadings.has(blockId)) continue;
-      const owner = this.owners.get(blockId);
-      const own = shown.find((s) => s.pageId === owner);
-      if (own) this.ownHeadings.set(blockId, own.anchor);
-    }
-    this.syncedHeadings.clear();
-    return this.ownHeadings;
+  headingAnchors(): HeadingAnchors {
+    return { get: (blockId) => this.owners.anchorOf(blockId) };
   }
 
   addDatabase({ database, dataSources }: CrawledDatabase): void {

@@ -11,7 +11,7 @@ import { renderPageFiles } from '../render/page-files.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 import { LineSpool } from './line-spool.js';
 import type { PageSpool } from './page-spool.js';
-import type { PlanNode } from './plan-paths.js';
+import type { HeadingAnchors, PlanNode } from './plan-paths.js';
 import type { OutputFs } from './output-fs.js';
 import { writeFileStreamed, writeFiles, type FileReuse } from './write-snapshot.js';
 
@@ -20,7 +20,7 @@ export interface SnapshotFilesInput {
   spool: PageSpool;
   plan: PathPlan;
   /** Heading block id → anchor in its page's file (PlanInputBuilder.headingAnchors). */
-  headingAnchors: ReadonlyMap<string, string>;
+  headingAnchors: HeadingAnchors;
   /** Summaries of every page and database found (titles). */
   found: ReadonlyMap<string, PlanNode>;
   databases: ReadonlyMap<string, CrawledDatabase>;
