@@ -10,7 +10,7 @@ export interface BenchArgs {
   out: string;
   /** Write a CPU and a heap profile of each measured export process next to the results file. */
   profile: boolean;
-  /** Write a heap snapshot of each measured export process, taken when its V8 heap was largest, next to the results file. */
+  /** Write a heap snapshot of each measured export process, taken when its sync starts publishing, next to the results file. */
   heapSnapshot: boolean;
   help: boolean;
 }
@@ -22,8 +22,8 @@ export const BENCH_USAGE = `Usage: npm run bench -- [--quick] [--scenario <name>
   --out         where to write the results JSON (default output/bench/latest.json)
   --profile     each measured export process also writes <scenario>.cpuprofile and
                 <scenario>.heapprofile next to the results file (slower; numbers not comparable)
-  --heap-snapshot each measured export process writes <scenario>.heapsnapshot, taken when its V8
-                heap was largest, and the bench prints what it holds by constructor and
+  --heap-snapshot each measured export process writes <scenario>.heapsnapshot, taken when its
+                sync starts publishing, and the bench prints what it holds by constructor and
                 owner, and what grew per page between the two memory-scale runs (much slower;
                 RSS not comparable)`;
 

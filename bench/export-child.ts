@@ -2,7 +2,7 @@
 // and not what earlier scenarios left on the heap.
 import type { ServerSpec } from './bench-protocol.js';
 import { startPeakHeapProfiler } from './peak-heap-profiler.js';
-import { startPeakHeapSnapshots } from './peak-heap-snapshot.js';
+import { heapSnapshotAtPublish } from './heap-snapshot-at-publish.js';
 import { tuneRuntimeForSync } from '../src/cli/runtime-tuning.js';
 import { runExport, type ExportMeasurement } from './run-export.js';
 
@@ -16,7 +16,7 @@ export interface ExportJob {
   token: string;
   /** Write a sampling heap profile taken at this process's highest RSS here (`--profile`). */
   heapProfileFile?: string;
-  /** Write a heap snapshot taken when this process's V8 heap was largest here (`--heap-snapshot`). */
+  /** Write a heap snapshot taken when the sync starts publishing here (`--heap-snapshot`). */
   heapSnapshotFile?: string;
 }
 
@@ -27,13 +27,10 @@ if (!process.send) {
 
 async function run(job: ExportJob): Promise<ExportMeasurement> {
   if (job.heapSnapshotFile) {
-    const snapshots = startPeakHeapSnapshots(job.heapSnapshotFile);
-    try {
-      const measurement = await runExport(job.server, job.client, job.token);
-      return { ...measurement, heapSnapshot: snapshots.stop() };
-    } finally {
-      snapshots.stop();
-    }
+    const snapshot = heapSnapshotAtPublish(job.heapSnapshotFile);
+    const measurement = await runExport(job.server, job.client, job.token, snapshot.onPhase);
+    const taken = snapshot.taken();
+    return taken ? { ...measurement, heapSnapshot: taken } : measurement;
   }
   if (!job.heapProfileFile) return runExport(job.server, job.client, job.token);
   const profiler = await startPeakHeapProfiler();

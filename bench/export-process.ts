@@ -17,7 +17,7 @@ export interface ProfileTarget {
   name: string;
   /** A CPU profile and a sampling heap profile (`--profile`). */
   profiles: boolean;
-  /** A heap snapshot when the process's V8 heap was largest (`--heap-snapshot`). */
+  /** A heap snapshot when the sync starts publishing (`--heap-snapshot`). */
   heapSnapshot: boolean;
 }
 
@@ -30,7 +30,7 @@ export function cpuProfileExecArgv(target: ProfileTarget): string[] {
  * `runExport` in a fresh child process (which starts its own server process). With `profile`,
  * the export process (not the server) writes `<name>.cpuprofile` (whole process) and
  * `<name>.heapprofile` (live allocations by stack, taken near its highest RSS) into `profile.dir`;
- * with `profile.heapSnapshot`, `<name>.heapsnapshot` (every live object, when its V8 heap was largest).
+ * with `profile.heapSnapshot`, `<name>.heapsnapshot` (every live object, when the sync starts publishing).
  */
 export function runExportInProcess(
   server: ServerSpec,

@@ -225,10 +225,18 @@ export async function readHeapSummary(file: string): Promise<HeapSummary> {
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1).padStart(7)} MB`;
 
-/** The path's last few steps: enough to name the owner, short enough for a line. */
-const shortPath = (path: string, steps = 4) => {
+/** Steps of an owner path that only say how async code holds its variables. */
+const PLUMBING = /: (system \/ Context|Generator|Promise|\(hidden\)|\(closure\))$/;
+
+/**
+ * The path's last few steps, enough to name the owner (a variable, a field), short enough for a
+ * line: closure contexts, generators and promises left out, and a Map's or Set's own table.
+ */
+const shortPath = (path: string, steps = 3) => {
   const parts = path.split(' > ');
-  return parts.length > steps ? `… > ${parts.slice(-steps).join(' > ')}` : path;
+  const named = parts.filter((p, i) => i === parts.length - 1 || !PLUMBING.test(p));
+  if (named.length > 1 && named.at(-1) === 'table: (array)' && /: (Map|Set)$/.test(named.at(-2)!)) named.pop();
+  return named.length > steps ? `… > ${named.slice(-steps).join(' > ')}` : named.join(' > ');
 };
 
 /** A few lines: the largest constructors (retained) and the largest owners (leaves of the listing). */

@@ -152,17 +152,18 @@ async function main(argv: readonly string[]): Promise<number> {
  * scenario, per extra page. Each snapshot is read once; only its summary stays.
  */
 async function printHeapSnapshots(runs: ScenarioResult[], pairs: Array<[ScenarioResult, ScenarioResult]>): Promise<void> {
-  console.log(`\nHeap snapshots of the export processes, each taken when its V8 heap was largest (open in Chrome DevTools' Memory tab); their RSS counts the snapshots' own memory:`);
+  console.log(`\nHeap snapshots of the export processes, each taken when the sync starts publishing: every page written, all it keeps per page alive (open in Chrome DevTools' Memory tab); their RSS counts the snapshots' own memory:`);
   const summaries = new Map<ScenarioResult, HeapSummary>();
   for (const r of runs) {
     const taken = r.heapSnapshot;
-    if (!taken || taken.taken === 0) {
+    if (!taken) {
       console.log(`${runLabel(r)}: no heap snapshot`);
       continue;
     }
     const summary = await readHeapSummary(taken.file);
     summaries.set(r, summary);
-    console.log(`${runLabel(r)} (${relative(process.cwd(), taken.file)}, the last of ${taken.taken}, at ${(taken.heapBytes / 2 ** 20).toFixed(0)} MB of V8 heap):\n${formatHeapSummary(summary)}`);
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    console.log(`${runLabel(r)} (${relative(process.cwd(), taken.file)}, taken at ${mb(taken.rssBytes)} RSS, peak so far ${mb(taken.rssPeakBytes)}):\n${formatHeapSummary(summary)}`);
   }
   for (const [small, large] of pairs) {
     const a = summaries.get(small);

@@ -1,6 +1,6 @@
 import { workspaceKey, type ServerSpec } from './bench-protocol.js';
 import { runExportInProcess, type ProfileTarget } from './export-process.js';
-import type { HeapSnapshotTaken } from './peak-heap-snapshot.js';
+import type { HeapSnapshotTaken } from './heap-snapshot-at-publish.js';
 import type { ExportMeasurement } from './run-export.js';
 import type { Scenario, ScaleScenario } from './scenarios.js';
 
