@@ -250,7 +250,7 @@ async function crawlAndPublish(
   const summaries = new PlanInputBuilder();
   const databases = new Map<string, CrawledDatabase>();
   /** What the next sync's state needs of each page, beyond the spool and the plan. */
-  const pageFacts = new Map<string, { lastEdited: string; requests: number; holds: string[]; shows: string[]; reused: boolean }>();
+  const pageFacts = new Map<string, { lastEdited: string; requests: number; holds?: string[]; shows?: string[] }>();
   let pagesReused = 0;
   let requestsSaved = 0;
   try {
@@ -276,7 +276,8 @@ async function crawlAndPublish(
           pagesReused++;
           requestsSaved += requests;
         }
-        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused });
+        // Most pages hold and show no synced block: no empty lists kept for them.
+        pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, ...(holds.length > 0 ? { holds } : {}), ...(shows.length > 0 ? { shows } : {}) });
         await spool.put(unit);
       },
       onDatabase: async (unit) => {
@@ -416,8 +417,8 @@ async function crawlAndPublish(
           at: [at.offset, at.length],
           checksum: at.checksum,
           requests: facts.requests,
-          ...(facts.holds.length > 0 ? { holds: facts.holds } : {}),
-          ...(facts.shows.length > 0 ? { shows: facts.shows } : {}),
+          ...(facts.holds ? { holds: facts.holds } : {}),
+          ...(facts.shows ? { shows: facts.shows } : {}),
           ...(failed.has(id) ? { retry: true as const } : {}),
         };
       }

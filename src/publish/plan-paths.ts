@@ -66,7 +66,7 @@ export interface PlanNode {
   kind: 'page' | 'database';
   /** Plain-text title. */
   title: string;
-  /** The API's `parent` object. */
+  /** The API's `parent` object, with only what names the container (`type` and the page, database or block id). */
   parent: Record<string, unknown> | undefined;
   /** A database's data sources, in order (names its CSV files). */
   dataSources?: Array<{ id: string; title: string }>;
@@ -76,6 +76,22 @@ export interface PlanInput {
   nodes: ReadonlyMap<string, PlanNode>;
   /** Exported page that holds each block (src/links/block-owners.ts). */
   pageOfBlock: BlockLookup;
+}
+
+/** What of an API `parent` names the container (planPaths, privacy's excludedClosure): a row's data source id is not kept. */
+function containerRef(parent: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!parent) return parent;
+  switch (parent.type) {
+    case 'page_id':
+      return { type: parent.type, page_id: parent.page_id };
+    case 'database_id':
+    case 'data_source_id':
+      return { type: parent.type, database_id: parent.database_id };
+    case 'block_id':
+      return { type: parent.type, block_id: parent.block_id };
+    default:
+      return { type: parent.type };
+  }
 }
 
 /**
@@ -89,7 +105,7 @@ export class PlanInputBuilder {
 
   addPage({ page, blocks }: CrawledPage): void {
     const title = pageTitle(page);
-    this.nodes.set(page.id, { id: page.id, kind: 'page', title, parent: page.parent as never });
+    this.nodes.set(page.id, { id: page.id, kind: 'page', title, parent: containerRef(page.parent as never) });
     this.owners.add(page.id, blocks, headingAnchorsOf(blocks, title || 'Untitled'));
   }
 
@@ -103,11 +119,21 @@ export class PlanInputBuilder {
 
   addDatabase({ database, dataSources }: CrawledDatabase): void {
     const sources = dataSources.map((d) => ({ id: d.dataSource.id, title: richTextToPlain(d.dataSource.title as never) }));
-    this.nodes.set(database.id, { id: database.id, kind: 'database', title: databaseTitle(database), parent: database.parent as never, dataSources: sources });
+    this.nodes.set(database.id, { id: database.id, kind: 'database', title: databaseTitle(database), parent: containerRef(database.parent as never), dataSources: sources });
   }
 
-  /** Once every page and database has been added. */
+  /**
+   * Once every page and database has been added. A parent's id came in its child's JSON: it
+   * becomes the parent's own id string, so that each id is kept once (twice per page otherwise).
+   */
   build(): PlanInput {
+    for (const node of this.nodes.values()) {
+      const parent = node.parent;
+      for (const key of ['page_id', 'database_id'] as const) {
+        const same = typeof parent?.[key] === 'string' ? this.nodes.get(parent[key] as string)?.id : undefined;
+        if (same !== undefined) parent![key] = same;
+      }
+    }
     return { nodes: this.nodes, pageOfBlock: this.owners };
   }
 }

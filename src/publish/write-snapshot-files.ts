@@ -105,7 +105,9 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
     input.onPageWritten?.(pageEntries.size + 1);
     const { id: _id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime } = page.record;
     await pageEntries.add({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
-    items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: page.record.digest, files: { markdown: path, record }, edited: lastEditedTime });
+    // The history keeps the summary's title string when it is the same (one copy per page, not two).
+    const summary = input.found.get(id)?.title;
+    items.set(id, { kind: 'page', id, title: summary === title ? summary : title, path, parentId, fingerprint: page.record.digest, files: { markdown: path, record }, edited: lastEditedTime });
     linksOf.set(id, page.links);
     blocks += page.blocks;
     for (const u of page.unrendered) unrendered.push({ pageId: id, blockId: u.blockId, type: u.type, reason: u.reason });
