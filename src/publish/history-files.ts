@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ChangeCounts, Changes } from '../normalise/schemas.js';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
 import { readLatest, writeFileStreamed } from './write-snapshot.js';
-import { canonicalJsonChunks, JsonList } from '../render/json/canonical-json.js';
+import { canonicalJsonChunks, JsonEntries, JsonList } from '../render/json/canonical-json.js';
 import { changelogChunks } from '../history/changelog.js';
 import { feedSummary, renderFeed, type FeedPage } from '../history/feed.js';
 import { diffSnapshots, redirectsBetween, type SnapshotState } from '../history/diff-snapshots.js';
@@ -57,7 +57,7 @@ export async function writeHistoryFiles(opts: {
   const lists = { added: new JsonList(changes.added), updated: new JsonList(changes.updated), moved: new JsonList(changes.moved), renamed: new JsonList(changes.renamed), removed: new JsonList(changes.removed) };
   await writeFileStreamed(opts.staging, 'changes.json', canonicalJsonChunks({ ...changes, ...lists }), fs);
   await writeFileStreamed(opts.staging, 'CHANGELOG.md', changelogChunks(changes), fs);
-  await writeFileStreamed(opts.staging, 'redirects.json', canonicalJsonChunks(redirectsBetween(before, after)), fs);
+  await writeFileStreamed(opts.staging, 'redirects.json', canonicalJsonChunks(new JsonEntries(Object.entries(redirectsBetween(before, after)))), fs);
   const feed = renderFeed(changes, await feedPages(opts.staging, changes, after, fs), archiveTitle(after));
   await writeFileStreamed(opts.staging, 'feed.json', canonicalJsonChunks({ ...feed, items: new JsonList(feed.items) }), fs);
   return { changes: { from: changes.from, ...changes.counts }, hidden, ...(warning ? { warning } : {}) };

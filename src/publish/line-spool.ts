@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
+import { writeAll } from './write-snapshot.js';
 
 /** Characters gathered before each write to the spool file. */
 const BLOCK_CHARS = 64 * 1024;
@@ -60,6 +61,6 @@ export class LineSpool<T> {
     const buffer = Buffer.from(this.block.join(''), 'utf8');
     this.block = [];
     this.blockChars = 0;
-    await this.handle.write(buffer, 0, buffer.length);
+    await writeAll(this.handle, buffer);
   }
 }

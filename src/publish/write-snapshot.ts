@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { NotionKbError } from '../errors.js';
@@ -115,7 +116,7 @@ export async function writeStreamed(path: string, chunks: Iterable<string> | Asy
     blockChars = 0;
     hash.update(buffer);
     bytes += buffer.length;
-    await handle.write(buffer, 0, buffer.length);
+    await writeAll(handle, buffer);
   };
   try {
     for await (const chunk of chunks) {
@@ -128,6 +129,15 @@ export async function writeStreamed(path: string, chunks: Iterable<string> | Asy
     await handle.close();
   }
   return { sha256: hash.digest('hex'), bytes };
+}
+
+/** Writes all of `buffer` at the handle's position (a write may take fewer bytes than it was given). */
+export async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
+  for (let done = 0; done < buffer.length; ) {
+    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done);
+    if (!(bytesWritten > 0)) throw new Error('a write to the output directory wrote nothing');
+    done += bytesWritten;
+  }
 }
 
 /**

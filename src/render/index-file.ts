@@ -1,5 +1,5 @@
 import type { DatabaseEntry, PageEntry } from '../normalise/schemas.js';
-import { canonicalJsonChunks, JsonList } from './json/canonical-json.js';
+import { canonicalJsonChunks, JsonEntries, JsonList } from './json/canonical-json.js';
 
 /** Backlinks from each page's outgoing links: target id → ids of the pages linking to it, both sorted. */
 export function backlinksOf(linksOf: ReadonlyMap<string, readonly string[]>): Record<string, string[]> {
@@ -29,6 +29,6 @@ export function renderIndex(input: {
     createdAt: input.createdAt,
     pages: new JsonList(input.pages),
     databases: input.databases,
-    backlinks: backlinksOf(input.linksOf),
+    backlinks: new JsonEntries(Object.entries(backlinksOf(input.linksOf))),
   });
 }
