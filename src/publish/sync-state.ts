@@ -65,12 +65,7 @@ const STATE_FILE = 'sync-state.json';
 /** The sync state file of an output directory. */
 export const syncStatePath = (outDir: string) => join(outDir, STATE_DIR, STATE_FILE);
 
-/** What identifies a file behind a URL: a signed Notion URL without its signature, any other URL as it is. */
-export function fileIdentity(url: string, source: string): string {
-  if (source === 'external') return url;
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
+export { fileIdentity } from '../assets/asset-collector.js';
 
 /** The settings that decide what a sync fetches and keeps. */
 export function configKey(c: { roots: string[]; baseUrl: string; external: string; maxBytes: number; privacy?: unknown }): string {
