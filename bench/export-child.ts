@@ -2,6 +2,7 @@
 // and not what earlier scenarios left on the heap.
 import type { ServerSpec } from './bench-protocol.js';
 import { startPeakHeapProfiler } from './peak-heap-profiler.js';
+import { heapSnapshotAtPublish } from './heap-snapshot-at-publish.js';
 import { tuneRuntimeForSync } from '../src/cli/runtime-tuning.js';
 import { runExport, type ExportMeasurement } from './run-export.js';
 
@@ -15,6 +16,8 @@ export interface ExportJob {
   token: string;
   /** Write a sampling heap profile taken at this process's highest RSS here (`--profile`). */
   heapProfileFile?: string;
+  /** Write a heap snapshot taken when the sync starts publishing here (`--heap-snapshot`). */
+  heapSnapshotFile?: string;
 }
 
 if (!process.send) {
@@ -23,6 +26,12 @@ if (!process.send) {
 }
 
 async function run(job: ExportJob): Promise<ExportMeasurement> {
+  if (job.heapSnapshotFile) {
+    const snapshot = heapSnapshotAtPublish(job.heapSnapshotFile);
+    const measurement = await runExport(job.server, job.client, job.token, snapshot.onPhase);
+    const taken = snapshot.taken();
+    return taken ? { ...measurement, heapSnapshot: taken } : measurement;
+  }
   if (!job.heapProfileFile) return runExport(job.server, job.client, job.token);
   const profiler = await startPeakHeapProfiler();
   try {

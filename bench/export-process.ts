@@ -10,11 +10,15 @@ const CHILD = fileURLToPath(new URL('./export-child.ts', import.meta.url));
 
 type FromExport = { type: 'done'; measurement: ExportMeasurement } | { type: 'error'; message: string };
 
-/** Where to write a CPU and a heap profile of one export process, and under which base name. */
+/** Where to write a CPU and a heap profile (or a heap snapshot) of one export process, and under which base name. */
 export interface ProfileTarget {
   dir: string;
-  /** File base name; `.cpuprofile` and `.heapprofile` are appended. */
+  /** File base name; `.cpuprofile`, `.heapprofile` and `.heapsnapshot` are appended. */
   name: string;
+  /** A CPU profile and a sampling heap profile (`--profile`). */
+  profiles: boolean;
+  /** A heap snapshot when the sync starts publishing (`--heap-snapshot`). */
+  heapSnapshot: boolean;
 }
 
 /** Node flags that make a process write a CPU profile when it exits (opens in Chrome DevTools or VS Code). */
@@ -25,7 +29,8 @@ export function cpuProfileExecArgv(target: ProfileTarget): string[] {
 /**
  * `runExport` in a fresh child process (which starts its own server process). With `profile`,
  * the export process (not the server) writes `<name>.cpuprofile` (whole process) and
- * `<name>.heapprofile` (live allocations by stack, taken near its highest RSS) into `profile.dir`.
+ * `<name>.heapprofile` (live allocations by stack, taken near its highest RSS) into `profile.dir`;
+ * with `profile.heapSnapshot`, `<name>.heapsnapshot` (every live object, when the sync starts publishing).
  */
 export function runExportInProcess(
   server: ServerSpec,
@@ -34,7 +39,7 @@ export function runExportInProcess(
   profile?: ProfileTarget,
 ): Promise<ExportMeasurement> {
   return new Promise((resolve, reject) => {
-    const execArgv = [...process.execArgv, ...(profile ? cpuProfileExecArgv(profile) : [])];
+    const execArgv = [...process.execArgv, ...(profile?.profiles ? cpuProfileExecArgv(profile) : [])];
     const child = fork(RUN_TS, [CHILD], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     let answer: FromExport | null = null;
     child.once('message', (m: FromExport) => {
@@ -45,7 +50,13 @@ export function runExportInProcess(
       if (answer?.type === 'done') resolve(answer.measurement);
       else reject(new Error(`bench export process: ${answer?.type === 'error' ? answer.message.split(token).join('<token>') : `exited (${signal ?? `code ${code}`}) without a result`}`));
     });
-    const job: ExportJob = { server, client, token, ...(profile ? { heapProfileFile: join(profile.dir, `${profile.name}.heapprofile`) } : {}) };
+    const job: ExportJob = {
+      server,
+      client,
+      token,
+      ...(profile?.profiles ? { heapProfileFile: join(profile.dir, `${profile.name}.heapprofile`) } : {}),
+      ...(profile?.heapSnapshot ? { heapSnapshotFile: join(profile.dir, `${profile.name}.heapsnapshot`) } : {}),
+    };
     child.send(job);
   });
 }

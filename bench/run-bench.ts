@@ -9,7 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { BENCH_USAGE, parseBenchArgs, type BenchArgs } from './bench-args.js';
 import { formatTable } from './format-table.js';
 import { summariseProfiles } from './profile-summary.js';
-import { runLabel, runScaleScenario, runScenario, type CleanRuns, type ScenarioResult, type TargetResult } from './run-scenario.js';
+import { formatHeapGrowth, formatHeapSummary, readHeapSummary, type HeapSummary } from './heap-snapshot-summary.js';
+import { runLabel, runScaleScenario, runScenario, type CleanRuns, type Profiling, type ScenarioResult, type TargetResult } from './run-scenario.js';
 import { benchScenarios, isIncrementalScenario, isRateAutoScenario, isScaleScenario } from './scenarios.js';
 import { formatIncremental, runIncrementalScenario, type IncrementalResult } from './run-incremental.js';
 import { formatRateAuto, runRateAutoScenario, type RateAutoResult } from './run-rate-auto.js';
@@ -56,8 +57,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const incremental: IncrementalResult[] = [];
   const rateAuto: RateAutoResult[] = [];
   const out = resolve(args.out);
-  const profileDir = args.profile ? dirname(out) : undefined;
+  const profileDir = args.profile || args.heapSnapshot ? dirname(out) : undefined;
+  const profiling: Profiling | undefined = profileDir ? { dir: profileDir, profiles: args.profile, heapSnapshot: args.heapSnapshot } : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true });
+  /** Pairs of runs whose heap snapshots are compared (the small and the large run of a scale scenario). */
+  const snapshotPairs: Array<[ScenarioResult, ScenarioResult]> = [];
   const loadStart = loadavg();
   const started = performance.now();
   console.error(`notion-kb bench${args.quick ? ' (quick)' : ''}: ${scenarios.length} scenario(s), Node ${process.version}, ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -78,15 +82,16 @@ async function main(argv: readonly string[]): Promise<number> {
       targets.push(...result.targets);
       for (const t of result.targets) console.error(`  ${verdict(t)} ${t.name}: ${t.measured} (target ${t.target})`);
     } else if (isScaleScenario(scenario)) {
-      const scale = await runScaleScenario(scenario, token, cleanRuns, profileDir, (r) => {
+      const scale = await runScaleScenario(scenario, token, cleanRuns, profiling, (r) => {
         results.push(r);
         printRun(r);
         if (profileDir) profiled.push(r);
       });
       targets.push(...scale.targets);
+      if (args.heapSnapshot) snapshotPairs.push(scale.results as [ScenarioResult, ScenarioResult]);
       for (const t of scale.targets) console.error(`  ${verdict(t)} ${t.name}: ${t.measured} (target ${t.target})`);
     } else {
-      const result = await runScenario(scenario, token, cleanRuns, profileDir);
+      const result = await runScenario(scenario, token, cleanRuns, profiling);
       results.push(result);
       printRun(result);
       if (profileDir) profiled.push(result);
@@ -114,10 +119,11 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const t of targets) console.log(`  ${verdict(t)}  ${t.scenario}: ${t.name} ${t.measured} (target ${t.target})`);
     if (targets.some((t) => !t.judged)) console.log(`  (n/a: not judged, an export of that scenario was incomplete)`);
   }
-  if (profileDir) {
+  if (profileDir && args.profile) {
     console.log(`\nProfiles of the export processes (open in Chrome DevTools or VS Code); profiled runs are slower than unprofiled ones, so their numbers are not comparable:`);
     for (const r of profiled) console.log(`${runLabel(r)}\n${await summariseProfiles(relative(process.cwd(), join(profileDir, runLabel(r))))}`);
   }
+  if (args.heapSnapshot) await printHeapSnapshots(profiled, snapshotPairs);
 
   await mkdir(dirname(out), { recursive: true });
   const payload = {
@@ -151,6 +157,31 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * What each export process's heap snapshot holds, and what grew between the two runs of a scale
+ * scenario, per extra page. Each snapshot is read once; only its summary stays.
+ */
+async function printHeapSnapshots(runs: ScenarioResult[], pairs: Array<[ScenarioResult, ScenarioResult]>): Promise<void> {
+  console.log(`\nHeap snapshots of the export processes, each taken when the sync starts publishing: every page written, all it keeps per page alive (open in Chrome DevTools' Memory tab); their RSS counts the snapshots' own memory:`);
+  const summaries = new Map<ScenarioResult, HeapSummary>();
+  for (const r of runs) {
+    const taken = r.heapSnapshot;
+    if (!taken) {
+      console.log(`${runLabel(r)}: no heap snapshot`);
+      continue;
+    }
+    const summary = await readHeapSummary(taken.file);
+    summaries.set(r, summary);
+    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    console.log(`${runLabel(r)} (${relative(process.cwd(), taken.file)}, taken at ${mb(taken.rssBytes)} RSS, peak so far ${mb(taken.rssPeakBytes)}):\n${formatHeapSummary(summary)}`);
+  }
+  for (const [small, large] of pairs) {
+    const a = summaries.get(small);
+    const b = summaries.get(large);
+    if (a && b) console.log(`${runLabel(small)} → ${runLabel(large)}: what grew\n${formatHeapGrowth(a, b, [small.pages, large.pages])}`);
+  }
 }
 
 process.exitCode = await main(process.argv.slice(2));

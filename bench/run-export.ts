@@ -6,6 +6,7 @@ import type { Index, Report } from '../src/normalise/schemas.js';
 import type { ServerStats } from '../src/notion-server/server.js';
 import { runSync, type SyncProgress } from '../src/run-sync.js';
 import type { ServerSpec } from './bench-protocol.js';
+import type { HeapSnapshotTaken } from './heap-snapshot-at-publish.js';
 import { startResourceSampler, type ResourceUsage } from './resource-sampler.js';
 import { startServerProcess } from './server-process.js';
 
@@ -29,6 +30,8 @@ export interface ExportMeasurement {
   /** The first few warnings the sync logged (already redacted), for a failing scenario's diagnosis. */
   warnings: string[];
   warningCount: number;
+  /** The heap snapshot this export process wrote (`--heap-snapshot`). */
+  heapSnapshot?: HeapSnapshotTaken;
 }
 
 const MAX_KEPT_WARNINGS = 5;
@@ -37,7 +40,13 @@ const MAX_KEPT_WARNINGS = 5;
  * Starts a bench server for `server`, runs one full sync against it over loopback HTTP into a
  * fresh temp directory, measures it, and removes the directory and the server again.
  */
-export async function runExport(server: ServerSpec, client: { rate: number; concurrency: number }, token: string): Promise<ExportMeasurement> {
+export async function runExport(
+  server: ServerSpec,
+  client: { rate: number; concurrency: number },
+  token: string,
+  /** Told each time the sync enters another phase (crawl, assets, write, publish). */
+  onPhase?: (phase: SyncProgress['phase']) => void,
+): Promise<ExportMeasurement> {
   const proc = await startServerProcess(server, token);
   const dir = await mkdtemp(join(tmpdir(), 'notion-kb-bench-'));
   try {
@@ -55,6 +64,7 @@ export async function runExport(server: ServerSpec, client: { rate: number; conc
       const outcome = await runSync({
         config,
         onProgress: (p) => {
+          if (p.phase !== (last as SyncProgress | null)?.phase) onPhase?.(p.phase);
           last = p;
         },
         log: (level, message) => {

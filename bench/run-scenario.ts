@@ -1,5 +1,6 @@
 import { workspaceKey, type ServerSpec } from './bench-protocol.js';
-import { runExportInProcess } from './export-process.js';
+import { runExportInProcess, type ProfileTarget } from './export-process.js';
+import type { HeapSnapshotTaken } from './heap-snapshot-at-publish.js';
 import type { ExportMeasurement } from './run-export.js';
 import type { Scenario, ScaleScenario } from './scenarios.js';
 
@@ -58,12 +59,17 @@ export interface ScenarioResult {
   rssSampledPeakMB: number;
   /** Node wrote a CPU and a heap profile of this export (`--profile`): its numbers carry the profilers' overhead. */
   profiled: boolean;
+  /** The heap snapshot the export process wrote (`--heap-snapshot`); its RSS then counts the snapshots' native memory. */
+  heapSnapshot?: HeapSnapshotTaken;
   byRoute: Record<string, number>;
   serverByStatus: Record<string, number>;
   warningCount: number;
   warnings: string[];
   error: string | null;
 }
+
+/** Which profiles the measured export processes write, and where (`--profile`, `--heap-snapshot`). */
+export type Profiling = Omit<ProfileTarget, 'name'>;
 
 /** Clean reference runs, one per workspace recipe, shared between scenarios. */
 export type CleanRuns = Map<string, Promise<ExportMeasurement>>;
@@ -78,11 +84,11 @@ export function runLabel(run: { name: string; variant?: string }): string {
 
 /**
  * Runs one scenario (plus, if it compares, a clean reference run of its workspace) and checks its
- * export is complete. With `profileDir`, the scenario's export process writes its CPU and heap
- * profiles there (the clean reference run is never profiled).
+ * export is complete. With `profiling`, the scenario's export process writes its CPU and heap
+ * profiles, or a heap snapshot, there (the clean reference run is never profiled).
  */
-export async function runScenario(scenario: Scenario, token: string, cleanRuns: CleanRuns, profileDir?: string): Promise<ScenarioResult> {
-  const profile = profileDir ? { dir: profileDir, name: runLabel(scenario) } : undefined;
+export async function runScenario(scenario: Scenario, token: string, cleanRuns: CleanRuns, profiling?: Profiling): Promise<ScenarioResult> {
+  const profile: ProfileTarget | undefined = profiling ? { ...profiling, name: runLabel(scenario) } : undefined;
   // An export process that dies (out of memory, say) is an incomplete export, not the end of the bench.
   const m = await runExportInProcess(scenario.server, scenario.client, token, profile).catch((err: unknown) => lostExport(err));
   const checks: Check[] = [];
@@ -157,7 +163,8 @@ export async function runScenario(scenario: Scenario, token: string, cleanRuns: 
     rssStartMB: mb(m.usage.rssStartBytes),
     rssPeakMB: mb(Math.max(m.usage.rssHighWaterBytes, m.usage.rssPeakBytes)),
     rssSampledPeakMB: mb(m.usage.rssPeakBytes),
-    profiled: profileDir !== undefined,
+    profiled: profiling !== undefined,
+    ...(m.heapSnapshot ? { heapSnapshot: m.heapSnapshot } : {}),
     byRoute: r?.requests.byRoute ?? {},
     serverByStatus: Object.fromEntries(Object.entries(s.requests.byStatus).map(([k, v]) => [String(k), v])),
     warningCount: m.warningCount,
@@ -195,10 +202,10 @@ export interface ScaleResult {
  * never counts towards the other's peak), and holds the large run against the targets. Targets
  * are only judged when both exports are complete: a partial export's numbers mean nothing.
  */
-export async function runScaleScenario(scenario: ScaleScenario, token: string, cleanRuns: CleanRuns, profileDir?: string, onRun?: (r: ScenarioResult) => void): Promise<ScaleResult> {
+export async function runScaleScenario(scenario: ScaleScenario, token: string, cleanRuns: CleanRuns, profiling?: Profiling, onRun?: (r: ScenarioResult) => void): Promise<ScaleResult> {
   const results: ScenarioResult[] = [];
   for (const run of scenario.runs) {
-    const r = await runScenario(run, token, cleanRuns, profileDir);
+    const r = await runScenario(run, token, cleanRuns, profiling);
     results.push(r);
     onRun?.(r);
   }

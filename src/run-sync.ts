@@ -7,7 +7,7 @@ import type { Config } from './config/config-schema.js';
 import { NotionKbError } from './errors.js';
 import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Audit, PageRecord, Report } from './normalise/schemas.js';
-import { buildHistoryFiles, type HistoryFiles } from './publish/history-files.js';
+import { writeHistoryFiles, type HistoryFiles } from './publish/history-files.js';
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths, type PageSummary, type PathPlan } from './publish/plan-paths.js';
@@ -442,7 +442,7 @@ function keepAsItIs(run: Run, fetched: Omit<Fetched, 'crawl'>, state: SyncState,
   run.spool.adopt(id, { offset: p.at[0], length: p.at[1], digest: p.digest, checksum: p.checksum });
   fetched.summaries.addSummary(id, p.summary);
   run.privacy.keepPage(id, p.redacted ?? 0);
-  fetched.pageFacts.set(id, { lastEdited: p.lastEdited, requests: p.requests, holds: p.holds ?? [], shows: p.shows ?? [], reused: true, parent: p.parent, refs: p.refs ?? [], summary: p.summary, comments: p.comments === true, ...(p.hid ? { hid: p.hid } : {}) });
+  fetched.pageFacts.set(id, { lastEdited: p.lastEdited, requests: p.requests, ...(p.holds ? { holds: p.holds } : {}), ...(p.shows ? { shows: p.shows } : {}), reused: true, parent: p.parent, refs: p.refs ?? [], summary: p.summary, comments: p.comments === true, ...(p.hid ? { hid: p.hid } : {}) });
   fetched.pagesReused++;
   fetched.requestsSaved += p.requests;
   return { pages: p.summary.subPages ?? [], databases: p.summary.subDatabases ?? [] };
@@ -466,7 +466,7 @@ async function spoolPage(run: Run, fetched: Omit<Fetched, 'crawl'>, unit: Crawle
   }
   // A page from the cache points at what it pointed at when it was fetched.
   const refs = origin.reused ? (state!.pages[id]?.refs ?? refsOf(unit)) : refsOf(unit);
-  fetched.pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused, parent: parentKey(unit.page.parent), refs, summary, comments: unit.comments !== undefined });
+  fetched.pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, ...(holds.length > 0 ? { holds } : {}), ...(shows.length > 0 ? { shows } : {}), reused: origin.reused, parent: parentKey(unit.page.parent), refs, summary, comments: unit.comments !== undefined });
   // The self-audit plans this run as an incremental one would have: it needs each page's parent as the API gave it.
   if (run.auditCache) fetched.auditParents.set(id, unit.page.parent);
   await spool.put(unit);
@@ -566,8 +566,7 @@ async function writeSnapshot(run: Run, fetched: Fetched, rendered: Rendered): Pr
   await writeFiles(staging, content.files, fs, undefined, reuse);
   // What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json, feed.json.
   const described = state ? snapshotStateOf(state) : null;
-  const history = await buildHistoryFiles({ outDir: run.outDir, staging, fs, after: content.state, ...(described ? { before: described } : {}), hidden: privacy.excluded });
-  await writeFiles(staging, history.files, fs);
+  const history = await writeHistoryFiles({ outDir: run.outDir, staging, fs, after: content.state, ...(described ? { before: described } : {}), hidden: privacy.excluded });
   if (history.warning) run.log('warn', history.warning.message);
   // The offline site (config output.site; `notion-kb export` always asks for it), from the files just written.
   if (config.output.site) await writeSite(staging, fs, reuse);
@@ -738,8 +737,8 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
       at: [at.offset, at.length],
       checksum: at.checksum,
       requests: facts.requests,
-      ...(facts.holds.length > 0 ? { holds: facts.holds } : {}),
-      ...(facts.shows.length > 0 ? { shows: facts.shows } : {}),
+      ...(facts.holds ? { holds: facts.holds } : {}),
+      ...(facts.shows ? { shows: facts.shows } : {}),
       ...(failed.has(id) ? { retry: true as const } : {}),
       summary: facts.summary,
       ...(content.rendered.pages.has(id) ? { rendered: content.rendered.pages.get(id)! } : {}),
@@ -810,8 +809,9 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
 interface PageFacts {
   lastEdited: string;
   requests: number;
-  holds: string[];
-  shows: string[];
+  /** Synced block originals it holds and shows (most pages none: no empty lists kept). */
+  holds?: string[];
+  shows?: string[];
   reused: boolean;
   parent: string;
   refs: string[];

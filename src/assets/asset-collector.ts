@@ -41,6 +41,13 @@ export interface PreviousAssets {
 
 const MAX_REFRESHES = 2;
 
+/** What identifies a file behind a URL: a signed Notion URL without its signature, any other URL as it is. */
+export function fileIdentity(url: string, source: string): string {
+  if (source === 'external') return url;
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 /**
  * Downloads every file the crawl reports, as soon as it is reported (signed URLs expire),
  * into the content-addressed store. A 403 on a Notion-hosted file means the URL expired:
@@ -120,7 +127,8 @@ export class AssetCollector {
       try {
         const { bytes, contentType } = await this.deps.downloader.fetchBinary(url, { maxBytes: this.deps.policy.maxBytes });
         const asset = await this.deps.store.put(bytes, ref.name, contentType ?? undefined);
-        return { kind: 'stored', ref, asset };
+        // The signed URL is done with (and a credential while it lives): the run keeps the file's identity only.
+        return { kind: 'stored', ref: { ...ref, url: fileIdentity(ref.url, ref.source) }, asset };
       } catch (err) {
         const status = (err as { status?: number }).status;
         let reason = describeDownloadError(err, this.deps.policy.maxBytes);

@@ -31,16 +31,20 @@ function changelogLine(c: Change, section: (typeof SECTIONS)[number][0]): string
 
 /** CHANGELOG.md of a snapshot: the counts, then one list per kind of change, links relative to the snapshot root. */
 export function renderChangelog(c: Changes): string {
-  const lines = [`# Changes in snapshot ${c.to}`, ''];
-  lines.push(c.from === null ? 'The first snapshot of this archive: everything is new.' : `Compared with the previous snapshot, ${c.from}.`, '');
-  lines.push(`Pages and databases: ${countLine(c)}.`);
+  return [...changelogChunks(c)].join('');
+}
+
+/** renderChangelog's text a line at a time (a first snapshot of a large wiki lists every page). */
+export function* changelogChunks(c: Changes): Generator<string> {
+  yield `# Changes in snapshot ${c.to}\n\n`;
+  yield `${c.from === null ? 'The first snapshot of this archive: everything is new.' : `Compared with the previous snapshot, ${c.from}.`}\n\n`;
+  yield `Pages and databases: ${countLine(c)}.\n`;
   for (const [key, label] of SECTIONS) {
     if (c[key].length === 0) continue;
-    lines.push('', `## ${label} (${c[key].length})`, '');
-    for (const change of c[key]) lines.push(changelogLine(change, key));
+    yield `\n## ${label} (${c[key].length})\n\n`;
+    for (const change of c[key]) yield `${changelogLine(change, key)}\n`;
   }
-  if (SECTIONS.every(([key]) => c[key].length === 0)) lines.push('', 'Nothing changed.');
-  return `${lines.join('\n')}\n`;
+  if (SECTIONS.every(([key]) => c[key].length === 0)) yield '\nNothing changed.\n';
 }
 
 /** The plain-text summary `notion-kb diff` prints. */

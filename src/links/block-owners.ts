@@ -12,12 +12,12 @@ function walkBlocks(blocks: BlockNode[], visit: (b: BlockNode, viaReference: boo
   }
 }
 
-const WORDS = 5; // four 32-bit words of the id, then the owner's index + 1 (0 = empty slot)
+const WORDS = 6; // four 32-bit words of the id, the owner's index + 1 (0 = empty slot), the anchor's index + 1 (0 = none)
 const EMPTY = 0;
 
 /**
- * Block id → page index, in one typed array with open addressing: a large workspace has
- * dozens of blocks per page, and a Map of strings would hold most of the sync's memory.
+ * Block id → page index and anchor index, in one typed array with open addressing: a large
+ * workspace has dozens of blocks per page, and a Map of strings would hold most of the sync's memory.
  */
 class BlockIdTable {
   private slots = new Uint32Array(WORDS * 1024);
@@ -42,20 +42,25 @@ class BlockIdTable {
     }
   }
 
-  set(id: string, owner: number): void {
-    if (!this.parse(id)) return;
+  /** False for an id that is not a Notion UUID (nothing is kept for it). */
+  set(id: string, owner: number, anchor: number | undefined): boolean {
+    if (!this.parse(id)) return false;
     if ((this.used + 1) * 2 > this.slots.length / WORDS) this.grow();
     const at = this.find(this.slots, this.key);
     if (this.slots[at + 4] === EMPTY) this.used++;
     this.slots.set(this.key, at);
     this.slots[at + 4] = owner + 1;
+    this.slots[at + 5] = anchor === undefined ? 0 : anchor + 1;
+    return true;
   }
 
-  get(id: string): number | undefined {
+  get(id: string): { owner: number; anchor: number | undefined } | undefined {
     if (!this.parse(id)) return undefined;
     const at = this.find(this.slots, this.key);
-    const v = this.slots[at + 4]!;
-    return v === EMPTY ? undefined : v - 1;
+    const owner = this.slots[at + 4]!;
+    if (owner === EMPTY) return undefined;
+    const anchor = this.slots[at + 5]!;
+    return { owner: owner - 1, anchor: anchor === 0 ? undefined : anchor - 1 };
   }
 
   private grow(): void {
@@ -91,38 +96,63 @@ export function ownedBlocks(blocks: BlockNode[]): OwnedBlocks {
 }
 
 /**
- * Which exported page holds a block, learnt page by page as the crawl goes (only block ids are
- * kept, never the blocks), for the blocks anything asks about: a block that holds a sub-page or
- * an inline database (their `parent` is that block) and a heading (links to it keep its anchor).
- * Links to other blocks name their page in the URL (`/<page id>#<block id>`) and need no lookup;
- * keeping every block id would hold most of a large sync's memory. A block seen through a
- * synced_block reference belongs to the page holding the original; only when that page is not
- * exported does a referencing page hold it (the smallest id, so the answer never depends on
- * crawl order).
+ * Which exported page holds a block, and a heading's anchor in that page's file, learnt page by
+ * page as the crawl goes (only block ids are kept, never the blocks), for the blocks anything
+ * asks about: a block that holds a sub-page or an inline database (their `parent` is that
+ * block) and a heading (links to it keep its anchor). Links to other blocks name their page in
+ * the URL (`/<page id>#<block id>`) and need no lookup; keeping every block id would hold most
+ * of a large sync's memory. A block seen through a synced_block reference belongs to the page
+ * holding the original; only when that page is not exported does a referencing page hold it
+ * (the smallest id, so the answer never depends on crawl order), with its anchor there.
  */
 export class BlockOwners implements BlockLookup {
   private readonly pages: string[] = [];
   private readonly owner = new BlockIdTable();
-  /** Blocks seen through synced references (few): block id → smallest referencing page id. */
-  private readonly viaReference = new Map<string, string>();
+  /** Each distinct anchor text once (many headings are "Overview", "Notes"…). */
+  private readonly anchors: string[] = [];
+  private readonly anchorIndex = new Map<string, number>();
+  /** Blocks with an id that is not a Notion UUID (none from Notion; some in tests). */
+  private readonly odd = new Map<string, { pageId: string; anchor: string | undefined }>();
+  /** Blocks seen through synced references (few): block id → smallest referencing page id, and the anchor there. */
+  private readonly viaReference = new Map<string, { pageId: string; anchor: string | undefined }>();
 
-  add(pageId: string, blocks: BlockNode[]): void {
-    this.addOwned(pageId, ownedBlocks(blocks));
+  /** A page's blocks, with the anchors of its headings in its file (`headingAnchorsOf`). */
+  add(pageId: string, blocks: BlockNode[], anchors: ReadonlyMap<string, string> = new Map()): void {
+    this.addOwned(pageId, ownedBlocks(blocks), anchors);
   }
 
-  /** A page by the blocks it holds that anything asks about (`ownedBlocks`): what the sync state keeps of it. */
-  addOwned(pageId: string, owned: OwnedBlocks): void {
+  /**
+   * A page by the blocks it holds that anything asks about (`ownedBlocks`) and the anchors of its
+   * headings in its file: what the sync state keeps of it.
+   */
+  addOwned(pageId: string, owned: OwnedBlocks, anchors: ReadonlyMap<string, string> = new Map()): void {
     const index = this.pages.push(pageId) - 1;
-    for (const id of owned.own ?? []) this.owner.set(id, index);
+    for (const id of owned.own ?? []) {
+      const anchor = anchors.get(id);
+      if (!this.owner.set(id, index, anchor === undefined ? undefined : this.intern(anchor))) this.odd.set(id, { pageId, anchor });
+    }
     for (const id of owned.shown ?? []) {
       const known = this.viaReference.get(id);
-      if (known === undefined || pageId < known) this.viaReference.set(id, pageId);
+      if (known === undefined || pageId < known.pageId) this.viaReference.set(id, { pageId, anchor: anchors.get(id) });
     }
   }
 
   /** The exported page holding a block (ask once every page has been added). */
   get(blockId: string): string | undefined {
-    const index = this.owner.get(blockId);
-    return index === undefined ? this.viaReference.get(blockId) : this.pages[index];
+    const held = this.owner.get(blockId);
+    return held ? this.pages[held.owner] : (this.odd.get(blockId) ?? this.viaReference.get(blockId))?.pageId;
+  }
+
+  /** The anchor of a heading in the file of the page holding it (ask once every page has been added). */
+  anchorOf(blockId: string): string | undefined {
+    const held = this.owner.get(blockId);
+    if (held) return held.anchor === undefined ? undefined : this.anchors[held.anchor];
+    return (this.odd.get(blockId) ?? this.viaReference.get(blockId))?.anchor;
+  }
+
+  private intern(anchor: string): number {
+    let i = this.anchorIndex.get(anchor);
+    if (i === undefined) this.anchorIndex.set(anchor, (i = this.anchors.push(anchor) - 1));
+    return i;
   }
 }

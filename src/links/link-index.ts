@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { parseNotionUrl } from '../config/notion-id.js';
-import type { PathPlan } from './path-plan.js';
+import type { HeadingAnchors, PathPlan } from './path-plan.js';
 
 /** A link whose target is not in the export: kept as a Notion URL and reported. */
 export interface UnresolvedLink {
@@ -40,7 +40,7 @@ export class LinkIndex {
      * union over pages of `headingAnchorsOf(blocks, title)` (src/render/markdown/collect-headings.ts).
      * Links to a heading go to its anchor; links to other blocks (or without this map) go to the page.
      */
-    private readonly headingAnchors: ReadonlyMap<string, string> = new Map(),
+    private readonly headingAnchors: HeadingAnchors = new Map(),
   ) {}
 
   /** The anchor (without `#`) of a heading block in its page's Markdown; null for any other id. */

@@ -21,6 +21,11 @@ export interface DatabasePaths {
   parentId: string | null;
 }
 
+/** Block id → a heading's anchor (without `#`) in its page's Markdown file (src/links/block-owners.ts). */
+export interface HeadingAnchors {
+  get(blockId: string): string | undefined;
+}
+
 /** Which exported page holds a block (src/links/block-owners.ts). */
 export interface BlockLookup {
   get(blockId: string): string | undefined;

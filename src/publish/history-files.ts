@@ -1,16 +1,14 @@
 import { join } from 'node:path';
 import type { ChangeCounts, Changes } from '../normalise/schemas.js';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
-import { readLatest } from './write-snapshot.js';
-import { canonicalJson } from '../render/json/canonical-json.js';
-import { renderChangelog } from '../history/changelog.js';
+import { readLatest, writeFileStreamed } from './write-snapshot.js';
+import { canonicalJsonChunks, JsonEntries, JsonList } from '../render/json/canonical-json.js';
+import { changelogChunks } from '../history/changelog.js';
 import { feedSummary, renderFeed, type FeedPage } from '../history/feed.js';
 import { diffSnapshots, redirectsBetween, type SnapshotState } from '../history/diff-snapshots.js';
 import { readSnapshotState } from './snapshot-state.js';
 
 export interface HistoryFiles {
-  /** changes.json, CHANGELOG.md, redirects.json, feed.json: to write into the staging directory before the manifest. */
-  files: Map<string, string>;
   /** For report.json `changes`. */
   changes: ChangeCounts & { from: string | null };
   /** Pages and databases of the previous snapshot left out of the comparison (`hidden`). */
@@ -20,11 +18,14 @@ export interface HistoryFiles {
 }
 
 /**
- * The history files of a snapshot being published: the staging directory (its index.json and
- * records already written) against the snapshot latest.json points at, or against nothing on a
- * first run. A previous snapshot that cannot be read does not fail the sync: it is reported.
+ * Writes the history files of a snapshot being published into its staging directory
+ * (changes.json, CHANGELOG.md, redirects.json, feed.json; before the manifest): the staging
+ * directory (its index.json and records already written) against the snapshot latest.json
+ * points at, or against nothing on a first run. Each file is written in pieces, one after the
+ * other (a first snapshot of a large wiki lists every page as added). A previous snapshot that
+ * cannot be read does not fail the sync: it is reported.
  */
-export async function buildHistoryFiles(opts: {
+export async function writeHistoryFiles(opts: {
   outDir: string;
   staging: string;
   fs?: OutputFs;
@@ -58,13 +59,13 @@ export async function buildHistoryFiles(opts: {
     before = { ...before, items };
   }
   const changes = diffSnapshots(before, after);
-  const files = new Map([
-    ['changes.json', canonicalJson(changes)],
-    ['CHANGELOG.md', renderChangelog(changes)],
-    ['redirects.json', canonicalJson(redirectsBetween(before, after))],
-    ['feed.json', canonicalJson(renderFeed(changes, await feedPages(opts.staging, changes, after, fs), archiveTitle(after)))],
-  ]);
-  return { files, changes: { from: changes.from, ...changes.counts }, hidden, ...(warning ? { warning } : {}) };
+  const lists = { added: new JsonList(changes.added), updated: new JsonList(changes.updated), moved: new JsonList(changes.moved), renamed: new JsonList(changes.renamed), removed: new JsonList(changes.removed) };
+  await writeFileStreamed(opts.staging, 'changes.json', canonicalJsonChunks({ ...changes, ...lists }), fs);
+  await writeFileStreamed(opts.staging, 'CHANGELOG.md', changelogChunks(changes), fs);
+  await writeFileStreamed(opts.staging, 'redirects.json', canonicalJsonChunks(new JsonEntries(Object.entries(redirectsBetween(before, after)))), fs);
+  const feed = renderFeed(changes, await feedPages(opts.staging, changes, after, fs), archiveTitle(after));
+  await writeFileStreamed(opts.staging, 'feed.json', canonicalJsonChunks({ ...feed, items: new JsonList(feed.items) }), fs);
+  return { changes: { from: changes.from, ...changes.counts }, hidden, ...(warning ? { warning } : {}) };
 }
 
 /** Most pages feed.json lists (the newest edits). */

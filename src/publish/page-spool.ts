@@ -8,6 +8,77 @@ import { nodeOutputFs, type OutputFs } from './output-fs.js';
 /** A page as the spool gives it back: what was fetched (less signed URLs) and its digest. */
 export type SpooledPage = CrawledPage & { digest: string };
 
+/** Where a page sits in the spool file, the digest of its content and the sha256 of its bytes (both `sha256:<hex>`). */
+export interface SpoolLocation {
+  offset: number;
+  length: number;
+  digest: string;
+  checksum: string;
+}
+
+const SHA256 = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Spool locations by page id: one number per page in a Map, the rest in typed arrays (offset,
+ * length, and digest and checksum as 32 bytes each). Objects of hex strings held about 200
+ * bytes per page for the whole run.
+ */
+class LocationTable {
+  private readonly indexOf = new Map<string, number>();
+  private offsets = new Float64Array(1024);
+  private lengths = new Uint32Array(1024);
+  /** Per page: the digest's 32 bytes, then the checksum's. */
+  private hashes = new Uint8Array(1024 * 64);
+  /** Slots used (a deleted page's slot is not used again). */
+  private count = 0;
+
+  set(id: string, at: SpoolLocation): void {
+    if (!SHA256.test(at.digest) || !SHA256.test(at.checksum)) throw new Error(`page ${id}: a digest that is not sha256:<hex>`);
+    let i = this.indexOf.get(id);
+    if (i === undefined) {
+      i = this.count++;
+      if (i === this.lengths.length) this.grow();
+      this.indexOf.set(id, i);
+    }
+    this.offsets[i] = at.offset;
+    this.lengths[i] = at.length;
+    this.hashes.set(Buffer.from(at.digest.slice(7), 'hex'), i * 64);
+    this.hashes.set(Buffer.from(at.checksum.slice(7), 'hex'), i * 64 + 32);
+  }
+
+  get(id: string): SpoolLocation | undefined {
+    const i = this.indexOf.get(id);
+    if (i === undefined) return undefined;
+    const hex = (from: number) => `sha256:${Buffer.from(this.hashes.buffer, this.hashes.byteOffset + from, 32).toString('hex')}`;
+    return { offset: this.offsets[i]!, length: this.lengths[i]!, digest: hex(i * 64), checksum: hex(i * 64 + 32) };
+  }
+
+  delete(id: string): void {
+    this.indexOf.delete(id);
+  }
+
+  *entries(): Generator<[string, SpoolLocation]> {
+    for (const id of this.indexOf.keys()) yield [id, this.get(id)!];
+  }
+
+  *values(): Generator<SpoolLocation> {
+    for (const [, at] of this.entries()) yield at;
+  }
+
+  private grow(): void {
+    const pages = this.lengths.length * 2;
+    const offsets = new Float64Array(pages);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    const lengths = new Uint32Array(pages);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    const hashes = new Uint8Array(pages * 64);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+  }
+}
+
 /**
  * Fetched pages parked on disk between the crawl and the render pass. A page's files can only
  * be written once every page's path is known (links point both ways), and holding every block
@@ -16,7 +87,7 @@ export type SpooledPage = CrawledPage & { digest: string };
  * stay in memory.
  */
 export class PageSpool {
-  private readonly where = new Map<string, { offset: number; length: number; digest: string; checksum: string }>();
+  private readonly where = new LocationTable();
   private end = 0;
   private writing: Promise<unknown> = Promise.resolve();
 
@@ -87,7 +158,7 @@ export class PageSpool {
   }
 
   /** Where a page sits in the spool file, and its digest. */
-  location(id: string): { offset: number; length: number; digest: string; checksum: string } | undefined {
+  location(id: string): SpoolLocation | undefined {
     return this.where.get(id);
   }
 

@@ -1,11 +1,11 @@
 import { BlockOwners, ownedBlocks, type OwnedBlocks } from '../links/block-owners.js';
-import type { BlockLookup, DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
+import type { BlockLookup, DatabasePaths, HeadingAnchors, PagePaths, PathPlan } from '../links/path-plan.js';
 import { richTextToPlain } from '../normalise/rich-text-plain.js';
 import { databaseTitle, pageTitle } from '../normalise/titles.js';
 import { headingAnchorsOf } from '../render/markdown/collect-headings.js';
 import type { CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 
-export type { DatabasePaths, PagePaths, PathPlan } from '../links/path-plan.js';
+export type { DatabasePaths, HeadingAnchors, PagePaths, PathPlan } from '../links/path-plan.js';
 
 const MAX_SLUG_CHARS = 60;
 /**
@@ -66,7 +66,7 @@ export interface PlanNode {
   kind: 'page' | 'database';
   /** Plain-text title. */
   title: string;
-  /** The API's `parent` object. */
+  /** The API's `parent` object, with only what names the container (`type` and the page, database or block id). */
   parent: Record<string, unknown> | undefined;
   /** A database's data sources, in order (names its CSV files). */
   dataSources?: Array<{ id: string; title: string }>;
@@ -90,6 +90,22 @@ function blocksUnderSyncedReferences(blocks: CrawledPage['blocks']): Set<string>
   };
   walk(blocks, false);
   return out;
+}
+
+/** What of an API `parent` names the container (planPaths, privacy's excludedClosure): a row's data source id is not kept. */
+function containerRef(parent: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!parent) return parent;
+  switch (parent.type) {
+    case 'page_id':
+      return { type: parent.type, page_id: parent.page_id };
+    case 'database_id':
+    case 'data_source_id':
+      return { type: parent.type, database_id: parent.database_id };
+    case 'block_id':
+      return { type: parent.type, block_id: parent.block_id };
+    default:
+      return { type: parent.type };
+  }
 }
 
 /**
@@ -145,11 +161,8 @@ export function summarisePage({ page, blocks }: Pick<CrawledPage, 'page' | 'bloc
  */
 export class PlanInputBuilder {
   readonly nodes = new Map<string, PlanNode>();
+  /** The page holding each block anything asks about, and each heading's anchor there (a large wiki has tens of thousands). */
   private readonly owners = new BlockOwners();
-  /** Heading block id → its anchor, for headings a page holds itself (most; a large wiki has tens of thousands). */
-  private readonly ownHeadings = new Map<string, string>();
-  /** Headings seen through a synced_block reference (few): the pages showing them, with their anchor there. */
-  private readonly syncedHeadings = new Map<string, Array<{ pageId: string; anchor: string }>>();
 
   /** A fetched page; returns its summary (what the sync state keeps of it). */
   addPage(unit: CrawledPage): PageSummary {
@@ -160,38 +173,37 @@ export class PlanInputBuilder {
 
   /** A page by its summary: one the run takes as it is, without reading it back. */
   addSummary(id: string, summary: PageSummary): void {
-    this.nodes.set(id, { id, kind: 'page', title: summary.title, parent: summary.parent });
-    this.owners.addOwned(id, summary.blocks ?? {});
-    for (const [blockId, anchor] of summary.anchors ?? []) this.ownHeadings.set(blockId, anchor);
-    for (const [blockId, anchor] of summary.shownAnchors ?? []) {
-      const shown = this.syncedHeadings.get(blockId);
-      if (shown) shown.push({ pageId: id, anchor });
-      else this.syncedHeadings.set(blockId, [{ pageId: id, anchor }]);
-    }
+    this.nodes.set(id, { id, kind: 'page', title: summary.title, parent: containerRef(summary.parent) });
+    const anchors = new Map<string, string>(summary.anchors);
+    for (const [blockId, anchor] of summary.shownAnchors ?? []) anchors.set(blockId, anchor);
+    this.owners.addOwned(id, summary.blocks ?? {}, anchors);
   }
 
   /**
    * Block id → anchor of every heading, in the file of the page that holds it (a page showing
-   * another page's headings through a synced block does not claim them). Call once, at the end.
+   * another page's headings through a synced block does not claim them). Ask once every page is added.
    */
-  headingAnchors(): Map<string, string> {
-    for (const [blockId, shown] of this.syncedHeadings) {
-      if (this.ownHeadings.has(blockId)) continue;
-      const owner = this.owners.get(blockId);
-      const own = shown.find((s) => s.pageId === owner);
-      if (own) this.ownHeadings.set(blockId, own.anchor);
-    }
-    this.syncedHeadings.clear();
-    return this.ownHeadings;
+  headingAnchors(): HeadingAnchors {
+    return { get: (blockId) => this.owners.anchorOf(blockId) };
   }
 
   addDatabase({ database, dataSources }: CrawledDatabase): void {
     const sources = dataSources.map((d) => ({ id: d.dataSource.id, title: richTextToPlain(d.dataSource.title as never) }));
-    this.nodes.set(database.id, { id: database.id, kind: 'database', title: databaseTitle(database), parent: database.parent as never, dataSources: sources });
+    this.nodes.set(database.id, { id: database.id, kind: 'database', title: databaseTitle(database), parent: containerRef(database.parent as never), dataSources: sources });
   }
 
-  /** Once every page and database has been added. */
+  /**
+   * Once every page and database has been added. A parent's id came in its child's JSON: it
+   * becomes the parent's own id string, so that each id is kept once (twice per page otherwise).
+   */
   build(): PlanInput {
+    for (const node of this.nodes.values()) {
+      const parent = node.parent;
+      for (const key of ['page_id', 'database_id'] as const) {
+        const same = typeof parent?.[key] === 'string' ? this.nodes.get(parent[key] as string)?.id : undefined;
+        if (same !== undefined) parent![key] = same;
+      }
+    }
     return { nodes: this.nodes, pageOfBlock: this.owners };
   }
 }

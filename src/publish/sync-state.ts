@@ -9,6 +9,7 @@ import type { SnapshotItem, SnapshotState } from '../history/diff-snapshots.js';
 import type { OutputFs } from './output-fs.js';
 import type { PageSummary } from './plan-paths.js';
 import type { RenderedDatabase, RenderedPage } from './write-snapshot-files.js';
+import { writeStreamed } from './write-snapshot.js';
 
 /**
  * What the next sync needs to be incremental, kept under `<out>/state/` and written only after
@@ -137,12 +138,7 @@ const STATE_FILE = 'sync-state.json';
 /** The sync state file of an output directory. */
 export const syncStatePath = (outDir: string) => join(outDir, STATE_DIR, STATE_FILE);
 
-/** What identifies a file behind a URL: a signed Notion URL without its signature, any other URL as it is. */
-export function fileIdentity(url: string, source: string): string {
-  if (source === 'external') return url;
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
+export { fileIdentity } from '../assets/asset-collector.js';
 
 /** The settings that decide what a sync fetches and keeps. */
 export function configKey(c: { roots: string[]; baseUrl: string; external: string; maxBytes: number; privacy?: unknown }): string {
@@ -256,11 +252,37 @@ export async function writeSyncState(outDir: string, state: SyncState, fs: Outpu
   await fs.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${STATE_FILE}.${process.pid}.tmp`);
   // Internal, read back only by notion-kb: plain JSON (canonical key order would copy every entry at the run's end).
-  await fs.writeFile(tmp, JSON.stringify(state));
+  await writeStreamed(tmp, stateJson(state), fs);
   await fs.rename(tmp, join(dir, STATE_FILE));
   for (const name of await fs.readdir(dir)) {
     if (name !== STATE_FILE && name !== state.cache && name.endsWith('.spool')) await fs.rm(join(dir, name), { force: true });
   }
+}
+
+/** Records of the state with an entry per page, data source or file: written an entry at a time. */
+const PER_ITEM = new Set(['pages', 'dataSources', 'assets']);
+
+/** JSON.stringify(state)'s text in pieces: a state of 10,000 pages is a string of several MB. */
+export function* stateJson(state: SyncState): Generator<string> {
+  let before = '{';
+  for (const [key, value] of Object.entries(state)) {
+    if (value === undefined) continue;
+    yield `${before}${JSON.stringify(key)}:`;
+    before = ',';
+    if (!PER_ITEM.has(key)) {
+      yield JSON.stringify(value);
+      continue;
+    }
+    let inner = '{';
+    const record = value as Record<string, unknown>;
+    for (const id in record) {
+      if (record[id] === undefined) continue;
+      yield `${inner}${JSON.stringify(id)}:${JSON.stringify(record[id])}`;
+      inner = ',';
+    }
+    yield inner === '{' ? '{}' : '}';
+  }
+  yield before === '{' ? '{}' : '}';
 }
 
 /** Synced block originals a page holds, and the originals it shows through references. */

@@ -10,18 +10,19 @@ import { renderDatabaseFiles } from '../render/database-files.js';
 import { renderIndex } from '../render/index-file.js';
 import { renderPageFiles } from '../render/page-files.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
+import { LineSpool } from './line-spool.js';
 import type { PageSpool } from './page-spool.js';
-import type { PlanNode } from './plan-paths.js';
+import type { HeadingAnchors, PlanNode } from './plan-paths.js';
 import type { OutputFs } from './output-fs.js';
 import { fileAnswer, LookupRecorder, renderInputs, sameInputs, userAnswer, type RenderAnswers, type RenderInputs } from './render-inputs.js';
-import { linkFiles, writeFiles, type FileReuse } from './write-snapshot.js';
+import { linkFiles, writeFileStreamed, writeFiles, type FileReuse } from './write-snapshot.js';
 
 export interface SnapshotFilesInput {
   staging: string;
   spool: PageSpool;
   plan: PathPlan;
   /** Heading block id → anchor in its page's file (PlanInputBuilder.headingAnchors). */
-  headingAnchors: ReadonlyMap<string, string>;
+  headingAnchors: HeadingAnchors;
   /** Summaries of every page and database found (titles). */
   found: ReadonlyMap<string, PlanNode>;
   databases: ReadonlyMap<string, CrawledDatabase>;
@@ -93,7 +94,7 @@ export interface RenderedDatabase {
 
 /** What the report needs of the written files. */
 export interface SnapshotFilesOutcome {
-  /** Files still to write (index.json). */
+  /** Files still to write: none (index.json is written); the caller adds its own. */
   files: Map<string, string>;
   warnings: CrawlIssue[];
   unrendered: Array<{ pageId: string; blockId: string; type: string; reason: string }>;
@@ -111,11 +112,21 @@ export interface SnapshotFilesOutcome {
 /**
  * The render pass: every page read back from the spool, rendered and written one at a time
  * (in path order, so the index lists pages the same way in every run), then every database
- * from its rows' records, then index.json. Only summaries stay in memory. A page or database
- * whose render would give the bytes of the previous snapshot's (`previous`: the same fetched
- * content, paths and answers to every lookup it made) is linked from there instead.
+ * from its rows' records, then index.json. Only summaries stay in memory: index.json's page
+ * entries wait on disk, beside the staging directory. A page or database whose render would
+ * give the bytes of the previous snapshot's (`previous`: the same fetched content, paths and
+ * answers to every lookup it made) is linked from there instead.
  */
 export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<SnapshotFilesOutcome> {
+  const pageEntries = await LineSpool.create<PageEntry>(`${input.staging}.index`, input.fs);
+  try {
+    return await renderAndWrite(input, pageEntries);
+  } finally {
+    await pageEntries.remove();
+  }
+}
+
+async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<PageEntry>): Promise<SnapshotFilesOutcome> {
   const { plan, staging } = input;
   const assets: AssetLookup = input.lookupAsset ?? ((key) => input.assets.get(key));
   const linkIndex = new LinkIndex(plan, input.headingAnchors);
@@ -136,7 +147,6 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   for (const f of input.crawl.failures) if (f.pageId && !f.blockId && !contentFailures.has(f.pageId)) contentFailures.set(f.pageId, f.message);
 
   const madeFolders = new Set<string>();
-  const pageEntries: PageEntry[] = [];
   const items = new Map<string, SnapshotItem>();
   const linksOf = new Map<string, string[]>();
   const renderedPages = new Map<string, RenderedPage>();
@@ -197,11 +207,12 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   for (const [id, location] of [...plan.pages].sort(([, a], [, b]) => a.markdown.localeCompare(b.markdown))) {
     const page = (await reusePage(id, location)) ?? (await renderPage(id, location));
     renderedPages.set(id, page);
-    input.onPageWritten?.(pageEntries.length + 1);
+    input.onPageWritten?.(pageEntries.size + 1);
     const { markdown: path, record, parentId, databaseId } = location;
     const { url, createdTime, lastEditedTime } = page;
+    // The summary's title string when it is the same (one copy per page, not two).
     const title = page.title ?? input.found.get(id)?.title ?? '';
-    pageEntries.push({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
+    await pageEntries.add({ id, title, path, record, parentId, databaseId, url, createdTime, lastEditedTime });
     items.set(id, { kind: 'page', id, title, path, parentId, fingerprint: input.spool.location(id)?.digest ?? null, files: { markdown: path, record }, edited: lastEditedTime });
     linksOf.set(id, page.links ?? []);
     blocks += page.blocks;
@@ -272,7 +283,8 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
     unresolvedLinks.push(...(db.unresolved ?? []));
   }
 
-  const { json } = renderIndex({ snapshotId: input.snapshotId, createdAt: input.createdAt, pages: pageEntries, databases: databaseEntries, linksOf });
+  const index = renderIndex({ snapshotId: input.snapshotId, createdAt: input.createdAt, pages: pageEntries.items(), databases: databaseEntries, linksOf });
+  await writeFileStreamed(staging, 'index.json', index, input.fs, input.reuse);
 
   const assetFailures: SnapshotFilesOutcome['assetFailures'] = [];
   for (const o of input.assets.values()) {
@@ -282,12 +294,12 @@ export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<Sna
   }
 
   return {
-    files: new Map([['index.json', json]]),
+    files: new Map(),
     warnings,
     unrendered,
     unresolvedLinks: dedupeLinks(unresolvedLinks),
     assetFailures: assetFailures.sort((a, b) => a.key.localeCompare(b.key)),
-    counts: { pages: pageEntries.length, databases: databaseEntries.length, dataSources, rows, blocks },
+    counts: { pages: pageEntries.size, databases: databaseEntries.length, dataSources, rows, blocks },
     state: { snapshotId: input.snapshotId, items },
     rendered: { pages: renderedPages, databases: renderedDatabases },
     renderedNow: { pages: renderedNow.size, databases: databasesRendered },

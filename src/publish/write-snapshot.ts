@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { NotionKbError } from '../errors.js';
 import { LatestPointerSchema, type LatestPointer, type Manifest } from '../normalise/schemas.js';
-import { canonicalJson } from '../render/json/canonical-json.js';
+import { canonicalJson, canonicalJsonChunks, JsonList } from '../render/json/canonical-json.js';
 
 /** Prefix of staging directories: snapshots being written, never read as snapshots. */
 export const STAGING_PREFIX = '.tmp-';
@@ -127,6 +128,73 @@ export async function linkFiles(dir: string, paths: readonly string[], fs: Outpu
   return true;
 }
 
+/** Bytes gathered before each write of a streamed file. */
+const STREAM_BLOCK_BYTES = 64 * 1024;
+
+/**
+ * Writes text given in pieces (canonicalJsonChunks) to a file a block at a time, so that the
+ * whole text is never in memory; resolves with its sha256 (hex) and size.
+ */
+export async function writeStreamed(path: string, chunks: Iterable<string> | AsyncIterable<string>, fs: OutputFs = nodeOutputFs): Promise<{ sha256: string; bytes: number }> {
+  const handle = await fs.open(path, 'w');
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let block: string[] = [];
+  let blockChars = 0;
+  const flush = async () => {
+    const buffer = Buffer.from(block.join(''), 'utf8');
+    block = [];
+    blockChars = 0;
+    hash.update(buffer);
+    bytes += buffer.length;
+    await writeAll(handle, buffer);
+  };
+  try {
+    for await (const chunk of chunks) {
+      block.push(chunk);
+      blockChars += chunk.length;
+      if (blockChars >= STREAM_BLOCK_BYTES) await flush();
+    }
+    if (blockChars > 0) await flush();
+  } finally {
+    await handle.close();
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/** Writes all of `buffer` at the handle's position (a write may take fewer bytes than it was given). */
+export async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
+  for (let done = 0; done < buffer.length; ) {
+    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done);
+    if (!(bytesWritten > 0)) throw new Error('a write to the output directory wrote nothing');
+    done += bytesWritten;
+  }
+}
+
+/**
+ * writeFiles for one file given in pieces: written a block at a time, and, like writeFiles, a
+ * hard link to the earlier snapshot's file when its bytes are the same.
+ */
+export async function writeFileStreamed(dir: string, path: string, chunks: Iterable<string> | AsyncIterable<string>, fs: OutputFs = nodeOutputFs, reuse?: FileReuse): Promise<void> {
+  const target = join(dir, path);
+  if (!target.startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
+  await fs.mkdir(dirname(target), { recursive: true });
+  const before = reuse?.hashes.get(path);
+  if (before === undefined) {
+    await writeStreamed(target, chunks, fs);
+    return;
+  }
+  // The hash is known only once the file is written: beside it first, then linked or renamed.
+  const written = `${target}.${process.pid}.tmp`;
+  const { sha256 } = await writeStreamed(written, chunks, fs);
+  if (sha256 === before && (await fs.link(join(reuse!.dir, path), target).then(() => true, () => false))) {
+    reuse!.linked++;
+    await fs.rm(written, { force: true });
+    return;
+  }
+  await fs.rename(written, target);
+}
+
 /** Files of an earlier snapshot that a new one may share (src/publish/write-snapshot.ts writeFiles). */
 export interface FileReuse {
   dir: string;
@@ -160,22 +228,41 @@ export async function listFiles(dir: string, fs: OutputFs = nodeOutputFs): Promi
   return out.sort();
 }
 
+/** Read blocks of sha256File, kept for the next file: hashing a snapshot reads tens of thousands. */
+const spareBlocks: Buffer[] = [];
+
+/** The sha256 (hex) and size of a file, read a block at a time. */
 export async function sha256File(path: string, fs: OutputFs = nodeOutputFs): Promise<{ sha256: string; bytes: number }> {
-  const bytes = await fs.readFile(path);
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  const handle = await fs.open(path, 'r');
+  const block = spareBlocks.pop() ?? Buffer.allocUnsafeSlow(STREAM_BLOCK_BYTES);
+  try {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(block, 0, block.length, null);
+      if (bytesRead === 0) break;
+      hash.update(block.subarray(0, bytesRead));
+      bytes += bytesRead;
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  } finally {
+    spareBlocks.push(block);
+    await handle.close();
+  }
 }
 
 /**
- * Hashes every file of the staging directory and writes manifest.json (which lists all files but
- * itself). A file that is a hard link to the same path of an earlier snapshot (`reuse`) is not
- * read: its hash is that snapshot's.
+ * Hashes every file of the staging directory and writes manifest.json (which lists all files
+ * but itself), an entry at a time: a large wiki's snapshot has tens of thousands of files. A file
+ * that is a hard link to the same path of an earlier snapshot (`reuse`) is not read: its hash is
+ * that snapshot's.
  */
-export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs, reuse?: FileReuse): Promise<Manifest> {
-  const files = (await listFiles(dir, fs)).filter((p) => p !== 'manifest.json');
-  const manifest: Manifest = { files: [] };
-  for (const path of files) manifest.files.push({ path, ...((reuse && (await linkedHash(dir, path, fs, reuse))) ?? (await sha256File(join(dir, path), fs))) });
-  await fs.writeFile(join(dir, 'manifest.json'), canonicalJson(manifest));
-  return manifest;
+export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs, reuse?: FileReuse): Promise<void> {
+  const paths = (await listFiles(dir, fs)).filter((p) => p !== 'manifest.json');
+  async function* entries(): AsyncGenerator<Manifest['files'][number]> {
+    for (const path of paths) yield { path, ...((reuse && (await linkedHash(dir, path, fs, reuse))) ?? (await sha256File(join(dir, path), fs))) };
+  }
+  await writeStreamed(join(dir, 'manifest.json'), canonicalJsonChunks({ files: new JsonList(entries()) }), fs);
 }
 
 /** The hash of a file that is the same file (a hard link) as the one at its path in an earlier snapshot; null otherwise. */

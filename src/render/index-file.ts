@@ -1,5 +1,5 @@
-import type { DatabaseEntry, Index, PageEntry } from '../normalise/schemas.js';
-import { canonicalJson } from './json/canonical-json.js';
+import type { DatabaseEntry, PageEntry } from '../normalise/schemas.js';
+import { canonicalJsonChunks, JsonEntries, JsonList } from './json/canonical-json.js';
 
 /** Backlinks from each page's outgoing links: target id → ids of the pages linking to it, both sorted. */
 export function backlinksOf(linksOf: ReadonlyMap<string, readonly string[]>): Record<string, string[]> {
@@ -10,21 +10,25 @@ export function backlinksOf(linksOf: ReadonlyMap<string, readonly string[]>): Re
   return Object.fromEntries(Object.keys(backlinks).sort().map((k) => [k, backlinks[k]!]));
 }
 
-/** index.json: every page and database of the snapshot, and what links to what. */
+/**
+ * index.json (the contract's Index): every page and database of the snapshot, and what links to
+ * what, as canonical JSON in pieces. The pages are read one at a time (a large wiki's would not
+ * fit in memory at once).
+ */
 export function renderIndex(input: {
   snapshotId: string;
   createdAt: string;
-  pages: PageEntry[];
+  pages: Iterable<PageEntry> | AsyncIterable<PageEntry>;
   databases: DatabaseEntry[];
   linksOf: ReadonlyMap<string, readonly string[]>;
-}): { index: Index; json: string } {
-  const index: Index = {
+}): AsyncGenerator<string> {
+  // Keys in the order of the Index schema.
+  return canonicalJsonChunks({
     schemaVersion: 1,
     snapshotId: input.snapshotId,
     createdAt: input.createdAt,
-    pages: input.pages,
+    pages: new JsonList(input.pages),
     databases: input.databases,
-    backlinks: backlinksOf(input.linksOf),
-  };
-  return { index, json: canonicalJson(index) };
+    backlinks: new JsonEntries(Object.entries(backlinksOf(input.linksOf))),
+  });
 }

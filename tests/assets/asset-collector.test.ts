@@ -226,6 +226,9 @@ describe('AssetCollector against the local Notion server (signed URLs live 1 s)'
       expect(refetcher.calls.filter((c) => c === refetch())).toHaveLength(1);
       const path = new URL(refOf(k).url).pathname;
       expect(downloader.attempts.filter((a) => a.path === path).map((a) => a.status)).toEqual([403, 200]);
+      // Only the file's identity is kept: the signed URL expires, and is a credential while it lives.
+      expect(refOf(k).url).toContain('?');
+      expect(outcome.ref.url).toBe(refOf(k).url.split('?')[0]);
     });
 
     it('reports a file whose refresh fails (owner no longer shared) as missing, with the reason', () => {

@@ -51,4 +51,30 @@ describe('BlockOwners', () => {
     expect(owners.get(shared)).toBe('dddddddd-0000-4000-8000-000000000004');
     expect(owners.get(onlyReferenced)).toBe('bbbbbbbb-0000-4000-8000-000000000002');
   });
+
+  it("keeps each heading's anchor in its page's file with its owner, through the table's growth, synced references and odd ids", () => {
+    const owners = new BlockOwners();
+    const anchorsOf = new Map<string, string>();
+    for (let p = 0; p < 300; p++) {
+      const blocks = Array.from({ length: 10 }, (_, i) => block(randomUUID(), [paragraph(randomUUID(), [subPage(randomUUID())])]));
+      const anchors = new Map(blocks.map((b, i) => [b.id, i % 2 ? 'overview' : `part-${p}-${i}`]));
+      owners.add(randomUUID(), blocks, anchors);
+      for (const [id, anchor] of anchors) anchorsOf.set(id, anchor);
+      // The paragraph holding a sub-page has an owner but no anchor.
+      expect(owners.anchorOf(blocks[0]!.children[0]!.id)).toBeUndefined();
+    }
+    for (const [id, anchor] of anchorsOf) expect(owners.anchorOf(id)).toBe(anchor);
+
+    const shared = '33333333-3333-4333-8333-333333333333';
+    const reference = (id: string) => block(id, [block(shared)], { type: 'synced_block', synced_block: { synced_from: { type: 'block_id', block_id: 'x' } } });
+    owners.add('ffffffff-0000-4000-8000-000000000009', [reference('aaaaaaaa-0000-4000-8000-00000000000a')], new Map([[shared, 'intro-1']]));
+    owners.add('bbbbbbbb-0000-4000-8000-000000000009', [reference('aaaaaaaa-0000-4000-8000-00000000000b')], new Map([[shared, 'intro-2']]));
+    expect(owners.anchorOf(shared)).toBe('intro-2');
+    owners.add('dddddddd-0000-4000-8000-000000000009', [block(shared)], new Map([[shared, 'intro']]));
+    expect(owners.anchorOf(shared)).toBe('intro');
+
+    owners.add('eeeeeeee-0000-4000-8000-000000000009', [block('heading-in-a-test')], new Map([['heading-in-a-test', 'odd']]));
+    expect(owners.anchorOf('heading-in-a-test')).toBe('odd');
+    expect(owners.get('heading-in-a-test')).toBe('eeeeeeee-0000-4000-8000-000000000009');
+  });
 });

@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotItem, SnapshotState } from '../../src/history/diff-snapshots.js';
 import type { Feed } from '../../src/normalise/schemas.js';
-import { buildHistoryFiles, FEED_LIMIT } from '../../src/publish/history-files.js';
+import { FEED_LIMIT, writeHistoryFiles } from '../../src/publish/history-files.js';
 import { tempDir } from '../support/cli.js';
 
 describe('feed.json of a snapshot that adds more pages than a feed lists', () => {
@@ -30,13 +30,14 @@ describe('feed.json of a snapshot that adds more pages than a feed lists', () =>
       }
     }
     const after: SnapshotState = { snapshotId: '20260101T000000Z-aaaaaa', items };
-    const history = await buildHistoryFiles({ outDir: join(tmp.dir, 'out'), staging: join(tmp.dir, 'staging'), after });
-    const feed = JSON.parse(history.files.get('feed.json')!) as Feed;
+    await writeHistoryFiles({ outDir: join(tmp.dir, 'out'), staging: join(tmp.dir, 'staging'), after });
+    const written = (name: string) => readFile(join(tmp.dir, 'staging', name), 'utf8');
+    const feed = JSON.parse(await written('feed.json')) as Feed;
     expect(feed.items).toHaveLength(FEED_LIMIT);
     expect(feed.items[0]!.title).toBe(`Page ${total - 1}`);
     expect(feed.items.at(-1)!.title).toBe(`Page ${total - FEED_LIMIT}`);
     expect(feed.description).toContain(`${total} pages added`);
     expect(feed.description).toContain(`newest ${FEED_LIMIT} listed; changes.json lists all`);
-    expect(JSON.parse(history.files.get('changes.json')!).added).toHaveLength(total);
+    expect(JSON.parse(await written('changes.json')).added).toHaveLength(total);
   });
 });

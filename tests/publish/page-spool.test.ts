@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PageObjectResponse } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchedForm, sha256Of } from '../../src/normalise/page-digest.js';
 import { PageSpool } from '../../src/publish/page-spool.js';
 import type { CrawledPage } from '../../src/source/crawl-types.js';
 import { tempDir } from '../support/cli.js';
 
-const unit = (id: string, words: string): CrawledPage =>
+const wordsUnit = (id: string, words: string): CrawledPage =>
   ({
     page: { object: 'page', id, properties: {}, parent: { type: 'workspace', workspace: true } },
     blocks: [{ object: 'block', id: `${id}-b`, type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: words, link: null }, plain_text: words }] }, has_children: false, children: [] }],
@@ -23,9 +25,9 @@ describe('PageSpool.compact', () => {
   it('keeps each page\'s current entry only: an entry replaced by a later put leaves the file', async () => {
     const file = join(tmp.dir, 'pages.spool');
     const spool = await PageSpool.create(file);
-    await spool.put(unit('a', 'first form of A, with a SECRETWORD'));
-    await spool.put(unit('b', 'page B'));
-    await spool.put(unit('a', 'second form of A'));
+    await spool.put(wordsUnit('a', 'first form of A, with a SECRETWORD'));
+    await spool.put(wordsUnit('b', 'page B'));
+    await spool.put(wordsUnit('a', 'second form of A'));
     expect(await readFile(file, 'utf8')).toContain('SECRETWORD');
     const digestOfB = spool.location('b')!.digest;
     await spool.compact();
@@ -36,11 +38,52 @@ describe('PageSpool.compact', () => {
     expect(JSON.stringify((await spool.get('b')).blocks)).toContain('page B');
     expect(spool.location('b')!.digest).toBe(digestOfB);
     // Still a working spool: more pages go after the compacted ones.
-    await spool.put(unit('c', 'page C'));
+    await spool.put(wordsUnit('c', 'page C'));
     expect(JSON.stringify((await spool.get('c')).blocks)).toContain('page C');
     await spool.close();
     const bytes = await readFile(file);
     const at = spool.location('b')!;
     expect(bytes.subarray(at.offset, at.offset + at.length).toString('utf8')).toContain('page B');
+  });
+});
+
+const idOf = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+function unit(i: number): CrawledPage {
+  const page = { object: 'page', id: idOf(i), last_edited_time: '2026-01-01T00:00:00.000Z', properties: { title: { type: 'title', title: [{ plain_text: `Page ${i}` }] } } } as unknown as PageObjectResponse;
+  return { page, blocks: [] };
+}
+
+describe('the page spool', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    tmp = await tempDir();
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('gives back every page, and where it sits with its digest and checksum, past its first thousand pages', async () => {
+    const spool = await PageSpool.create(join(tmp.dir, 'pages.spool'));
+    const count = 2_500;
+    for (let i = 0; i < count; i++) await spool.put(unit(i));
+    await spool.close();
+    const bytes = await readFile(spool.file);
+    for (const i of [0, 1, 1023, 1024, 2047, 2048, count - 1]) {
+      const expected = fetchedForm(unit(i));
+      const at = spool.location(idOf(i))!;
+      expect(at.digest).toBe(expected.digest);
+      expect(at.checksum).toBe(expected.checksum);
+      const json = bytes.subarray(at.offset, at.offset + at.length).toString('utf8');
+      expect(json).toBe(expected.json);
+      expect(sha256Of(json)).toBe(at.checksum);
+    }
+    expect(spool.location(idOf(count))).toBeUndefined();
+  });
+
+  it('reads a page back with its digest', async () => {
+    const spool = await PageSpool.create(join(tmp.dir, 'read.spool'));
+    await spool.put(unit(7));
+    const back = await spool.get(idOf(7));
+    expect(back.page.id).toBe(idOf(7));
+    expect(back.digest).toBe(fetchedForm(unit(7)).digest);
+    await spool.remove();
   });
 });

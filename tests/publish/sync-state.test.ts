@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parentKey, previousFromState, refsOf, type SyncState } from '../../src/publish/sync-state.js';
+import { parentKey, previousFromState, refsOf, stateJson, type SyncState } from '../../src/publish/sync-state.js';
 import type { CrawledPage } from '../../src/source/crawl-types.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -95,5 +95,26 @@ describe('previousFromState', () => {
   it('counts edits from the minute before the previous run started', () => {
     expect(prev.changedFrom).toBe('2026-01-02T03:03:00.000Z');
     expect(prev.page('b')).toEqual({ lastEdited: 't', refetch: false, parent: 'column', under: 'home' });
+  });
+});
+
+describe('the sync state file', () => {
+  it('is written in pieces as the same text as JSON.stringify', () => {
+    const page = (n: number) => ({ parent: 'workspace', lastEdited: `2026-01-0${n}T00:00:00.000Z`, digest: `sha256:${n}`, path: `pages/p-${n}.md`, assets: [], at: [n * 10, 10] as [number, number], checksum: `c${n}`, requests: n, ...(n % 2 ? { retry: true as const } : {}) });
+    const state: SyncState = {
+      format: 'notion-kb/sync-state',
+      version: 2,
+      snapshotId: '20260101T000000Z-aaaaaa',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      configKey: 'k"ey\u2028',
+      cache: 'pages-x.spool',
+      pages: { 'a-1': page(1), 'b-"2"': page(2), skipped: undefined as never },
+      dataSources: { 'ds-1': ['a-1'] },
+      databases: { 'db-1': { parent: 'workspace', dataSources: ['ds-1'] } } as never,
+      left: { gone: ['a-1'] },
+      assets: { 'block:x': { identity: 'https://files/x.png', outcome: { kind: 'missing', ref: { key: 'block:x' } as never, reason: 'gone' } } },
+    };
+    expect([...stateJson(state)].join('')).toBe(JSON.stringify(state));
+    expect([...stateJson({ ...state, pages: {} })].join('')).toBe(JSON.stringify({ ...state, pages: {} }));
   });
 });

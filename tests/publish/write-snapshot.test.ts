@@ -12,10 +12,13 @@ import {
   publishSnapshot,
   readLatest,
   removeStaleStaging,
+  sha256File,
   STAGING_PREFIX,
+  writeFileStreamed,
   writeFiles,
   writeManifest,
 } from '../../src/publish/write-snapshot.js';
+import { canonicalJson } from '../../src/render/json/canonical-json.js';
 import { parseLockOwner, processStartTime, type LockOwner } from '../../src/publish/output-lock.js';
 import { nodeOutputFs } from '../../src/publish/output-fs.js';
 import { tempDir } from '../support/cli.js';
@@ -193,8 +196,10 @@ describe('writeFiles and writeManifest', () => {
     const dir = join(tmp.dir, 'snap');
     const files = { 'pages/b/ä.md': 'Ä\n', 'index.json': '{}\n', 'assets/x.bin': '' };
     await writeFiles(dir, new Map(Object.entries(files)));
-    const manifest = await writeManifest(dir);
-    expect(ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')))).toEqual(manifest);
+    await writeManifest(dir);
+    const text = await readFile(join(dir, 'manifest.json'), 'utf8');
+    const manifest = ManifestSchema.parse(JSON.parse(text));
+    expect(text).toBe(canonicalJson(manifest));
     expect(manifest.files).toEqual(
       Object.entries(files)
         .map(([path, text]) => ({ path, sha256: sha(text), bytes: Buffer.byteLength(text) }))
@@ -202,12 +207,39 @@ describe('writeFiles and writeManifest', () => {
     );
   });
 
+  it('hashes a file larger than one read block', async () => {
+    const text = 'block of text ✓\n'.repeat(20_000);
+    await writeFile(join(tmp.dir, 'big.txt'), text);
+    expect(await sha256File(join(tmp.dir, 'big.txt'))).toEqual({ sha256: sha(text), bytes: Buffer.byteLength(text) });
+  });
+
+  it('writes a file given in pieces, and links it to the earlier snapshot when its bytes are the same', async () => {
+    const earlier = join(tmp.dir, 'earlier');
+    const text = `{\n${'  "line": "ü",\n'.repeat(10_000)}}\n`;
+    await writeFiles(earlier, new Map([['index.json', text], ['other.json', 'old\n']]));
+    const pieces = function* (s: string) {
+      for (let i = 0; i < s.length; i += 1000) yield s.slice(i, i + 1000);
+    };
+    const reuse = { dir: earlier, hashes: new Map([['index.json', sha(text)], ['other.json', sha('old\n')]]), linked: 0 };
+    const dir = join(tmp.dir, 'snap');
+    await writeFileStreamed(dir, 'index.json', pieces(text), nodeOutputFs, reuse);
+    await writeFileStreamed(dir, 'other.json', pieces('new\n'), nodeOutputFs, reuse);
+    await writeFileStreamed(dir, 'fresh/new.json', pieces(text));
+    expect(reuse.linked).toBe(1);
+    expect((await stat(join(dir, 'index.json'))).ino).toBe((await stat(join(earlier, 'index.json'))).ino);
+    expect(await readFile(join(dir, 'other.json'), 'utf8')).toBe('new\n');
+    expect(await readFile(join(dir, 'fresh/new.json'), 'utf8')).toBe(text);
+    expect(await listFiles(dir)).toEqual(['fresh/new.json', 'index.json', 'other.json']);
+    await expect(writeFileStreamed(dir, '../escape.json', pieces('x'))).rejects.toThrow(/outside the snapshot/);
+  });
+
   it('rewriting the manifest does not list the old manifest', async () => {
     const dir = join(tmp.dir, 'snap');
     await writeFiles(dir, new Map([['a.md', 'a']]));
     await writeManifest(dir);
     await writeFile(join(dir, 'b.md'), 'b');
-    const again = await writeManifest(dir);
+    await writeManifest(dir);
+    const again = ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
     expect(again.files.map((f) => f.path)).toEqual(['a.md', 'b.md']);
   });
 });

@@ -2,3 +2,65 @@
 export function canonicalJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
+
+type Source<T> = Iterable<T> | AsyncIterable<T>;
+
+/** An array written one item at a time by `canonicalJsonChunks`: its items are never all held. */
+export class JsonList {
+  constructor(readonly items: Source<unknown>) {}
+}
+
+/** An object written one entry at a time by `canonicalJsonChunks` (entries whose value is undefined are left out, as JSON.stringify does). */
+export class JsonEntries {
+  constructor(readonly entries: Source<readonly [string, unknown]>) {}
+}
+
+/** A JsonList or JsonEntries, or a plain object or array with one somewhere inside. */
+function holdsLazy(v: unknown): boolean {
+  if (v instanceof JsonList || v instanceof JsonEntries) return true;
+  if (v === null || typeof v !== 'object') return false;
+  return (Array.isArray(v) ? v : Object.values(v)).some(holdsLazy);
+}
+
+/**
+ * The same text as `canonicalJson(value)`, in pieces, for documents too large to build as one
+ * string (index.json, changes.json, the manifest of a large wiki): a `JsonList` or `JsonEntries`
+ * anywhere in `value` (in plain objects and arrays) is read one item at a time; every other
+ * value is written by JSON.stringify, so the two can never differ in format.
+ */
+export async function* canonicalJsonChunks(value: unknown): AsyncGenerator<string> {
+  yield* chunksOf(value, '');
+  yield '\n';
+}
+
+async function* chunksOf(value: unknown, indent: string): AsyncGenerator<string> {
+  if (value instanceof JsonList) return yield* listChunks(value.items, indent);
+  if (value instanceof JsonEntries) return yield* entryChunks(value.entries, indent);
+  if (holdsLazy(value)) return yield* Array.isArray(value) ? listChunks(value, indent) : entryChunks(Object.entries(value as object), indent);
+  // Inside JSON text a newline is always the layout's (string contents escape theirs).
+  yield JSON.stringify(value, null, 2).replaceAll('\n', `\n${indent}`);
+}
+
+async function* listChunks(items: Source<unknown>, indent: string): AsyncGenerator<string> {
+  const inner = `${indent}  `;
+  let first = true;
+  for await (const item of items) {
+    yield `${first ? '[' : ','}\n${inner}`;
+    first = false;
+    // As JSON.stringify writes array holes, undefined and functions.
+    yield* chunksOf(item === undefined || typeof item === 'function' ? null : item, inner);
+  }
+  yield first ? '[]' : `\n${indent}]`;
+}
+
+async function* entryChunks(entries: Source<readonly [string, unknown]>, indent: string): AsyncGenerator<string> {
+  const inner = `${indent}  `;
+  let first = true;
+  for await (const [key, item] of entries) {
+    if (item === undefined || typeof item === 'function') continue;
+    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+    first = false;
+    yield* chunksOf(item, inner);
+  }
+  yield first ? '{}' : `\n${indent}}`;
+}
