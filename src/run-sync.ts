@@ -8,7 +8,6 @@ import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Report } from './normalise/schemas.js';
 import { buildHistoryFiles } from './publish/history-files.js';
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
-import { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths } from './publish/plan-paths.js';
 import { writeSnapshotFiles } from './publish/write-snapshot-files.js';
 import { writeSite } from './publish/write-site.js';
@@ -30,6 +29,7 @@ import {
 import { configKey, fileIdentity, previousCrawl, readSyncState, STATE_DIR, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
 import { sameContent } from './publish/same-content.js';
 import { RunPrivacy } from './publish/run-privacy.js';
+import { keptProgress, RunProgress } from './publish/run-progress.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
@@ -65,6 +65,13 @@ export interface SyncDeps {
   limiter?: Limiter;
   /** Crawl everything even when the sync state allows an incremental run (`--full`). */
   full?: boolean;
+  /**
+   * Keep the run's progress (src/publish/run-progress.ts) after it publishes, until
+   * `clearProgress` (`export` keeps it until its bundle is written). Default: removed at publish.
+   */
+  keepProgress?: boolean;
+  /** Keep no progress at all, so a killed run cannot be resumed (for measuring what keeping it costs). Default true. */
+  trackProgress?: boolean;
 }
 
 export interface SyncOutcome {
@@ -81,6 +88,8 @@ export interface SyncOutcome {
   mode: 'full' | 'incremental';
   /** The git archive (config archive.git), when there is one: its commit and push. A failure makes the exit code 3. */
   archive?: GitArchiveResult;
+  /** Pages taken from what an interrupted run had fetched (it resumed that run), when any. */
+  resumed?: number;
 }
 
 /**
@@ -117,7 +126,9 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
     }
   } catch (err) {
     const published = (await listSnapshots(outDir, fs).catch(() => [])).length > 0;
-    if (!published && !existed.out) await fs.rm(outDir, { recursive: true, force: true }).catch(() => {});
+    // What the run fetched stays for the next one (src/publish/run-progress.ts).
+    const kept = await keptProgress(outDir, fs);
+    if (!published && !existed.out && !kept) await fs.rm(outDir, { recursive: true, force: true }).catch(() => {});
     else if (!published && !existed.snapshots) await fs.rm(join(outDir, 'snapshots'), { recursive: true, force: true }).catch(() => {});
     throw outputError(err, outDir) ?? err;
   }
@@ -163,8 +174,11 @@ async function syncLocked(
   const reuse: FileReuse | undefined = latestDir && hashes ? { dir: latestDir, hashes, linked: 0 } : undefined;
   const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: new RunPrivacy(config.privacy).policy.keyPart() });
   const runWarnings: Array<{ code: string; message: string }> = [];
+  // What an interrupted run fetched; a snapshot it published for an unfinished export needs no full crawl again.
+  const progress = await RunProgress.open({ outDir, fs, key, latestId: latest?.snapshotId ?? null, now, log, enabled: deps.trackProgress !== false });
+  const fetchesAll = deps.full === true && !progress.continuesFull;
   let state: SyncState | null = null;
-  if (latest && !deps.full) {
+  if (latest && !fetchesAll) {
     const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key });
     if ('state' in read && reuse) state = read.state;
     else {
@@ -173,9 +187,13 @@ async function syncLocked(
       log('warn', `notion-kb: a full crawl, because ${reason}`);
     }
   }
-  const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
+  const fromState = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
+  const previous = await progress.begin({ fetchesAll, state, statePrevious: fromState, latestDir });
   try {
-    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, key, runWarnings });
+    return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, key, runWarnings, progress });
+  } catch (err) {
+    await progress.abandon();
+    throw err;
   } finally {
     await previous?.close();
   }
@@ -192,11 +210,12 @@ async function crawlAndPublish(
     previous: Awaited<ReturnType<typeof previousCrawl>> | null;
     key: string;
     runWarnings: Array<{ code: string; message: string }>;
+    progress: RunProgress;
   },
 ): Promise<SyncOutcome> {
   const { config } = deps;
   const { token, now, log, startedAt, snapshotId, outDir, fs } = run;
-  const { state, previous, reuse } = before;
+  const { state, previous, reuse, progress } = before;
   const staging = await createStaging(outDir, snapshotId, fs);
 
   const gateway = createNotionGateway({
@@ -215,15 +234,15 @@ async function crawlAndPublish(
     },
   });
 
-  const store = new AssetStore(staging, fs);
+  const store = new AssetStore(staging, fs, progress.keepDir);
+  const previousAssets = progress.previousAssets(state, before.latestDir);
   const collector = new AssetCollector({
     downloader: { fetchBinary: (url, o) => gateway.fetchBinary(url, { maxBytes: o.maxBytes, timeoutMs: config.assets.timeoutMs }) },
     refetcher: gateway,
     store,
     policy: { external: config.assets.external, maxBytes: config.assets.maxBytes, concurrency: config.assets.concurrency },
-    ...(state && before.latestDir
-      ? { previous: { dir: before.latestDir, get: (k: string) => state.assets[k], identityOf: (ref: { url: string; source: string }) => fileIdentity(ref.url, ref.source) } }
-      : {}),
+    ...(previousAssets ? { previous: previousAssets } : {}),
+    onOutcome: (k, o) => progress.fileDone(k, o),
   });
 
   let phase: SyncProgress['phase'] = 'crawl';
@@ -243,7 +262,7 @@ async function crawlAndPublish(
     });
   };
 
-  const spool = await PageSpool.create(`${staging}.spool`, fs);
+  const spool = progress.spool;
   // The privacy rules (config `privacy`): what is left out, what is redacted.
   const privacy = new RunPrivacy(config.privacy);
   let spoolKept = false;
@@ -253,16 +272,19 @@ async function crawlAndPublish(
   const pageFacts = new Map<string, { lastEdited: string; requests: number; holds: string[]; shows: string[]; reused: boolean }>();
   let pagesReused = 0;
   let requestsSaved = 0;
+  const resumed = () => (progress.resumed > 0 ? { resumed: progress.resumed } : {});
   try {
     // 1. Crawl: each page is parked in the spool as soon as its tree is fetched (or taken from the
     // page cache); only a summary stays.
     const crawl = await crawlWorkspace({
-      reader: gateway,
+      reader: progress.observe(gateway),
       roots: config.notion.roots,
       ...(previous ? { previous } : {}),
       comments: config.content.comments,
       onFile: (ref) => {
-        if (privacy.wantsFile(ref)) collector.add(ref);
+        if (!privacy.wantsFile(ref)) return;
+        collector.add(ref);
+        progress.fileFound(ref);
       },
       onPage: async (unit, origin) => {
         // A page left out by itself is summarised (pages under it follow it out) but never spooled.
@@ -272,17 +294,18 @@ async function crawlAndPublish(
         const id = unit.page.id;
         let requests = origin.requests ?? 0;
         if (origin.reused) {
-          requests = state!.pages[id]?.requests ?? 0;
+          requests = progress.requestsOf(id) ?? state?.pages[id]?.requests ?? 0;
           pagesReused++;
           requestsSaved += requests;
         }
         pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, holds, shows, reused: origin.reused });
-        await spool.put(unit);
+        await progress.putPage(unit, origin, { requests, holds, shows });
       },
       onDatabase: async (unit) => {
         privacy.takeDatabase(unit);
         summaries.addDatabase(unit);
         databases.set(unit.database.id, unit);
+        progress.databaseDone(unit);
         if (state) {
           for (const ds of unit.dataSources) {
             const rowsBefore = state.dataSources[ds.dataSource.id];
@@ -431,6 +454,7 @@ async function crawlAndPublish(
       await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
       await fs.rename(spool.file, join(outDir, STATE_DIR, cache));
       spoolKept = true;
+      await progress.finish(deps.keepProgress === true);
       return cache;
     };
 
@@ -440,11 +464,12 @@ async function crawlAndPublish(
       const cache = await keepCache();
       await writeSyncState(outDir, nextState(before.latest.snapshotId, cache), fs);
       log('info', `no changes since snapshot ${before.latest.snapshotId}; nothing published`);
-      return { exitCode: 0, snapshotId: before.latest.snapshotId, snapshotDir: before.latestDir, report, unchanged: true, mode: state ? 'incremental' : 'full' };
+      return { exitCode: 0, snapshotId: before.latest.snapshotId, snapshotDir: before.latestDir, report, unchanged: true, mode: state ? 'incremental' : 'full', ...resumed() };
     }
 
     phase = 'publish';
     emit();
+    await progress.publishing(snapshotId);
     const snapshotDir = await publishSnapshot(outDir, staging, snapshotId, fs);
     log('info', `published snapshot ${snapshotId}`);
     // The state is written only once the snapshot it describes is published; a failure here
@@ -456,10 +481,10 @@ async function crawlAndPublish(
       log('warn', `notion-kb: the sync state could not be written (${(err as Error).message}); the next sync crawls in full`);
     }
     // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
-    return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report, unchanged: false, mode: state ? 'incremental' : 'full' };
+    return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report, unchanged: false, mode: state ? 'incremental' : 'full', ...resumed() };
   } catch (err) {
     await fs.rm(staging, { recursive: true, force: true });
-    if (!spoolKept) await spool.remove();
+    if (!spoolKept) await progress.abandon();
     throw err;
   }
 }

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import type { AssetOutcome } from '../assets/asset-collector.js';
+
+/**
+ * The progress journal of a run: an append-only file of records, each framed as
+ *
+ *     <byte length of the JSON> <first 16 hex digits of its sha256> <JSON>\n
+ *
+ * A run appends a record once what it describes is on disk (a page once its bytes are in the
+ * spool, a file once it is in the store). The kernel keeps written bytes when a process is
+ * killed, so nothing is synced to disk: what a SIGKILL can leave is a last record cut short,
+ * which its length or checksum gives away. Reading stops there; the record is never used and
+ * what it described is fetched again.
+ */
+export type JournalRecord = RunRecord | PageRecord | FileRecord | RowsRecord | PublishingRecord;
+
+/** A run began: the settings it fetched with, the snapshot it started from, whether it fetched everything. */
+export interface RunRecord {
+  t: 'run';
+  /** The sync state's config key (roots, rules, settings). */
+  key: string;
+  /** latest.json's snapshot when the run began (null before the first one). */
+  base: string | null;
+  /** No sync state was used: every page came from Notion (a first sync, `--full`, `export`). */
+  full: boolean;
+  at: string;
+}
+
+/** A page fetched from Notion and parked in the run's spool. */
+export interface PageRecord {
+  t: 'page';
+  id: string;
+  /** Its last_edited_time as fetched. */
+  e: string;
+  /**
+   * Edits from this minute on may be missing from what was fetched (Notion rounds edit times
+   * down to the minute): the minute before the page object was read, less a minute's margin.
+   */
+  f: string;
+  /** Offset and length in the spool, sha256 of those bytes, the page's digest. */
+  at: [number, number];
+  c: string;
+  d: string;
+  /** Requests its fetch took. */
+  r: number;
+  /** Synced block originals it holds and shows. */
+  h?: string[];
+  s?: string[];
+  /** Asset keys of its files: the page is reused only when each has an outcome. */
+  a: string[];
+}
+
+/** A file downloaded (stored by content under the progress directory) or kept as a link. */
+export interface FileRecord {
+  t: 'file';
+  k: string;
+  /** The file's identity (its URL without a signature): never a signed URL. */
+  i: string;
+  o: AssetOutcome;
+}
+
+/** A data source's rows in query order, once all were listed. */
+export interface RowsRecord {
+  t: 'rows';
+  ds: string;
+  rows: string[];
+}
+
+/** The run is about to publish this snapshot (it becomes latest.json once it has). */
+export interface PublishingRecord {
+  t: 'publishing';
+  id: string;
+  /** The run fetched everything (or went on from a snapshot such a run published). */
+  full: boolean;
+}
+
+const checksumOf = (body: Buffer) => createHash('sha256').update(body).digest('hex').slice(0, 16);
+
+/** One record, framed. */
+export function encodeRecord(record: JournalRecord): Buffer {
+  const body = Buffer.from(JSON.stringify(record), 'utf8');
+  const head = Buffer.from(`${body.length} ${checksumOf(body)} `, 'latin1');
+  return Buffer.concat([head, body, NEWLINE]);
+}
+
+const NEWLINE = Buffer.from('\n');
+const SPACE = 0x20;
+
+/**
+ * Every whole record from the start of a journal, up to the first one that is cut short or
+ * does not match its checksum. `valid` is the byte length of those records; `torn` says that
+ * bytes after them were left unread.
+ */
+export function decodeRecords(bytes: Buffer): { records: JournalRecord[]; valid: number; torn: boolean } {
+  const records: JournalRecord[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    const lengthEnd = bytes.indexOf(SPACE, pos);
+    if (lengthEnd === -1 || lengthEnd - pos > 12) break;
+    const lengthText = bytes.toString('latin1', pos, lengthEnd);
+    if (!/^\d+$/.test(lengthText)) break;
+    const length = Number(lengthText);
+    const sumStart = lengthEnd + 1;
+    const bodyStart = sumStart + 17;
+    const bodyEnd = bodyStart + length;
+    if (bodyEnd + 1 > bytes.length || bytes[bodyStart - 1] !== SPACE || bytes[bodyEnd] !== NEWLINE[0]) break;
+    const body = bytes.subarray(bodyStart, bodyEnd);
+    if (bytes.toString('latin1', sumStart, sumStart + 16) !== checksumOf(body)) break;
+    let record: JournalRecord;
+    try {
+      record = JSON.parse(body.toString('utf8')) as JournalRecord;
+    } catch {
+      break;
+    }
+    if (record === null || typeof record !== 'object' || typeof record.t !== 'string') break;
+    records.push(record);
+    pos = bodyEnd + 1;
+  }
+  return { records, valid: pos, torn: pos < bytes.length };
+}
+
+/**
+ * Appends records to an open journal file. Appends never wait for the disk: records queued
+ * while a write is under way go out together in the next one. A failed write (a full disk)
+ * is thrown by the next append or by `flush`.
+ */
+export class JournalWriter {
+  private queued: Buffer[] = [];
+  private writing: Promise<void> | null = null;
+  private failure: unknown = null;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private end: number,
+  ) {}
+
+  append(record: JournalRecord): void {
+    if (this.failure) throw this.failure;
+    this.queued.push(encodeRecord(record));
+    if (!this.writing) this.writing = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queued.length > 0 && !this.failure) {
+        const bytes = this.queued.length === 1 ? this.queued[0]! : Buffer.concat(this.queued);
+        this.queued = [];
+        let done = 0;
+        while (done < bytes.length) {
+          const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, this.end + done);
+          done += bytesWritten;
+        }
+        this.end += bytes.length;
+      }
+    } catch (err) {
+      this.failure = err;
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  /** Waits until every record appended so far is written; throws a failed write. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    await this.flush().finally(() => this.handle.close().catch(() => {}));
+  }
+}

@@ -1,0 +1,487 @@
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AssetOutcome, PreviousAssets } from '../assets/asset-collector.js';
+import type { StoredAsset } from '../assets/asset-store.js';
+import { sha256Of } from '../normalise/page-digest.js';
+import type { BlockNode } from '../source/block-tree.js';
+import type { CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from '../source/crawl-types.js';
+import { blockFileRefs, type FileRef } from '../source/file-refs.js';
+import type { OutputFs } from './output-fs.js';
+import { PageSpool } from './page-spool.js';
+import { decodeRecords, encodeRecord, JournalWriter, type FileRecord, type JournalRecord, type PageRecord } from './run-journal.js';
+import { fileIdentity, STATE_DIR, type SyncState } from './sync-state.js';
+
+/**
+ * What a run keeps while it works, so that the next run takes up where a killed or failed one
+ * stopped: under `<out>/state/progress/`, the run's page spool (`pages.spool`), the files it
+ * downloaded by sha256 (`files/`), and a journal (`journal`, src/publish/run-journal.ts) of
+ * each page fetched (its last_edited_time, when it was read, where it sits in the spool), each
+ * file downloaded and each data source's rows.
+ *
+ * The next run into the same output directory with the same config key reads the journal and
+ * hands the crawl, through the `PreviousCrawl` seam, the last sync state (if any) combined
+ * with the pages the interrupted run fetched: a page whose last_edited_time is unchanged is
+ * taken from the spool, as an incremental run takes it from the page cache. Once a snapshot is
+ * published the spool becomes the page cache and the progress is removed.
+ */
+export const PROGRESS_DIR = 'progress';
+const JOURNAL = 'journal';
+const SPOOL = 'pages.spool';
+const FILES = 'files';
+
+/** The progress directory of an output directory. */
+export const progressDir = (outDir: string) => join(outDir, STATE_DIR, PROGRESS_DIR);
+
+type Log = (level: 'info' | 'warn' | 'debug', message: string) => void;
+
+/** The pages a run may reuse from the journal, with the rest of what it found there. */
+interface Usable {
+  pages: Map<string, PageRecord>;
+  files: Map<string, FileRecord>;
+  rows: Map<string, string[]>;
+}
+
+/** Children a block of this type has but the crawl does not fetch (they are records of their own). */
+const CHILDREN_ELSEWHERE = new Set(['child_page', 'child_database']);
+
+/** The minute before `ms`, less a minute's margin for the difference between Notion's clock and ours. */
+const minuteBefore = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000 - 60_000).toISOString();
+
+export class RunProgress {
+  private writer: JournalWriter | null = null;
+  private spoolFile: PageSpool | null = null;
+  private usable: Usable = { pages: new Map(), files: new Map(), rows: new Map() };
+  /** Records this run appended that describe fetched work (pages, files, rows, a publish). */
+  private recorded = 0;
+  /** When each page object was first read this run (ms), and ids whose reads failed. */
+  private readonly seenAt = new Map<string, number>();
+  private readonly failed = new Set<string>();
+  /** Asset keys of the files found on each page in flight. */
+  private readonly pageKeys = new Map<string, Set<string>>();
+  private full = true;
+  private spoolReader: FileHandle | null = null;
+  /** Pages taken from the journal this run. */
+  resumed = 0;
+  private finished = false;
+
+  private constructor(
+    private readonly outDir: string,
+    private readonly fs: OutputFs,
+    private readonly now: () => Date,
+    private readonly log: Log,
+    /** Valid records of the journal found, or null when it is not taken up (none, or another run's). */
+    private readonly found: { records: JournalRecord[]; torn: boolean } | null,
+    /**
+     * latest.json points at a snapshot that a run of this journal published after fetching
+     * everything, and what it was for (a bundle) is not done: a run asked to fetch everything
+     * may bring that snapshot up to date instead.
+     */
+    readonly continuesFull: boolean,
+    private readonly key: string,
+    private readonly latestId: string | null,
+    /** False: the run keeps no progress (its spool is removed if it fails). */
+    private readonly enabled: boolean,
+  ) {}
+
+  private get dir() {
+    return progressDir(this.outDir);
+  }
+
+  /**
+   * Reads the journal an interrupted run left. It is taken up when it was written with the same
+   * config key and from the snapshot latest.json points at now (or when its run published that
+   * snapshot); otherwise it is set aside (and removed by `begin`).
+   */
+  static async open(opts: { outDir: string; fs: OutputFs; key: string; latestId: string | null; now: () => Date; log: Log; enabled?: boolean }): Promise<RunProgress> {
+    const { outDir, fs, key, latestId } = opts;
+    const enabled = opts.enabled !== false;
+    const make = (found: { records: JournalRecord[]; torn: boolean } | null, continuesFull: boolean) =>
+      new RunProgress(outDir, fs, opts.now, opts.log, found, continuesFull, key, latestId, enabled);
+    if (!enabled) return make(null, false);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(join(progressDir(outDir), JOURNAL));
+    } catch {
+      return make(null, false);
+    }
+    const { records, torn } = decodeRecords(bytes);
+    let lastRun = -1;
+    records.forEach((r, i) => {
+      if (r.t === 'run') lastRun = i;
+    });
+    const run = records[lastRun];
+    if (!run || run.t !== 'run') return make(null, false);
+    if (run.key !== key) {
+      opts.log('info', 'the progress of an interrupted run is set aside: the roots, rules or settings changed since');
+      return make(null, false);
+    }
+    const publishedSince = records.slice(lastRun).some((r) => r.t === 'publishing' && r.id === latestId);
+    if (run.base !== latestId && !publishedSince) {
+      opts.log('info', 'the progress of an interrupted run is set aside: another snapshot was published since');
+      return make(null, false);
+    }
+    const continuesFull = latestId !== null && records.some((r) => r.t === 'publishing' && r.id === latestId && r.full);
+    return make({ records, torn }, continuesFull);
+  }
+
+  /**
+   * Starts this run's progress: takes up the journal found (or starts a new one) and returns
+   * what the crawl starts from: the sync state's pages (`statePrevious`) combined with the
+   * pages of the journal the run may reuse. `fetchesAll`: the run was asked to fetch everything
+   * (`--full`, `export`) and uses no sync state: it reuses only pages of runs that did the same.
+   */
+  async begin(opts: {
+    fetchesAll: boolean;
+    state: SyncState | null;
+    statePrevious: (PreviousCrawl & { close(): Promise<void> }) | null;
+    latestDir: string | null;
+  }): Promise<(PreviousCrawl & { close(): Promise<void> }) | null> {
+    const { fs } = this;
+    this.full = opts.state === null;
+    const journalFile = join(this.dir, JOURNAL);
+    const spoolPath = join(this.dir, SPOOL);
+    let records = this.found?.records ?? [];
+    const spoolThere = this.found !== null && (await fs.stat(spoolPath).then(() => true, () => false));
+    if (this.found === null) {
+      await fs.rm(this.dir, { recursive: true, force: true });
+    } else if (this.found.torn || !spoolThere) {
+      // The record cut short goes; without the spool (it became the page cache) its pages go too.
+      if (!spoolThere) records = records.filter((r) => r.t !== 'page');
+      await fs.writeFile(`${journalFile}.tmp`, Buffer.concat(records.map(encodeRecord)));
+      await fs.rename(`${journalFile}.tmp`, journalFile);
+    }
+    await fs.mkdir(this.dir, { recursive: true });
+    if (!this.enabled) {
+      this.spoolFile = await PageSpool.create(spoolPath, fs);
+      return opts.statePrevious;
+    }
+    const handle = await fs.open(journalFile, this.found === null ? 'w' : 'r+');
+    this.writer = new JournalWriter(handle, (await handle.stat()).size);
+    this.spoolFile = spoolThere ? await PageSpool.reopen(spoolPath, fs) : await PageSpool.create(spoolPath, fs);
+
+    const kept = new Set(await fs.readdir(join(this.dir, FILES)).catch(() => [] as string[]));
+    this.usable = usableRecords(records, { onlyFull: opts.fetchesAll && !this.continuesFull, kept, stateAssets: opts.state?.assets });
+    for (const [id, p] of this.usable.pages) this.spoolFile.know(id, { offset: p.at[0], length: p.at[1], checksum: p.c });
+    this.writer.append({ t: 'run', key: this.key, base: this.latestId, full: this.full, at: this.now().toISOString() });
+
+    const { pages, rows } = this.usable;
+    if (this.continuesFull) this.log('info', `resuming: snapshot ${this.latestId}, published by an interrupted run, is brought up to date instead of fetched again`);
+    if (pages.size > 0) this.log('info', `resuming: ${pages.size.toLocaleString('en-US')} pages already fetched`);
+    if (pages.size === 0 && rows.size === 0) return opts.statePrevious;
+    this.spoolReader = pages.size > 0 ? await fs.open(spoolPath, 'r') : null;
+    return this.combined(opts.state, opts.statePrevious);
+  }
+
+  /** The spool this run parks its pages in (it becomes the page cache once published). */
+  get spool(): PageSpool {
+    if (!this.spoolFile) throw new Error('RunProgress.begin was not called');
+    return this.spoolFile;
+  }
+
+  /** Pages the journal lets this run reuse. */
+  get resumable(): number {
+    return this.usable.pages.size;
+  }
+
+  /** Requests the fetch of a page from the journal took (what reusing it saves). */
+  requestsOf(id: string): number | undefined {
+    return this.usable.pages.get(id)?.r;
+  }
+
+  /**
+   * The crawl's reader, watched: when each page object was first read (an edit later in that
+   * minute may be missing from it) and which reads failed (a page with a gap is not reused).
+   */
+  observe<R extends NotionReader>(reader: R): R {
+    if (!this.enabled) return reader;
+    const seen = (id: string, at: number) => {
+      if (!this.seenAt.has(id)) this.seenAt.set(id, at);
+    };
+    const failing = <T>(id: string, p: Promise<T>): Promise<T> =>
+      p.catch((err: unknown) => {
+        this.failed.add(id);
+        throw err;
+      });
+    const listing = (iterable: AsyncIterable<unknown>): AsyncIterable<unknown> => ({
+      [Symbol.asyncIterator]: () => {
+        // A listing's objects were read at some time after it started: its start bounds them all.
+        const startedAt = this.now().getTime();
+        const inner = iterable[Symbol.asyncIterator]();
+        return {
+          next: async () => {
+            const step = await inner.next();
+            const r = step.value as { object?: string; id?: string } | undefined;
+            if (!step.done && r?.object === 'page' && typeof r.id === 'string') seen(r.id, startedAt);
+            return step;
+          },
+          return: async (value?: unknown) => (inner.return ? inner.return(value) : { done: true as const, value }),
+        };
+      },
+    });
+    const watched = Object.create(reader) as R;
+    watched.iterateSearch = (params, handling) => listing(reader.iterateSearch(params, handling));
+    watched.iterateDataSourceQuery = (id, params, handling) => listing(reader.iterateDataSourceQuery(id, params, handling));
+    watched.retrievePage = (id) => {
+      const at = this.now().getTime();
+      return reader.retrievePage(id).then((page) => {
+        seen(page.id, at);
+        return page;
+      });
+    };
+    watched.listBlockChildrenAll = (id) => failing(id, reader.listBlockChildrenAll(id));
+    watched.listCommentsAll = (id) => failing(id, reader.listCommentsAll(id));
+    return watched;
+  }
+
+  /** A file found on a page (before it is downloaded): the page is reused only once the file is had. */
+  fileFound(ref: FileRef): void {
+    if (!this.enabled) return;
+    let keys = this.pageKeys.get(ref.pageId);
+    if (!keys) this.pageKeys.set(ref.pageId, (keys = new Set()));
+    keys.add(ref.key);
+  }
+
+  /** What became of a file this run fetched: stored (kept by sha256) or kept as a link by policy. */
+  fileDone(key: string, outcome: AssetOutcome): void {
+    if (outcome.kind === 'missing' || (outcome.kind === 'link' && outcome.reason !== undefined)) return;
+    // No signed URL goes into the journal: it expires, and it is a credential while it lives.
+    const identity = fileIdentity(outcome.ref.url, outcome.ref.source);
+    this.append({ t: 'file', k: key, i: identity, o: { ...outcome, ref: { ...outcome.ref, url: identity } } as AssetOutcome });
+  }
+
+  /** A database's rows, all listed. */
+  databaseDone(unit: CrawledDatabase): void {
+    for (const ds of unit.dataSources) this.append({ t: 'rows', ds: ds.dataSource.id, rows: ds.rowIds });
+  }
+
+  /**
+   * Parks a page in the spool and, when it was fetched now without a gap, journals it. A page
+   * taken from the journal is not written again.
+   */
+  async putPage(unit: CrawledPage, origin: PageOrigin, facts: { requests: number; holds: string[]; shows: string[] }): Promise<void> {
+    const id = unit.page.id;
+    const spool = this.spool;
+    if (!this.enabled) return spool.put(unit);
+    if (origin.reused) {
+      const before = this.usable.pages.get(id);
+      await spool.put(unit);
+      if (!before) return;
+      this.resumed++;
+      const at = spool.location(id)!;
+      // Written again (its comments were fetched now, say): the journal says where.
+      if (at.offset !== before.at[0] || at.checksum !== before.c) this.append({ ...before, at: [at.offset, at.length], c: at.checksum, d: at.digest });
+      return;
+    }
+    const keys = this.pageKeys.get(id) ?? new Set<string>();
+    this.pageKeys.delete(id);
+    // The content of a synced block is fetched once, for the first page showing it: its files count for every page.
+    if (facts.holds.length > 0 || facts.shows.length > 0) for (const k of treeFileKeys(unit.blocks, id)) keys.add(k);
+    const seenAt = this.seenAt.get(id);
+    const whole = seenAt !== undefined && !this.hasGap(unit);
+    await spool.put(unit);
+    if (!whole) return;
+    const at = spool.location(id)!;
+    this.append({
+      t: 'page',
+      id,
+      e: unit.page.last_edited_time,
+      f: minuteBefore(seenAt),
+      at: [at.offset, at.length],
+      c: at.checksum,
+      d: at.digest,
+      r: facts.requests,
+      ...(facts.holds.length > 0 ? { h: facts.holds } : {}),
+      ...(facts.shows.length > 0 ? { s: facts.shows } : {}),
+      a: [...keys].sort(),
+    });
+  }
+
+  /** The run is about to publish `snapshotId`. */
+  async publishing(snapshotId: string): Promise<void> {
+    this.append({ t: 'publishing', id: snapshotId, full: this.full || this.continuesFull });
+    await this.writer?.flush();
+  }
+
+  /**
+   * The run published (or found nothing new) and its spool is the page cache now: the progress
+   * goes, unless `keep` (an export keeps it until its bundle is written: see `clearProgress`).
+   */
+  async finish(keep: boolean): Promise<void> {
+    this.finished = true;
+    await this.closeFiles();
+    if (!keep) await this.fs.rm(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * The run failed: what it fetched stays for the next run; a journal that holds nothing goes
+   * (with the state directory, if that is all it held).
+   */
+  async abandon(): Promise<void> {
+    if (this.finished) return;
+    await this.closeFiles().catch(() => {});
+    const holdsWork = this.recorded > 0 || (this.found?.records.some((r) => r.t !== 'run') ?? false);
+    if (holdsWork) return;
+    await this.fs.rm(this.dir, { recursive: true, force: true }).catch(() => {});
+    const stateDir = join(this.outDir, STATE_DIR);
+    if ((await this.fs.readdir(stateDir).catch(() => ['?'])).length === 0) await this.fs.rm(stateDir, { recursive: true, force: true }).catch(() => {});
+  }
+
+  private async closeFiles(): Promise<void> {
+    await this.spoolReader?.close().catch(() => {});
+    this.spoolReader = null;
+    await this.spoolFile?.close().catch(() => {});
+    await this.writer?.close();
+    this.writer = null;
+  }
+
+  private append(record: JournalRecord): void {
+    if (!this.writer) return;
+    this.writer.append(record);
+    this.recorded++;
+  }
+
+  /** A read of the page or of one of its blocks failed, or a block that has children came without them. */
+  private hasGap(unit: CrawledPage): boolean {
+    if (this.failed.has(unit.page.id)) return true;
+    const walk = (nodes: BlockNode[]): boolean =>
+      nodes.some(
+        (b) => this.failed.has(b.id) || (b.has_children && b.children.length === 0 && !CHILDREN_ELSEWHERE.has(b.type)) || walk(b.children),
+      );
+    return walk(unit.blocks);
+  }
+
+  /** The sync state's pages (if any) with the journal's over them. */
+  private combined(state: SyncState | null, before: (PreviousCrawl & { close(): Promise<void> }) | null): PreviousCrawl & { close(): Promise<void> } {
+    const { pages, rows } = this.usable;
+    const reader = this.spoolReader;
+    // Each page has its own "edited from" minute; the crawl's one is the latest of them, and a
+    // page edited from its own minute on is marked to be fetched again.
+    let changedFrom = before?.changedFrom ?? '';
+    for (const p of pages.values()) if (p.f > changedFrom) changedFrom = p.f;
+    const holdsOf = (id: string) => pages.get(id)?.h ?? state?.pages[id]?.holds ?? [];
+    const showsOf = (id: string) => pages.get(id)?.s ?? state?.pages[id]?.shows ?? [];
+    const ids = new Set<string>([...(before?.pageIds() ?? []), ...pages.keys()]);
+    const holderOf = new Map<string, string>();
+    for (const id of ids) for (const o of holdsOf(id)) holderOf.set(o, id);
+    const dependents = new Map<string, Set<string>>();
+    const unanchored = new Set<string>();
+    for (const id of ids) {
+      for (const o of showsOf(id)) {
+        const holder = holderOf.get(o);
+        if (holder === undefined) unanchored.add(id);
+        else if (holder !== id) {
+          let set = dependents.get(holder);
+          if (!set) dependents.set(holder, (set = new Set()));
+          set.add(id);
+        }
+      }
+    }
+    let warned = false;
+    const outDir = this.outDir;
+    const log = this.log;
+    return {
+      changedFrom,
+      page: (id) => {
+        const p = pages.get(id);
+        if (p) return { lastEdited: p.e, refetch: p.e >= p.f };
+        const s = before?.page(id);
+        return s && { lastEdited: s.lastEdited, refetch: s.refetch || s.lastEdited >= before!.changedFrom };
+      },
+      pageIds: () => ids,
+      rowsOf: (id) => rows.get(id) ?? before?.rowsOf(id),
+      syncedDependents: (id) => dependents.get(id) ?? [],
+      unanchoredSyncedPages: () => unanchored,
+      async load(id): Promise<CrawledPage | null> {
+        const p = pages.get(id);
+        if (!p) return before ? before.load(id) : null;
+        const [offset, length] = p.at;
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await reader!.read(buffer, 0, length, offset);
+        const json = buffer.toString('utf8');
+        if (bytesRead !== length || sha256Of(json) !== p.c) {
+          if (!warned) log('warn', `notion-kb: the pages an interrupted run left in ${join(outDir, STATE_DIR, PROGRESS_DIR)} are damaged; those are fetched again`);
+          warned = true;
+          return null;
+        }
+        return JSON.parse(json) as CrawledPage;
+      },
+      close: async () => {
+        await before?.close();
+      },
+    };
+  }
+
+  /**
+   * The files a run may take instead of downloading them: the journal's (kept under
+   * `progress/files/`) over the sync state's (in the latest snapshot).
+   */
+  previousAssets(state: SyncState | null, latestDir: string | null): PreviousAssets | undefined {
+    const { files } = this.usable;
+    const fromState = state && latestDir ? state.assets : undefined;
+    if (files.size === 0) {
+      return fromState && latestDir ? { dir: latestDir, get: (k) => fromState[k], identityOf: (ref) => fileIdentity(ref.url, ref.source) } : undefined;
+    }
+    const filesDir = join(this.dir, FILES);
+    const keptHere = new Set<string>();
+    for (const f of files.values()) if (f.o.kind === 'stored') keptHere.add(f.o.asset.sha256);
+    return {
+      dir: latestDir ?? filesDir,
+      get: (k) => {
+        const f = files.get(k);
+        return f ? { identity: f.i, outcome: structuredClone(f.o) } : fromState?.[k];
+      },
+      identityOf: (ref) => fileIdentity(ref.url, ref.source),
+      fileOf: (asset: StoredAsset) => (keptHere.has(asset.sha256) || !latestDir ? join(filesDir, asset.sha256) : join(latestDir, asset.path)),
+    };
+  }
+
+  /** Where this run keeps the files it downloads (by sha256). */
+  get keepDir(): string | undefined {
+    return this.enabled ? join(this.dir, FILES) : undefined;
+  }
+}
+
+/** The journal's pages, files and rows this run may use: later records over earlier ones. */
+function usableRecords(records: JournalRecord[], opts: { onlyFull: boolean; kept: Set<string>; stateAssets: SyncState['assets'] | undefined }): Usable {
+  const pages = new Map<string, PageRecord>();
+  const files = new Map<string, FileRecord>();
+  const rows = new Map<string, string[]>();
+  let full = true;
+  for (const r of records) {
+    if (r.t === 'run') full = r.full;
+    else if (opts.onlyFull && !full) continue;
+    else if (r.t === 'page') pages.set(r.id, r);
+    else if (r.t === 'file') files.set(r.k, r);
+    else if (r.t === 'rows') rows.set(r.ds, r.rows);
+  }
+  for (const [k, f] of files) if (f.o.kind === 'stored' && !opts.kept.has(f.o.asset.sha256)) files.delete(k);
+  const had = (k: string) => {
+    if (files.has(k)) return true;
+    const s = opts.onlyFull ? undefined : opts.stateAssets?.[k];
+    return s !== undefined && s.outcome.kind !== 'missing';
+  };
+  for (const [id, p] of pages) if (!p.a.every(had)) pages.delete(id);
+  return { pages, files, rows };
+}
+
+/** Asset keys of the files in a block tree (with their URLs: before the page is spooled). */
+function treeFileKeys(blocks: BlockNode[], pageId: string, out: string[] = []): string[] {
+  for (const b of blocks) {
+    for (const ref of blockFileRefs(b, pageId)) out.push(ref.key);
+    treeFileKeys(b.children, pageId, out);
+  }
+  return out;
+}
+
+/** Whether a run left progress in an output directory (a failed run keeps the output directory for it). */
+export async function keptProgress(outDir: string, fs: OutputFs): Promise<boolean> {
+  return fs.stat(join(progressDir(outDir), JOURNAL)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Removes the progress of an output directory (an export, once its bundle is written). */
+export async function clearProgress(outDir: string, fs: OutputFs): Promise<void> {
+  await fs.rm(progressDir(outDir), { recursive: true, force: true });
+}
