@@ -483,6 +483,8 @@ async function crawlAndPublish(
     // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
     return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report, unchanged: false, mode: state ? 'incremental' : 'full', ...resumed() };
   } catch (err) {
+    // Downloads under way finish first (into the progress kept for the next run), then nothing of the run stays.
+    await collector.drain().catch(() => {});
     await fs.rm(staging, { recursive: true, force: true });
     if (!spoolKept) await progress.abandon();
     throw err;

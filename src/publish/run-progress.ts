@@ -143,7 +143,7 @@ export class RunProgress {
     let records = this.found?.records ?? [];
     const spoolThere = this.found !== null && (await fs.stat(spoolPath).then(() => true, () => false));
     if (this.found === null) {
-      await fs.rm(this.dir, { recursive: true, force: true });
+      await fs.rm(this.dir, { recursive: true, force: true, maxRetries: 5 });
     } else if (this.found.torn || !spoolThere) {
       // The record cut short goes; without the spool (it became the page cache) its pages go too.
       if (!spoolThere) records = records.filter((r) => r.t !== 'page');
@@ -161,7 +161,6 @@ export class RunProgress {
 
     const kept = new Set(await fs.readdir(join(this.dir, FILES)).catch(() => [] as string[]));
     this.usable = usableRecords(records, { onlyFull: opts.fetchesAll && !this.continuesFull, kept, stateAssets: opts.state?.assets });
-    for (const [id, p] of this.usable.pages) this.spoolFile.know(id, { offset: p.at[0], length: p.at[1], checksum: p.c });
     this.writer.append({ t: 'run', key: this.key, base: this.latestId, full: this.full, at: this.now().toISOString() });
 
     const { pages, rows } = this.usable;
@@ -309,7 +308,7 @@ export class RunProgress {
   async finish(keep: boolean): Promise<void> {
     this.finished = true;
     await this.closeFiles();
-    if (!keep) await this.fs.rm(this.dir, { recursive: true, force: true });
+    if (!keep) await this.fs.rm(this.dir, { recursive: true, force: true, maxRetries: 5 });
   }
 
   /**
@@ -321,7 +320,7 @@ export class RunProgress {
     await this.closeFiles().catch(() => {});
     const holdsWork = this.recorded > 0 || (this.found?.records.some((r) => r.t !== 'run') ?? false);
     if (holdsWork) return;
-    await this.fs.rm(this.dir, { recursive: true, force: true }).catch(() => {});
+    await this.fs.rm(this.dir, { recursive: true, force: true, maxRetries: 5 }).catch(() => {});
     const stateDir = join(this.outDir, STATE_DIR);
     if ((await this.fs.readdir(stateDir).catch(() => ['?'])).length === 0) await this.fs.rm(stateDir, { recursive: true, force: true }).catch(() => {});
   }
@@ -379,6 +378,7 @@ export class RunProgress {
     let warned = false;
     const outDir = this.outDir;
     const log = this.log;
+    const spool = this.spool;
     return {
       changedFrom,
       page: (id) => {
@@ -403,6 +403,8 @@ export class RunProgress {
           warned = true;
           return null;
         }
+        // Checked: putting these bytes again only records where they are.
+        spool.know(id, { offset, length, checksum: p.c });
         return JSON.parse(json) as CrawledPage;
       },
       close: async () => {
