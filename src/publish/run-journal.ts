@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import type { BlockObjectResponse, CommentObjectResponse } from '@notionhq/client';
 import type { AssetOutcome } from '../assets/asset-collector.js';
 
 /**
@@ -13,7 +14,7 @@ import type { AssetOutcome } from '../assets/asset-collector.js';
  * which its length or checksum gives away. Reading stops there; the record is never used and
  * what it described is fetched again.
  */
-export type JournalRecord = RunRecord | PageRecord | FileRecord | RowsRecord | PublishingRecord;
+export type JournalRecord = RunRecord | PageRecord | FileRecord | RowsRecord | ListingRecord | PublishingRecord;
 
 /** A run began: the settings it fetched with, the snapshot it started from, whether it fetched everything. */
 export interface RunRecord {
@@ -65,6 +66,34 @@ export interface RowsRecord {
   t: 'rows';
   ds: string;
   rows: string[];
+}
+
+/**
+ * The children (`t: 'children'`) or the comments (`t: 'comments'`) of one block, or of a page
+ * itself, listed while its page was being fetched: a page cut off part-way need not list these
+ * again. Signed file URLs are left out (attachments keep their file name).
+ */
+export type ListingRecord = ChildrenRecord | CommentsRecord;
+
+interface ListingOf {
+  /** The block (or page) listed. */
+  id: string;
+  /** Its page, that page's last_edited_time when read, and the minute from which edits may be missing. */
+  p: string;
+  e: string;
+  f: string;
+}
+
+export interface ChildrenRecord extends ListingOf {
+  t: 'children';
+  n: BlockObjectResponse[];
+  /** Asset keys of the files whose URLs were left out: listed again only once each of those files is had. */
+  k: string[];
+}
+
+export interface CommentsRecord extends ListingOf {
+  t: 'comments';
+  n: CommentObjectResponse[];
 }
 
 /** The run is about to publish this snapshot (it becomes latest.json once it has). */

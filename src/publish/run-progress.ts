@@ -1,14 +1,15 @@
 import type { FileHandle } from 'node:fs/promises';
+import type { BlockObjectResponse, CommentObjectResponse } from '@notionhq/client';
 import { join } from 'node:path';
 import type { AssetOutcome, PreviousAssets } from '../assets/asset-collector.js';
 import type { StoredAsset } from '../assets/asset-store.js';
 import { sha256Of } from '../normalise/page-digest.js';
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from '../source/crawl-types.js';
-import { blockFileRefs, type FileRef } from '../source/file-refs.js';
+import { blockFileRefs, nameFromUrl, type FileRef } from '../source/file-refs.js';
 import type { OutputFs } from './output-fs.js';
 import { PageSpool } from './page-spool.js';
-import { decodeRecords, encodeRecord, JournalWriter, type FileRecord, type JournalRecord, type PageRecord } from './run-journal.js';
+import { decodeRecords, encodeRecord, JournalWriter, type ChildrenRecord, type FileRecord, type JournalRecord, type ListingRecord, type PageRecord } from './run-journal.js';
 import { fileIdentity, STATE_DIR, type SyncState } from './sync-state.js';
 
 /**
@@ -39,6 +40,8 @@ interface Usable {
   pages: Map<string, PageRecord>;
   files: Map<string, FileRecord>;
   rows: Map<string, string[]>;
+  /** Children and comments listed for blocks of pages the interrupted run had not finished, by `<t>:<id>`. */
+  listings: Map<string, ListingRecord>;
 }
 
 /** Children a block of this type has but the crawl does not fetch (they are records of their own). */
@@ -50,11 +53,15 @@ const minuteBefore = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000 -
 export class RunProgress {
   private writer: JournalWriter | null = null;
   private spoolFile: PageSpool | null = null;
-  private usable: Usable = { pages: new Map(), files: new Map(), rows: new Map() };
+  private usable: Usable = { pages: new Map(), files: new Map(), rows: new Map(), listings: new Map() };
   /** Records this run appended that describe fetched work (pages, files, rows, a publish). */
   private recorded = 0;
-  /** When each page object was first read this run (ms), and ids whose reads failed. */
+  /** When each page object was first read this run (ms) and its last_edited_time then, and ids whose reads failed. */
   private readonly seenAt = new Map<string, number>();
+  private readonly editedAt = new Map<string, string>();
+  /** The page each block listed this run belongs to; blocks a synced block reference shows (they are its original's). */
+  private readonly pageOf = new Map<string, string>();
+  private readonly shown = new Set<string>();
   private readonly failed = new Set<string>();
   /** Asset keys of the files found on each page in flight. */
   private readonly pageKeys = new Map<string, Set<string>>();
@@ -193,8 +200,9 @@ export class RunProgress {
    */
   observe<R extends NotionReader>(reader: R): R {
     if (!this.enabled) return reader;
-    const seen = (id: string, at: number) => {
-      if (!this.seenAt.has(id)) this.seenAt.set(id, at);
+    const seen = (page: { id: string; last_edited_time?: unknown }, at: number) => {
+      if (!this.seenAt.has(page.id)) this.seenAt.set(page.id, at);
+      if (typeof page.last_edited_time === 'string') this.editedAt.set(page.id, page.last_edited_time);
     };
     const failing = <T>(id: string, p: Promise<T>): Promise<T> =>
       p.catch((err: unknown) => {
@@ -209,8 +217,8 @@ export class RunProgress {
         return {
           next: async () => {
             const step = await inner.next();
-            const r = step.value as { object?: string; id?: string } | undefined;
-            if (!step.done && r?.object === 'page' && typeof r.id === 'string') seen(r.id, startedAt);
+            const r = step.value as { object?: string; id?: string; last_edited_time?: unknown } | undefined;
+            if (!step.done && r?.object === 'page' && typeof r.id === 'string') seen(r as { id: string }, startedAt);
             return step;
           },
           return: async (value?: unknown) => (inner.return ? inner.return(value) : { done: true as const, value }),
@@ -223,13 +231,84 @@ export class RunProgress {
     watched.retrievePage = (id) => {
       const at = this.now().getTime();
       return reader.retrievePage(id).then((page) => {
-        seen(page.id, at);
+        seen(page, at);
         return page;
       });
     };
-    watched.listBlockChildrenAll = (id) => failing(id, reader.listBlockChildrenAll(id));
-    watched.listCommentsAll = (id) => failing(id, reader.listCommentsAll(id));
+    const page = (id: string) => this.pageOf.get(id) ?? id;
+    const childrenOf = (id: string, blocks: BlockObjectResponse[]) => {
+      for (const b of blocks) {
+        // A sub-page or database listed as a block is a page of its own.
+        if (!CHILDREN_ELSEWHERE.has(b.type)) this.pageOf.set(b.id, page(id));
+        if (this.shown.has(id) || (b.type === 'synced_block' && b.synced_block.synced_from !== null)) this.shown.add(b.id);
+      }
+      return blocks;
+    };
+    watched.listBlockChildrenAll = (id) => {
+      const listed = this.listed('children', id);
+      if (listed) {
+        for (const k of listed.k) this.fileFound({ pageId: listed.p, key: k } as FileRef);
+        return Promise.resolve(childrenOf(id, listed.n));
+      }
+      return failing(id, reader.listBlockChildrenAll(id)).then((blocks) => {
+        this.listingDone('children', id, blocks);
+        return childrenOf(id, blocks);
+      });
+    };
+    watched.listCommentsAll = (id) => {
+      const listed = this.listed('comments', id);
+      if (listed) return Promise.resolve(listed.n);
+      return failing(id, reader.listCommentsAll(id)).then((comments) => {
+        this.listingDone('comments', id, comments);
+        return comments;
+      });
+    };
     return watched;
+  }
+
+  /**
+   * What the interrupted run listed for this block (or page), when its page was not edited
+   * since it read it, and (children) each file whose URL was left out is had: a page cut off
+   * part-way does not list it again.
+   */
+  private listed<T extends ListingRecord['t']>(t: T, id: string): Extract<ListingRecord, { t: T }> | undefined {
+    // What a synced block reference shows is its original's, which changes without bumping this page.
+    if (this.shown.has(id)) return undefined;
+    const r = this.usable.listings.get(`${t}:${id}`) as Extract<ListingRecord, { t: T }> | undefined;
+    if (!r || r.e >= r.f || this.editedAt.get(r.p) !== r.e) return undefined;
+    if (r.t === 'children' && !(r as ChildrenRecord).k.every((k) => this.usable.files.has(k))) return undefined;
+    this.usable.listings.delete(`${t}:${id}`);
+    return structuredClone(r);
+  }
+
+  /** Journals the children or comments of a block, while its page is still being fetched. */
+  private listingDone(t: ListingRecord['t'], id: string, listed: BlockObjectResponse[] | CommentObjectResponse[]): void {
+    if (!this.writer || this.shown.has(id)) return;
+    const p = this.pageOf.get(id) ?? id;
+    const at = this.seenAt.get(p);
+    const e = this.editedAt.get(p);
+    if (at === undefined || e === undefined) return;
+    const f = minuteBefore(at);
+    if (t === 'comments') {
+      // Attachments: their file name, never the signed URL (the crawl names them the same way).
+      const n = (listed as CommentObjectResponse[]).map((c) =>
+        c.attachments?.length
+          ? {
+              ...c,
+              attachments: c.attachments.map((a) => {
+                const { url, expiry_time: _expiry, ...file } = a.file as { url: string; expiry_time?: string; name?: string };
+                return { ...a, file: { ...file, name: file.name ?? nameFromUrl(url) } };
+              }),
+            }
+          : c,
+      ) as CommentObjectResponse[];
+      this.append({ t, id, p, e, f, n });
+      return;
+    }
+    const blocks = listed as BlockObjectResponse[];
+    const k = blocks.flatMap((b) => blockFileRefs(b, p).filter((r) => r.source === 'notion').map((r) => r.key));
+    // Signed URLs (those that expire) are left out, as in the page cache.
+    this.append({ t, id, p, e, f, n: k.length > 0 ? withoutSignedUrls(blocks) : blocks, k });
   }
 
   /** A file found on a page (before it is downloaded): the page is reused only once the file is had. */
@@ -448,6 +527,7 @@ function usableRecords(records: JournalRecord[], opts: { onlyFull: boolean; kept
   const pages = new Map<string, PageRecord>();
   const files = new Map<string, FileRecord>();
   const rows = new Map<string, string[]>();
+  const listings = new Map<string, ListingRecord>();
   let full = true;
   for (const r of records) {
     if (r.t === 'run') full = r.full;
@@ -455,6 +535,7 @@ function usableRecords(records: JournalRecord[], opts: { onlyFull: boolean; kept
     else if (r.t === 'page') pages.set(r.id, r);
     else if (r.t === 'file') files.set(r.k, r);
     else if (r.t === 'rows') rows.set(r.ds, r.rows);
+    else if (r.t === 'children' || r.t === 'comments') listings.set(`${r.t}:${r.id}`, r);
   }
   for (const [k, f] of files) if (f.o.kind === 'stored' && !opts.kept.has(f.o.asset.sha256)) files.delete(k);
   const had = (k: string) => {
@@ -463,7 +544,21 @@ function usableRecords(records: JournalRecord[], opts: { onlyFull: boolean; kept
     return s !== undefined && s.outcome.kind !== 'missing';
   };
   for (const [id, p] of pages) if (!p.a.every(had)) pages.delete(id);
-  return { pages, files, rows };
+  // What was listed for pages the journal holds whole is in those pages (unless the page shows a
+  // synced block: the crawl fetches it again when the original's page changed).
+  for (const [key, l] of listings) if (pages.has(l.p) && !pages.get(l.p)!.s?.length) listings.delete(key);
+  return { pages, files, rows, listings };
+}
+
+/** A copy of blocks without signed file URLs and their expiry times. */
+function withoutSignedUrls(blocks: BlockObjectResponse[]): BlockObjectResponse[] {
+  return JSON.parse(JSON.stringify(blocks), (_key, value: unknown) => {
+    if (value !== null && typeof value === 'object' && 'expiry_time' in value) {
+      const { url: _url, expiry_time: _expiry, ...rest } = value as Record<string, unknown>;
+      return rest;
+    }
+    return value;
+  }) as BlockObjectResponse[];
 }
 
 /** Asset keys of the files in a block tree (with their URLs: before the page is spooled). */
