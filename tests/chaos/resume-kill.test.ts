@@ -47,11 +47,11 @@ describe.each([
   const cli = (out: string, extra: string[] = []) => ['--out', out, '--config', config, '--rate', '1000', '--json', ...extra];
 
   /**
-   * Starts the CLI and, once its first request reached the server, kills it after `killAfter(ms
-   * of an uninterrupted run from there)` (never, when null). Resolves with its exit code (null:
-   * killed), its output, and how long it ran from its first request.
+   * Starts the CLI and kills it once it made `kill.requests` requests, or `kill.ms` after its first
+   * request (never, when null). Resolves with its exit code (null: killed), its output, and how
+   * long it ran from its first request.
    */
-  async function start(argv: string[], killAfter: ((runMs: number) => number) | null): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; delay: number }> {
+  async function start(argv: string[], kill: { requests: number } | { ms: number } | null): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
     const before = requests();
     const child = spawnCli(argv, env);
     let stdout = '';
@@ -60,13 +60,16 @@ describe.each([
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     let exitedYet = false;
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => ((exitedYet = true), resolve(code))));
-    while (requests() === before && !exitedYet) await new Promise((r) => setTimeout(r, 5));
+    const until = async (done: () => boolean) => {
+      while (!done() && !exitedYet) await new Promise((r) => setTimeout(r, 2));
+    };
+    await until(() => requests() > before);
     const first = performance.now();
-    const delay = killAfter ? killAfter(clean.ms) : 0;
-    const timer = killAfter ? setTimeout(() => child.kill('SIGKILL'), delay) : undefined;
+    if (kill && 'requests' in kill) await until(() => requests() - before >= kill.requests);
+    if (kill && 'ms' in kill) await until(() => performance.now() - first >= kill.ms);
+    if (kill && !exitedYet) child.kill('SIGKILL');
     const code = await exited;
-    clearTimeout(timer);
-    return { code, stdout, stderr, ms: performance.now() - first, delay };
+    return { code, stdout, stderr, ms: performance.now() - first };
   }
 
   beforeAll(async () => {
@@ -101,8 +104,10 @@ describe.each([
     for (let round = 0; round < KILLS; round++) {
       const out = join(tmp.dir, `round-${round}`);
       const before = requests();
-      // Anywhere from its first request to a little past the end of an uninterrupted run.
-      const { code, stderr, delay } = await start([command, ...cli(out), ...args], (ms) => random() * ms * 1.05);
+      // Most moments while it reads Notion (after a seeded number of requests), the others anywhere
+      // from its first request to a little past the end of an uninterrupted run (writing, publishing, packing).
+      const kill = round % 3 === 2 ? { ms: Math.round(random() * clean.ms * 1.05) } : { requests: 1 + Math.floor(random() * clean.requests) };
+      const { code, stderr } = await start([command, ...cli(out), ...args], kill);
       expect([null, 0], stderr).toContain(code);
       const killed = requests() - before;
       if (code === null && killed > 0) killedMidRun++;
@@ -117,7 +122,8 @@ describe.each([
         expect(next.code, next.stderr).toBe(0);
         const summary = JSON.parse(next.stdout) as { snapshotDir: string; resumed: number; bundle?: { path: string } };
         const bound = clean.requests - killed + clean.listing + 0.05 * clean.requests;
-        figures.push(`round ${round}: killed ${delay.toFixed(0)} ms after its first request, after ${killed} requests; rerun ${rerun} (bound ${bound.toFixed(0)}), ${summary.resumed} pages resumed`);
+        const when = 'ms' in kill ? `${kill.ms} ms after its first request` : `at request ${kill.requests}`;
+        figures.push(`round ${round}: killed ${when}, after ${killed} requests; rerun ${rerun} (bound ${bound.toFixed(0)}), ${summary.resumed} pages resumed`);
         expect(rerun, figures.at(-1)).toBeLessThanOrEqual(bound);
         expect(await content(summary.snapshotDir), `round ${round}`).toEqual(clean.content);
         if (summary.bundle) expect((await verifyBag(summary.bundle.path)).problems).toEqual([]);
