@@ -1,7 +1,7 @@
 import type { ServerSpec, WorkspaceSpec } from './bench-protocol.js';
 
 /** The bench scenarios, in the order they run. */
-export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale', 'incremental', 'startup'] as const;
+export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale', 'incremental', 'resume', 'startup'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** One benchmark: a server that behaves in some way, and a client configured in some way. */
@@ -62,7 +62,20 @@ export interface IncrementalScenario {
   client: { rate: number; concurrency: number };
 }
 
-export type BenchScenario = Scenario | ScaleScenario | IncrementalScenario;
+/**
+ * Resume after an interruption: exports killed (SIGKILL) after shares of their requests and
+ * resumed, and the slowdown of an uninterrupted run keeping its progress against one without.
+ */
+export interface ResumeScenario {
+  name: ScenarioName;
+  kind: 'resume';
+  about: string;
+  kills: { workspace: WorkspaceSpec; latencyMs: number; client: { rate: number; concurrency: number }; at: number[] };
+  /** Uninterrupted runs alternately keeping progress and not: the exporter's own work, and an export. */
+  slowdown: Array<{ label: string; workspace: WorkspaceSpec; latencyMs: number; client: { rate: number; concurrency: number }; comments: boolean; pairs: number }>;
+}
+
+export type BenchScenario = Scenario | ScaleScenario | IncrementalScenario | ResumeScenario;
 
 export function isScaleScenario(s: BenchScenario): s is ScaleScenario {
   return 'runs' in s;
@@ -70,6 +83,10 @@ export function isScaleScenario(s: BenchScenario): s is ScaleScenario {
 
 export function isIncrementalScenario(s: BenchScenario): s is IncrementalScenario {
   return 'kind' in s && s.kind === 'incremental';
+}
+
+export function isResumeScenario(s: BenchScenario): s is ResumeScenario {
+  return 'kind' in s && s.kind === 'resume';
 }
 
 /** Pages in the full memory-scale runs, and in the `--quick` ones (same 5× ratio). */
@@ -142,6 +159,23 @@ export function benchScenarios(quick: boolean): BenchScenario[] {
       workspace: memoryScaleWorkspace(quick ? 500 : 2_000),
       changed: 0.01,
       client: { rate: 100_000, concurrency: 8 },
+    },
+    {
+      name: 'resume',
+      kind: 'resume',
+      about: `exports of the demo (comments included) killed (SIGKILL) after ${quick ? '30 and 70' : '10, 30, 50, 70 and 90'} % of their requests, then resumed; and uninterrupted runs alternately keeping their progress and not: syncs of ${quick ? 150 : 500} generated pages (no rate limit, no latency: the exporter's own work) and export-like syncs of the demo (comments and site, 5 ms latency)`,
+      kills: { workspace: { kind: 'demo' }, latencyMs: 5, client: { rate: 1000, concurrency: 3 }, at: quick ? [0.3, 0.7] : [0.1, 0.3, 0.5, 0.7, 0.9] },
+      slowdown: [
+        {
+          label: `sync of ${quick ? 150 : 500} generated pages`,
+          workspace: quick ? { kind: 'generated', seed: 'bench-resume', pages: 150, blocksPerPage: 20 } : { kind: 'generated', seed: 'bench-resume', pages: 500, blocksPerPage: 30 },
+          latencyMs: 0,
+          client: { rate: 100_000, concurrency: 8 },
+          comments: false,
+          pairs: quick ? 2 : 5,
+        },
+        { label: 'export of the demo (comments, site)', workspace: { kind: 'demo' }, latencyMs: 5, client: { rate: 1000, concurrency: 3 }, comments: true, pairs: quick ? 1 : 3 },
+      ],
     },
   ];
 }

@@ -108,9 +108,20 @@ const checksumOf = (body: Buffer) => createHash('sha256').update(body).digest('h
 
 /** One record, framed. */
 export function encodeRecord(record: JournalRecord): Buffer {
-  const body = Buffer.from(JSON.stringify(record), 'utf8');
-  const head = Buffer.from(`${body.length} ${checksumOf(body)} `, 'latin1');
-  return Buffer.concat([head, body, NEWLINE]);
+  return frame(JSON.stringify(record));
+}
+
+/** A record's JSON (written by hand where that saves serialising a large part twice), framed. */
+function frame(json: string): Buffer {
+  const length = Buffer.byteLength(json, 'utf8');
+  const head = `${length} `;
+  const bytes = Buffer.allocUnsafe(head.length + 17 + length + 1);
+  bytes.write(head, 0, 'latin1');
+  const bodyStart = head.length + 17;
+  bytes.write(json, bodyStart, 'utf8');
+  bytes.write(`${checksumOf(bytes.subarray(bodyStart, bodyStart + length))} `, head.length, 'latin1');
+  bytes[bytes.length - 1] = NEWLINE[0]!;
+  return bytes;
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -165,22 +176,32 @@ export class JournalWriter {
   ) {}
 
   append(record: JournalRecord): void {
+    this.appendJson(JSON.stringify(record));
+  }
+
+  /** Appends a record given as its JSON (which must be a JournalRecord's). */
+  appendJson(json: string): void {
     if (this.failure) throw this.failure;
-    this.queued.push(encodeRecord(record));
+    this.queued.push(frame(json));
     if (!this.writing) this.writing = this.drain();
   }
 
   private async drain(): Promise<void> {
     try {
       while (this.queued.length > 0 && !this.failure) {
-        const bytes = this.queued.length === 1 ? this.queued[0]! : Buffer.concat(this.queued);
+        let buffers = this.queued;
         this.queued = [];
-        let done = 0;
-        while (done < bytes.length) {
-          const { bytesWritten } = await this.handle.write(bytes, done, bytes.length - done, this.end + done);
-          done += bytesWritten;
+        let length = buffers.reduce((n, b) => n + b.length, 0);
+        // One system call for all that waited; a short write goes on where it stopped.
+        while (length > 0) {
+          const { bytesWritten } = await this.handle.writev(buffers, this.end);
+          this.end += bytesWritten;
+          length -= bytesWritten;
+          if (length > 0) {
+            const all = Buffer.concat(buffers);
+            buffers = [all.subarray(all.length - length)];
+          }
         }
-        this.end += bytes.length;
       }
     } catch (err) {
       this.failure = err;

@@ -66,6 +66,7 @@ export class RunProgress {
   /** Asset keys of the files found on each page in flight. */
   private readonly pageKeys = new Map<string, Set<string>>();
   private full = true;
+  private listsComments = false;
   private spoolReader: FileHandle | null = null;
   /** Pages taken from the journal this run. */
   resumed = 0;
@@ -142,9 +143,17 @@ export class RunProgress {
     state: SyncState | null;
     statePrevious: (PreviousCrawl & { close(): Promise<void> }) | null;
     latestDir: string | null;
+    /**
+     * The run lists comments (one request per block): a page then costs many requests, so what is
+     * listed for a page not finished (its blocks' children and comments) is journaled as it comes
+     * (the children cost about as much CPU again as spooling the page). Without comments a page
+     * costs a request or two, and a page cut off part-way is fetched again.
+     */
+    comments: boolean;
   }): Promise<(PreviousCrawl & { close(): Promise<void> }) | null> {
     const { fs } = this;
     this.full = opts.state === null;
+    this.listsComments = opts.comments;
     const journalFile = join(this.dir, JOURNAL);
     const spoolPath = join(this.dir, SPOOL);
     let records = this.found?.records ?? [];
@@ -244,6 +253,11 @@ export class RunProgress {
       }
       return blocks;
     };
+    if (!this.listsComments) {
+      // Without comments a page costs a request or two: nothing listed is journaled short of the page.
+      watched.listBlockChildrenAll = (id) => failing(id, reader.listBlockChildrenAll(id));
+      return watched;
+    }
     watched.listBlockChildrenAll = (id) => {
       const listed = this.listed('children', id);
       if (listed) {
@@ -306,9 +320,16 @@ export class RunProgress {
       return;
     }
     const blocks = listed as BlockObjectResponse[];
+    const json = JSON.stringify(blocks);
+    if (!json.includes('"expiry_time"')) {
+      // Most listings hold no Notion-hosted file: their JSON goes in as it is, serialised once.
+      this.writer.appendJson(`{"t":"children","id":${JSON.stringify(id)},"p":${JSON.stringify(p)},"e":${JSON.stringify(e)},"f":"${f}","k":[],"n":${json}}`);
+      this.recorded++;
+      return;
+    }
     const k = blocks.flatMap((b) => blockFileRefs(b, p).filter((r) => r.source === 'notion').map((r) => r.key));
     // Signed URLs (those that expire) are left out, as in the page cache.
-    this.append({ t, id, p, e, f, n: k.length > 0 ? withoutSignedUrls(blocks) : blocks, k });
+    this.append({ t, id, p, e, f, n: withoutSignedUrls(json), k });
   }
 
   /** A file found on a page (before it is downloaded): the page is reused only once the file is had. */
@@ -550,9 +571,9 @@ function usableRecords(records: JournalRecord[], opts: { onlyFull: boolean; kept
   return { pages, files, rows, listings };
 }
 
-/** A copy of blocks without signed file URLs and their expiry times. */
-function withoutSignedUrls(blocks: BlockObjectResponse[]): BlockObjectResponse[] {
-  return JSON.parse(JSON.stringify(blocks), (_key, value: unknown) => {
+/** Blocks (as JSON) without signed file URLs and their expiry times. */
+function withoutSignedUrls(json: string): BlockObjectResponse[] {
+  return JSON.parse(json, (_key, value: unknown) => {
     if (value !== null && typeof value === 'object' && 'expiry_time' in value) {
       const { url: _url, expiry_time: _expiry, ...rest } = value as Record<string, unknown>;
       return rest;
