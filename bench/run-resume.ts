@@ -171,11 +171,12 @@ async function measureSlowdown(workload: ResumeScenario['slowdown'][number], tok
   const runs: SlowdownRun[] = [];
   let pages = 0;
   try {
-    // A warm-up run (module loading, JIT), not counted; then pairs in alternating order.
+    // Two warm-up runs (module loading, JIT: later runs are faster), not counted; then pairs in
+    // ABBA order, so that a drift (the machine's load, the JIT) weighs on both sides alike.
     const order = [true, false];
-    for (let i = -1; i < workload.pairs * 2; i++) {
-      const progress = i < 0 ? true : order[(i + Math.floor(i / 2)) % 2]!;
-      const out = join(dir, `run-${i + 1}`);
+    for (let i = -2; i < workload.pairs * 2; i++) {
+      const progress = i < 0 ? i === -2 : order[(i + Math.floor(i / 2)) % 2]!;
+      const out = join(dir, `run-${i + 2}`);
       const base = benchConfig(server.baseUrl, out, workload.client, token);
       const config = workload.comments ? { ...base, content: { ...base.content, comments: true }, output: { ...base.output, site: true } } : base;
       const cpu = process.cpuUsage();

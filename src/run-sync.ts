@@ -188,7 +188,7 @@ async function syncLocked(
     }
   }
   const fromState = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message })) : null;
-  const previous = await progress.begin({ fetchesAll, state, statePrevious: fromState, latestDir, comments: config.content.comments });
+  const previous = await progress.begin({ fetchesAll, state, statePrevious: fromState, latestDir });
   try {
     return await crawlAndPublish(deps, { ...run, token, now, log, startedAt, snapshotId, outDir, fs }, { latest, latestDir, reuse, state, previous, key, runWarnings, progress });
   } catch (err) {

@@ -66,7 +66,6 @@ export class RunProgress {
   /** Asset keys of the files found on each page in flight. */
   private readonly pageKeys = new Map<string, Set<string>>();
   private full = true;
-  private listsComments = false;
   private spoolReader: FileHandle | null = null;
   /** Pages taken from the journal this run. */
   resumed = 0;
@@ -143,17 +142,9 @@ export class RunProgress {
     state: SyncState | null;
     statePrevious: (PreviousCrawl & { close(): Promise<void> }) | null;
     latestDir: string | null;
-    /**
-     * The run lists comments (one request per block): a page then costs many requests, so what is
-     * listed for a page not finished (its blocks' children and comments) is journaled as it comes
-     * (the children cost about as much CPU again as spooling the page). Without comments a page
-     * costs a request or two, and a page cut off part-way is fetched again.
-     */
-    comments: boolean;
   }): Promise<(PreviousCrawl & { close(): Promise<void> }) | null> {
     const { fs } = this;
     this.full = opts.state === null;
-    this.listsComments = opts.comments;
     const journalFile = join(this.dir, JOURNAL);
     const spoolPath = join(this.dir, SPOOL);
     let records = this.found?.records ?? [];
@@ -253,11 +244,6 @@ export class RunProgress {
       }
       return blocks;
     };
-    if (!this.listsComments) {
-      // Without comments a page costs a request or two: nothing listed is journaled short of the page.
-      watched.listBlockChildrenAll = (id) => failing(id, reader.listBlockChildrenAll(id));
-      return watched;
-    }
     watched.listBlockChildrenAll = (id) => {
       const listed = this.listed('children', id);
       if (listed) {

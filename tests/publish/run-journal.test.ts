@@ -82,7 +82,7 @@ describe('the journal on disk', () => {
     await writeFile(join(dir, 'journal'), whole.subarray(0, whole.length - 5));
     await writeFile(join(dir, 'pages.spool'), Buffer.alloc(30));
     const progress = await RunProgress.open({ outDir: out, fs: nodeOutputFs, key: 'k', latestId: null, now: () => new Date('2026-03-02T11:00:00.000Z'), log: () => {} });
-    await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null, comments: false });
+    await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null });
     await progress.finish(true);
     const read = decodeRecords(await readFile(join(dir, 'journal')));
     expect(read.torn).toBe(false);
@@ -109,7 +109,7 @@ describe('the journal on disk', () => {
     );
     await writeFile(join(dir, 'pages.spool'), 'x');
     const progress = await RunProgress.open({ outDir: out, fs: nodeOutputFs, key: 'k', latestId: null, now: () => new Date(), log: () => {} });
-    const previous = (await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null, comments: false }))!;
+    const previous = (await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null }))!;
     expect(previous.changedFrom).toBe('2026-03-02T10:39:00.000Z');
     expect(previous.page('early')).toEqual({ lastEdited: '2026-03-02T10:02:00.000Z', refetch: false });
     // Its edit time is before the run's latest minute, but not before the minute it was read in.
@@ -129,7 +129,7 @@ describe('the journal on disk', () => {
       RunProgress.open({ outDir: out, fs: nodeOutputFs, key, latestId, now: () => new Date(), log: () => {} });
     for (const [key, latest] of [['other', null], ['k', '20260302T100000Z-abcdef']] as const) {
       const progress = await open(key, latest);
-      const previous = await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null, comments: false });
+      const previous = await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null });
       expect(previous, `${key} ${latest}`).toBeNull();
       expect(progress.resumable).toBe(0);
       await progress.abandon();
@@ -140,7 +140,7 @@ describe('the journal on disk', () => {
     }
     // The same key from the same (no) snapshot: taken up.
     const same = await open('k', null);
-    expect(await same.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null, comments: false })).not.toBeNull();
+    expect(await same.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null })).not.toBeNull();
     expect(same.resumable).toBe(1); // p2 needs a file no record has
     await same.abandon();
   });
