@@ -277,7 +277,7 @@ async function crawlAndPublish(
     // 1. Crawl: each page is parked in the spool as soon as its tree is fetched (or taken from the
     // page cache); only a summary stays.
     const crawl = await crawlWorkspace({
-      reader: progress.observe(gateway),
+      reader: progress.observe(gateway, !privacy.active),
       roots: config.notion.roots,
       ...(previous ? { previous } : {}),
       comments: config.content.comments,

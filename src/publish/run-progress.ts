@@ -197,8 +197,11 @@ export class RunProgress {
   /**
    * The crawl's reader, watched: when each page object was first read (an edit later in that
    * minute may be missing from it) and which reads failed (a page with a gap is not reused).
+   * With `listings`, the children and comments listed for a page not finished are journaled
+   * (and taken from the journal again); not under privacy rules, which clean a page only once
+   * it is whole: the journal then holds whole pages only, cleaned, as the page cache does.
    */
-  observe<R extends NotionReader>(reader: R): R {
+  observe<R extends NotionReader>(reader: R, listings = true): R {
     if (!this.enabled) return reader;
     const seen = (page: { id: string; last_edited_time?: unknown }, at: number) => {
       if (!this.seenAt.has(page.id)) this.seenAt.set(page.id, at);
@@ -244,6 +247,11 @@ export class RunProgress {
       }
       return blocks;
     };
+    if (!listings) {
+      watched.listBlockChildrenAll = (id) => failing(id, reader.listBlockChildrenAll(id));
+      watched.listCommentsAll = (id) => failing(id, reader.listCommentsAll(id));
+      return watched;
+    }
     watched.listBlockChildrenAll = (id) => {
       const listed = this.listed('children', id);
       if (listed) {
