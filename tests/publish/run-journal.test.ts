@@ -63,6 +63,23 @@ describe('the journal on disk', () => {
     expect(decodeRecords(await readFile(file)).records).toEqual(records);
   });
 
+  it('gathers the records of a moment into one write (a small write costs as much as a large one), and flush writes at once', async () => {
+    const file = join(tmp.dir, 'journal');
+    const handle = await open(file, 'w');
+    let writes = 0;
+    const counting = new Proxy(handle, { get: (h, k) => (k === 'writev' ? (...a: Parameters<typeof h.writev>) => (writes++, h.writev(...a)) : Reflect.get(h, k, h)) });
+    const writer = new JournalWriter(counting, 0, { ms: 20, bytes: 1 << 20 });
+    for (let i = 0; i < 50; i++) writer.append(records[i % records.length]!);
+    expect(writes).toBe(0);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(writes).toBe(1);
+    writer.append(records[0]!);
+    await writer.flush();
+    expect(writes).toBe(2);
+    await writer.close();
+    expect(decodeRecords(await readFile(file)).records).toHaveLength(51);
+  });
+
   it('a write that fails (a full disk) is thrown by the next append or flush', async () => {
     const handle = await open(join(tmp.dir, 'journal'), 'w');
     const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
