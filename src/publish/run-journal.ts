@@ -162,9 +162,9 @@ export function decodeRecords(bytes: Buffer): { records: JournalRecord[]; valid:
 
 /**
  * Appends records to an open journal file. Appends never wait for the disk: records are gathered
- * for up to `gatherMs` (or until `gatherBytes` wait) and go out in one write. A small write costs
+ * for up to `gather.ms` (20; or until `gather.bytes` wait) and go out in one write. A small write costs
  * about as much as a large one on a busy disk (a millisecond here), and a run lists thousands of
- * things; what a kill loses is the records of its last `gatherMs`, whose pages are fetched again.
+ * things; what a kill loses is the records of its last 20 ms, whose pages are fetched again.
  * A failed write (a full disk) is thrown by the next append or by `flush`.
  */
 export class JournalWriter {
@@ -179,7 +179,7 @@ export class JournalWriter {
   constructor(
     private readonly handle: FileHandle,
     private end: number,
-    private readonly gather: { ms: number; bytes: number } = { ms: 50, bytes: 256 * 1024 },
+    private readonly gather: { ms: number; bytes: number } = { ms: 20, bytes: 256 * 1024 },
   ) {}
 
   append(record: JournalRecord): void {
