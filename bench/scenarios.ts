@@ -174,7 +174,7 @@ export function benchScenarios(quick: boolean): BenchScenario[] {
           comments: false,
           pairs: quick ? 2 : 5,
         },
-        { label: 'export of the demo (comments, site)', workspace: { kind: 'demo' }, latencyMs: 5, client: { rate: 1000, concurrency: 3 }, comments: true, pairs: quick ? 1 : 3 },
+        { label: 'export of the demo (comments, site)', workspace: { kind: 'demo' }, latencyMs: 5, client: { rate: 1000, concurrency: 3 }, comments: true, pairs: quick ? 1 : 5 },
       ],
     },
   ];

@@ -4,6 +4,7 @@
 import { mkdir, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
 import type { Manifest } from '../../src/normalise/schemas.js';
 import { buildDemo } from '../../src/notion-server/demo-workspace.js';
@@ -107,6 +108,31 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     expect(await exists(progressDir(out))).toBe(false);
     const next = await sync(server, out);
     expect(next).toMatchObject({ unchanged: true, mode: 'incremental' });
+  });
+
+  it('says so: "resuming: N pages already fetched" in the summary, `resumed` in --json', async () => {
+    const server = await serve(revokedAt(120));
+    const out = join(tmp.dir, 'cli');
+    const cli = async (args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const sink = (add: (s: string) => void) => ({ write: (s: string) => (add(s), true), isTTY: false }) as unknown as NodeJS.WriteStream;
+      const env = { PATH: process.env.PATH, NOTION_TOKEN: TOKEN, NOTION_BASE_URL: server.baseUrl };
+      const code = await main(['sync', '--out', out, '--rate', '1000', ...args], { stdout: sink((x) => (stdout += x)), stderr: sink((x) => (stderr += x)), env });
+      return { code, stdout, stderr };
+    };
+    const stopped = await cli([]);
+    expect(stopped.code).toBe(2);
+    expect(stopped.stderr).toMatch(/NOTION_TOKEN was rejected/);
+    const fetched = pagesIn(await journalOf(out)).length;
+    const resumed = await cli([]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const line = /resuming: ([\d,]+) pages already fetched by an interrupted run \(not fetched again\)/.exec(resumed.stderr);
+    expect(line, resumed.stderr).not.toBeNull();
+    expect(Number(line![1]!.replace(/,/g, ''))).toBeGreaterThan(fetched * 0.8);
+    // Nothing to resume the next time: `resumed` is 0.
+    const again = await cli(['--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'unchanged', resumed: 0 });
   });
 
   it('a torn last record and damaged spool bytes are detected: what they describe is fetched again, never used', async () => {
