@@ -1,7 +1,7 @@
 // A run that stops part-way (here: Notion answers 401 after N requests, as for a token revoked
 // during the run, which ends the run at once) leaves what it fetched; the next run takes it up.
 // The kill tests (SIGKILL at seeded moments) are in tests/chaos/resume-kill.test.ts.
-import { mkdir, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -205,6 +205,42 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     expect(done.resumed ?? 0).toBe(0);
     const clean = await cleanRun(server, 'full');
     expect(await contentOf(done.snapshotDir)).toEqual(await contentOf(clean.outcome.snapshotDir));
+  });
+});
+
+describe('resume: an incremental run stopped part-way', () => {
+  it('is taken up by the next incremental run, not by --full (which reuses only what runs fetching everything fetched)', async () => {
+    const tmp = await tempDir('notion-kb-resume-incremental-');
+    const { workspace, ids } = buildDemo();
+    let now = Date.parse('2026-03-02T10:00:05.000Z');
+    // The first sync lists about 250 block children; the 401 comes well into the incremental run after it.
+    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, clock: () => now, faults: revokedAt(275) });
+    const sync = (out: string, full = false) => syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, deps: { now: () => new Date(now), full } });
+    try {
+      const out = join(tmp.dir, 'out');
+      expect((await sync(out)).mode).toBe('full');
+      now += 3_600_000;
+      const pages = Object.keys(workspace.pages).filter((id) => workspace.pages[id]!.parent.type !== 'data_source' && id !== ids.trashedPage && id !== ids.unsharedPage);
+      for (const id of pages.slice(0, 60)) server.mutate.editTitle(id, `Edited ${id.slice(0, 8)}`);
+      now += 3_600_000;
+      await expect(sync(out)).rejects.toMatchObject({ code: 'auth' });
+      const journal = await journalOf(out);
+      expect(journal.find((r) => r.t === 'run')).toMatchObject({ full: false });
+      expect(pagesIn(journal).length).toBeGreaterThan(5);
+      const copy = join(tmp.dir, 'copy');
+      await cp(out, copy, { recursive: true });
+
+      const incremental = await sync(out);
+      expect(incremental.mode).toBe('incremental');
+      expect(incremental.resumed).toBeGreaterThan(5);
+      const full = await sync(copy, true);
+      expect(full.mode).toBe('full');
+      expect(full.resumed ?? 0).toBe(0);
+      expect(await contentOf(incremental.snapshotDir)).toEqual(await contentOf(full.snapshotDir));
+    } finally {
+      await server.close();
+      await tmp.cleanup();
+    }
   });
 });
 
