@@ -370,7 +370,7 @@ export class RunProgress {
     // The content of a synced block is fetched once, for the first page showing it: its files count for every page.
     if (facts.holds.length > 0 || facts.shows.length > 0) for (const k of treeFileKeys(unit.blocks, id)) keys.add(k);
     const seenAt = this.seenAt.get(id);
-    const whole = seenAt !== undefined && !this.hasGap(unit);
+    const whole = !this.hasGap(unit) && seenAt !== undefined;
     await spool.put(unit);
     if (!whole) return;
     const at = spool.location(id)!;
@@ -435,12 +435,18 @@ export class RunProgress {
 
   /** A read of the page or of one of its blocks failed, or a block that has children came without them. */
   private hasGap(unit: CrawledPage): boolean {
-    if (this.failed.has(unit.page.id)) return true;
-    const walk = (nodes: BlockNode[]): boolean =>
-      nodes.some(
-        (b) => this.failed.has(b.id) || (b.has_children && b.children.length === 0 && !CHILDREN_ELSEWHERE.has(b.type)) || walk(b.children),
-      );
-    return walk(unit.blocks);
+    let gap = this.failed.has(unit.page.id);
+    // One walk: the gaps, and the page's blocks forgotten (memory stays bounded by the pages in flight).
+    const walk = (nodes: BlockNode[]): void => {
+      for (const b of nodes) {
+        if (this.failed.has(b.id) || (b.has_children && b.children.length === 0 && !CHILDREN_ELSEWHERE.has(b.type))) gap = true;
+        this.pageOf.delete(b.id);
+        this.shown.delete(b.id);
+        walk(b.children);
+      }
+    };
+    walk(unit.blocks);
+    return gap;
   }
 
   /** The sync state's pages (if any) with the journal's over them. */
