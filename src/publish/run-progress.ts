@@ -17,7 +17,8 @@ import { fileIdentity, STATE_DIR, type SyncState } from './sync-state.js';
  * stopped: under `<out>/state/progress/`, the run's page spool (`pages.spool`), the files it
  * downloaded by sha256 (`files/`), and a journal (`journal`, src/publish/run-journal.ts) of
  * each page fetched (its last_edited_time, when it was read, where it sits in the spool), each
- * file downloaded and each data source's rows.
+ * file downloaded, each data source's rows, and what was listed for a page not finished yet (its
+ * blocks' children and comments: a page cut off part-way does not list them again).
  *
  * The next run into the same output directory with the same config key reads the journal and
  * hands the crawl, through the `PreviousCrawl` seam, the last sync state (if any) combined
