@@ -78,6 +78,9 @@ export class RunProgress {
   /** Rows are journaled (not under privacy rules that leave pages out: rows name left-out pages). */
   private journalRows = true;
   private spoolReader: FileHandle | null = null;
+  /** Pages and databases by where search places them (the id of their parent page or block), once a search listing is complete. */
+  private searched: Map<string, Set<string>> | null = null;
+  private placed: Map<string, Set<string>> | null = null;
   /** Pages taken from the journal this run. */
   resumed = 0;
   private finished = false;
@@ -248,16 +251,30 @@ export class RunProgress {
         this.failed.add(id);
         throw err;
       });
-    const listing = (iterable: AsyncIterable<unknown>): AsyncIterable<unknown> => ({
+    const listing = (iterable: AsyncIterable<unknown>, search = false): AsyncIterable<unknown> => ({
       [Symbol.asyncIterator]: () => {
         // A listing's objects were read at some time after it started: its start bounds them all.
         const startedAt = this.now().getTime();
         const inner = iterable[Symbol.asyncIterator]();
+        if (search) this.placed = new Map();
         return {
           next: async () => {
             const step = await inner.next();
-            const r = step.value as { object?: string; id?: string; last_edited_time?: unknown } | undefined;
+            const r = step.value as { object?: string; id?: string; last_edited_time?: unknown; in_trash?: unknown; parent?: unknown; database_parent?: unknown } | undefined;
             if (!step.done && r?.object === 'page' && typeof r.id === 'string') seen(r as { id: string }, startedAt);
+            if (search && this.placed) {
+              if (step.done) this.searched = this.placed;
+              else if (r && typeof r.id === 'string' && r.in_trash !== true) {
+                // Where search places each page and database: what the sub-page blocks listed for a block must match.
+                const [id, parent] = r.object === 'data_source' ? [(r.parent as { database_id?: unknown } | undefined)?.database_id, r.database_parent] : [r.id, r.parent];
+                const at = parentKey(parent);
+                if (typeof id === 'string' && at !== 'workspace') {
+                  let set = this.placed.get(at);
+                  if (!set) this.placed.set(at, (set = new Set()));
+                  set.add(id);
+                }
+              }
+            }
             return step;
           },
           return: async (value?: unknown) => (inner.return ? inner.return(value) : { done: true as const, value }),
@@ -265,7 +282,7 @@ export class RunProgress {
       },
     });
     const watched = Object.create(reader) as R;
-    watched.iterateSearch = (params, handling) => listing(reader.iterateSearch(params, handling));
+    watched.iterateSearch = (params, handling) => listing(reader.iterateSearch(params, handling), true);
     watched.iterateDataSourceQuery = (id, params, handling) => listing(reader.iterateDataSourceQuery(id, params, handling));
     watched.retrievePage = (id) => {
       const at = this.now().getTime();
@@ -321,6 +338,9 @@ export class RunProgress {
     const r = this.usable.listings.get(`${t}:${id}`) as Extract<ListingRecord, { t: T }> | undefined;
     if (!r || r.e >= r.f || this.editedAt.get(r.p) !== r.e) return undefined;
     if (r.t === 'children' && !(r as ChildrenRecord).k.every((k) => this.usable.files.has(k))) return undefined;
+    // A page or database created in, moved into or out of, trashed or unshared from a block need
+    // not bump its page: its sub-page blocks must be those search places there now (once it listed all).
+    if (r.t === 'children' && !sameSet((r as ChildrenRecord).n.filter((b) => CHILDREN_ELSEWHERE.has(b.type)).map((b) => b.id), this.searched?.get(id))) return undefined;
     this.usable.listings.delete(`${t}:${id}`);
     return structuredClone(r);
   }
@@ -776,6 +796,12 @@ function usableRecords(records: JournalRecord[], opts: { onlyFull: boolean; kept
   // synced block: the crawl fetches it again when the original's page changed).
   for (const [key, l] of listings) if (pages.has(l.p) && !pages.get(l.p)!.s?.length) listings.delete(key);
   return { pages, files, rows, listings };
+}
+
+/** Whether a list holds the ids of a set, and no other (an absent set is empty). */
+function sameSet(list: readonly string[], set: ReadonlySet<string> | undefined): boolean {
+  const ids = new Set(list);
+  return ids.size === (set?.size ?? 0) && [...ids].every((id) => set!.has(id));
 }
 
 /** Blocks (as JSON) without signed file URLs and their expiry times. */
