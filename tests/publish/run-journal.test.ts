@@ -231,3 +231,84 @@ describe('the asset store keeps what it stores by sha256, for the next run', () 
     expect(await stat(join(tmp.dir, 'snap', 'assets', `${sha}.png`)).catch(() => null)).toBeNull();
   });
 });
+
+describe('what the planner sees of a journal (`combined`), and the journal once the spool is rewritten', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    tmp = await tempDir();
+  });
+  afterEach(async () => {
+    await tmp.cleanup();
+  });
+
+  const unit = (id: string, text: string): CrawledPage => ({ page: { object: 'page', id, last_edited_time: '2024-01-08T08:12:00.000Z', properties: {} } as never, blocks: [{ id: `${id}-b`, type: 'paragraph', paragraph: { text }, has_children: false, children: [] } as never] });
+  const run: JournalRecord = { t: 'run', key: 'k', base: null, full: true, at: '2026-03-02T10:00:00.000Z' };
+  const at = { e: '2024-01-08T08:12:00.000Z', f: '2026-03-02T09:59:00.000Z', r: 1, a: [] as string[] };
+
+  /** A journal of these pages, each spooled with its own bytes. */
+  async function journalOf(out: string, pages: Array<Omit<Extract<JournalRecord, { t: 'page' }>, 't' | 'at' | 'c' | 'd' | 'e' | 'f' | 'r' | 'a'>>): Promise<void> {
+    const dir = progressDir(out);
+    await mkdir(dir, { recursive: true });
+    const spool = await PageSpool.create(join(dir, 'pages.spool'));
+    const written: JournalRecord[] = [run];
+    for (const p of pages) {
+      await spool.put(unit(p.id, `text of ${p.id}`));
+      const l = spool.location(p.id)!;
+      written.push({ t: 'page', ...at, ...p, at: [l.offset, l.length], c: l.checksum, d: l.digest });
+    }
+    await spool.close();
+    await writeFile(join(dir, 'journal'), Buffer.concat(written.map(encodeRecord)));
+  }
+  const open = (out: string) => RunProgress.open({ outDir: out, fs: nodeOutputFs, key: 'k', latestId: null, now: () => new Date('2026-03-02T11:00:00.000Z'), log: () => {} });
+
+  it('a sub-page a journaled page lists is known (fetched, never new); a page whose content does not list a page in it is fetched again', async () => {
+    const out = join(tmp.dir, 'out');
+    await journalOf(out, [
+      // P lists C (in it) and N (in its block B1), and database D; X sits in P but P's content does not list it.
+      { id: 'P', pa: 'workspace', sp: [['C', 'P'], ['N', 'B1']], sd: [['D', 'P']], rf: ['C', 'N', 'D', 'M'] },
+      { id: 'X', pa: 'P' },
+      { id: 'Q', pa: 'workspace' },
+    ]);
+    const progress = await open(out);
+    const previous = (await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null }))!;
+    expect(previous.page('C')).toEqual({ lastEdited: '', refetch: true, parent: 'P', under: 'P' });
+    expect(previous.page('N')).toEqual({ lastEdited: '', refetch: true, parent: 'B1', under: 'P' });
+    expect(previous.blockPage('B1')).toBe('P');
+    expect(previous.database('D')).toEqual({ parent: 'P', under: 'P', dataSources: [] });
+    expect([...previous.databaseIds()]).toEqual(['D']);
+    expect(new Set(previous.pageIds())).toEqual(new Set(['P', 'X', 'Q', 'C', 'N']));
+    // X came into P after P was read: P is fetched again, X and Q are taken as fetched.
+    expect(previous.page('P')).toMatchObject({ refetch: true });
+    expect(previous.page('X')).toEqual({ lastEdited: at.e, refetch: false, parent: 'P', under: 'P' });
+    expect(previous.page('Q')).toEqual({ lastEdited: at.e, refetch: false, parent: 'workspace', under: null });
+    expect([...previous.referrers('M')]).toEqual(['P']);
+    expect((await previous.load('Q'))?.blocks[0]).toMatchObject({ paragraph: { text: 'text of Q' } });
+    await progress.abandon();
+  });
+
+  it('a spool rewritten (compacted, a page left out late dropped) rewrites the journal: the next run still takes up the rest, and nothing names the page dropped', async () => {
+    const out = join(tmp.dir, 'out');
+    await journalOf(out, [{ id: 'gone', pa: 'workspace' }, { id: 'kept', pa: 'workspace', rf: ['gone', 'other'] }]);
+    const first = await open(out);
+    const previous = (await first.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null }))!;
+    for (const id of ['gone', 'kept']) await first.putPage((await previous.load(id))!, { reused: true }, { requests: 1, holds: [], shows: [], refs: [] });
+    expect(first.resumed).toBe(2);
+    first.spool.drop('gone');
+    await first.spool.compact();
+    expect(first.spool.location('kept')!.offset).toBe(0);
+    await first.settled({ keeps: (id) => id !== 'gone', keepsFile: () => true });
+    expect(first.adoptsCache).toBe(false);
+    await first.abandon();
+
+    const text = await readFile(join(progressDir(out), 'journal'), 'utf8');
+    expect(text).not.toContain('gone');
+    const read = decodeRecords(await readFile(join(progressDir(out), 'journal')));
+    expect(read.torn).toBe(false);
+    expect(read.records.filter((r) => r.t === 'run').every((r) => r.t === 'run' && r.sc === null)).toBe(true);
+    const second = await open(out);
+    const again = (await second.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null }))!;
+    expect(second.resumable).toBe(1);
+    expect((await again.load('kept'))?.blocks[0]).toMatchObject({ paragraph: { text: 'text of kept' } });
+    await second.abandon();
+  });
+});
