@@ -256,7 +256,8 @@ export class RunProgress {
         // A listing's objects were read at some time after it started: its start bounds them all.
         const startedAt = this.now().getTime();
         const inner = iterable[Symbol.asyncIterator]();
-        if (search) this.placed = new Map();
+        // Only when there are journaled block children to take up (a map of every page otherwise not needed).
+        if (search && this.usable.listings.size > 0) this.placed = new Map();
         return {
           next: async () => {
             const step = await inner.next();
