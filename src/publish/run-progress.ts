@@ -234,11 +234,15 @@ export class RunProgress {
   }
 
   /**
-   * The crawl's reader, watched: when each page object was first read (an edit later in that
-   * minute may be missing from it) and which reads failed (a page with a gap is not reused).
-   * With `listings`, the children and comments listed for a page not finished are journaled
-   * (and taken from the journal again); not under privacy rules, which clean a page only once
-   * it is whole: the journal then holds whole pages only, cleaned, as the page cache does.
+   * The crawl's reader, watched (the crawl, the listing step src/source/list-workspace.ts and the
+   * privacy gate all read through it): when each page object was first read, by search, a data
+   * source query or a retrieve (an edit later in that minute may be missing from it), and which
+   * reads failed (a page with a gap is not reused). Databases and blocks retrieved carry no edit
+   * time of a page and pass through. With `listings`, the children and comments listed for a page
+   * not finished are journaled (and taken from the journal again, block children only while
+   * search places the same sub-pages and databases in that block); not under privacy rules, which
+   * clean a page only once it is whole: the journal then holds whole pages only, cleaned, as the
+   * page cache does.
    */
   observe<R extends NotionReader>(reader: R, listings = true): R {
     if (!this.enabled) return reader;
