@@ -11,7 +11,8 @@ import { formatTable } from './format-table.js';
 import { summariseProfiles } from './profile-summary.js';
 import { formatHeapGrowth, formatHeapSummary, readHeapSummary, type HeapSummary } from './heap-snapshot-summary.js';
 import { runLabel, runScaleScenario, runScenario, type CleanRuns, type Profiling, type ScenarioResult, type TargetResult } from './run-scenario.js';
-import { benchScenarios, isIncrementalScenario, isRateAutoScenario, isScaleScenario } from './scenarios.js';
+import { benchScenarios, isIncrementalScenario, isRateAutoScenario, isResumeScenario, isScaleScenario } from './scenarios.js';
+import { formatResume, runResumeScenario, type ResumeResult } from './run-resume.js';
 import { formatIncremental, runIncrementalScenario, type IncrementalResult } from './run-incremental.js';
 import { formatRateAuto, runRateAutoScenario, type RateAutoResult } from './run-rate-auto.js';
 import { formatStartup, measureStartup, type StartupResult } from './startup.js';
@@ -56,6 +57,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const profiled: ScenarioResult[] = [];
   const incremental: IncrementalResult[] = [];
   const rateAuto: RateAutoResult[] = [];
+  const resume: ResumeResult[] = [];
   const out = resolve(args.out);
   const profileDir = args.profile || args.heapSnapshot ? dirname(out) : undefined;
   const profiling: Profiling | undefined = profileDir ? { dir: profileDir, profiles: args.profile, heapSnapshot: args.heapSnapshot } : undefined;
@@ -67,7 +69,13 @@ async function main(argv: readonly string[]): Promise<number> {
   console.error(`notion-kb bench${args.quick ? ' (quick)' : ''}: ${scenarios.length} scenario(s), Node ${process.version}, ${cpus().length} CPU(s), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const scenario of scenarios) {
     console.error(`\n▶ ${scenario.name}: ${scenario.about}`);
-    if (isIncrementalScenario(scenario)) {
+    if (isResumeScenario(scenario)) {
+      const result = await runResumeScenario(scenario, token);
+      resume.push(result);
+      console.error(formatResume(result).replace(/^/gm, '  '));
+      targets.push(...result.targets);
+      for (const t of result.targets) console.error(`  ${verdict(t)} ${t.name}: ${t.measured} (target ${t.target})`);
+    } else if (isIncrementalScenario(scenario)) {
       const result = await runIncrementalScenario(scenario, token);
       incremental.push(result);
       console.error(formatIncremental(result).replace(/^/gm, '  '));
@@ -109,6 +117,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (results.length > 0) console.log(`\n${formatTable(results)}`);
   for (const r of incremental) console.log(`\n${r.name}: ${r.about}\n${formatIncremental(r)}`);
   for (const r of rateAuto) console.log(`\n${r.name}: ${r.about}\n${formatRateAuto(r)}`);
+  for (const r of resume) console.log(`\n${r.name}: ${r.about}\n${formatResume(r)}`);
   if (startup) console.log(`\nstartup: ${formatStartup(startup)}`);
   if (results.length > 0) console.log(
     `\nrequests = API attempts sent (retries included); 429s and retries as the exporter saw them; cpu s, ms/page and RSS MB are the exporter's own process, one per run` +
@@ -144,6 +153,7 @@ async function main(argv: readonly string[]): Promise<number> {
     results,
     incremental,
     rateAuto,
+    resume,
     targets,
     ...(startup ? { startup } : {}),
   };

@@ -2,7 +2,7 @@ import type { BumpPolicy } from '../src/notion-server/mutations.js';
 import type { ServerSpec, WorkspaceSpec } from './bench-protocol.js';
 
 /** The bench scenarios, in the order they run. */
-export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale', 'incremental', 'rate-auto', 'startup'] as const;
+export const SCENARIO_NAMES = ['demo-realistic', 'demo-overdriven', 'generated-scale', 'faults', 'memory-scale', 'incremental', 'rate-auto', 'resume', 'startup'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** One benchmark: a server that behaves in some way, and a client configured in some way. */
@@ -96,7 +96,20 @@ export interface RateAutoScenario {
   latencyMs: number;
 }
 
-export type BenchScenario = Scenario | ScaleScenario | IncrementalScenario | RateAutoScenario;
+/**
+ * Resume after an interruption: exports killed (SIGKILL) after shares of their requests and
+ * resumed, and the slowdown of an uninterrupted run keeping its progress against one without.
+ */
+export interface ResumeScenario {
+  name: ScenarioName;
+  kind: 'resume';
+  about: string;
+  kills: { workspace: WorkspaceSpec; latencyMs: number; client: { rate: number; concurrency: number }; at: number[] };
+  /** Uninterrupted runs alternately keeping progress and not: the exporter's own work, and an export. */
+  slowdown: Array<{ label: string; workspace: WorkspaceSpec; latencyMs: number; client: { rate: number; concurrency: number }; comments: boolean; pairs: number }>;
+}
+
+export type BenchScenario = Scenario | ScaleScenario | IncrementalScenario | RateAutoScenario | ResumeScenario;
 
 export function isScaleScenario(s: BenchScenario): s is ScaleScenario {
   return 'runs' in s;
@@ -108,6 +121,10 @@ export function isIncrementalScenario(s: BenchScenario): s is IncrementalScenari
 
 export function isRateAutoScenario(s: BenchScenario): s is RateAutoScenario {
   return 'kind' in s && s.kind === 'rate-auto';
+}
+
+export function isResumeScenario(s: BenchScenario): s is ResumeScenario {
+  return 'kind' in s && s.kind === 'resume';
 }
 
 /**
@@ -204,6 +221,23 @@ export function benchScenarios(quick: boolean): BenchScenario[] {
       runs: quick ? [rateAutoRun(900, 2)] : [rateAutoRun(180, 3), rateAutoRun(900, 4), rateAutoRun(2_700, 4)],
       concurrency: 3,
       latencyMs: 20,
+    },
+    {
+      name: 'resume',
+      kind: 'resume',
+      about: `exports of the demo (comments included) killed (SIGKILL) after ${quick ? '30 and 70' : '10, 30, 50, 70 and 90'} % of their requests, then resumed; and uninterrupted runs alternately keeping their progress and not: syncs of ${quick ? 150 : 500} generated pages (no rate limit, no latency: the exporter's own work) and export-like syncs of the demo (comments and site, 5 ms latency)`,
+      kills: { workspace: { kind: 'demo' }, latencyMs: 5, client: { rate: 1000, concurrency: 3 }, at: quick ? [0.3, 0.7] : [0.1, 0.3, 0.5, 0.7, 0.9] },
+      slowdown: [
+        {
+          label: `sync of ${quick ? 150 : 500} generated pages`,
+          workspace: quick ? { kind: 'generated', seed: 'bench-resume', pages: 150, blocksPerPage: 20 } : { kind: 'generated', seed: 'bench-resume', pages: 500, blocksPerPage: 30 },
+          latencyMs: 0,
+          client: { rate: 100_000, concurrency: 8 },
+          comments: false,
+          pairs: quick ? 2 : 5,
+        },
+        { label: 'export of the demo (comments, site)', workspace: { kind: 'demo' }, latencyMs: 5, client: { rate: 1000, concurrency: 3 }, comments: true, pairs: quick ? 1 : 5 },
+      ],
     },
   ];
 }

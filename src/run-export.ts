@@ -1,11 +1,14 @@
 // `notion-kb export`: a full sync with everything the archive can hold (comments, the offline
 // site), published as usual, then the published snapshot packed as one BagIt bundle
 // (<out>/exports/<name>.zip or .tar.gz) ready to deposit.
-import { stat, mkdir } from 'node:fs/promises';
+import { stat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from './config/config-schema.js';
 import { NotionKbError } from './errors.js';
 import { BUNDLE_EXTENSION, writeBag, type BundleFormat } from './publish/bagit.js';
+import { nodeOutputFs } from './publish/output-fs.js';
+import { clearProgress } from './publish/run-progress.js';
+import { PARTIAL_SUFFIX } from './verify/verify-bag.js';
 import { lockOutput } from './publish/write-snapshot.js';
 import { runSync, type SyncDeps, type SyncOutcome } from './run-sync.js';
 import { createNotionGateway } from './source/notion-gateway.js';
@@ -102,12 +105,16 @@ export async function runExport(deps: ExportDeps): Promise<ExportOutcome> {
     output: { ...config.output, site: true },
     content: { ...(withContent.content ?? {}), comments: true },
   } as Config;
-  const outcome = await runSync({ ...deps, config: exportConfig, full: true });
+  // The run's progress stays until the bundle is written: an export interrupted while packing
+  // brings its published snapshot up to date next time instead of fetching everything again.
+  const outcome = await runSync({ ...deps, config: exportConfig, full: true, keepProgress: true });
 
   // Under the output lock again, so that no prune removes the snapshot while it is packed.
   const lock = await lockOutput(config.output.dir);
   try {
     await mkdir(exportsDir, { recursive: true });
+    // Bundles an interrupted export left half-written (under the lock, no export is writing one).
+    for (const entry of await readdir(exportsDir)) if (entry.endsWith(PARTIAL_SUFFIX)) await rm(join(exportsDir, entry), { force: true });
     const r = outcome.report;
     const date = now();
     const info: Array<readonly [string, string]> = [
@@ -131,6 +138,7 @@ export async function runExport(deps: ExportDeps): Promise<ExportOutcome> {
       ['File-Count', String(r.counts.assets)],
     ];
     const bag = await writeBag({ payloadDir: outcome.snapshotDir, file, format: deps.format, bagName: name, info, mtime: date });
+    await clearProgress(config.output.dir, deps.fs ?? nodeOutputFs);
     return { ...outcome, bundle: { path: bag.path, name, format: deps.format, bytes: bag.bytes, sha256: bag.sha256, payload: bag.payload } };
   } catch (err) {
     if (err instanceof NotionKbError) throw err;

@@ -9,7 +9,7 @@ import { buildJsonSchemas } from './normalise/json-schema.js';
 import type { Audit, PageRecord, Report } from './normalise/schemas.js';
 import { writeHistoryFiles, type HistoryFiles } from './publish/history-files.js';
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
-import { PageSpool } from './publish/page-spool.js';
+import type { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths, type PageSummary, type PathPlan } from './publish/plan-paths.js';
 import { writeSnapshotFiles, type PreviousRenders, type SnapshotFilesOutcome } from './publish/write-snapshot-files.js';
 import { writeSite } from './publish/write-site.js';
@@ -34,6 +34,7 @@ import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { fetchedAgain, listingOfCrawl, planFetch } from './source/plan-fetch.js';
 import { RunPrivacy } from './publish/run-privacy.js';
 import { keyCheck, newPrivacyKey, parsePrivacyKey } from './privacy/keyed-hash.js';
+import { keptProgress, RunProgress } from './publish/run-progress.js';
 import type { AssetOutcome } from './assets/asset-collector.js';
 import { archiveSnapshot, type GitArchiveResult } from './publish/git-archive.js';
 import { crawlWorkspace, type CrawlProgress } from './source/crawl.js';
@@ -71,6 +72,13 @@ export interface SyncDeps {
   full?: boolean;
   /** What renders the files: pages rendered by another version are rendered again (default: notion-kb's version). */
   renderVersion?: string;
+  /**
+   * Keep the run's progress (src/publish/run-progress.ts) after it publishes, until
+   * `clearProgress` (`export` keeps it until its bundle is written). Default: removed at publish.
+   */
+  keepProgress?: boolean;
+  /** Keep no progress at all, so a killed run cannot be resumed (for measuring what keeping it costs). Default true. */
+  trackProgress?: boolean;
 }
 
 export interface SyncOutcome {
@@ -87,6 +95,8 @@ export interface SyncOutcome {
   mode: 'full' | 'incremental';
   /** The git archive (config archive.git), when there is one: its commit and push. A failure makes the exit code 3. */
   archive?: GitArchiveResult;
+  /** Pages taken from what an interrupted run had fetched (it resumed that run), when any. */
+  resumed?: number;
 }
 
 /**
@@ -123,7 +133,9 @@ export async function runSync(deps: SyncDeps): Promise<SyncOutcome> {
     }
   } catch (err) {
     const published = (await listSnapshots(outDir, fs).catch(() => [])).length > 0;
-    if (!published && !existed.out) await fs.rm(outDir, { recursive: true, force: true }).catch(() => {});
+    // What the run fetched stays for the next one (src/publish/run-progress.ts).
+    const kept = await keptProgress(outDir, fs);
+    if (!published && !existed.out && !kept) await fs.rm(outDir, { recursive: true, force: true }).catch(() => {});
     else if (!published && !existed.snapshots) await fs.rm(join(outDir, 'snapshots'), { recursive: true, force: true }).catch(() => {});
     throw outputError(err, outDir) ?? err;
   }
@@ -167,6 +179,10 @@ async function syncLocked(deps: SyncDeps, info: RunInfo): Promise<SyncOutcome> {
   const start = await startingPoint(deps, info);
   try {
     return await crawlAndPublish(deps, info, start);
+  } catch (err) {
+    // What the run fetched stays for the next run (unless it holds nothing).
+    await start.resume.abandon();
+    throw err;
   } finally {
     await start.close();
   }
@@ -180,8 +196,13 @@ interface StartingPoint {
   reuse: FileReuse | undefined;
   /** The sync state, on an incremental run. */
   state: SyncState | null;
-  /** The previous sync as the crawl sees it (its page cache), on an incremental run. */
+  /**
+   * The previous sync as the crawl sees it (its page cache), on an incremental run; combined with
+   * the pages an interrupted run fetched, when this run takes that run up (`resume`).
+   */
   previous: Awaited<ReturnType<typeof previousCrawl>> | null;
+  /** What this run keeps for the next one should it be stopped, and what it took up of an interrupted one (its page spool). */
+  resume: RunProgress;
   /** The previous run's page cache and state for the self-audit of a --full run, when they describe the latest snapshot. */
   auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null;
   key: string;
@@ -194,7 +215,7 @@ interface StartingPoint {
 }
 
 /** Plan: what the run starts from, and so whether it reads Notion in full or only what changed. */
-async function startingPoint(deps: SyncDeps, { outDir, fs, log }: RunInfo): Promise<StartingPoint> {
+async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo): Promise<StartingPoint> {
   const { config } = deps;
   await fs.mkdir(join(outDir, 'snapshots'), { recursive: true });
   await removeStaleStaging(outDir, undefined, fs);
@@ -212,13 +233,16 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log }: RunInfo): Prom
   const privacy = new RunPrivacy(config.privacy, privacyKey, config.content.comments);
   const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: privacy.policy.keyPart() });
   const runWarnings: Array<{ code: string; message: string }> = [];
+  // What an interrupted run fetched; a snapshot it published for an unfinished export needs no full crawl again.
+  const resume = await RunProgress.open({ outDir, fs, key, latestId: latest?.snapshotId ?? null, now, log, enabled: deps.trackProgress !== false });
+  const fetchesAll = deps.full === true && !resume.continuesFull;
   let state: SyncState | null = null;
   /** On a --full run, the state describing the latest snapshot: its page cache serves the self-audit. */
   let auditState: SyncState | null = null;
   let left: SyncState['left'];
   if (latest) {
     const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key, ...(privacyKey ? { privacyKeyCheck: keyCheck(privacyKey) } : {}) });
-    if (deps.full) {
+    if (fetchesAll) {
       if ('state' in read) left = read.state.left;
       if ('state' in read && reuse) auditState = read.state;
     } else if ('state' in read && reuse) state = read.state;
@@ -230,7 +254,12 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log }: RunInfo): Prom
   }
   // The state's keyed hashes (of what the privacy rules left out) as this run reads them.
   const hashesNow = { revealsAny: privacy.revealsAny, hiddenRows: privacy.hiddenRows };
-  const previous = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message }), hashesNow) : null;
+  const fromState = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message }), hashesNow) : null;
+  // The run's spool (a copy of the page cache on an incremental run), and what the crawl starts from.
+  const previous = await resume.begin({ fetchesAll, state, statePrevious: fromState, latestDir, rows: !privacy.leavesOut }).catch(async (err: unknown) => {
+    await fromState?.close();
+    throw err;
+  });
   // A page the cache lost is compared through the previous snapshot's files instead: no warning.
   const cached = auditState ? await previousCrawl(outDir, auditState, fs, () => {}, hashesNow).catch(() => null) : null;
   const auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null = cached && auditState ? { digestOf: (id) => auditState.pages[id]?.digest, load: (id) => cached.load(id), crawl: cached } : null;
@@ -240,6 +269,7 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log }: RunInfo): Prom
     reuse,
     state,
     previous,
+    resume,
     auditCache,
     key,
     runWarnings,
@@ -267,8 +297,9 @@ async function crawlAndPublish(deps: SyncDeps, info: RunInfo, start: StartingPoi
     const written = await writeSnapshot(run, fetched, rendered);
     return await publish(run, fetched, rendered, written);
   } catch (err) {
+    // Downloads under way finish first (into the progress kept for the next run), then nothing of the run stays.
+    await run.collector.drain().catch(() => {});
     await run.fs.rm(run.staging, { recursive: true, force: true });
-    if (!run.spoolKept) await run.spool.remove();
     throw err;
   }
 }
@@ -281,9 +312,8 @@ interface Run extends RunInfo, StartingPoint {
   gateway: NotionGateway;
   store: AssetStore;
   collector: AssetCollector;
-  /** The pages of this run: a copy of the page cache on an incremental run; it becomes the next page cache. */
+  /** The pages of this run (`resume.spool`): a copy of the page cache on an incremental run; it becomes the next page cache. */
   spool: PageSpool;
-  spoolKept: boolean;
   progress: { phase(phase: SyncProgress['phase']): void; crawl(p: CrawlProgress): void; written(pages: number): void };
 }
 
@@ -310,15 +340,16 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
       else log('debug', message);
     },
   });
-  const store = new AssetStore(staging, fs);
+  // Downloaded files are kept by sha256 in the run's progress too; files an interrupted run downloaded are taken from there.
+  const store = new AssetStore(staging, fs, start.resume.keepDir);
+  const previousAssets = start.resume.previousAssets(state, start.latestDir);
   const collector = new AssetCollector({
     downloader: { fetchBinary: (url, o) => gateway.fetchBinary(url, { maxBytes: o.maxBytes, timeoutMs: config.assets.timeoutMs }) },
     refetcher: gateway,
     store,
     policy: { external: config.assets.external, maxBytes: config.assets.maxBytes, concurrency: config.assets.concurrency },
-    ...(state && start.latestDir
-      ? { previous: { dir: start.latestDir, get: (k: string) => state.assets[k], identityOf: (ref: { url: string; source: string }) => fileIdentity(ref.url, ref.source) } }
-      : {}),
+    ...(previousAssets ? { previous: previousAssets } : {}),
+    onOutcome: (k, o) => start.resume.fileDone(k, o),
   });
 
   let phase: SyncProgress['phase'] = 'crawl';
@@ -352,9 +383,7 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
     },
   };
 
-  // An incremental run's spool starts as a copy of the page cache: unchanged pages stay where they are, unread.
-  const spool = state ? await PageSpool.copyOf(`${staging}.spool`, join(outDir, STATE_DIR, state.cache), fs) : await PageSpool.create(`${staging}.spool`, fs);
-  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool, spoolKept: false, progress };
+  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, progress };
 }
 
 /** What the fetch step hands on: the crawl, a summary of every page and database, and what the next state needs of each page. */
@@ -375,15 +404,18 @@ interface Fetched {
  * (`keepAsItIs`). Ends with what the privacy rules leave out taken out of the summaries.
  */
 async function fetchPages(run: Run): Promise<Fetched> {
-  const { config, state, previous, privacy, collector } = run;
+  const { config, state, previous, privacy, collector, resume } = run;
   const fetched: Omit<Fetched, 'crawl'> = { summaries: new PlanInputBuilder(), databases: new Map(), pageFacts: new Map(), pagesReused: 0, requestsSaved: 0, auditParents: new Map() };
+  // The crawl's reads, watched: when each page was read, which reads failed, and (without privacy
+  // rules) the children and comments listed for pages not finished yet, for a run taking this one up.
+  const reader = resume.observe(run.gateway, !privacy.active);
   // The last run's blocks holding pages (plain ids for kept pages, keyed hashes for the others) place them without a request.
   const crawlPrivacy = privacy.crawlGate(
-    run.gateway,
+    reader,
     state && previous ? { ...(state.blockHomes ? { blockHomes: state.blockHomes } : {}), blockPage: previous.blockPage, changedFrom: previous.changedFrom } : undefined,
   );
   const crawl = await crawlWorkspace({
-    reader: run.gateway,
+    reader,
     roots: config.notion.roots,
     ...(previous ? { previous } : {}),
     comments: config.content.comments,
@@ -391,13 +423,16 @@ async function fetchPages(run: Run): Promise<Fetched> {
     ...(crawlPrivacy ? { privacy: crawlPrivacy } : {}),
     ...(state ? { keepCached: async (id: string) => keepAsItIs(run, fetched, state, id) } : {}),
     onFile: (ref) => {
-      if (privacy.wantsFile(ref)) collector.add(ref);
+      if (!privacy.wantsFile(ref)) return;
+      collector.add(ref);
+      resume.fileFound(ref);
     },
     onPage: (unit, origin) => spoolPage(run, fetched, unit, origin),
     onDatabase: async (unit) => {
       privacy.takeDatabase(unit);
       fetched.summaries.addDatabase(unit);
       fetched.databases.set(unit.database.id, unit);
+      resume.databaseDone(unit);
       if (state) {
         for (const ds of unit.dataSources) {
           const rowsBefore = state.dataSources[ds.dataSource.id];
@@ -434,9 +469,13 @@ async function fetchPages(run: Run): Promise<Fetched> {
  * read back: planned from the summary the state keeps, its bytes left where they sit in the
  * copied cache; the render step renders it only if something it shows changed. Null (read it
  * back, the way a page cache without summaries is read) when the state has no summary or render
- * of it, or when it was cached with comments and the run asks for none, or the other way round.
+ * of it, or when it was cached with comments and the run asks for none, or the other way round;
+ * and for a page an interrupted run fetched (src/publish/run-progress.ts).
  */
 function keepAsItIs(run: Run, fetched: Omit<Fetched, 'crawl'>, state: SyncState, id: string): { pages: string[]; databases: string[] } | null {
+  // A page an interrupted run fetched is read from the spool and rendered (the state has it as it was
+  // before); a spool that is not the page cache's copy holds no page where the state says.
+  if (run.resume.resumes(id) || !run.resume.adoptsCache) return null;
   const p = state.pages[id];
   if (!p?.summary || !p.rendered || (p.comments === true) !== run.config.content.comments) return null;
   run.spool.adopt(id, { offset: p.at[0], length: p.at[1], digest: p.digest, checksum: p.checksum });
@@ -450,8 +489,8 @@ function keepAsItIs(run: Run, fetched: Omit<Fetched, 'crawl'>, state: SyncState,
 
 /** A page fetched now (or read back from the page cache): summarised, and parked in the spool as the snapshot will show it. */
 async function spoolPage(run: Run, fetched: Omit<Fetched, 'crawl'>, unit: CrawledPage, origin: PageOrigin): Promise<void> {
-  const { privacy, state, spool } = run;
-  // A page left out by itself is summarised (pages under it follow it out) but never spooled.
+  const { privacy, state, resume } = run;
+  // A page left out by itself is summarised (pages under it follow it out) but never spooled (nor journaled).
   if (!privacy.takePage(unit)) return void fetched.summaries.addPage(unit);
   // The page cache holds what the snapshot shows: no trace of what is left out.
   privacy.beforeSpool(unit);
@@ -460,16 +499,17 @@ async function spoolPage(run: Run, fetched: Omit<Fetched, 'crawl'>, unit: Crawle
   const id = unit.page.id;
   let requests = origin.requests ?? 0;
   if (origin.reused) {
-    requests = state!.pages[id]?.requests ?? 0;
+    requests = resume.requestsOf(id) ?? state?.pages[id]?.requests ?? 0;
     fetched.pagesReused++;
     fetched.requestsSaved += requests;
   }
-  // A page from the cache points at what it pointed at when it was fetched.
-  const refs = origin.reused ? (state!.pages[id]?.refs ?? refsOf(unit)) : refsOf(unit);
+  // A page from the cache points at what it pointed at when it was fetched (one an interrupted run fetched: at what it shows).
+  const refs = origin.reused && !resume.resumes(id) ? (state?.pages[id]?.refs ?? refsOf(unit)) : refsOf(unit);
   fetched.pageFacts.set(id, { lastEdited: unit.page.last_edited_time, requests, ...(holds.length > 0 ? { holds } : {}), ...(shows.length > 0 ? { shows } : {}), reused: origin.reused, parent: parentKey(unit.page.parent), refs, summary, comments: unit.comments !== undefined });
   // The self-audit plans this run as an incremental one would have: it needs each page's parent as the API gave it.
   if (run.auditCache) fetched.auditParents.set(id, unit.page.parent);
-  await spool.put(unit);
+  // Parked in the spool, and journaled for a run taking this one up (cleaned as the page cache holds it).
+  await resume.putPage(unit, origin, { requests, holds, shows, refs });
 }
 
 /** What the render step hands on: every path, the files written (rendered or taken as they are), the self-audit of a full run. */
@@ -557,10 +597,12 @@ interface Written {
 async function writeSnapshot(run: Run, fetched: Fetched, rendered: Rendered): Promise<Written> {
   const { config, state, reuse, privacy, spool, fs, staging, collector } = run;
   const { content } = rendered;
-  await settlePageCache(run);
+  const rewritten = await settlePageCache(run);
   // Files of pages taken from the cache are linked from the previous snapshot as they are looked up.
   await collector.drain();
   await privacy.removeUnusedAssets(staging, collector.outcomes, fs);
+  // The journal follows the spool rewritten, and keeps nothing the privacy rules left out late.
+  if (rewritten || privacy.removedPaths.size > 0) await run.resume.settled({ keeps: (id) => !privacy.isPrivate(id), keepsFile: (o) => privacy.keepsOutcome(o) });
   await spool.close();
   for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
   await writeFiles(staging, content.files, fs, undefined, reuse);
@@ -645,9 +687,9 @@ function snapshotReport(run: Run, fetched: Fetched, rendered: Rendered, history:
  * left out only after it was fetched (a row whose query showed it matching excludeWhere once its
  * listing had not, say) leaves it; a page that lost a trace of one only in the render pass is
  * spooled again as rendered; a page of the copied cache that the rules leave out now goes too.
- * The file is then rewritten without the earlier bytes, as it is once they are half of it.
+ * The file is then rewritten without the earlier bytes, as it is once they are half of it (true).
  */
-async function settlePageCache({ spool, privacy, state }: Run): Promise<void> {
+async function settlePageCache({ spool, privacy, state }: Run): Promise<boolean> {
   const leftLate = [...privacy.excluded].filter((id) => spool.location(id) !== undefined);
   for (const id of leftLate) spool.drop(id);
   for (const id of privacy.lateFiltered) {
@@ -657,7 +699,9 @@ async function settlePageCache({ spool, privacy, state }: Run): Promise<void> {
     await spool.put(unit);
   }
   const leftSinceCopy = state !== null && privacy.leavesOut && Object.keys(state.pages).some((id) => privacy.isPrivate(id));
-  if (privacy.lateFiltered.size > 0 || leftLate.length > 0 || leftSinceCopy || 2 * spool.unusedBytes() >= Math.max(1, spool.size())) await spool.compact();
+  if (!(privacy.lateFiltered.size > 0 || leftLate.length > 0 || leftSinceCopy || 2 * spool.unusedBytes() >= Math.max(1, spool.size()))) return false;
+  await spool.compact();
+  return true;
 }
 
 /**
@@ -672,17 +716,20 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
     const cache = `pages-${snapshotId}.spool`;
     await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
     await fs.rename(run.spool.file, join(outDir, STATE_DIR, cache));
-    run.spoolKept = true;
+    // The spool is the page cache now: the progress goes (an export keeps it until its bundle is written).
+    await run.resume.finish(run.deps.keepProgress === true);
     return cache;
   };
+  const resumed = run.resume.resumed > 0 ? { resumed: run.resume.resumed } : {};
   if (latest && latestDir && failures.length === 0 && (await sameContent(staging, latestDir, fs, reuse?.hashes))) {
     await fs.rm(staging, { recursive: true, force: true });
     const cache = await keepCache();
     await writeSyncState(outDir, nextSyncState(run, fetched, rendered, latest.snapshotId, cache), fs);
     run.log('info', `no changes since snapshot ${latest.snapshotId}; nothing published`);
-    return { exitCode: 0, snapshotId: latest.snapshotId, snapshotDir: latestDir, report, unchanged: true, mode };
+    return { exitCode: 0, snapshotId: latest.snapshotId, snapshotDir: latestDir, report, unchanged: true, mode, ...resumed };
   }
   run.progress.phase('publish');
+  await run.resume.publishing(snapshotId);
   const snapshotDir = await publishSnapshot(outDir, staging, snapshotId, fs);
   run.log('info', `published snapshot ${snapshotId}`);
   // The state is written only once the snapshot it describes is published; a failure here
@@ -694,7 +741,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
     run.log('warn', `notion-kb: the sync state could not be written (${(err as Error).message}); the next sync crawls in full`);
   }
   // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
-  return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report, unchanged: false, mode };
+  return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report, unchanged: false, mode, ...resumed };
 }
 
 /** The state the next sync starts from: this run's pages (with their summaries and renders), rows and files. */

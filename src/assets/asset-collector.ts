@@ -37,6 +37,8 @@ export interface PreviousAssets {
   get(key: string): { identity: string; outcome: AssetOutcome } | undefined;
   /** What identifies the file behind a ref (its URL without a signature). */
   identityOf(ref: FileRef): string;
+  /** Where a stored file's bytes are, when not at `<dir>/<asset.path>`. */
+  fileOf?(asset: StoredAsset): string;
 }
 
 const MAX_REFRESHES = 2;
@@ -60,7 +62,15 @@ export class AssetCollector {
   private readonly limit;
 
   constructor(
-    private readonly deps: { downloader: Downloader; refetcher: OwnerRefetcher; store: AssetStore; policy: AssetPolicy; previous?: PreviousAssets },
+    private readonly deps: {
+      downloader: Downloader;
+      refetcher: OwnerRefetcher;
+      store: AssetStore;
+      policy: AssetPolicy;
+      previous?: PreviousAssets;
+      /** Told what became of each file this run fetched (not of those taken from `previous`). */
+      onOutcome?: (key: string, outcome: AssetOutcome) => void;
+    },
   ) {
     this.limit = pLimit(deps.policy.concurrency);
   }
@@ -75,7 +85,12 @@ export class AssetCollector {
     }
     const placeholder: AssetOutcome = { kind: 'missing', ref, reason: 'not downloaded yet' };
     this.outcomes.set(ref.key, placeholder);
-    this.pending.push(this.limit(() => this.collect(ref)).then((o) => void this.outcomes.set(ref.key, o)));
+    this.pending.push(
+      this.limit(() => this.collect(ref)).then((o) => {
+        this.outcomes.set(ref.key, o);
+        this.deps.onOutcome?.(ref.key, o);
+      }),
+    );
   }
 
   /**
@@ -93,9 +108,9 @@ export class AssetCollector {
   private reuse(key: string, outcome: AssetOutcome): AssetOutcome {
     this.outcomes.set(key, outcome);
     if (outcome.kind === 'stored') {
-      const fromDir = this.deps.previous!.dir;
+      const previous = this.deps.previous!;
       this.pending.push(
-        this.deps.store.adopt(outcome.asset, fromDir).then((asset) => {
+        this.deps.store.adopt(outcome.asset, previous.dir, previous.fileOf?.(outcome.asset)).then((asset) => {
           outcome.asset = asset;
         }),
       );

@@ -61,29 +61,44 @@ export function assetMimeType(ext: string, contentType: string | undefined): str
  * workspace always gives the same file names. Every caller for one hash shares one
  * StoredAsset object, which a later, smaller extension updates in place (read paths after
  * all downloads are done).
+ *
+ * With a `keep` directory, every file stored is also kept there under its sha256 (a hard link,
+ * no second copy): a run that is interrupted leaves its downloads where the next run finds them.
  */
 export class AssetStore {
   private readonly byHash = new Map<string, Promise<StoredAsset>>();
+  private readonly kept = new Set<string>();
 
   constructor(
     private readonly snapshotDir: string,
     /** The output file system (the sync's, handed in; the real one by default). */
     private readonly fs: Pick<typeof fsp, 'mkdir' | 'rename' | 'writeFile' | 'link' | 'copyFile'> = fsp,
+    /** Where stored files are kept by sha256 beyond the snapshot (the run's progress). */
+    private readonly keep?: string,
   ) {}
 
   /**
-   * Takes a file an earlier snapshot stored, without downloading it again: a hard link to it
+   * Takes a file stored earlier (by an earlier snapshot, or by an interrupted run: `from` is the
+   * file, by default `<fromDir>/<asset.path>`) without downloading it again: a hard link to it
    * where the file system allows, a copy where it does not.
    */
-  async adopt(asset: StoredAsset, fromDir: string): Promise<StoredAsset> {
-    const existing = this.byHash.get(asset.sha256);
-    if (existing) return existing;
+  async adopt(asset: StoredAsset, fromDir: string, from = join(fromDir, asset.path)): Promise<StoredAsset> {
+    const previous = this.byHash.get(asset.sha256);
     const next = (async () => {
-      await this.fs.mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
-      const from = join(fromDir, asset.path);
-      const to = join(this.snapshotDir, asset.path);
-      await this.fs.link(from, to).catch(() => this.fs.copyFile(from, to));
-      return { ...asset };
+      const stored = await previous;
+      if (!stored) {
+        await this.fs.mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
+        const to = join(this.snapshotDir, asset.path);
+        await this.fs.link(from, to).catch(() => this.fs.copyFile(from, to));
+        return { ...asset };
+      }
+      // The same rule as for downloads: the alphabetically first extension names the file.
+      if (extensionOf(asset.path) < extensionOf(stored.path)) {
+        await this.fs.rename(join(this.snapshotDir, stored.path), join(this.snapshotDir, asset.path));
+        stored.path = asset.path;
+        stored.mimeType = asset.mimeType;
+      }
+      return stored;
     })();
     this.byHash.set(asset.sha256, next);
     return next;
@@ -100,19 +115,35 @@ export class AssetStore {
         const path = `assets/${sha256}.${ext}`;
         await this.fs.mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
         await this.fs.writeFile(join(this.snapshotDir, path), bytes);
+        await this.keepFile(sha256, path);
         return { path, sha256, bytes: bytes.length, mimeType: assetMimeType(ext, contentType) };
       }
-      const current = stored.path.slice(stored.path.lastIndexOf('.') + 1);
+      const current = extensionOf(stored.path);
       if (ext < current) {
         const path = `assets/${sha256}.${ext}`;
         await this.fs.rename(join(this.snapshotDir, stored.path), join(this.snapshotDir, path));
         stored.path = path;
         stored.mimeType = assetMimeType(ext, contentType);
       }
+      await this.keepFile(sha256, stored.path);
       return stored;
     })();
     this.byHash.set(sha256, next);
     return next;
+  }
+
+  /** Keeps a stored file under `<keep>/<sha256>` once (a link; a copy renamed into place where links fail). */
+  private async keepFile(sha256: string, path: string): Promise<void> {
+    if (this.keep === undefined || this.kept.has(sha256)) return;
+    this.kept.add(sha256);
+    const from = join(this.snapshotDir, path);
+    const to = join(this.keep, sha256);
+    await this.fs.mkdir(this.keep, { recursive: true });
+    await this.fs.link(from, to).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST') return;
+      await this.fs.copyFile(from, `${to}.tmp`);
+      await this.fs.rename(`${to}.tmp`, to);
+    });
   }
 
   /** Number of distinct files stored. */
@@ -120,3 +151,5 @@ export class AssetStore {
     return this.byHash.size;
   }
 }
+
+const extensionOf = (path: string) => path.slice(path.lastIndexOf('.') + 1);

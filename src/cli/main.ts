@@ -144,7 +144,7 @@ async function syncWithProgress(
   // once is safe; the next run removes the staging directory and the stale lock.
   const interrupted = (signal: NodeJS.Signals) => {
     progress.done();
-    const message = `interrupted (${signal}); nothing was published, the previous snapshot is unchanged.`;
+    const message = `interrupted (${signal}); nothing was published, the previous snapshot is unchanged. The next run takes up what this one fetched.`;
     io.stderr.write(`notion-kb: ${message}\n`);
     const exitCode = signal === 'SIGINT' ? 130 : 143;
     if (options.json) {
@@ -199,6 +199,7 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
           snapshotDir: outcome.snapshotDir,
           counts: r.counts,
           requests: { total: r.requests.total, retries: r.requests.retries, rateLimited: r.requests.rateLimited, saved: r.requests.saved ?? 0, rate: r.requests.rate ?? null },
+          resumed: outcome.resumed ?? 0,
           changes: r.changes ?? null,
           audit: r.audit ?? null,
           archive: outcome.archive ?? null,
@@ -223,10 +224,12 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
   }
   if (options.quiet && !options.json && a?.error) io.stderr.write(`notion-kb: ${archiveLine!.trim()}\n`);
   const auditLine = r.audit ? `  ${auditSummary(r.audit)}` : null;
+  const resumedLine = outcome.resumed ? `  resuming: ${outcome.resumed.toLocaleString('en-US')} pages already fetched by an interrupted run (not fetched again)` : null;
   if (!options.quiet && !options.json && outcome.unchanged) {
     io.stderr.write(
       `No changes since snapshot ${outcome.snapshotId}; nothing published.\n` +
         `  ${r.requests.total} API requests (${r.mode} sync; ${r.requests.saved ?? 0} saved by the sync state), in ${(r.durationMs / 1000).toFixed(1)} s\n` +
+        (resumedLine ? `${resumedLine}\n` : '') +
         (auditLine ? `${auditLine}\n` : '') +
         (archiveLine ? `${archiveLine}\n` : ''),
     );
@@ -241,6 +244,7 @@ function report(outcome: SyncOutcome, options: CommandOptions, io: Io, extra: ob
         : []),
       `  ${r.counts.pages} pages, ${r.counts.databases} databases (${r.counts.rows} rows), ${r.counts.blocks} blocks, ${r.counts.assets} files (${(r.counts.assetBytes / 1024).toFixed(0)} KiB)`,
       `  ${r.requests.total} API requests${r.mode === 'incremental' ? ` (incremental: ${r.counts.pagesReused ?? 0} pages from the sync state, ${r.requests.saved ?? 0} requests saved)` : ''}, ${r.requests.retries} retries, ${r.requests.rateLimited} rate-limited, in ${(r.durationMs / 1000).toFixed(1)} s`,
+      ...(resumedLine ? [resumedLine] : []),
     ];
     const rate = rateLine(r.requests.rate);
     if (rate) lines.push(rate);

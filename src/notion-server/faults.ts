@@ -17,7 +17,9 @@ export type FaultKind =
   /** 200 headers and part of the body, then the connection is reset. */
   | 'reset-mid-body'
   /** 429 with a long Retry-After (60 s): one of a storm. */
-  | 'long-429';
+  | 'long-429'
+  /** 401 unauthorized, as for a token revoked while a run goes on: the run must stop. */
+  | 'revoked-token';
 
 /** The kinds drawn at random when a plan names none (the classic ones; the others are asked for by name). */
 export const FAULT_KINDS: readonly FaultKind[] = ['500', '502-html', '503', '529', 'hang', 'reset'];

@@ -374,6 +374,11 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
         sendJson(res, 429, errorBody(err, requestId), requestId);
         return true;
       }
+      case 'revoked-token':
+        // As the recorded 401: no x-notion-request-id header.
+        record(401);
+        sendJson(res, 401, errorBody(new ApiError(401, 'unauthorized', 'API token is invalid.'), requestId), false);
+        return true;
     }
   }
 

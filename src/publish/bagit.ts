@@ -10,6 +10,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import tarStream from 'tar-stream';
 import yazl from 'yazl';
+import { PARTIAL_SUFFIX, verifyBag } from '../verify/verify-bag.js';
 import { listFiles } from './write-snapshot.js';
 
 export type BundleFormat = 'zip' | 'tar.gz';
@@ -107,8 +108,8 @@ function tarGzWriter(out: NodeJS.WritableStream, mtime: Date): { writer: Archive
 
 /**
  * Writes `payloadDir` as the payload (`data/`) of a bag named `bagName` into the archive `file`
- * (through `file.partial`, renamed when complete). `info` is bag-info.txt's labels and values in
- * order; Payload-Oxum is added.
+ * (through `file.partial`, renamed only once complete and verified: a bundle under its name is
+ * never a partial one). `info` is bag-info.txt's labels and values in order; Payload-Oxum is added.
  */
 export async function writeBag(opts: {
   payloadDir: string;
@@ -119,7 +120,7 @@ export async function writeBag(opts: {
   /** The entries' modification time (default: now). */
   mtime?: Date;
 }): Promise<BagResult> {
-  const partial = `${opts.file}.partial`;
+  const partial = `${opts.file}${PARTIAL_SUFFIX}`;
   const outTap = new Tap();
   const fileOut = createWriteStream(partial);
   const written = pipeline(outTap, fileOut);
@@ -155,6 +156,9 @@ export async function writeBag(opts: {
     writer.addText(`${root}/tagmanifest-sha256.txt`, tagManifest);
     await race(writer.close());
     await written;
+    // Read back as `verify` reads it: what was written is the bag described.
+    const check = await verifyBag(partial, { archive: opts.format });
+    if (!check.ok) throw new Error(`the bundle written does not verify: ${check.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     await rename(partial, opts.file);
     return { path: opts.file, bytes: outTap.bytes, sha256: outTap.hash.digest('hex'), payload: { bytes: octets, files: payload.length } };
   } catch (err) {

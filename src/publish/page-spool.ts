@@ -88,6 +88,8 @@ class LocationTable {
  */
 export class PageSpool {
   private readonly where = new LocationTable();
+  /** Pages an interrupted run left in this file (a spool taken up again): not written twice. */
+  private readonly known = new Map<string, { offset: number; length: number; checksum: string }>();
   private end = 0;
   private writing: Promise<unknown> = Promise.resolve();
 
@@ -111,6 +113,14 @@ export class PageSpool {
   static async copyOf(file: string, base: string, fs: OutputFs = nodeOutputFs): Promise<PageSpool> {
     await fs.mkdir(dirname(file), { recursive: true });
     await fs.copyFile(base, file, constants.COPYFILE_FICLONE);
+    return PageSpool.reopen(file, fs);
+  }
+
+  /**
+   * The spool of an interrupted run, taken up again: new pages go after its end (past a page
+   * the interruption cut short), and a page already in it (`know`) is not written again.
+   */
+  static async reopen(file: string, fs: OutputFs = nodeOutputFs): Promise<PageSpool> {
     const handle = await fs.open(file, 'r+');
     const spool = new PageSpool(file, handle, fs);
     spool.end = (await handle.stat()).size;
@@ -134,9 +144,19 @@ export class PageSpool {
     return Math.max(0, this.end - used);
   }
 
+  /** A page this file holds already, its bytes checked: putting the same bytes again only records where they are. */
+  know(id: string, at: { offset: number; length: number; checksum: string }): void {
+    this.known.set(id, at);
+  }
+
   /** Parks a page; resolves once it is on disk. Serialised once, for the disk and the digest alike. */
   async put(unit: CrawledPage): Promise<void> {
     const { json, digest, checksum } = fetchedForm(unit);
+    const known = this.known.get(unit.page.id);
+    if (known && known.checksum === checksum) {
+      this.where.set(unit.page.id, { offset: known.offset, length: known.length, digest, checksum });
+      return;
+    }
     const bytes = Buffer.from(json, 'utf8');
     const offset = this.end;
     this.end += bytes.length;

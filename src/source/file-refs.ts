@@ -36,7 +36,8 @@ export function fileUrlOf(f: AnyFile | null | undefined): { url: string; source:
   return null;
 }
 
-function nameFromUrl(url: string): string {
+/** The last path segment of a URL, decoded (`file` when there is none). */
+export function nameFromUrl(url: string): string {
   try {
     const last = new URL(url).pathname.split('/').filter(Boolean).pop();
     return last ? decodeURIComponent(last) : 'file';

@@ -37,12 +37,16 @@ interface BagFile {
 /** Tag files larger than this are hashed but not read as text. */
 const MAX_TAG_TEXT = 64 * 1024 * 1024;
 
-/** True when the path is a bundle file (.zip, .tar.gz, .tgz) or a directory holding bagit.txt. */
+/** A bundle being written (or left by an export that was interrupted while writing it). */
+export const PARTIAL_SUFFIX = '.partial';
+const BUNDLE_NAME = /\.(zip|tar\.gz|tgz)(\.partial)?$/i;
+
+/** True when the path is a bundle file (.zip, .tar.gz, .tgz, or one of those still `.partial`) or a directory holding bagit.txt. */
 export async function looksLikeBag(path: string): Promise<boolean> {
   const info = await stat(path).catch(() => null);
   // A bundle name that names no file: the bag check says so, rather than the snapshot check.
-  if (!info) return /\.(zip|tar\.gz|tgz)$/i.test(path);
-  if (info.isFile()) return /\.(zip|tar\.gz|tgz)$/i.test(path);
+  if (!info) return BUNDLE_NAME.test(path);
+  if (info.isFile()) return BUNDLE_NAME.test(path);
   return info.isDirectory() && (await stat(join(path, 'bagit.txt')).catch(() => null))?.isFile() === true;
 }
 
@@ -201,13 +205,24 @@ function parseTagLines(text: string): Map<string, string[]> {
   return out;
 }
 
-/** Checks a bag: a directory, or a .zip / .tar.gz archive holding one. Names every bad file. */
-export async function verifyBag(path: string): Promise<BagVerifyResult> {
+/**
+ * Checks a bag: a directory, or a .zip / .tar.gz archive holding one. Names every bad file. A
+ * `.partial` bundle is refused unread: an export writes its bundle under that name and renames
+ * it only once complete and verified (`archive` says which format to read a file as, for that check).
+ */
+export async function verifyBag(path: string, opts: { archive?: 'zip' | 'tar.gz' } = {}): Promise<BagVerifyResult> {
   const full = resolve(path);
   const info = await stat(full).catch(() => null);
   if (!info) throw new NotionKbError('usage', `${path}: no such file or directory (give a bag directory or a .zip / .tar.gz bundle)`);
-  const format: BagVerifyResult['format'] = info.isDirectory() ? 'directory' : /\.zip$/i.test(full) ? 'zip' : 'tar.gz';
+  const format: BagVerifyResult['format'] = info.isDirectory() ? 'directory' : (opts.archive ?? (/\.zip(\.partial)?$/i.test(full) ? 'zip' : 'tar.gz'));
   const problems: VerifyProblem[] = [];
+  if (info.isFile() && opts.archive === undefined && full.endsWith(PARTIAL_SUFFIX)) {
+    problems.push({
+      path: relative(process.cwd(), full) || full,
+      message: 'a partly written bundle: the export writing it was interrupted, so it is not a finished bag. Run notion-kb export again (it resumes), and verify the bundle without .partial',
+    });
+    return { ok: false, bag: full, format, problems, checked: { files: 0, payloadFiles: 0, manifestEntries: 0, payloadOxum: null } };
+  }
   let files: Map<string, BagFile>;
   try {
     files = format === 'directory' ? await listDirectory(full, problems) : format === 'zip' ? await listZip(full, problems) : await listTarGz(full, problems);

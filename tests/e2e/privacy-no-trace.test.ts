@@ -371,12 +371,15 @@ describe('a row left out only after it was fetched (its query shows it matching,
         token: TOKEN,
         out: tmp.dir,
         file: { requests: { rate: 1000, concurrency: 2 }, privacy: { excludeWhere: [{ property: 'Visibility', equals: 'Internal' }] } },
-        deps: { effects: { ...systemEffects(), fetch: fetchWithRace } },
+        // The run's progress kept after it publishes (as an export keeps it until its bundle is
+        // written): the journal is rewritten without the row, as the page cache is.
+        deps: { effects: { ...systemEffects(), fetch: fetchWithRace }, keepProgress: true },
       });
       expect(flipped).toBe(true);
       expect(fetched.has(row)).toBe(true); // it was fetched before it turned Internal
       expect(outcome.report.privacy).toMatchObject({ excludedPages: 1 });
       const files = await filesUnder(tmp.dir);
+      expect(files.some((f) => f.rel === join('state', 'progress', 'journal'))).toBe(true);
       expect(files.flatMap((f) => hitsIn(f.rel, f.bytes.toString('latin1'), [M.toLowerCase(), row, hex(row)]))).toEqual([]);
       const cache = files.find((f) => f.rel.startsWith(join('state', 'pages-')))!.bytes.toString('utf8');
       expect(cache).toContain('See ');
@@ -386,4 +389,43 @@ describe('a row left out only after it was fetched (its query shows it matching,
       await tmp.cleanup();
     }
   }, 60_000);
+});
+
+describe('a run stopped part-way under the rules', () => {
+  it('keeps in its progress only what the page cache would hold, and the next run takes it up into what an uninterrupted run publishes', async () => {
+    const { workspace, ids } = noTraceWorkspace();
+    const file = {
+      requests: { rate: 1000, concurrency: 1 },
+      content: { comments: true },
+      privacy: { excludePages: [ids.secret, ids.listedRow], excludeWhere: [{ property: 'Visibility', equals: 'Internal' }], redactPropertyTypes: ['email', 'phone_number'] },
+    };
+    // A 401 (a token revoked during the run) on the 6th comments request: the run stops there.
+    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, faults: { seed: 'no-trace', script: [{ match: { route: 'GET /v1/comments', nth: 6 }, fault: 'revoked-token' }] } });
+    const tmp = await tempDir('notion-kb-notrace-stopped-');
+    const forbidden = [M.toLowerCase(), ...[ids.secret, ids.deeper, ids.inColumn, ids.ledger, ids.ledgerDs, ids.ledgerRow, ids.listedRow, ids.internalRow, ids.underInternal].flatMap((id) => [id, hex(id), hex(id).slice(0, 8)])];
+    try {
+      const out = join(tmp.dir, 'out');
+      await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file })).rejects.toMatchObject({ code: 'auth' });
+      const progress = await filesUnder(join(out, 'state', 'progress'));
+      const journal = progress.find((f) => f.rel === 'journal')!.bytes;
+      const { decodeRecords } = await import('../../src/publish/run-journal.js');
+      const records = decodeRecords(journal).records;
+      expect(records.filter((r) => r.t === 'page').length).toBeGreaterThan(0);
+      // No raw listing (block children, comments) and no rows (they name left-out rows): pages only, as cleaned.
+      expect(records.filter((r) => r.t === 'children' || r.t === 'comments' || r.t === 'rows')).toEqual([]);
+      expect((await filesUnder(out)).flatMap((f) => hitsIn(f.rel, f.bytes.toString('latin1'), forbidden))).toEqual([]);
+
+      const resumed = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file });
+      expect(resumed.exitCode).toBe(0);
+      expect(resumed.resumed).toBeGreaterThan(0);
+      expect((await filesUnder(out)).flatMap((f) => hitsIn(f.rel, f.bytes.toString('latin1'), forbidden))).toEqual([]);
+      const whole = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: join(tmp.dir, 'whole'), file });
+      const { contentOf } = await import('../support/snapshot-content.js');
+      expect(await contentOf(resumed.snapshotDir)).toEqual(await contentOf(whole.snapshotDir));
+      expect(resumed.report.privacy).toMatchObject({ excludedPages: 7, excludedDatabases: 1, redactedValues: 2 });
+    } finally {
+      await server.close();
+      await tmp.cleanup();
+    }
+  }, 120_000);
 });

@@ -27,6 +27,16 @@ describe('scripted faults', () => {
     expect(server.stats().requests.byStatus[status]).toBe(1);
   });
 
+  it('revoked-token answers 401 unauthorized as for an invalid token (no request id header), then the token works again', async () => {
+    ({ server } = await startSample({ faults: { seed: 1, script: [{ match: { route: 'GET /v1/users/me', nth: 2 }, fault: 'revoked-token' }] } }));
+    expect((await api(server, 'GET', '/v1/users/me')).status).toBe(200);
+    const res = await api(server, 'GET', '/v1/users/me');
+    expect(res.status).toBe(401);
+    expect(res.json).toMatchObject({ object: 'error', status: 401, code: 'unauthorized', message: 'API token is invalid.' });
+    expect(res.headers.get('x-notion-request-id')).toBeNull();
+    expect((await api(server, 'GET', '/v1/users/me')).status).toBe(200);
+  });
+
   it('pathIncludes limits a scripted fault to one object', async () => {
     // The sample is deterministic, so its ids are known before the server starts.
     const { ids: known } = buildSample();

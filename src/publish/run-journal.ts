@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import type { BlockObjectResponse, CommentObjectResponse } from '@notionhq/client';
+import type { AssetOutcome } from '../assets/asset-collector.js';
+
+/**
+ * The progress journal of a run: an append-only file of records, each framed as
+ *
+ *     <byte length of the JSON> <first 16 hex digits of its sha256> <JSON>\n
+ *
+ * A run appends a record once what it describes is on disk (a page once its bytes are in the
+ * spool, a file once it is in the store). The kernel keeps written bytes when a process is
+ * killed, so nothing is synced to disk: what a SIGKILL can leave is a last record cut short,
+ * which its length or checksum gives away. Reading stops there; the record is never used and
+ * what it described is fetched again.
+ */
+export type JournalRecord = RunRecord | PageRecord | FileRecord | RowsRecord | ListingRecord | PublishingRecord;
+
+/** A run began: the settings it fetched with, the snapshot it started from, whether it fetched everything. */
+export interface RunRecord {
+  t: 'run';
+  /** The sync state's config key (roots, rules, settings). */
+  key: string;
+  /** latest.json's snapshot when the run began (null before the first one). */
+  base: string | null;
+  /** No sync state was used: every page came from Notion (a first sync, `--full`, `export`). */
+  full: boolean;
+  at: string;
+  /**
+   * The page cache (a file name in the state directory) the run's spool started as a copy of,
+   * whose pages sit in it at the offsets the sync state gives; null or absent: none.
+   */
+  sc?: string | null;
+}
+
+/** A page fetched from Notion and parked in the run's spool. */
+export interface PageRecord {
+  t: 'page';
+  id: string;
+  /** Its last_edited_time as fetched. */
+  e: string;
+  /**
+   * Edits from this minute on may be missing from what was fetched (Notion rounds edit times
+   * down to the minute): the minute before the page object was read, less a minute's margin.
+   */
+  f: string;
+  /** Offset and length in the spool, sha256 of those bytes, the page's digest. */
+  at: [number, number];
+  c: string;
+  d: string;
+  /** Requests its fetch took. */
+  r: number;
+  /** Synced block originals it holds and shows. */
+  h?: string[];
+  s?: string[];
+  /** Asset keys of its files: the page is reused only when each has an outcome. */
+  a: string[];
+  /** Its API parent as the sync state keeps it (the id it sits in, or 'workspace'). */
+  pa?: string;
+  /** The sub-pages and child databases its content lists, each with its API parent (this page, or a block of it). */
+  sp?: Array<[string, string]>;
+  sd?: Array<[string, string]>;
+  /** The pages and databases it points at (src/publish/sync-state.ts `refsOf`), as spooled. */
+  rf?: string[];
+}
+
+/** A file downloaded (stored by content under the progress directory) or kept as a link. */
+export interface FileRecord {
+  t: 'file';
+  k: string;
+  /** The file's identity (its URL without a signature): never a signed URL. */
+  i: string;
+  o: AssetOutcome;
+}
+
+/** A data source's rows in query order, once all were listed. */
+export interface RowsRecord {
+  t: 'rows';
+  ds: string;
+  rows: string[];
+}
+
+/**
+ * The children (`t: 'children'`) or the comments (`t: 'comments'`) of one block, or of a page
+ * itself, listed while its page was being fetched: a page cut off part-way need not list these
+ * again. Signed file URLs are left out (attachments keep their file name).
+ */
+export type ListingRecord = ChildrenRecord | CommentsRecord;
+
+interface ListingOf {
+  /** The block (or page) listed. */
+  id: string;
+  /** Its page, that page's last_edited_time when read, and the minute from which edits may be missing. */
+  p: string;
+  e: string;
+  f: string;
+}
+
+export interface ChildrenRecord extends ListingOf {
+  t: 'children';
+  n: BlockObjectResponse[];
+  /** Asset keys of the files whose URLs were left out: listed again only once each of those files is had. */
+  k: string[];
+}
+
+export interface CommentsRecord extends ListingOf {
+  t: 'comments';
+  n: CommentObjectResponse[];
+}
+
+/** The run is about to publish this snapshot (it becomes latest.json once it has). */
+export interface PublishingRecord {
+  t: 'publishing';
+  id: string;
+  /** The run fetched everything (or went on from a snapshot such a run published). */
+  full: boolean;
+}
+
+const checksumOf = (body: Buffer) => createHash('sha256').update(body).digest('hex').slice(0, 16);
+
+/** One record, framed. */
+export function encodeRecord(record: JournalRecord): Buffer {
+  return frame(JSON.stringify(record));
+}
+
+/** A record's JSON (written by hand where that saves serialising a large part twice), framed. */
+function frame(json: string): Buffer {
+  const length = Buffer.byteLength(json, 'utf8');
+  const head = `${length} `;
+  const bytes = Buffer.allocUnsafe(head.length + 17 + length + 1);
+  bytes.write(head, 0, 'latin1');
+  const bodyStart = head.length + 17;
+  bytes.write(json, bodyStart, 'utf8');
+  bytes.write(`${checksumOf(bytes.subarray(bodyStart, bodyStart + length))} `, head.length, 'latin1');
+  bytes[bytes.length - 1] = NEWLINE[0]!;
+  return bytes;
+}
+
+const NEWLINE = Buffer.from('\n');
+const SPACE = 0x20;
+
+/**
+ * Every whole record from the start of a journal, up to the first one that is cut short or
+ * does not match its checksum. `valid` is the byte length of those records; `torn` says that
+ * bytes after them were left unread.
+ */
+export function decodeRecords(bytes: Buffer): { records: JournalRecord[]; valid: number; torn: boolean } {
+  const records: JournalRecord[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    const lengthEnd = bytes.indexOf(SPACE, pos);
+    if (lengthEnd === -1 || lengthEnd - pos > 12) break;
+    const lengthText = bytes.toString('latin1', pos, lengthEnd);
+    if (!/^\d+$/.test(lengthText)) break;
+    const length = Number(lengthText);
+    const sumStart = lengthEnd + 1;
+    const bodyStart = sumStart + 17;
+    const bodyEnd = bodyStart + length;
+    if (bodyEnd + 1 > bytes.length || bytes[bodyStart - 1] !== SPACE || bytes[bodyEnd] !== NEWLINE[0]) break;
+    const body = bytes.subarray(bodyStart, bodyEnd);
+    if (bytes.toString('latin1', sumStart, sumStart + 16) !== checksumOf(body)) break;
+    let record: JournalRecord;
+    try {
+      record = JSON.parse(body.toString('utf8')) as JournalRecord;
+    } catch {
+      break;
+    }
+    if (record === null || typeof record !== 'object' || typeof record.t !== 'string') break;
+    records.push(record);
+    pos = bodyEnd + 1;
+  }
+  return { records, valid: pos, torn: pos < bytes.length };
+}
+
+/**
+ * Appends records to an open journal file. Appends never wait for the disk: records are gathered
+ * for up to `gather.ms` (20; or until `gather.bytes` wait) and go out in one write. A small write costs
+ * about as much as a large one on a busy disk (a millisecond here), and a run lists thousands of
+ * things; what a kill loses is the records of its last 20 ms, whose pages are fetched again.
+ * A failed write (a full disk) is thrown by the next append or by `flush`.
+ */
+export class JournalWriter {
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private writing: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private failure: unknown = null;
+  /** `flush` waits: what is appended meanwhile goes out at once too. */
+  private flushing = 0;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private end: number,
+    private readonly gather: { ms: number; bytes: number } = { ms: 20, bytes: 256 * 1024 },
+  ) {}
+
+  append(record: JournalRecord): void {
+    this.appendJson(JSON.stringify(record));
+  }
+
+  /** Appends a record given as its JSON (which must be a JournalRecord's). */
+  appendJson(json: string): void {
+    if (this.failure) throw this.failure;
+    const bytes = frame(json);
+    this.queued.push(bytes);
+    this.queuedBytes += bytes.length;
+    this.schedule();
+  }
+
+  /** Writes now when enough waits (or a flush waits), else within `gather.ms`. */
+  private schedule(): void {
+    if (this.writing || this.queued.length === 0) return;
+    if (this.queuedBytes >= this.gather.bytes || this.flushing > 0) this.write();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.write(), this.gather.ms);
+      // A pending write never keeps the process alive (close() writes what is left).
+      this.timer.unref?.();
+    }
+  }
+
+  /** Starts writing what waits (unless a write is under way: it takes what waits when it is done). */
+  private write(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.writing) this.writing = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      let buffers = this.queued;
+      this.queued = [];
+      let length = this.queuedBytes;
+      this.queuedBytes = 0;
+      // One system call for all that waited; a short write goes on where it stopped.
+      while (length > 0) {
+        const { bytesWritten } = await this.handle.writev(buffers, this.end);
+        this.end += bytesWritten;
+        length -= bytesWritten;
+        if (length > 0) {
+          const all = Buffer.concat(buffers);
+          buffers = [all.subarray(all.length - length)];
+        }
+      }
+    } catch (err) {
+      this.failure = err;
+    } finally {
+      this.writing = null;
+      if (!this.failure) this.schedule();
+    }
+  }
+
+  /** Writes every record appended so far and waits for it; throws a failed write. */
+  async flush(): Promise<void> {
+    this.flushing++;
+    try {
+      this.schedule();
+      while (this.writing) await this.writing;
+    } finally {
+      this.flushing--;
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    await this.flush().finally(() => this.handle.close().catch(() => {}));
+  }
+}

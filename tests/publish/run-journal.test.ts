@@ -1,0 +1,314 @@
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AssetStore } from '../../src/assets/asset-store.js';
+import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
+import { PageSpool } from '../../src/publish/page-spool.js';
+import { decodeRecords, encodeRecord, JournalWriter, type JournalRecord } from '../../src/publish/run-journal.js';
+import { progressDir, RunProgress } from '../../src/publish/run-progress.js';
+import type { CrawledPage } from '../../src/source/crawl-types.js';
+import { tempDir } from '../support/cli.js';
+
+const records: JournalRecord[] = [
+  { t: 'run', key: 'k', base: null, full: true, at: '2026-03-02T10:00:00.000Z' },
+  { t: 'page', id: 'p1', e: '2024-01-08T08:12:00.000Z', f: '2026-03-02T09:59:00.000Z', at: [0, 10], c: 'sha256:aa', d: 'sha256:bb', r: 2, a: [] },
+  { t: 'rows', ds: 'ds1', rows: ['r1', 'r2'] },
+  { t: 'page', id: 'p2', e: '2024-01-08T08:12:00.000Z', f: '2026-03-02T09:59:00.000Z', at: [10, 20], c: 'sha256:cc', d: 'sha256:dd', r: 1, a: ['block:x'], s: ['o1'] },
+];
+
+describe('the progress journal: records framed with their length and checksum', () => {
+  it('reads back every record written', () => {
+    const bytes = Buffer.concat(records.map(encodeRecord));
+    expect(decodeRecords(bytes)).toEqual({ records, valid: bytes.length, torn: false });
+  });
+
+  it('a last record cut short at any byte is detected and never used; the records before it are', () => {
+    const whole = Buffer.concat(records.map(encodeRecord));
+    const lastStart = whole.length - encodeRecord(records.at(-1)!).length;
+    for (let cut = lastStart + 1; cut < whole.length; cut++) {
+      const read = decodeRecords(whole.subarray(0, cut));
+      expect(read.records, `cut at ${cut}`).toEqual(records.slice(0, -1));
+      expect(read.valid).toBe(lastStart);
+      expect(read.torn).toBe(true);
+    }
+    expect(decodeRecords(whole.subarray(0, lastStart))).toEqual({ records: records.slice(0, -1), valid: lastStart, torn: false });
+  });
+
+  it('a changed byte stops the reading at that record (its checksum no longer matches)', () => {
+    const whole = Buffer.concat(records.map(encodeRecord));
+    const second = encodeRecord(records[0]!).length;
+    const damaged = Buffer.from(whole);
+    damaged[second + 40] ^= 0x01;
+    expect(decodeRecords(damaged).records).toEqual(records.slice(0, 1));
+    // Garbage that is not a record at all: nothing is read.
+    expect(decodeRecords(Buffer.from('{"t":"run"}\n')).records).toEqual([]);
+  });
+});
+
+describe('the journal on disk', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    tmp = await tempDir();
+  });
+  afterEach(async () => {
+    await tmp.cleanup();
+  });
+
+  it('the writer appends records in order, several at once while a write is under way', async () => {
+    const file = join(tmp.dir, 'journal');
+    const handle = await open(file, 'w');
+    const writer = new JournalWriter(handle, 0);
+    for (const r of records) writer.append(r);
+    await writer.close();
+    expect(decodeRecords(await readFile(file)).records).toEqual(records);
+  });
+
+  it('gathers the records of a moment into one write (a small write costs as much as a large one), and flush writes at once', async () => {
+    const file = join(tmp.dir, 'journal');
+    const handle = await open(file, 'w');
+    let writes = 0;
+    const counting = new Proxy(handle, { get: (h, k) => (k === 'writev' ? (...a: Parameters<typeof h.writev>) => (writes++, h.writev(...a)) : Reflect.get(h, k, h)) });
+    const writer = new JournalWriter(counting, 0, { ms: 20, bytes: 1 << 20 });
+    for (let i = 0; i < 50; i++) writer.append(records[i % records.length]!);
+    expect(writes).toBe(0);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(writes).toBe(1);
+    writer.append(records[0]!);
+    await writer.flush();
+    expect(writes).toBe(2);
+    await writer.close();
+    expect(decodeRecords(await readFile(file)).records).toHaveLength(51);
+  });
+
+  it('a write that fails (a full disk) is thrown by the next append or flush', async () => {
+    const handle = await open(join(tmp.dir, 'journal'), 'w');
+    const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    const failing = new Proxy(handle, { get: (h, k) => (k === 'write' || k === 'writev' ? () => Promise.reject(full) : Reflect.get(h, k, h)) });
+    const writer = new JournalWriter(failing, 0);
+    writer.append(records[0]!);
+    await expect(writer.flush()).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(() => writer.append(records[1]!)).toThrow('ENOSPC');
+    await handle.close();
+  });
+
+  it('a run that takes up a journal with a torn last record drops it before appending (nothing torn is left between records)', async () => {
+    const out = join(tmp.dir, 'out');
+    const dir = progressDir(out);
+    await mkdir(dir, { recursive: true });
+    const whole = Buffer.concat(records.map(encodeRecord));
+    await writeFile(join(dir, 'journal'), whole.subarray(0, whole.length - 5));
+    await writeFile(join(dir, 'pages.spool'), Buffer.alloc(30));
+    const progress = await RunProgress.open({ outDir: out, fs: nodeOutputFs, key: 'k', latestId: null, now: () => new Date('2026-03-02T11:00:00.000Z'), log: () => {} });
+    await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null });
+    await progress.finish(true);
+    const read = decodeRecords(await readFile(join(dir, 'journal')));
+    expect(read.torn).toBe(false);
+    expect(read.records).toEqual([...records.slice(0, -1), { t: 'run', key: 'k', base: null, full: true, at: '2026-03-02T11:00:00.000Z', sc: null }]);
+  });
+
+  it('each page is reused only if edited before the minute it was read in (its own, not the latest of the run)', async () => {
+    const out = join(tmp.dir, 'out');
+    const dir = progressDir(out);
+    await mkdir(dir, { recursive: true });
+    const page = (id: string, e: string, f: string): JournalRecord => ({ t: 'page', id, e, f, at: [0, 1], c: 'sha256:x', d: 'sha256:x', r: 1, a: [] });
+    await writeFile(
+      join(dir, 'journal'),
+      Buffer.concat(
+        [
+          records[0]!,
+          // Read at 10:05:30 (f = 10:04 with the margin): an edit of 10:02 is before, one of 10:04 may not be.
+          page('early', '2026-03-02T10:02:00.000Z', '2026-03-02T10:04:00.000Z'),
+          page('same-minute', '2026-03-02T10:04:00.000Z', '2026-03-02T10:04:00.000Z'),
+          // Read at 10:40: an edit of 10:20 is well before.
+          page('late', '2026-03-02T10:20:00.000Z', '2026-03-02T10:39:00.000Z'),
+        ].map(encodeRecord),
+      ),
+    );
+    await writeFile(join(dir, 'pages.spool'), 'x');
+    const progress = await RunProgress.open({ outDir: out, fs: nodeOutputFs, key: 'k', latestId: null, now: () => new Date(), log: () => {} });
+    const previous = (await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null }))!;
+    expect(previous.changedFrom).toBe('2026-03-02T10:39:00.000Z');
+    expect(previous.page('early')).toEqual({ lastEdited: '2026-03-02T10:02:00.000Z', refetch: false, parent: 'workspace', under: null });
+    // Its edit time is before the run's latest minute, but not before the minute it was read in.
+    expect(previous.page('same-minute')).toEqual({ lastEdited: '2026-03-02T10:04:00.000Z', refetch: true, parent: 'workspace', under: null });
+    expect(previous.page('late')).toEqual({ lastEdited: '2026-03-02T10:20:00.000Z', refetch: false, parent: 'workspace', under: null });
+    expect(new Set(previous.pageIds())).toEqual(new Set(['early', 'same-minute', 'late']));
+    await progress.abandon();
+  });
+
+  it('a journal written with another config key, or from another snapshot, is set aside', async () => {
+    const out = join(tmp.dir, 'out');
+    const dir = progressDir(out);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'journal'), Buffer.concat(records.map(encodeRecord)));
+    await writeFile(join(dir, 'pages.spool'), Buffer.alloc(30));
+    const open = (key: string, latestId: string | null) =>
+      RunProgress.open({ outDir: out, fs: nodeOutputFs, key, latestId, now: () => new Date(), log: () => {} });
+    for (const [key, latest] of [['other', null], ['k', '20260302T100000Z-abcdef']] as const) {
+      const progress = await open(key, latest);
+      const previous = await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null });
+      expect(previous, `${key} ${latest}`).toBeNull();
+      expect(progress.resumable).toBe(0);
+      await progress.abandon();
+      expect(await stat(dir).then(() => true, () => false)).toBe(false);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'journal'), Buffer.concat(records.map(encodeRecord)));
+      await writeFile(join(dir, 'pages.spool'), Buffer.alloc(30));
+    }
+    // The same key from the same (no) snapshot: taken up.
+    const same = await open('k', null);
+    expect(await same.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null })).not.toBeNull();
+    expect(same.resumable).toBe(1); // p2 needs a file no record has
+    await same.abandon();
+  });
+});
+
+describe('a spool taken up again', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    tmp = await tempDir();
+  });
+  afterEach(async () => {
+    await tmp.cleanup();
+  });
+
+  const unit = (id: string, text: string): CrawledPage => ({ page: { object: 'page', id, last_edited_time: '2024-01-08T08:12:00.000Z', properties: {} } as never, blocks: [{ id: `${id}-b`, type: 'paragraph', paragraph: { text }, has_children: false, children: [] } as never] });
+
+  it('writes new pages after its end (past a page cut short), and a page it holds with the same bytes not again', async () => {
+    const file = join(tmp.dir, 'pages.spool');
+    const first = await PageSpool.create(file);
+    await first.put(unit('a', 'one'));
+    const a = first.location('a')!;
+    await first.close();
+    await writeFile(file, Buffer.concat([await readFile(file), Buffer.from('{"page":{"cut sho')]));
+    const size = (await stat(file)).size;
+
+    const again = await PageSpool.reopen(file);
+    again.know('a', { offset: a.offset, length: a.length, checksum: a.checksum });
+    await again.put(unit('a', 'one'));
+    expect(again.location('a')).toEqual(a);
+    expect((await stat(file)).size).toBe(size);
+    await again.put(unit('b', 'two'));
+    expect(again.location('b')!.offset).toBe(size);
+    expect((await again.get('b')).blocks[0]).toMatchObject({ paragraph: { text: 'two' } });
+    expect((await again.get('a')).blocks[0]).toMatchObject({ paragraph: { text: 'one' } });
+    // Other bytes for a page it knows: written anew.
+    await again.put(unit('a', 'changed'));
+    expect(again.location('a')!.offset).toBeGreaterThan(size);
+    await again.close();
+  });
+});
+
+describe('the asset store keeps what it stores by sha256, for the next run', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    tmp = await tempDir();
+  });
+  afterEach(async () => {
+    await tmp.cleanup();
+  });
+
+  it('links each stored file into the keep directory once, under its sha256', async () => {
+    const keep = join(tmp.dir, 'keep');
+    const store = new AssetStore(join(tmp.dir, 'snap'), nodeOutputFs as OutputFs, keep);
+    const png = await store.put(Buffer.from('png bytes'), 'a.png', 'image/png');
+    await store.put(Buffer.from('png bytes'), 'b.jpg', 'image/jpeg');
+    expect(await readFile(join(keep, png.sha256), 'utf8')).toBe('png bytes');
+    expect((await stat(join(keep, png.sha256))).ino).toBe((await stat(join(tmp.dir, 'snap', png.path))).ino);
+  });
+
+  it('adopting a file under a smaller extension renames it, as a download would (the same names whatever the order)', async () => {
+    const from = join(tmp.dir, 'from');
+    await mkdir(join(from, 'assets'), { recursive: true });
+    const sha = 'f'.repeat(64);
+    await writeFile(join(from, 'assets', `${sha}.png`), 'x');
+    await writeFile(join(from, 'assets', `${sha}.jpg`), 'x');
+    const store = new AssetStore(join(tmp.dir, 'snap'));
+    await store.adopt({ path: `assets/${sha}.png`, sha256: sha, bytes: 1, mimeType: 'image/png' }, from);
+    const adopted = await store.adopt({ path: `assets/${sha}.jpg`, sha256: sha, bytes: 1, mimeType: 'image/jpeg' }, from);
+    expect(adopted).toMatchObject({ path: `assets/${sha}.jpg`, mimeType: 'image/jpeg' });
+    expect(await readFile(join(tmp.dir, 'snap', 'assets', `${sha}.jpg`), 'utf8')).toBe('x');
+    expect(await stat(join(tmp.dir, 'snap', 'assets', `${sha}.png`)).catch(() => null)).toBeNull();
+  });
+});
+
+describe('what the planner sees of a journal (`combined`), and the journal once the spool is rewritten', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    tmp = await tempDir();
+  });
+  afterEach(async () => {
+    await tmp.cleanup();
+  });
+
+  const unit = (id: string, text: string): CrawledPage => ({ page: { object: 'page', id, last_edited_time: '2024-01-08T08:12:00.000Z', properties: {} } as never, blocks: [{ id: `${id}-b`, type: 'paragraph', paragraph: { text }, has_children: false, children: [] } as never] });
+  const run: JournalRecord = { t: 'run', key: 'k', base: null, full: true, at: '2026-03-02T10:00:00.000Z' };
+  const at = { e: '2024-01-08T08:12:00.000Z', f: '2026-03-02T09:59:00.000Z', r: 1, a: [] as string[] };
+
+  /** A journal of these pages, each spooled with its own bytes. */
+  async function journalOf(out: string, pages: Array<Omit<Extract<JournalRecord, { t: 'page' }>, 't' | 'at' | 'c' | 'd' | 'e' | 'f' | 'r' | 'a'>>): Promise<void> {
+    const dir = progressDir(out);
+    await mkdir(dir, { recursive: true });
+    const spool = await PageSpool.create(join(dir, 'pages.spool'));
+    const written: JournalRecord[] = [run];
+    for (const p of pages) {
+      await spool.put(unit(p.id, `text of ${p.id}`));
+      const l = spool.location(p.id)!;
+      written.push({ t: 'page', ...at, ...p, at: [l.offset, l.length], c: l.checksum, d: l.digest });
+    }
+    await spool.close();
+    await writeFile(join(dir, 'journal'), Buffer.concat(written.map(encodeRecord)));
+  }
+  const open = (out: string) => RunProgress.open({ outDir: out, fs: nodeOutputFs, key: 'k', latestId: null, now: () => new Date('2026-03-02T11:00:00.000Z'), log: () => {} });
+
+  it('a sub-page a journaled page lists is known (fetched, never new); a page whose content does not list a page in it is fetched again', async () => {
+    const out = join(tmp.dir, 'out');
+    await journalOf(out, [
+      // P lists C (in it) and N (in its block B1), and database D; X sits in P but P's content does not list it.
+      { id: 'P', pa: 'workspace', sp: [['C', 'P'], ['N', 'B1']], sd: [['D', 'P']], rf: ['C', 'N', 'D', 'M'] },
+      { id: 'X', pa: 'P' },
+      { id: 'Q', pa: 'workspace' },
+    ]);
+    const progress = await open(out);
+    const previous = (await progress.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null }))!;
+    expect(previous.page('C')).toEqual({ lastEdited: '', refetch: true, parent: 'P', under: 'P' });
+    expect(previous.page('N')).toEqual({ lastEdited: '', refetch: true, parent: 'B1', under: 'P' });
+    expect(previous.blockPage('B1')).toBe('P');
+    expect(previous.database('D')).toEqual({ parent: 'P', under: 'P', dataSources: [] });
+    expect([...previous.databaseIds()]).toEqual(['D']);
+    expect(new Set(previous.pageIds())).toEqual(new Set(['P', 'X', 'Q', 'C', 'N']));
+    // X came into P after P was read: P is fetched again, X and Q are taken as fetched.
+    expect(previous.page('P')).toMatchObject({ refetch: true });
+    expect(previous.page('X')).toEqual({ lastEdited: at.e, refetch: false, parent: 'P', under: 'P' });
+    expect(previous.page('Q')).toEqual({ lastEdited: at.e, refetch: false, parent: 'workspace', under: null });
+    expect([...previous.referrers('M')]).toEqual(['P']);
+    expect((await previous.load('Q'))?.blocks[0]).toMatchObject({ paragraph: { text: 'text of Q' } });
+    await progress.abandon();
+  });
+
+  it('a spool rewritten (compacted, a page left out late dropped) rewrites the journal: the next run still takes up the rest, and nothing names the page dropped', async () => {
+    const out = join(tmp.dir, 'out');
+    await journalOf(out, [{ id: 'gone', pa: 'workspace' }, { id: 'kept', pa: 'workspace', rf: ['gone', 'other'] }]);
+    const first = await open(out);
+    const previous = (await first.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null }))!;
+    for (const id of ['gone', 'kept']) await first.putPage((await previous.load(id))!, { reused: true }, { requests: 1, holds: [], shows: [], refs: [] });
+    expect(first.resumed).toBe(2);
+    first.spool.drop('gone');
+    await first.spool.compact();
+    expect(first.spool.location('kept')!.offset).toBe(0);
+    await first.settled({ keeps: (id) => id !== 'gone', keepsFile: () => true });
+    expect(first.adoptsCache).toBe(false);
+    await first.abandon();
+
+    const text = await readFile(join(progressDir(out), 'journal'), 'utf8');
+    expect(text).not.toContain('gone');
+    const read = decodeRecords(await readFile(join(progressDir(out), 'journal')));
+    expect(read.torn).toBe(false);
+    expect(read.records.filter((r) => r.t === 'run').every((r) => r.t === 'run' && r.sc === null)).toBe(true);
+    const second = await open(out);
+    const again = (await second.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null }))!;
+    expect(second.resumable).toBe(1);
+    expect((await again.load('kept'))?.blocks[0]).toMatchObject({ paragraph: { text: 'text of kept' } });
+    await second.abandon();
+  });
+});
