@@ -26,6 +26,7 @@ import {
   removeStaleStaging,
   writeFiles,
   writeManifest,
+  removeTree,
   type FileReuse,
 } from './publish/write-snapshot.js';
 import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
@@ -267,7 +268,7 @@ async function crawlAndPublish(deps: SyncDeps, info: RunInfo, start: StartingPoi
     const written = await writeSnapshot(run, fetched, rendered);
     return await publish(run, fetched, rendered, written);
   } catch (err) {
-    await run.fs.rm(run.staging, { recursive: true, force: true });
+    await removeTree(run.staging, run.fs);
     if (!run.spoolKept) await run.spool.remove();
     throw err;
   }
@@ -676,7 +677,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
     return cache;
   };
   if (latest && latestDir && failures.length === 0 && (await sameContent(staging, latestDir, fs, reuse?.hashes))) {
-    await fs.rm(staging, { recursive: true, force: true });
+    await removeTree(staging, fs);
     const cache = await keepCache();
     await writeSyncState(outDir, nextSyncState(run, fetched, rendered, latest.snapshotId, cache), fs);
     run.log('info', `no changes since snapshot ${latest.snapshotId}; nothing published`);
