@@ -26,6 +26,7 @@ import {
   removeStaleStaging,
   writeFiles,
   writeManifest,
+  removeTree,
   type FileReuse,
 } from './publish/write-snapshot.js';
 import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
@@ -299,7 +300,7 @@ async function crawlAndPublish(deps: SyncDeps, info: RunInfo, start: StartingPoi
   } catch (err) {
     // Downloads under way finish first (into the progress kept for the next run), then nothing of the run stays.
     await run.collector.drain().catch(() => {});
-    await run.fs.rm(run.staging, { recursive: true, force: true });
+    await removeTree(run.staging, run.fs);
     throw err;
   }
 }
@@ -722,7 +723,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
   };
   const resumed = run.resume.resumed > 0 ? { resumed: run.resume.resumed } : {};
   if (latest && latestDir && failures.length === 0 && (await sameContent(staging, latestDir, fs, reuse?.hashes))) {
-    await fs.rm(staging, { recursive: true, force: true });
+    await removeTree(staging, fs);
     const cache = await keepCache();
     await writeSyncState(outDir, nextSyncState(run, fetched, rendered, latest.snapshotId, cache), fs);
     run.log('info', `no changes since snapshot ${latest.snapshotId}; nothing published`);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { NotionKbError } from '../errors.js';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
-import { isSnapshotId, listSnapshots, lockOutput, readLatest } from './write-snapshot.js';
+import { isSnapshotId, listSnapshots, lockOutput, readLatest, removeTree } from './write-snapshot.js';
 
 /** How many snapshots to keep (config `retention`, flags of `notion-kb prune`). */
 export interface RetentionPolicy {
@@ -62,7 +62,7 @@ export async function pruneSnapshots(opts: { outDir: string; policy: RetentionPo
   try {
     const latest = (await readLatest(opts.outDir, fs))?.snapshotId ?? null;
     const { keep, remove } = selectForPrune(await listSnapshots(opts.outDir, fs), opts.policy, latest);
-    if (!opts.dryRun) for (const id of remove) await fs.rm(join(opts.outDir, 'snapshots', id), { recursive: true, force: true });
+    if (!opts.dryRun) for (const id of remove) await removeTree(join(opts.outDir, 'snapshots', id), fs);
     return { kept: keep, removed: remove, dryRun: opts.dryRun, latest };
   } finally {
     await lock.release();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { OutputFs } from './output-fs.js';
-import { readManifestHashes } from './write-snapshot.js';
+import { manifestEntries, readManifestHashes } from './write-snapshot.js';
 
 /** Files that describe the run, not the workspace: they differ between any two snapshots. */
 const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'feed.json', 'index.json']);
@@ -16,17 +16,18 @@ const RUN_FIELDS = ['snapshotId', 'createdAt'];
  * hashes, when the caller has them.
  */
 export async function sameContent(staging: string, published: string, fs: OutputFs, theirs?: ReadonlyMap<string, string>): Promise<boolean> {
-  const [mine, before] = await Promise.all([readManifestHashes(staging, fs), theirs ?? readManifestHashes(published, fs)]);
-  if (!mine || !before) return false;
-  let count = 0;
-  for (const [path, sha] of mine) {
-    if (ABOUT_THE_RUN.has(path)) continue;
-    if (before.get(path) !== sha) return false;
-    count++;
-  }
-  for (const path of before.keys()) if (!ABOUT_THE_RUN.has(path)) count--;
-  if (count !== 0) return false;
+  const before = theirs ?? (await readManifestHashes(published, fs));
+  if (!before) return false;
   try {
+    // This snapshot's manifest an entry at a time: no second map of every file.
+    let count = 0;
+    for await (const { path, sha256 } of manifestEntries(staging, fs)) {
+      if (ABOUT_THE_RUN.has(path)) continue;
+      if (before.get(path) !== sha256) return false;
+      count++;
+    }
+    for (const path of before.keys()) if (!ABOUT_THE_RUN.has(path)) count--;
+    if (count !== 0) return false;
     return (await indexDigest(staging, fs)) === (await indexDigest(published, fs));
   } catch {
     return false;

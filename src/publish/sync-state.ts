@@ -151,18 +151,14 @@ export type StateRead = { state: SyncState } | { reason: string };
 
 /** Reads the sync state; any problem is a reason for a full crawl, never an error. */
 export async function readSyncState(outDir: string, fs: OutputFs, expect: { snapshotId: string | null; configKey: string; privacyKeyCheck?: string }): Promise<StateRead> {
-  let raw: string;
-  try {
-    raw = await fs.readFile(join(outDir, STATE_DIR, STATE_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { reason: 'there is no sync state yet' };
-    return { reason: `the sync state could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
   let state: SyncState;
   try {
-    state = JSON.parse(raw) as SyncState;
-  } catch {
-    return { reason: `the sync state ${join(outDir, STATE_DIR, STATE_FILE)} is not valid JSON` };
+    state = (await readStateFile(join(outDir, STATE_DIR, STATE_FILE), fs)) as SyncState;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { reason: 'there is no sync state yet' };
+    if (err instanceof SyntaxError) return { reason: `the sync state ${join(outDir, STATE_DIR, STATE_FILE)} is not valid JSON` };
+    return { reason: `the sync state could not be read (${code ?? 'error'})` };
   }
   if (state === null || typeof state !== 'object' || state.format !== FORMAT) return { reason: 'the sync state is not one notion-kb wrote' };
   if (state.version !== VERSION) return { reason: `the sync state is from another version of notion-kb (format ${String(state.version)}, this one reads ${VERSION})` };
@@ -259,30 +255,95 @@ export async function writeSyncState(outDir: string, state: SyncState, fs: Outpu
   }
 }
 
-/** Records of the state with an entry per page, data source or file: written an entry at a time. */
+/** Records of the state with an entry per page, data source or file: written and read an entry at a time. */
 const PER_ITEM = new Set(['pages', 'dataSources', 'assets']);
 
-/** JSON.stringify(state)'s text in pieces: a state of 10,000 pages is a string of several MB. */
+/**
+ * The state as JSON in pieces, a line for each top-level field and for each entry of the
+ * records with an entry per page, data source or file: the same value as JSON.stringify(state),
+ * written without a string of several MB (a state of 10,000 pages), and read back a line at a
+ * time (`readStateFile`).
+ */
 export function* stateJson(state: SyncState): Generator<string> {
   let before = '{';
   for (const [key, value] of Object.entries(state)) {
     if (value === undefined) continue;
     yield `${before}${JSON.stringify(key)}:`;
-    before = ',';
+    before = '\n,';
     if (!PER_ITEM.has(key)) {
       yield JSON.stringify(value);
       continue;
     }
-    let inner = '{';
+    yield '{';
+    let inner = '\n';
     const record = value as Record<string, unknown>;
     for (const id in record) {
       if (record[id] === undefined) continue;
       yield `${inner}${JSON.stringify(id)}:${JSON.stringify(record[id])}`;
-      inner = ',';
+      inner = '\n,';
     }
-    yield inner === '{' ? '{}' : '}';
+    yield '\n}';
   }
-  yield before === '{' ? '{}' : '}';
+  yield before === '{' ? '{}' : '\n}';
+}
+
+/**
+ * Reads a state file a line at a time, as `stateJson` writes it: never the whole text in one
+ * string (a state of 10,000 pages is over 15 MB), each entry parsed on its own. A file in any
+ * other layout of JSON is parsed whole. Throws a SyntaxError for text that is not JSON.
+ */
+export async function readStateFile(path: string, fs: OutputFs): Promise<unknown> {
+  const handle = await fs.open(path, 'r');
+  let layout = true;
+  try {
+    const out: Record<string, unknown> = {};
+    let record: Record<string, unknown> | null = null;
+    let first = true;
+    let closed = false;
+    for await (const line of handle.readLines({ autoClose: false })) {
+      if (closed) {
+        if (line.trim() !== '') throw new SyntaxError('text after the end of the sync state');
+        continue;
+      }
+      if (record) {
+        if (line === '}') record = null;
+        else if (line.startsWith('"') || line.startsWith(',"')) {
+          const entry = JSON.parse(`{${line.startsWith(',') ? line.slice(1) : line}}`) as Record<string, unknown>;
+          for (const k of Object.keys(entry)) if (k !== '__proto__') record[k] = entry[k];
+        } else {
+          layout = false;
+          break;
+        }
+        continue;
+      }
+      if (!first && line === '}') {
+        closed = true;
+        continue;
+      }
+      const colon = line.indexOf('":');
+      if (!line.startsWith(first ? '{"' : ',"') || colon < 0) {
+        layout = false;
+        break;
+      }
+      first = false;
+      const key = JSON.parse(line.slice(1, colon + 1)) as string;
+      const value = line.slice(colon + 2);
+      if (value === '{' && PER_ITEM.has(key)) out[key] = record = {};
+      else {
+        try {
+          out[key] = JSON.parse(value) as unknown;
+        } catch {
+          layout = false;
+          break;
+        }
+      }
+    }
+    if (layout && closed) return out;
+  } finally {
+    await handle.close();
+  }
+  // Another layout (JSON.stringify's single line, a file formatted by hand), or cut short: parsed whole.
+  return JSON.parse(await fs.readFile(path, 'utf8')) as unknown;
 }
 
 /** Synced block originals a page holds, and the originals it shows through references. */

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
@@ -54,11 +55,32 @@ export async function createStaging(outDir: string, snapshotId: string, fs: Outp
 export async function removeStaleStaging(outDir: string, keep?: string, fs: OutputFs = nodeOutputFs): Promise<void> {
   const snapshots = join(outDir, 'snapshots');
   const entries = await fs.readdir(snapshots).catch(() => [] as string[]);
-  await Promise.all(
-    entries
-      .filter((e) => e.startsWith(STAGING_PREFIX) && join(snapshots, e) !== keep)
-      .map((e) => fs.rm(join(snapshots, e), { recursive: true, force: true })),
-  );
+  for (const e of entries) if (e.startsWith(STAGING_PREFIX) && join(snapshots, e) !== keep) await removeTree(join(snapshots, e), fs);
+}
+
+/** Files removed at once by removeTree. */
+const REMOVE_AT_ONCE = 16;
+
+/**
+ * Removes a directory tree (nothing when it is not there), a few files at a time. Node's
+ * recursive `rm` starts an operation for every entry of a folder at once, and so on down the
+ * tree: for a snapshot of 10,000 pages, tens of thousands of pending requests, and tens of MB
+ * of memory at the run's end.
+ */
+export async function removeTree(dir: string, fs: OutputFs = nodeOutputFs): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') return void (await fs.rm(dir, { force: true }));
+    throw err;
+  }
+  const files = entries.filter((e) => !e.isDirectory());
+  for (let i = 0; i < files.length; i += REMOVE_AT_ONCE) await Promise.all(files.slice(i, i + REMOVE_AT_ONCE).map((e) => fs.rm(join(dir, e.name), { force: true })));
+  for (const e of entries) if (e.isDirectory()) await removeTree(join(dir, e.name), fs);
+  await fs.rm(dir, { recursive: true, force: true });
 }
 
 /** Writes text files into a directory (paths are snapshot-relative, forward slashes). */
@@ -207,11 +229,74 @@ export interface FileReuse {
 /** The files of a published snapshot by path and sha256, from its manifest; null when it has none to read. */
 export async function readManifestHashes(dir: string, fs: OutputFs = nodeOutputFs): Promise<Map<string, string> | null> {
   try {
-    const manifest = JSON.parse(await fs.readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    return new Map(manifest.files.map((f) => [f.path, f.sha256]));
+    const hashes = new Map<string, string>();
+    for await (const f of manifestEntries(dir, fs)) hashes.set(f.path, f.sha256);
+    return hashes;
   } catch {
     return null;
   }
+}
+
+/**
+ * The entries of a snapshot's manifest.json one at a time, read a line at a time as
+ * `writeManifest` lays it out (a large wiki's manifest is several MB; its text is never held
+ * whole); a manifest in another layout is parsed whole. Throws when there is none or it is not
+ * a manifest.
+ */
+export async function* manifestEntries(dir: string, fs: OutputFs = nodeOutputFs): AsyncGenerator<{ path: string; sha256: string }> {
+  const file = join(dir, 'manifest.json');
+  const handle = await fs.open(file, 'r');
+  const entries: Array<{ path: string; sha256: string }> = [];
+  let lines = 0;
+  let path: string | null = null;
+  let layout = true;
+  let yielded = false;
+  let ended = false;
+  let closing = '';
+  try {
+    for await (const raw of handle.readLines({ autoClose: false })) {
+      lines++;
+      const line = raw.trim();
+      const field = /^"(path|sha256|bytes)": (.*?),?$/.exec(line);
+      if (!field) {
+        if (!/^[{}[\],]*$/.test(line.replaceAll(' ', '')) && !line.startsWith('"files": [')) {
+          layout = false;
+          break;
+        }
+        // Its end: the list, then the object, closed.
+        if (line !== '') ended = line === '}' && (ended || closing === ']');
+        if (line !== '') closing = line.endsWith(']') ? ']' : line;
+        continue;
+      }
+      ended = false;
+      closing = '';
+      if (field[1] === 'path') path = JSON.parse(field[2]!) as string;
+      else if (field[1] === 'sha256') {
+        if (path === null) {
+          layout = false;
+          break;
+        }
+        entries.push({ path, sha256: JSON.parse(field[2]!) as string });
+        path = null;
+      }
+      // Handed on in small groups, so that a reader's work and this read take turns.
+      if (entries.length >= 256) {
+        yielded = true;
+        yield* entries.splice(0);
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+  if (layout && lines > 0 && !ended) throw new Error(`${file} is cut short`);
+  if (layout && lines > 0) {
+    yield* entries;
+    return;
+  }
+  if (yielded) throw new Error(`${file} is not a manifest notion-kb wrote`);
+  const manifest = JSON.parse(await fs.readFile(file, 'utf8')) as Manifest;
+  if (!Array.isArray(manifest.files)) throw new Error(`${file} is not a manifest`);
+  for (const f of manifest.files) yield { path: f.path, sha256: f.sha256 };
 }
 
 /** Every file below a directory, as sorted snapshot-relative paths. */

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { parentKey, previousFromState, refsOf, stateJson, type SyncState } from '../../src/publish/sync-state.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeOutputFs } from '../../src/publish/output-fs.js';
+import { tempDir } from '../support/cli.js';
+import { parentKey, previousFromState, readStateFile, refsOf, stateJson, type SyncState } from '../../src/publish/sync-state.js';
 import type { CrawledPage } from '../../src/source/crawl-types.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -99,22 +103,61 @@ describe('previousFromState', () => {
 });
 
 describe('the sync state file', () => {
-  it('is written in pieces as the same text as JSON.stringify', () => {
-    const page = (n: number) => ({ parent: 'workspace', lastEdited: `2026-01-0${n}T00:00:00.000Z`, digest: `sha256:${n}`, path: `pages/p-${n}.md`, assets: [], at: [n * 10, 10] as [number, number], checksum: `c${n}`, requests: n, ...(n % 2 ? { retry: true as const } : {}) });
-    const state: SyncState = {
-      format: 'notion-kb/sync-state',
-      version: 2,
-      snapshotId: '20260101T000000Z-aaaaaa',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      configKey: 'k"ey\u2028',
-      cache: 'pages-x.spool',
-      pages: { 'a-1': page(1), 'b-"2"': page(2), skipped: undefined as never },
-      dataSources: { 'ds-1': ['a-1'] },
-      databases: { 'db-1': { parent: 'workspace', dataSources: ['ds-1'] } } as never,
-      left: { gone: ['a-1'] },
-      assets: { 'block:x': { identity: 'https://files/x.png', outcome: { kind: 'missing', ref: { key: 'block:x' } as never, reason: 'gone' } } },
-    };
-    expect([...stateJson(state)].join('')).toBe(JSON.stringify(state));
-    expect([...stateJson({ ...state, pages: {} })].join('')).toBe(JSON.stringify({ ...state, pages: {} }));
+  const page = (n: number) => ({ parent: 'workspace', lastEdited: `2026-01-0${n}T00:00:00.000Z`, digest: `sha256:${n}`, path: `pages/p-${n}\u2028.md`, assets: [], at: [n * 10, 10] as [number, number], checksum: `c${n}`, requests: n, ...(n % 2 ? { retry: true as const } : {}) });
+  const state: SyncState = {
+    format: 'notion-kb/sync-state',
+    version: 2,
+    snapshotId: '20260101T000000Z-aaaaaa',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    configKey: 'k"ey\u2028\n',
+    cache: 'pages-x.spool',
+    pages: { 'a-1': page(1), 'b-"2"\n}': page(2), skipped: undefined as never },
+    dataSources: { 'ds-1': ['a-1'] },
+    databases: { 'db-1': { parent: 'workspace', dataSources: ['ds-1'] } } as never,
+    left: { gone: ['a-1'] },
+    assets: { 'block:x': { identity: 'https://files/x.png', outcome: { kind: 'missing', ref: { key: 'block:x' } as never, reason: 'gone' } } },
+  };
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    tmp = await tempDir();
+  });
+  afterAll(() => tmp.cleanup());
+  const roundTrip = async (name: string, text: string) => {
+    await writeFile(join(tmp.dir, name), text);
+    return readStateFile(join(tmp.dir, name), nodeOutputFs);
+  };
+
+  it('is written in pieces, a line for each field and each entry, with the value JSON.stringify gives', () => {
+    for (const s of [state, { ...state, pages: {} }]) {
+      const text = [...stateJson(s)].join('');
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(s)));
+      // A line per top-level field, per page, data source and file, and one to close each record.
+      const fields = Object.values(s).filter((v) => v !== undefined).length;
+      expect(text.split('\n').length).toBe(fields + 1 + Object.keys(s.pages).filter((k) => s.pages[k]).length + 1 + 1 + 1 + 1 + 1);
+    }
+  });
+
+  it('is read back a line at a time as the same value, and in any other JSON layout too', async () => {
+    const expected = JSON.parse(JSON.stringify(state));
+    expect(await roundTrip('lines.json', [...stateJson(state)].join(''))).toEqual(expected);
+    expect(await roundTrip('one-line.json', JSON.stringify(state))).toEqual(expected);
+    expect(await roundTrip('pretty.json', JSON.stringify(state, null, 2))).toEqual(expected);
+    expect(await roundTrip('empty-records.json', [...stateJson({ ...state, pages: {} })].join(''))).toEqual({ ...expected, pages: {} });
+  });
+
+  it('gives a SyntaxError for a file cut short, a damaged entry or text after its end', async () => {
+    const text = [...stateJson(state)].join('');
+    const lines = text.split('\n');
+    await expect(roundTrip('cut.json', lines.slice(0, 5).join('\n'))).rejects.toThrow(SyntaxError);
+    await expect(roundTrip('cut-mid-line.json', text.slice(0, text.indexOf('"b-') + 20))).rejects.toThrow(SyntaxError);
+    await expect(roundTrip('damaged.json', text.replace('"lastEdited":"2026-01-02', '"lastEdited":2026-01-02'))).rejects.toThrow(SyntaxError);
+    await expect(roundTrip('after.json', `${text}\n{"x":1}`)).rejects.toThrow(SyntaxError);
+  });
+
+  it('takes no __proto__ entry as the prototype of a record', async () => {
+    const text = [...stateJson(state)].join('').replace('\n"a-1":', '\n"__proto__":{"polluted":true}\n,"a-1":');
+    const back = (await roundTrip('proto.json', text)) as SyncState;
+    expect((back.pages as unknown as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(Object.keys(back.pages)).toEqual(Object.keys(JSON.parse(JSON.stringify(state)).pages));
   });
 });

@@ -8,10 +8,12 @@ import {
   lockOutput,
   createStaging,
   listFiles,
+  manifestEntries,
   newSnapshotId,
   publishSnapshot,
   readLatest,
   removeStaleStaging,
+  removeTree,
   sha256File,
   STAGING_PREFIX,
   writeFileStreamed,
@@ -359,5 +361,69 @@ describe('readLatest on a damaged pointer', () => {
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe('manifestEntries and removeTree', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    tmp = await tempDir('notion-kb-files-');
+  });
+  afterEach(async () => tmp.cleanup());
+
+  const collect = async (dir: string) => {
+    const out: Array<{ path: string; sha256: string }> = [];
+    for await (const e of manifestEntries(dir)) out.push(e);
+    return out;
+  };
+
+  it('reads a manifest an entry at a time, as written and in any other JSON layout', async () => {
+    const dir = join(tmp.dir, 'snap');
+    // More entries than one group it hands on; names that look like JSON.
+    const files = new Map(Array.from({ length: 600 }, (_, i) => [`pages/p-${i}", "sha256": "x.md`, `page ${i}\n`] as [string, string]));
+    await writeFiles(dir, files);
+    await writeManifest(dir);
+    const parsed = ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+    const expected = parsed.files.map(({ path, sha256 }) => ({ path, sha256 }));
+    expect(expected).toHaveLength(600);
+    expect(await collect(dir)).toEqual(expected);
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(parsed));
+    expect(await collect(dir)).toEqual(expected);
+    await writeFile(join(dir, 'manifest.json'), canonicalJson({ files: [] }));
+    expect(await collect(dir)).toEqual([]);
+    await writeFile(join(dir, 'manifest.json'), '{"files": 3}');
+    await expect(collect(dir)).rejects.toThrow(/not a manifest/);
+    await writeFile(join(dir, 'manifest.json'), canonicalJson(parsed).slice(0, 500));
+    await expect(collect(dir)).rejects.toThrow();
+  });
+
+  it('removes a tree a few files at a time (never a request for every entry at once), and nothing that is not there', async () => {
+    const dir = join(tmp.dir, 'tree');
+    const files = new Map<string, string>();
+    for (let i = 0; i < 100; i++) files.set(`pages/a/p-${i}.md`, 'x');
+    for (let i = 0; i < 40; i++) files.set(`pages/a/b/c/q-${i}.md`, 'y');
+    files.set('top.json', '{}');
+    await writeFiles(dir, files);
+    let running = 0;
+    let most = 0;
+    const counting = {
+      ...nodeOutputFs,
+      rm: async (...args: Parameters<typeof nodeOutputFs.rm>) => {
+        most = Math.max(most, ++running);
+        try {
+          return await nodeOutputFs.rm(...args);
+        } finally {
+          running--;
+        }
+      },
+    };
+    await removeTree(dir, counting);
+    expect(await exists(dir)).toBe(false);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(16);
+    await removeTree(dir, counting);
+    await writeFile(join(tmp.dir, 'a-file'), 'x');
+    await removeTree(join(tmp.dir, 'a-file'));
+    expect(await exists(join(tmp.dir, 'a-file'))).toBe(false);
   });
 });
