@@ -140,16 +140,16 @@ describe('the sync state file', () => {
   it('is read back a line at a time as the same value, and in any other JSON layout too', async () => {
     const expected = JSON.parse(JSON.stringify(state));
     expect(await roundTrip('lines.json', [...stateJson(state)].join(''))).toEqual(expected);
-    expect(await roundTrip('one-line.json', JSON.stringify(state))).toEqual(expected);
+    expect(await roundTrip('oneline.json', JSON.stringify(state))).toEqual(expected);
     expect(await roundTrip('pretty.json', JSON.stringify(state, null, 2))).toEqual(expected);
-    expect(await roundTrip('empty-records.json', [...stateJson({ ...state, pages: {} })].join(''))).toEqual({ ...expected, pages: {} });
+    expect(await roundTrip('empty.json', [...stateJson({ ...state, pages: {} })].join(''))).toEqual({ ...expected, pages: {} });
   });
 
   it('gives a SyntaxError for a file cut short, a damaged entry or text after its end', async () => {
     const text = [...stateJson(state)].join('');
     const lines = text.split('\n');
     await expect(roundTrip('cut.json', lines.slice(0, 5).join('\n'))).rejects.toThrow(SyntaxError);
-    await expect(roundTrip('cut-mid-line.json', text.slice(0, text.indexOf('"b-') + 20))).rejects.toThrow(SyntaxError);
+    await expect(roundTrip('cutmid.json', text.slice(0, text.indexOf('"b-') + 20))).rejects.toThrow(SyntaxError);
     await expect(roundTrip('damaged.json', text.replace('"lastEdited":"2026-01-02', '"lastEdited":2026-01-02'))).rejects.toThrow(SyntaxError);
     await expect(roundTrip('after.json', `${text}\n{"x":1}`)).rejects.toThrow(SyntaxError);
   });
