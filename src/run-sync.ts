@@ -357,8 +357,10 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
   let crawlProgress: CrawlProgress = { pagesFound: 0, pagesDone: 0, databasesFound: 0, databasesDone: 0 };
   let pagesWritten: number | undefined;
   const emit = () => {
+    // Nobody listening (a script, the bench): no statistics gathered for every page written.
+    if (!deps.onProgress) return;
     const s = gateway.stats();
-    deps.onProgress?.({
+    deps.onProgress({
       ...crawlProgress,
       phase,
       requests: s.total,
