@@ -10,7 +10,7 @@ import { blockFileRefs, nameFromUrl, type FileRef } from '../source/file-refs.js
 import type { OutputFs } from './output-fs.js';
 import { PageSpool } from './page-spool.js';
 import { decodeRecords, encodeRecord, JournalWriter, type ChildrenRecord, type FileRecord, type JournalRecord, type ListingRecord, type PageRecord, type RunRecord } from './run-journal.js';
-import { fileIdentity, parentKey, STATE_DIR, type SyncState } from './sync-state.js';
+import { fileIdentity, parentKey, referrersOf, STATE_DIR, syncedBlockDependents, type SyncState } from './sync-state.js';
 
 /**
  * What a run keeps while it works, so that the next run takes up where a killed or failed one
@@ -663,30 +663,9 @@ export class RunProgress {
     for (const [id, l] of listedBy) if (l.kind === 'page') ids.add(id);
     const databaseIds = new Set<string>(before?.databaseIds() ?? []);
     for (const [id, l] of listedBy) if (l.kind === 'database') databaseIds.add(id);
-    const holderOf = new Map<string, string>();
-    for (const id of fetched) for (const o of holdsOf(id)) holderOf.set(o, id);
-    const dependents = new Map<string, Set<string>>();
-    const unanchored = new Set<string>();
-    for (const id of fetched) {
-      for (const o of showsOf(id)) {
-        const holder = holderOf.get(o);
-        if (holder === undefined) unanchored.add(id);
-        else if (holder !== id) {
-          let set = dependents.get(holder);
-          if (!set) dependents.set(holder, (set = new Set()));
-          set.add(id);
-        }
-      }
-    }
+    const { dependents, unanchored } = syncedBlockDependents([...fetched].map((id) => [id, { holds: holdsOf(id), shows: showsOf(id) }]));
     /** Who points at each page or database, by the journal's pages. */
-    const pointing = new Map<string, string[]>();
-    for (const p of pages.values()) {
-      for (const target of p.rf ?? []) {
-        const list = pointing.get(target);
-        if (list) list.push(p.id);
-        else pointing.set(target, [p.id]);
-      }
-    }
+    const pointing = referrersOf([...pages.values()].map((p) => [p.id, { refs: p.rf ?? [] }]));
     let warned = false;
     const outDir = this.outDir;
     const log = this.log;

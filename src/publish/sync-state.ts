@@ -455,16 +455,20 @@ export async function previousCrawl(
   return { ...previousFromState(state, load, privacy), close: () => handle.close().catch(() => {}) };
 }
 
+/** What pages hold and show of synced blocks, and what they point at (PageState's `holds`, `shows` and `refs`). */
+type PageLinks = { holds?: readonly string[]; shows?: readonly string[]; refs?: readonly string[] };
+
 /**
- * The previous sync as the planner sees it (pure), with `load` reading a page back from the cache
- * and `privacy` telling what the state's keyed hashes stand for in this run.
+ * For pages with the synced block originals they hold and show (pure): the pages showing each
+ * page's originals (`dependents`), and the pages showing an original none of them holds.
  */
-export function previousFromState(state: SyncState, load: PreviousCrawl['load'], privacy: PreviousPrivacy = noPreviousPrivacy): PreviousCrawl {
+export function syncedBlockDependents(pages: Iterable<[string, PageLinks]>): { dependents: Map<string, Set<string>>; unanchored: Set<string> } {
+  const list = [...pages];
   const holderOf = new Map<string, string>();
-  for (const [id, p] of Object.entries(state.pages)) for (const o of p.holds ?? []) holderOf.set(o, id);
+  for (const [id, p] of list) for (const o of p.holds ?? []) holderOf.set(o, id);
   const dependents = new Map<string, Set<string>>();
   const unanchored = new Set<string>();
-  for (const [id, p] of Object.entries(state.pages)) {
+  for (const [id, p] of list) {
     for (const o of p.shows ?? []) {
       const holder = holderOf.get(o);
       if (holder === undefined) unanchored.add(id);
@@ -475,15 +479,30 @@ export function previousFromState(state: SyncState, load: PreviousCrawl['load'],
       }
     }
   }
-  /** Who points at each page or database: the reverse of `refs`. */
+  return { dependents, unanchored };
+}
+
+/** Who points at each page or database, for pages with what they point at (pure): the reverse of `refs`. */
+export function referrersOf(pages: Iterable<[string, PageLinks]>): Map<string, string[]> {
   const referrers = new Map<string, string[]>();
-  for (const [id, p] of Object.entries(state.pages)) {
+  for (const [id, p] of pages) {
     for (const target of p.refs ?? []) {
       const list = referrers.get(target);
       if (list) list.push(id);
       else referrers.set(target, [id]);
     }
   }
+  return referrers;
+}
+
+/**
+ * The previous sync as the planner sees it (pure), with `load` reading a page back from the cache
+ * and `privacy` telling what the state's keyed hashes stand for in this run.
+ */
+export function previousFromState(state: SyncState, load: PreviousCrawl['load'], privacy: PreviousPrivacy = noPreviousPrivacy): PreviousCrawl {
+  const { dependents, unanchored } = syncedBlockDependents(Object.entries(state.pages));
+  /** Who points at each page or database: the reverse of `refs`. */
+  const referrers = referrersOf(Object.entries(state.pages));
   /** Blocks that are the parent of a page or database of the archive, with the page they sit in. */
   const blockPages = new Map<string, string | null>(Object.entries(state.blocks ?? {}).map(([b, p]) => [b, p === '' ? null : p]));
   for (const p of [...Object.values(state.pages), ...Object.values(state.databases)]) {

@@ -6,29 +6,15 @@
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Manifest } from '../../src/normalise/schemas.js';
 import { buildDemoWorkspace } from '../../src/notion-server/demo-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { verifyBag } from '../../src/verify/verify-bag.js';
-import { readJson, runCli, spawnCli, tempDir } from '../support/cli.js';
+import { runCli, spawnCli, tempDir } from '../support/cli.js';
+import { seeded } from '../support/seeded-random.js';
+import { contentOf } from '../support/snapshot-content.js';
 
 const TOKEN = ['secret', 'resume', 'kill', '0123456789abcdefghij'].join('_');
 const KILLS = 10;
-
-/** A small deterministic generator, so a failing kill moment can be replayed (KILL_SEED). */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'index.json', 'feed.json']);
-async function content(snapshotDir: string): Promise<Record<string, string>> {
-  const manifest = await readJson<Manifest>(join(snapshotDir, 'manifest.json'));
-  return Object.fromEntries(manifest.files.filter((f) => !ABOUT_THE_RUN.has(f.path)).map((f) => [f.path, f.sha256]));
-}
 
 describe.each([
   // The demo wiki: about 270 requests for a sync; with comments (export) about 950.
@@ -91,7 +77,7 @@ describe.each([
     const noChange = await runCli(['sync', '--out', join(tmp.dir, 'clean'), '--config', command === 'export' ? asExported : config, '--rate', '1000', '--json'], env);
     expect(JSON.parse(noChange.stdout)).toMatchObject({ status: 'unchanged' });
     const listing = requests() - after + (command === 'export' ? 1 : 0);
-    clean = { content: await content((JSON.parse(run.stdout) as { snapshotDir: string }).snapshotDir), requests: after - before, ms, listing };
+    clean = { content: await contentOf((JSON.parse(run.stdout) as { snapshotDir: string }).snapshotDir), requests: after - before, ms, listing };
   }, 300_000);
   afterAll(async () => {
     await server.close();
@@ -125,7 +111,7 @@ describe.each([
         const when = 'ms' in kill ? `${kill.ms} ms after its first request` : `at request ${kill.requests}`;
         figures.push(`round ${round}: killed ${when}, after ${killed} requests; rerun ${rerun} (bound ${bound.toFixed(0)}), ${summary.resumed} pages resumed`);
         expect(rerun, figures.at(-1)).toBeLessThanOrEqual(bound);
-        expect(await content(summary.snapshotDir), `round ${round}`).toEqual(clean.content);
+        expect(await contentOf(summary.snapshotDir), `round ${round}`).toEqual(clean.content);
         if (summary.bundle) expect((await verifyBag(summary.bundle.path)).problems).toEqual([]);
       }
       // Nothing of the killed run is left: no staging, no progress, no half-written bundle.

@@ -5,31 +5,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Manifest } from '../../src/normalise/schemas.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { syncStatePath } from '../../src/publish/sync-state.js';
 import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
 import { readJson, runCli, spawnCli, tempDir } from '../support/cli.js';
+import { seeded } from '../support/seeded-random.js';
+import { contentOf } from '../support/snapshot-content.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 import { smallWorkspace } from '../support/small-workspace.js';
 
 const TOKEN = ['secret', 'kill', 'token', '0123456789abcdefghij'].join('_');
 const KILLS = 20;
-
-/** A small deterministic generator, so a failing kill moment can be replayed. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'index.json', 'feed.json']);
-async function content(snapshotDir: string): Promise<Record<string, string>> {
-  const manifest = await readJson<Manifest>(join(snapshotDir, 'manifest.json'));
-  return Object.fromEntries(manifest.files.filter((f) => !ABOUT_THE_RUN.has(f.path)).map((f) => [f.path, f.sha256]));
-}
 
 describe('SIGKILL at 20 random moments', () => {
   const { workspace, ids } = smallWorkspace();
@@ -85,7 +71,7 @@ describe('SIGKILL at 20 random moments', () => {
       expect(entries.filter((e) => e.startsWith('.')), `round ${round}`).toEqual([]);
       expect((await readdir(out)).filter((e) => e.includes('.lock'))).toEqual([]);
       const clean = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: join(tmp.dir, `clean-${round}`), deps: { full: true } });
-      expect(await content(summary.snapshotDir), `round ${round}`).toEqual(await content(clean.snapshotDir));
+      expect(await contentOf(summary.snapshotDir), `round ${round}`).toEqual(await contentOf(clean.snapshotDir));
     }
     // The kills did land mid-run (not all before the start or after the end).
     expect(killedIn.has('killed')).toBe(true);

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
-import type { Manifest } from '../../src/normalise/schemas.js';
 import { buildDemo } from '../../src/notion-server/demo-workspace.js';
 import type { FaultPlan } from '../../src/notion-server/faults.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
@@ -16,22 +15,9 @@ import { runExport } from '../../src/run-export.js';
 import { verifyBag } from '../../src/verify/verify-bag.js';
 import { readJson, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
+import { contentOf } from '../support/snapshot-content.js';
 
 const TOKEN = ['secret', 'resume', 'token', '0123456789abcdefghij'].join('_');
-
-/** Files that describe the run rather than the workspace. */
-const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'feed.json', 'index.json']);
-
-async function contentOf(snapshotDir: string): Promise<Record<string, string>> {
-  const manifest = await readJson<Manifest>(join(snapshotDir, 'manifest.json'));
-  const files: Record<string, string> = {};
-  for (const f of manifest.files) if (!ABOUT_THE_RUN.has(f.path)) files[f.path] = f.sha256;
-  const index = await readJson<Record<string, unknown>>(join(snapshotDir, 'index.json'));
-  delete index.snapshotId;
-  delete index.createdAt;
-  files['index.json (without run fields)'] = JSON.stringify(index);
-  return files;
-}
 
 const journalOf = async (out: string): Promise<JournalRecord[]> => decodeRecords(await readFile(join(progressDir(out), 'journal'))).records;
 const pagesIn = (records: JournalRecord[]) => records.filter((r): r is PageRecord => r.t === 'page');

@@ -1,29 +1,16 @@
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Index, Manifest, Report } from '../../src/normalise/schemas.js';
+import type { Index, Report } from '../../src/normalise/schemas.js';
 import { buildDemo } from '../../src/notion-server/demo-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import type { SyncOutcome } from '../../src/run-sync.js';
 import { syncStatePath, type SyncState } from '../../src/publish/sync-state.js';
 import { readJson, runCli, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
+import { contentOf } from '../support/snapshot-content.js';
 
 const TOKEN = ['secret', 'incremental', 'token', '0123456789abcdefghij'].join('_');
-
-/** Files that describe the run rather than the workspace. */
-const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'feed.json', 'index.json']);
-
-async function contentOf(snapshotDir: string): Promise<Record<string, string>> {
-  const manifest = await readJson<Manifest>(join(snapshotDir, 'manifest.json'));
-  const files: Record<string, string> = {};
-  for (const f of manifest.files) if (!ABOUT_THE_RUN.has(f.path)) files[f.path] = f.sha256;
-  const index = await readJson<Record<string, unknown>>(join(snapshotDir, 'index.json'));
-  delete index.snapshotId;
-  delete index.createdAt;
-  files['index.json (without run fields)'] = JSON.stringify(index);
-  return files;
-}
 
 describe('incremental sync: the same snapshot as a full sync, for a fraction of the requests', () => {
   const { workspace, ids } = buildDemo();
