@@ -78,6 +78,8 @@ export interface RowsRecord {
   t: 'rows';
   ds: string;
   rows: string[];
+  /** Its database (the folder its rows go in; absent in journals of earlier versions). */
+  db?: string;
 }
 
 /**
@@ -173,17 +175,20 @@ export function decodeRecords(bytes: Buffer): { records: JournalRecord[]; valid:
 }
 
 /**
- * Appends records to an open journal file. Appends never wait for the disk: records are gathered
- * for up to `gather.ms` (20; or until `gather.bytes` wait) and go out in one write. A small write costs
- * about as much as a large one on a busy disk (a millisecond here), and a run lists thousands of
- * things; what a kill loses is the records of its last 20 ms, whose pages are fetched again.
+ * Appends records to an open journal file. Appends never wait for the disk: the records appended
+ * in one turn of the event loop go out together in one write, right after it (what is appended
+ * while a write is under way goes out in the next). A kill therefore loses only the records of
+ * the last moment, whose requests are made again: waiting longer to gather more (20 ms, as this
+ * did) lost several pages' listings at each kill, for a CPU saving lost in the noise of a
+ * busy machine (`npm run bench -- --scenario resume`). `gather.ms` > 0
+ * waits that long instead; `gather.bytes` writes at once once that much waits.
  * A failed write (a full disk) is thrown by the next append or by `flush`.
  */
 export class JournalWriter {
   private queued: Buffer[] = [];
   private queuedBytes = 0;
   private writing: Promise<void> | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
   private failure: unknown = null;
   /** `flush` waits: what is appended meanwhile goes out at once too. */
   private flushing = 0;
@@ -191,7 +196,7 @@ export class JournalWriter {
   constructor(
     private readonly handle: FileHandle,
     private end: number,
-    private readonly gather: { ms: number; bytes: number } = { ms: 20, bytes: 256 * 1024 },
+    private readonly gather: { ms: number; bytes: number } = { ms: 0, bytes: 256 * 1024 },
   ) {}
 
   append(record: JournalRecord): void {
@@ -207,12 +212,12 @@ export class JournalWriter {
     this.schedule();
   }
 
-  /** Writes now when enough waits (or a flush waits), else within `gather.ms`. */
+  /** Writes now when enough waits (or a flush waits), else after this turn of the event loop (or `gather.ms`). */
   private schedule(): void {
     if (this.writing || this.queued.length === 0) return;
     if (this.queuedBytes >= this.gather.bytes || this.flushing > 0) this.write();
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.write(), this.gather.ms);
+      this.timer = this.gather.ms > 0 ? setTimeout(() => this.write(), this.gather.ms) : setImmediate(() => this.write());
       // A pending write never keeps the process alive (close() writes what is left).
       this.timer.unref?.();
     }
@@ -220,7 +225,10 @@ export class JournalWriter {
 
   /** Starts writing what waits (unless a write is under way: it takes what waits when it is done). */
   private write(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      clearTimeout(this.timer as ReturnType<typeof setTimeout>);
+      clearImmediate(this.timer as ReturnType<typeof setImmediate>);
+    }
     this.timer = null;
     if (!this.writing) this.writing = this.drain();
   }

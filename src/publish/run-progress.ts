@@ -46,6 +46,8 @@ interface Usable {
   pages: Map<string, PageRecord>;
   files: Map<string, FileRecord>;
   rows: Map<string, string[]>;
+  /** The database of each data source whose rows it holds (where it is known). */
+  rowsDatabase: Map<string, string>;
   /** Children and comments listed for blocks of pages the interrupted run had not finished, by `<t>:<id>`. */
   listings: Map<string, ListingRecord>;
 }
@@ -59,7 +61,7 @@ const minuteBefore = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000 -
 export class RunProgress {
   private writer: JournalWriter | null = null;
   private spoolFile: PageSpool | null = null;
-  private usable: Usable = { pages: new Map(), files: new Map(), rows: new Map(), listings: new Map() };
+  private usable: Usable = { pages: new Map(), files: new Map(), rows: new Map(), rowsDatabase: new Map(), listings: new Map() };
   /** Records this run appended that describe fetched work (pages, files, rows, a publish). */
   private recorded = 0;
   /** When each page object was first read this run (ms) and its last_edited_time then, and ids whose reads failed. */
@@ -406,7 +408,7 @@ export class RunProgress {
   /** A database's rows, all listed (not under privacy rules that leave pages out). */
   databaseDone(unit: CrawledDatabase): void {
     if (!this.journalRows) return;
-    for (const ds of unit.dataSources) this.append({ t: 'rows', ds: ds.dataSource.id, rows: ds.rowIds });
+    for (const ds of unit.dataSources) this.append({ t: 'rows', ds: ds.dataSource.id, rows: ds.rowIds, db: unit.database.id });
   }
 
   /**
@@ -588,7 +590,7 @@ export class RunProgress {
    *   again the pages a structural change touches.
    */
   private combined(state: SyncState | null, before: (PreviousCrawl & { close(): Promise<void> }) | null): PreviousCrawl & { close(): Promise<void> } {
-    const { pages, rows } = this.usable;
+    const { pages, rows, rowsDatabase } = this.usable;
     const reader = this.spoolReader;
     // Each page has its own "edited from" minute; the crawl's one is the latest of them, and a
     // page edited from its own minute on is marked to be fetched again.
@@ -609,6 +611,12 @@ export class RunProgress {
     }
     const blockPage = (b: string) => blockPages.get(b) ?? before?.blockPage(b);
     const rowsOf = (id: string) => rows.get(id) ?? before?.rowsOf(id);
+    /**
+     * Rows of the data sources the journal listed whole, by row: one not fetched yet is known
+     * (fetched, never "new": its arrival would query its data source again).
+     */
+    const rowHome = new Map<string, { parent: string; under: string }>();
+    for (const [ds, db] of rowsDatabase) for (const row of rows.get(ds) ?? []) rowHome.set(row, { parent: ds, under: db });
     const isPage = (id: string) => pages.has(id) || state?.pages[id] !== undefined;
     /** The page of the archive whose content lists a page of the journal (null: at the top, a row, or not known). */
     const containerOf = (p: PageRecord): string | null => {
@@ -661,6 +669,7 @@ export class RunProgress {
     const fetched = new Set<string>([...(before?.pageIds() ?? []), ...pages.keys()]);
     const ids = new Set<string>(fetched);
     for (const [id, l] of listedBy) if (l.kind === 'page') ids.add(id);
+    for (const id of rowHome.keys()) ids.add(id);
     const databaseIds = new Set<string>(before?.databaseIds() ?? []);
     for (const [id, l] of listedBy) if (l.kind === 'database') databaseIds.add(id);
     const { dependents, unanchored } = syncedBlockDependents([...fetched].map((id) => [id, { holds: holdsOf(id), shows: showsOf(id) }]));
@@ -682,7 +691,9 @@ export class RunProgress {
         }
         if (s) return stale.has(id) ? { ...s, refetch: true } : s;
         const l = listedBy.get(id);
-        return l?.kind === 'page' ? { lastEdited: '', refetch: true, parent: l.parent, under: l.page } : undefined;
+        if (l?.kind === 'page') return { lastEdited: '', refetch: true, parent: l.parent, under: l.page };
+        const row = rowHome.get(id);
+        return row ? { lastEdited: '', refetch: true, ...row } : undefined;
       },
       pageIds: () => ids,
       database: (id) => {
@@ -759,6 +770,7 @@ function usableRecords(records: JournalRecord[], opts: { onlyFull: boolean; kept
   const pages = new Map<string, PageRecord>();
   const files = new Map<string, FileRecord>();
   const rows = new Map<string, string[]>();
+  const rowsDatabase = new Map<string, string>();
   const listings = new Map<string, ListingRecord>();
   let full = true;
   for (const r of records) {
@@ -766,7 +778,10 @@ function usableRecords(records: JournalRecord[], opts: { onlyFull: boolean; kept
     else if (opts.onlyFull && !full) continue;
     else if (r.t === 'page') pages.set(r.id, r);
     else if (r.t === 'file') files.set(r.k, r);
-    else if (r.t === 'rows') rows.set(r.ds, r.rows);
+    else if (r.t === 'rows') {
+      rows.set(r.ds, r.rows);
+      if (r.db) rowsDatabase.set(r.ds, r.db);
+    }
     else if (r.t === 'children' || r.t === 'comments') listings.set(`${r.t}:${r.id}`, r);
   }
   for (const [k, f] of files) if (f.o.kind === 'stored' && !opts.kept.has(f.o.asset.sha256)) files.delete(k);
@@ -779,7 +794,7 @@ function usableRecords(records: JournalRecord[], opts: { onlyFull: boolean; kept
   // What was listed for pages the journal holds whole is in those pages (unless the page shows a
   // synced block: the crawl fetches it again when the original's page changed).
   for (const [key, l] of listings) if (pages.has(l.p) && !pages.get(l.p)!.s?.length) listings.delete(key);
-  return { pages, files, rows, listings };
+  return { pages, files, rows, rowsDatabase, listings };
 }
 
 /** Whether a list holds the ids of a set, and no other (an absent set is empty). */

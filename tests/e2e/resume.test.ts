@@ -18,6 +18,7 @@ import { syncInProcess } from '../support/in-process-sync.js';
 import { contentOf } from '../support/snapshot-content.js';
 
 const TOKEN = ['secret', 'resume', 'token', '0123456789abcdefghij'].join('_');
+const QUERY = 'POST /v1/data_sources/:id/query';
 
 const journalOf = async (out: string): Promise<JournalRecord[]> => decodeRecords(await readFile(join(progressDir(out), 'journal'))).records;
 const pagesIn = (records: JournalRecord[]) => records.filter((r): r is PageRecord => r.t === 'page');
@@ -80,7 +81,14 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     const resumed = await sync(server, out);
     const requests = server.stats().requests.total - stopped.requests.total;
     const downloads = server.stats().fileDownloads - stopped.fileDownloads;
+    const queries = (server.stats().requests.byRoute[QUERY] ?? 0) - (stopped.requests.byRoute[QUERY] ?? 0);
+    const queriesBefore = server.stats().requests.byRoute[QUERY] ?? 0;
     const clean = await cleanRun(server, 'first');
+    // A data source whose rows the stopped run listed whole is not queried again (its rows not
+    // fetched yet are fetched, never taken for new ones).
+    const rowsListed = journal.filter((r) => r.t === 'rows').length;
+    expect(rowsListed).toBeGreaterThan(0);
+    expect(queries).toBeLessThanOrEqual((server.stats().requests.byRoute[QUERY] ?? 0) - queriesBefore - rowsListed);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.resumed).toBeGreaterThan(fetched.length * 0.8);
     expect(resumed.resumed).toBeLessThanOrEqual(fetched.length);

@@ -80,6 +80,22 @@ describe('the journal on disk', () => {
     expect(decodeRecords(await readFile(file)).records).toHaveLength(51);
   });
 
+  it('by default, the records of one turn of the event loop go out in one write right after it (a kill loses only the last moment)', async () => {
+    const file = join(tmp.dir, 'journal');
+    const handle = await open(file, 'w');
+    let writes = 0;
+    const counting = new Proxy(handle, { get: (h, k) => (k === 'writev' ? (...a: Parameters<typeof h.writev>) => (writes++, h.writev(...a)) : Reflect.get(h, k, h)) });
+    const writer = new JournalWriter(counting, 0);
+    for (let i = 0; i < 50; i++) writer.append(records[i % records.length]!);
+    expect(writes).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toBe(1);
+    // On disk without a flush, before any timer could have fired.
+    for (let i = 0; i < 20 && decodeRecords(await readFile(file)).records.length < 50; i++) await new Promise((r) => setImmediate(r));
+    expect(decodeRecords(await readFile(file)).records).toHaveLength(50);
+    await writer.close();
+  });
+
   it('a write that fails (a full disk) is thrown by the next append or flush', async () => {
     const handle = await open(join(tmp.dir, 'journal'), 'w');
     const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
