@@ -599,7 +599,7 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
  */
 async function sameAsLatest(run: Run, fetched: Fetched, files: SnapshotFilesInput): Promise<SnapshotFilesOutcome | null> {
   const { state, reuse, latestDir, fs } = run;
-  // The offline site is made from the files written: it is built and compared.
+  // The offline site is made from the files written: a night writing one builds it and compares it (the count below would miss it).
   if (!state || !reuse || !latestDir || run.config.output.site || fetched.crawl.failures.length > 0 || run.resume.resumed > 0) return null;
   for (const facts of fetched.pageFacts.values()) if (!facts.reused) return null;
   const previousIndex = await indexDigest(latestDir, fs).catch(() => null);

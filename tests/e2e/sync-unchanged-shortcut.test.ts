@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Index, Manifest, Report } from '../../src/normalise/schemas.js';
@@ -54,11 +54,13 @@ describe('a night whose snapshot would be the latest one builds no snapshot', ()
     const slash = rest.indexOf(sep);
     if (slash >= 0) staged.push(rest.slice(slash + 1).split(sep).join('/'));
   }
-  const sync = (dir: string, extra: { renderVersion?: string } = {}) =>
-    syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: dir, deps: { now: () => new Date(now), fs: watched, ...extra } });
+  const sync = (dir: string, extra: { renderVersion?: string; file?: Record<string, unknown> } = {}) => {
+    const { file, ...deps } = extra;
+    return syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: dir, ...(file ? { file } : {}), deps: { now: () => new Date(now), fs: watched, ...deps } });
+  };
   const latestDir = async () => join(out.dir, (await readJson<{ path: string }>(join(out.dir, 'latest.json'))).path);
 
-  async function publishesAsFull(outcome: SyncOutcome, extra: { renderVersion?: string } = {}): Promise<void> {
+  async function publishesAsFull(outcome: SyncOutcome, extra: { renderVersion?: string; file?: Record<string, unknown> } = {}): Promise<void> {
     expect(outcome).toMatchObject({ mode: 'incremental', unchanged: false, exitCode: 0 });
     const full = await sync(join(scratch.dir, `full-${++fullRuns}`), extra);
     expect(full.mode).toBe('full');
@@ -143,10 +145,38 @@ describe('a night whose snapshot would be the latest one builds no snapshot', ()
     expect(staged).not.toContain('manifest.json');
   });
 
+  it('a latest snapshot holding a file this night would not write (its offline site, now turned off) is not taken as unchanged', async () => {
+    tick(86_400);
+    const site = { output: { site: true } };
+    const withSite = await sync(out.dir, { file: site });
+    expect(withSite).toMatchObject({ unchanged: false });
+    const manifest = await readJson<Manifest>(join(withSite.snapshotDir, 'manifest.json'));
+    expect(manifest.files.some((f) => f.path.startsWith('site/'))).toBe(true);
+    // Nothing fetched, every page and database taken as it is, the same index: only the site goes.
+    tick(86_400);
+    const night = await sync(out.dir);
+    await publishesAsFull(night);
+    const after = await readJson<Manifest>(join(night.snapshotDir, 'manifest.json'));
+    expect(after.files.some((f) => f.path.startsWith('site/'))).toBe(false);
+  });
+
+  it('a latest snapshot whose index.json differs from the one this night would write is not taken as unchanged', async () => {
+    tick(86_400);
+    const latest = await latestDir();
+    // As another notion-kb version might have written it: one title otherwise.
+    const file = join(latest, 'index.json');
+    const index = await readJson<Index>(file);
+    const page = index.pages.find((p) => p.parentId !== null)!;
+    await writeFile(file, (await readFile(file, 'utf8')).replace(JSON.stringify(page.title), JSON.stringify(`${page.title} (as it was)`)));
+    const night = await sync(out.dir);
+    await publishesAsFull(night);
+    expect((await readJson<Index>(join(night.snapshotDir, 'index.json'))).pages.find((p) => p.id === page.id)!.title).toBe(page.title);
+  });
+
   it('after all that, a night without change is found unchanged again, and the latest snapshot equals a full sync', async () => {
     tick(86_400);
     staged = [];
-    const quiet = await sync(out.dir, { renderVersion: '99.0.0-shortcut' });
+    const quiet = await sync(out.dir);
     expect(quiet).toMatchObject({ unchanged: true });
     expect(staged.filter((p) => !p.startsWith('assets/') && !ABOUT_THE_RUN.has(p))).toEqual([]);
     const full = await sync(join(scratch.dir, `full-${++fullRuns}`));
