@@ -22,7 +22,7 @@ import {
   newSnapshotId,
   publishSnapshot,
   readLatest,
-  readManifestHashes,
+  readManifestFiles,
   removeStaleStaging,
   writeFiles,
   writeManifest,
@@ -225,8 +225,9 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
   // that describes it, the crawl fetches only what changed.
   const latest = await readLatest(outDir, fs).catch(() => null);
   const latestDir = latest ? join(outDir, latest.path) : null;
-  const hashes = latestDir ? await readManifestHashes(latestDir, fs) : null;
-  const reuse: FileReuse | undefined = latestDir && hashes ? { dir: latestDir, hashes, linked: 0 } : undefined;
+  const files = latestDir ? await readManifestFiles(latestDir, fs) : null;
+  // What the run links is listed by the manifest with the latest one's hash and size, unread.
+  const reuse: FileReuse | undefined = latestDir && files ? { dir: latestDir, hashes: files.hashes, sizes: files.sizes, linked: 0, linkedPaths: new Set() } : undefined;
   // The privacy rules (config `privacy`): what is left out, what is redacted. With rules that leave
   // pages out, the state keeps keyed hashes under the output directory's own key.
   const rulesLeaveOut = new RunPrivacy(config.privacy).leavesOut;
