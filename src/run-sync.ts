@@ -12,7 +12,6 @@ import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import type { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths, type PageSummary, type PathPlan } from './publish/plan-paths.js';
 import { unchangedSnapshotFiles, writeSnapshotFiles, type PreviousRenders, type SnapshotFilesInput, type SnapshotFilesOutcome } from './publish/write-snapshot-files.js';
-import { writeSite } from './publish/write-site.js';
 import { canonicalJson } from './render/json/canonical-json.js';
 import type { CrawledDatabase, CrawledPage, CrawlResult, PageOrigin, PreviousCrawl } from './source/crawl-types.js';
 import {
@@ -660,7 +659,8 @@ async function writeSnapshot(run: Run, fetched: Fetched, rendered: Rendered): Pr
   const history = await writeHistoryFiles({ outDir: run.outDir, staging, fs, after: content.state, ...(described ? { before: described } : {}), hidden: privacy.excluded });
   if (history.warning) run.log('warn', history.warning.message);
   // The offline site (config output.site; `notion-kb export` always asks for it), from the files just written.
-  if (config.output.site) await writeSite(staging, fs, reuse);
+  // Loaded only by a run that writes it (its search index and Markdown libraries are large).
+  if (config.output.site) await (await import('./publish/write-site.js')).writeSite(staging, fs, reuse);
   const written = snapshotReport(run, fetched, rendered, history);
   if (rendered.sameAsLatest) return written;
   await fs.writeFile(join(staging, 'report.json'), canonicalJson(written.report));

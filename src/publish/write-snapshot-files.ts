@@ -6,9 +6,7 @@ import type { AssetLookup, DatabaseRowInput, PageLocation } from '../normalise/n
 import { databaseDigest } from '../normalise/page-digest.js';
 import type { DatabaseEntry, PageEntry, PageRecord } from '../normalise/schemas.js';
 import { databaseFingerprint, type SnapshotItem, type SnapshotState } from '../history/diff-snapshots.js';
-import { renderDatabaseFiles } from '../render/database-files.js';
 import { renderIndex } from '../render/index-file.js';
-import { renderPageFiles } from '../render/page-files.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 import { LineSpool } from './line-spool.js';
 import type { PageSpool } from './page-spool.js';
@@ -17,6 +15,17 @@ import type { OutputFs } from './output-fs.js';
 import { fileAnswer, LookupRecorder, renderInputs, sameInputs, userAnswer, type RenderAnswers, type RenderInputs } from './render-inputs.js';
 import { indexDigestOf } from './same-content.js';
 import { linkFiles, writeFileStreamed, writeFiles, type FileReuse } from './write-snapshot.js';
+
+/**
+ * The renderers (Markdown, YAML, their libraries), loaded when a run first renders a page or a
+ * database: a night that takes everything from the latest snapshot never loads them.
+ */
+let renderers: Promise<{ renderPageFiles: typeof import('../render/page-files.js').renderPageFiles; renderDatabaseFiles: typeof import('../render/database-files.js').renderDatabaseFiles }> | undefined;
+const loadRenderers = () =>
+  (renderers ??= Promise.all([import('../render/page-files.js'), import('../render/database-files.js')]).then(([pages, databases]) => ({
+    renderPageFiles: pages.renderPageFiles,
+    renderDatabaseFiles: databases.renderDatabaseFiles,
+  })));
 
 export interface SnapshotFilesInput {
   staging: string;
@@ -197,6 +206,7 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
   };
 
   const renderPage = async (id: string, location: PageLocation): Promise<RenderedPage> => {
+    const { renderPageFiles } = await loadRenderers();
     const unit = await input.spool.get(id);
     input.beforeRender?.(unit);
     const asked = new LookupRecorder();
@@ -271,6 +281,7 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
   };
 
   const renderDatabase = async (id: string, paths: DatabasePaths, own: unknown, unit: CrawledDatabase, rowIds: Map<string, string[]>): Promise<RenderedDatabase> => {
+    const { renderDatabaseFiles } = await loadRenderers();
     const asked = new LookupRecorder();
     const links = new PageLinks(linkIndex, id, paths.markdown);
     const db = await renderDatabaseFiles(unit, {
