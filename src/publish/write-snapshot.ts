@@ -370,7 +370,7 @@ export async function sha256File(path: string, fs: OutputFs = nodeOutputFs): Pro
  * Hashes every file of the staging directory and writes manifest.json (which lists all files
  * but itself), an entry at a time: a large wiki's snapshot has tens of thousands of files. A file
  * that is a hard link to the same path of an earlier snapshot (`reuse`) is not read: its hash is
- * that snapshot's.
+ * that snapshot's (and, for a file this run linked, its size too: no stat).
  */
 export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs, reuse?: FileReuse): Promise<void> {
   const paths = (await listFiles(dir, fs)).filter((p) => p !== 'manifest.json');
