@@ -614,6 +614,7 @@ async function sameAsLatest(run: Run, fetched: Fetched, files: SnapshotFilesInpu
     if (reuse.hashes.get(path) !== createHash('sha256').update(text).digest('hex')) return null;
     schemas++;
   }
+  // Stored files are named by their sha256: the same path holds the same bytes.
   for (const path of run.privacy.keptAssetPaths(run.collector.outcomes)) {
     if (!reuse.hashes.has(path)) return null;
     count++;
