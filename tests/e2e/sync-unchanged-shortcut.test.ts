@@ -5,6 +5,7 @@ import type { Index, Manifest, Report } from '../../src/normalise/schemas.js';
 import { generateWorkspace } from '../../src/notion-server/generate-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
+import { describesTheRun } from '../../src/publish/same-content.js';
 import { syncStatePath } from '../../src/publish/sync-state.js';
 import type { SyncOutcome } from '../../src/run-sync.js';
 import { readJson, tempDir } from '../support/cli.js';
@@ -13,8 +14,8 @@ import { contentOf } from '../support/snapshot-content.js';
 
 const TOKEN = ['secret', 'unchanged', 'shortcut', 'token', '0123456789abcdef'].join('_');
 
-/** Files that describe the run (as src/publish/same-content.ts has them). */
-const ABOUT_THE_RUN = new Set(['manifest.json', 'report.json', 'changes.json', 'CHANGELOG.md', 'redirects.json', 'feed.json', 'index.json']);
+/** Files of the workspace (not those that describe the run), stored files aside. */
+const ofPagesAndDatabases = (path: string) => !describesTheRun(path) && !path.startsWith('assets/');
 
 /**
  * A night that fetched nothing new, whose snapshot would be the latest one again, is found
@@ -88,7 +89,7 @@ describe('a night whose snapshot would be the latest one builds no snapshot', ()
     expect(quiet).toMatchObject({ mode: 'incremental', unchanged: true, exitCode: 0, snapshotDir: latest });
     // Stored files looked up are adopted as the render pass adopts them, and the history is
     // written for the report; no page, database, schema, index or manifest.
-    const written = staged.filter((p) => !p.startsWith('assets/') && !ABOUT_THE_RUN.has(p));
+    const written = staged.filter(ofPagesAndDatabases);
     expect(written).toEqual([]);
     expect(staged).not.toContain('manifest.json');
     expect(staged).not.toContain('index.json');
@@ -99,7 +100,7 @@ describe('a night whose snapshot would be the latest one builds no snapshot', ()
     for (const k of ['pages', 'databases', 'dataSources', 'rows', 'blocks', 'assets', 'assetBytes'] as const) expect(counts[k], k).toBe(report.counts[k]);
     expect(counts).toMatchObject({ pagesRendered: 0, databasesRendered: 0, pagesReused: report.counts.pages });
     // Every file of a page, a database or a schema: taken as it is.
-    expect(counts.filesLinked).toBe(manifest.files.filter((f) => !ABOUT_THE_RUN.has(f.path) && !f.path.startsWith('assets/')).length);
+    expect(counts.filesLinked).toBe(manifest.files.filter((f) => ofPagesAndDatabases(f.path)).length);
     expect(quiet.report.changes).toMatchObject({ from: report.snapshotId, added: 0, updated: 0, moved: 0, renamed: 0, removed: 0 });
     expect(quiet.report.complete).toBe(true);
     // The state moves on to this run, still describing the latest snapshot; no staging directory stays.
@@ -178,7 +179,7 @@ describe('a night whose snapshot would be the latest one builds no snapshot', ()
     staged = [];
     const quiet = await sync(out.dir);
     expect(quiet).toMatchObject({ unchanged: true });
-    expect(staged.filter((p) => !p.startsWith('assets/') && !ABOUT_THE_RUN.has(p))).toEqual([]);
+    expect(staged.filter(ofPagesAndDatabases)).toEqual([]);
     const full = await sync(join(scratch.dir, `full-${++fullRuns}`));
     expect(await contentOf(quiet.snapshotDir)).toEqual(await contentOf(full.snapshotDir));
     expect(JSON.parse(await readFile(join(quiet.snapshotDir, 'index.json'), 'utf8')).pages.length).toBe(quiet.report.counts.pages);
