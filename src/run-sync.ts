@@ -11,8 +11,7 @@ import { writeHistoryFiles, type HistoryFiles } from './publish/history-files.js
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import type { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths, type PageSummary, type PathPlan } from './publish/plan-paths.js';
-import { writeSnapshotFiles, type PreviousRenders, type SnapshotFilesOutcome } from './publish/write-snapshot-files.js';
-import { writeSite } from './publish/write-site.js';
+import { unchangedSnapshotFiles, writeSnapshotFiles, type PreviousRenders, type SnapshotFilesInput, type SnapshotFilesOutcome } from './publish/write-snapshot-files.js';
 import { canonicalJson } from './render/json/canonical-json.js';
 import type { CrawledDatabase, CrawledPage, CrawlResult, PageOrigin, PreviousCrawl } from './source/crawl-types.js';
 import {
@@ -22,7 +21,7 @@ import {
   newSnapshotId,
   publishSnapshot,
   readLatest,
-  readManifestHashes,
+  readManifestFiles,
   removeStaleStaging,
   writeFiles,
   writeManifest,
@@ -30,7 +29,7 @@ import {
   type FileReuse,
 } from './publish/write-snapshot.js';
 import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
-import { sameContent } from './publish/same-content.js';
+import { indexDigest, sameContent, workspaceFileCount } from './publish/same-content.js';
 import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { fetchedAgain, listingOfCrawl, planFetch } from './source/plan-fetch.js';
 import { RunPrivacy } from './publish/run-privacy.js';
@@ -225,8 +224,9 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
   // that describes it, the crawl fetches only what changed.
   const latest = await readLatest(outDir, fs).catch(() => null);
   const latestDir = latest ? join(outDir, latest.path) : null;
-  const hashes = latestDir ? await readManifestHashes(latestDir, fs) : null;
-  const reuse: FileReuse | undefined = latestDir && hashes ? { dir: latestDir, hashes, linked: 0 } : undefined;
+  const files = latestDir ? await readManifestFiles(latestDir, fs) : null;
+  // What the run links is listed by the manifest with the latest one's hash and size, unread.
+  const reuse: FileReuse | undefined = latestDir && files ? { dir: latestDir, hashes: files.hashes, sizes: files.sizes, linked: 0, linkedPaths: new Set() } : undefined;
   // The privacy rules (config `privacy`): what is left out, what is redacted. With rules that leave
   // pages out, the state keeps keyed hashes under the output directory's own key.
   const rulesLeaveOut = new RunPrivacy(config.privacy).leavesOut;
@@ -520,6 +520,8 @@ interface Rendered {
   plan: PathPlan;
   content: SnapshotFilesOutcome;
   audit: SelfAudit | null;
+  /** Found to be the latest snapshot again before it was built (`sameAsLatest`): nothing of it is written. */
+  sameAsLatest: boolean;
 }
 
 /**
@@ -559,7 +561,7 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
             : {}),
         })
       : null;
-  const content = await writeSnapshotFiles({
+  const files: SnapshotFilesInput = {
     staging: run.staging,
     spool,
     plan,
@@ -583,8 +585,50 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
     ...(audit ? { afterPage: (id: string, page: { record: PageRecord; files: ReadonlyMap<string, string> }) => audit.page(id, page, () => spool.get(id)) } : {}),
     fs,
     onPageWritten: run.progress.written,
-  });
-  return { plan, content, audit };
+  };
+  const same = await sameAsLatest(run, fetched, files);
+  if (same) return { plan, content: same, audit, sameAsLatest: true };
+  return { plan, content: await writeSnapshotFiles(files), audit, sameAsLatest: false };
+}
+
+/**
+ * The shortcut of a night that fetched nothing new: when the snapshot would be the latest one
+ * again (every page and database taken from it as it is, the same index, schemas and files, no
+ * failure), its outcome without building it; null otherwise (then it is built, and compared
+ * with the latest one when it is published). What it checks is what the comparison would find.
+ */
+async function sameAsLatest(run: Run, fetched: Fetched, files: SnapshotFilesInput): Promise<SnapshotFilesOutcome | null> {
+  const { state, reuse, latestDir, fs } = run;
+  // The offline site is made from the files written: a night writing one builds it and compares it (the count below would miss it).
+  if (!state || !reuse || !latestDir || run.config.output.site || fetched.crawl.failures.length > 0 || run.resume.resumed > 0) return null;
+  for (const facts of fetched.pageFacts.values()) if (!facts.reused) return null;
+  const previousIndex = await indexDigest(latestDir, fs).catch(() => null);
+  if (previousIndex === null) return null;
+  const content = await unchangedSnapshotFiles({ ...files, reuse }, previousIndex);
+  if (!content) return null;
+  // Files looked up are in the staging directory once adopted; the schemas are written beside the render pass's.
+  await run.collector.drain();
+  let count = content.linked;
+  let schemas = 0;
+  for (const [path, text] of schemaFiles()) {
+    if (reuse.hashes.get(path) !== createHash('sha256').update(text).digest('hex')) return null;
+    schemas++;
+  }
+  // Stored files are named by their sha256: the same path holds the same bytes.
+  for (const path of run.privacy.keptAssetPaths(run.collector.outcomes)) {
+    if (!reuse.hashes.has(path)) return null;
+    count++;
+  }
+  // Every file it would hold is the latest snapshot's: as many as that one holds, it holds no other.
+  if (count + schemas !== workspaceFileCount(reuse.hashes)) return null;
+  // As the report of a snapshot built and found the same counts them.
+  reuse.linked += content.linked + schemas;
+  return content;
+}
+
+/** The JSON Schemas each snapshot holds (schema/<name>), by path. */
+function schemaFiles(): Map<string, string> {
+  return new Map(Object.entries(buildJsonSchemas()).map(([name, schema]) => [`schema/${name}`, canonicalJson(schema)]));
 }
 
 /** What the write step hands on: the report, the failures it counts, the history. */
@@ -607,15 +651,19 @@ async function writeSnapshot(run: Run, fetched: Fetched, rendered: Rendered): Pr
   // The journal follows the spool rewritten, and keeps nothing the privacy rules left out late.
   if (rewritten || privacy.removedPaths.size > 0) await run.resume.settled({ keeps: (id) => !privacy.isPrivate(id), keepsFile: (o) => privacy.keepsOutcome(o) });
   await spool.close();
-  for (const [name, schema] of Object.entries(buildJsonSchemas())) content.files.set(`schema/${name}`, canonicalJson(schema));
-  await writeFiles(staging, content.files, fs, undefined, reuse);
+  if (!rendered.sameAsLatest) {
+    for (const [path, text] of schemaFiles()) content.files.set(path, text);
+    await writeFiles(staging, content.files, fs, undefined, reuse);
+  }
   // What changed since the previous latest snapshot: changes.json, CHANGELOG.md, redirects.json, feed.json.
   const described = state ? snapshotStateOf(state) : null;
   const history = await writeHistoryFiles({ outDir: run.outDir, staging, fs, after: content.state, ...(described ? { before: described } : {}), hidden: privacy.excluded });
   if (history.warning) run.log('warn', history.warning.message);
   // The offline site (config output.site; `notion-kb export` always asks for it), from the files just written.
-  if (config.output.site) await writeSite(staging, fs, reuse);
+  // Loaded only by a run that writes it (its search index and Markdown libraries are large).
+  if (config.output.site) await (await import('./publish/write-site.js')).writeSite(staging, fs, reuse);
   const written = snapshotReport(run, fetched, rendered, history);
+  if (rendered.sameAsLatest) return written;
   await fs.writeFile(join(staging, 'report.json'), canonicalJson(written.report));
   await writeManifest(staging, fs, reuse);
   return written;
@@ -724,7 +772,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
     return cache;
   };
   const resumed = run.resume.resumed > 0 ? { resumed: run.resume.resumed } : {};
-  if (latest && latestDir && failures.length === 0 && (await sameContent(staging, latestDir, fs, reuse?.hashes))) {
+  if (latest && latestDir && failures.length === 0 && (rendered.sameAsLatest || (await sameContent(staging, latestDir, fs, reuse?.hashes)))) {
     await removeTree(staging, fs);
     const cache = await keepCache();
     await writeSyncState(outDir, nextSyncState(run, fetched, rendered, latest.snapshotId, cache), fs);

@@ -279,13 +279,23 @@ export class RunPrivacy {
    */
   async removeUnusedAssets(staging: string, outcomes: ReadonlyMap<string, AssetOutcome>, fs: OutputFs): Promise<void> {
     if (!this.active) return;
+    const kept = this.keptAssetPaths(outcomes);
+    for (const o of outcomes.values()) if (o.kind === 'stored' && !kept.has(o.asset.path)) this.removedPaths.add(o.asset.path);
+    for (const path of this.removedPaths) await fs.rm(join(staging, path), { force: true });
+  }
+
+  /** The stored files the snapshot keeps: all of them, or under rules, those a page or database of it looked up. */
+  keptAssetPaths(outcomes: ReadonlyMap<string, AssetOutcome>): Set<string> {
     const kept = new Set<string>();
+    if (!this.active) {
+      for (const o of outcomes.values()) if (o.kind === 'stored') kept.add(o.asset.path);
+      return kept;
+    }
     for (const key of this.usedAssets) {
       const o = outcomes.get(key);
       if (o?.kind === 'stored') kept.add(o.asset.path);
     }
-    for (const o of outcomes.values()) if (o.kind === 'stored' && !kept.has(o.asset.path)) this.removedPaths.add(o.asset.path);
-    for (const path of this.removedPaths) await fs.rm(join(staging, path), { force: true });
+    return kept;
   }
 
   /** Whether a file outcome may be reported or remembered (not of a left-out page, not a removed file). */

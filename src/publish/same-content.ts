@@ -34,33 +34,70 @@ export async function sameContent(staging: string, published: string, fs: Output
   }
 }
 
-/** Bytes of index.json read at a time. */
+/** True for a file that describes the run, not the workspace (it differs between any two snapshots). */
+export const describesTheRun = (path: string): boolean => ABOUT_THE_RUN.has(path);
+
+/** How many files of a snapshot (by its manifest hashes) hold the workspace: all but those that describe the run. */
+export function workspaceFileCount(hashes: ReadonlyMap<string, string>): number {
+  let count = 0;
+  for (const path of hashes.keys()) if (!ABOUT_THE_RUN.has(path)) count++;
+  return count;
+}
+
+/** Bytes of index.json read at a time, and the first piece, from which the run fields are cut. */
 const CHUNK = 1 << 16;
 
-/**
- * The sha256 of index.json without its run fields, read a piece at a time: canonicalJson writes
- * them as top-level lines near its start (`  "snapshotId": "…",`), so they are cut from the first
- * piece, never from a parse of the whole index.
- */
-async function indexDigest(dir: string, fs: OutputFs): Promise<string> {
+/** The sha256 of a snapshot's index.json without its run fields (`indexDigestOf`). */
+export async function indexDigest(dir: string, fs: OutputFs): Promise<string> {
   const handle = await fs.open(join(dir, 'index.json'), 'r');
   try {
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    let position = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
-      if (bytesRead === 0) break;
-      if (position === 0) {
-        // Byte for byte (latin1): a character cut at the piece's end stays as it is.
-        let head = buffer.toString('latin1', 0, bytesRead);
-        for (const field of RUN_FIELDS) head = head.replace(new RegExp(`^  "${field}": "[^"\\n]*",?$`, 'm'), '');
-        hash.update(head, 'latin1');
-      } else hash.update(buffer.subarray(0, bytesRead));
-      position += bytesRead;
-    }
-    return hash.digest('hex');
+    return await indexDigestOf(
+      (async function* () {
+        for (let position = 0; ; ) {
+          const buffer = Buffer.allocUnsafe(CHUNK);
+          const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
+          if (bytesRead === 0) return;
+          yield buffer.subarray(0, bytesRead);
+          position += bytesRead;
+        }
+      })(),
+    );
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The sha256 of an index.json's text without its run fields, given in pieces (read from a file,
+ * or as the render pass writes it): canonicalJson writes them as top-level lines near its start
+ * (`  "snapshotId": "…",`), so they are cut from its first CHUNK bytes, never from a parse of the
+ * whole index.
+ */
+export async function indexDigestOf(pieces: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): Promise<string> {
+  const hash = createHash('sha256');
+  let head: Buffer[] = [];
+  let headBytes = 0;
+  let headDone = false;
+  const hashHead = () => {
+    const all = Buffer.concat(head, headBytes);
+    // Byte for byte (latin1): a character cut at the piece's end stays as it is.
+    let text = all.toString('latin1', 0, Math.min(CHUNK, all.length));
+    for (const field of RUN_FIELDS) text = text.replace(new RegExp(`^  "${field}": "[^"\\n]*",?$`, 'm'), '');
+    hash.update(text, 'latin1');
+    if (all.length > CHUNK) hash.update(all.subarray(CHUNK));
+    head = [];
+    headDone = true;
+  };
+  for await (const piece of pieces) {
+    if (headDone) {
+      hash.update(piece);
+      continue;
+    }
+    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    head.push(bytes);
+    headBytes += bytes.length;
+    if (headBytes >= CHUNK) hashHead();
+  }
+  if (!headDone) hashHead();
+  return hash.digest('hex');
 }

@@ -6,16 +6,26 @@ import type { AssetLookup, DatabaseRowInput, PageLocation } from '../normalise/n
 import { databaseDigest } from '../normalise/page-digest.js';
 import type { DatabaseEntry, PageEntry, PageRecord } from '../normalise/schemas.js';
 import { databaseFingerprint, type SnapshotItem, type SnapshotState } from '../history/diff-snapshots.js';
-import { renderDatabaseFiles } from '../render/database-files.js';
 import { renderIndex } from '../render/index-file.js';
-import { renderPageFiles } from '../render/page-files.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
 import { LineSpool } from './line-spool.js';
 import type { PageSpool } from './page-spool.js';
 import type { HeadingAnchors, PlanNode } from './plan-paths.js';
 import type { OutputFs } from './output-fs.js';
 import { fileAnswer, LookupRecorder, renderInputs, sameInputs, userAnswer, type RenderAnswers, type RenderInputs } from './render-inputs.js';
+import { indexDigestOf } from './same-content.js';
 import { linkFiles, writeFileStreamed, writeFiles, type FileReuse } from './write-snapshot.js';
+
+/**
+ * The renderers (Markdown, YAML, their libraries), loaded when a run first renders a page or a
+ * database: a night that takes everything from the latest snapshot never loads them.
+ */
+let renderers: Promise<{ renderPageFiles: typeof import('../render/page-files.js').renderPageFiles; renderDatabaseFiles: typeof import('../render/database-files.js').renderDatabaseFiles }> | undefined;
+const loadRenderers = () =>
+  (renderers ??= Promise.all([import('../render/page-files.js'), import('../render/database-files.js')]).then(([pages, databases]) => ({
+    renderPageFiles: pages.renderPageFiles,
+    renderDatabaseFiles: databases.renderDatabaseFiles,
+  })));
 
 export interface SnapshotFilesInput {
   staging: string;
@@ -120,13 +130,33 @@ export interface SnapshotFilesOutcome {
 export async function writeSnapshotFiles(input: SnapshotFilesInput): Promise<SnapshotFilesOutcome> {
   const pageEntries = await LineSpool.create<PageEntry>(`${input.staging}.index`, input.fs);
   try {
-    return await renderAndWrite(input, pageEntries);
+    return (await renderAndWrite(input, pageEntries, null))!;
   } finally {
     await pageEntries.remove();
   }
 }
 
-async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<PageEntry>): Promise<SnapshotFilesOutcome> {
+/**
+ * The render pass of a snapshot that would be the previous one (`reuse`) again, run without
+ * writing it: the outcome writeSnapshotFiles would give when it takes every page and database
+ * from the previous snapshot as they are and its index.json has the previous one's content
+ * (`indexDigest`: src/publish/same-content.ts), with `linked`, how many files it would link;
+ * null as soon as one of them would be rendered, or when the index differs. Nothing is linked
+ * into the staging directory (files looked up are adopted there as in the render pass).
+ */
+export async function unchangedSnapshotFiles(input: SnapshotFilesInput & { reuse: FileReuse }, indexDigest: string): Promise<(SnapshotFilesOutcome & { linked: number }) | null> {
+  const pageEntries = await LineSpool.create<PageEntry>(`${input.staging}.index`, input.fs);
+  try {
+    const check = { indexDigest, linked: 0 };
+    const outcome = await renderAndWrite(input, pageEntries, check);
+    return outcome && { ...outcome, linked: check.linked };
+  } finally {
+    await pageEntries.remove();
+  }
+}
+
+/** The render pass; with `check`, a dry run (unchangedSnapshotFiles): null as soon as the snapshot would not be the previous one. */
+async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<PageEntry>, check: { indexDigest: string; linked: number } | null): Promise<SnapshotFilesOutcome | null> {
   const { plan, staging } = input;
   const assets: AssetLookup = input.lookupAsset ?? ((key) => input.assets.get(key));
   const linkIndex = new LinkIndex(plan, input.headingAnchors);
@@ -157,6 +187,14 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
   /** Everything a page's files are made of besides the lookups: a change in any renders it again. */
   const ownInputs = (id: string, location: PageLocation, digest: string) => ({ key: input.renderKey, digest, location, failure: contentFailures.get(id) ?? null });
 
+  /** Files taken from the previous snapshot as they are (a dry run only counts those it would take). */
+  const takeFiles = async (paths: string[]): Promise<boolean> => {
+    if (!check) return linkFiles(staging, paths, input.fs, madeFolders, input.reuse!);
+    if (!paths.every((p) => input.reuse!.hashes.has(p))) return false;
+    check.linked += paths.length;
+    return true;
+  };
+
   /** The page as the previous snapshot has it, when nothing it was made from changed; null otherwise. */
   const reusePage = async (id: string, location: PageLocation): Promise<RenderedPage | null> => {
     const before = input.previous?.page(id);
@@ -164,10 +202,11 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
     if (!before || !input.reuse || digest !== before.digest) return null;
     const inputs = before.rendered.inputs;
     if (!sameInputs({ ...inputs, ids: [...(inputs.ids ?? []), ...(before.rendered.links ?? [])] }, ownInputs(id, location, digest), answers)) return null;
-    return (await linkFiles(staging, [location.record, location.markdown], input.fs, madeFolders, input.reuse)) ? before.rendered : null;
+    return (await takeFiles([location.record, location.markdown])) ? before.rendered : null;
   };
 
   const renderPage = async (id: string, location: PageLocation): Promise<RenderedPage> => {
+    const { renderPageFiles } = await loadRenderers();
     const unit = await input.spool.get(id);
     input.beforeRender?.(unit);
     const asked = new LookupRecorder();
@@ -205,7 +244,8 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
   };
 
   for (const [id, location] of [...plan.pages].sort(([, a], [, b]) => a.markdown.localeCompare(b.markdown))) {
-    const page = (await reusePage(id, location)) ?? (await renderPage(id, location));
+    const page = (await reusePage(id, location)) ?? (check ? null : await renderPage(id, location));
+    if (!page) return null;
     renderedPages.set(id, page);
     input.onPageWritten?.(pageEntries.size + 1);
     const { markdown: path, record, parentId, databaseId } = location;
@@ -237,10 +277,11 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
     const before = input.previous?.database(id);
     if (!before || !input.reuse || rowIds.some((r) => renderedNow.has(r))) return null;
     if (!sameInputs(before.inputs, own, answers)) return null;
-    return (await linkFiles(staging, [paths.json, ...paths.csv, paths.markdown], input.fs, madeFolders, input.reuse)) ? before : null;
+    return (await takeFiles([paths.json, ...paths.csv, paths.markdown])) ? before : null;
   };
 
   const renderDatabase = async (id: string, paths: DatabasePaths, own: unknown, unit: CrawledDatabase, rowIds: Map<string, string[]>): Promise<RenderedDatabase> => {
+    const { renderDatabaseFiles } = await loadRenderers();
     const asked = new LookupRecorder();
     const links = new PageLinks(linkIndex, id, paths.markdown);
     const db = await renderDatabaseFiles(unit, {
@@ -272,7 +313,8 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
     const rowIds = new Map(unit.dataSources.map((d) => [d.dataSource.id, d.rowIds.filter((r) => plan.pages.has(r))]));
     const own = { key: input.renderKey, digest: databaseDigest(unit), paths, rows: [...rowIds] };
     const allRows = [...rowIds.values()].flat();
-    const db = (await reuseDatabase(id, paths, own, allRows)) ?? (await renderDatabase(id, paths, own, unit, rowIds));
+    const db = (await reuseDatabase(id, paths, own, allRows)) ?? (check ? null : await renderDatabase(id, paths, own, unit, rowIds));
+    if (!db) return null;
     renderedDatabases.set(id, db);
     databaseEntries.push({ ...db.entry, rowIds: allRows });
     const dbFiles: Record<string, string> = { json: db.entry.path, markdown: paths.markdown };
@@ -284,7 +326,8 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
   }
 
   const index = renderIndex({ snapshotId: input.snapshotId, createdAt: input.createdAt, pages: pageEntries.items(), databases: databaseEntries, linksOf });
-  await writeFileStreamed(staging, 'index.json', index, input.fs, input.reuse);
+  if (!check) await writeFileStreamed(staging, 'index.json', index, input.fs, input.reuse);
+  else if ((await indexDigestOf(index)) !== check.indexDigest) return null;
 
   const assetFailures: SnapshotFilesOutcome['assetFailures'] = [];
   for (const o of input.assets.values()) {

@@ -72,14 +72,17 @@ describe('the output file system is an effect handed to the sync', () => {
   ])('a disk that fills up %s fails the run and leaves the last snapshot as it was', async (_when, headroom) => {
     // Measure what a whole run writes, then give the disk a little less than that (or `headroom` bytes).
     // The probe measures a second run, as the one below is (its changes.json lists no change).
+    // Both render every page (another renderer's version): a night that would take every page
+    // from the latest snapshot as it is writes no snapshot at all.
+    const renderVersion = '0.0.0-disk-test';
     const measuring = fillingDisk(Number.MAX_SAFE_INTEGER);
     const probe = await tempDir();
     await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: probe.dir });
-    await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: probe.dir, deps: { fs: measuring } });
+    await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: probe.dir, deps: { fs: measuring, renderVersion } });
     await probe.cleanup();
     const capacity = headroom === 0 ? measuring.written() - 100 : headroom;
     const disk = fillingDisk(capacity);
-    await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, deps: { fs: disk } })).rejects.toMatchObject({ code: 'output', message: expect.stringMatching(/the disk holding the output directory .* is full/) });
+    await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, deps: { fs: disk, renderVersion } })).rejects.toMatchObject({ code: 'output', message: expect.stringMatching(/the disk holding the output directory .* is full/) });
     expect(disk.written()).toBeLessThanOrEqual(capacity);
     await untouched();
   });

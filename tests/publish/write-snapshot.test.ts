@@ -7,11 +7,13 @@ import { LatestPointerSchema, ManifestSchema } from '../../src/normalise/schemas
 import {
   lockOutput,
   createStaging,
+  linkFiles,
   listFiles,
   manifestEntries,
   newSnapshotId,
   publishSnapshot,
   readLatest,
+  readManifestFiles,
   removeStaleStaging,
   removeTree,
   sha256File,
@@ -235,6 +237,30 @@ describe('writeFiles and writeManifest', () => {
     await expect(writeFileStreamed(dir, '../escape.json', pieces('x'))).rejects.toThrow(/outside the snapshot/);
   });
 
+  it('lists the files it linked with the hash and size the earlier manifest gives, without asking the file system', async () => {
+    const earlier = join(tmp.dir, 'earlier');
+    const files = new Map([['pages/a.md', 'a ü\n'], ['pages/b.md', 'bee\n'], ['c.json', '{}\n']]);
+    await writeFiles(earlier, files);
+    await writeManifest(earlier);
+    const read = (await readManifestFiles(earlier))!;
+    expect(Object.fromEntries(read.sizes)).toEqual({ 'c.json': 3, 'pages/a.md': 5, 'pages/b.md': 4 });
+    const reuse = { dir: earlier, hashes: read.hashes, sizes: read.sizes, linked: 0, linkedPaths: new Set<string>() };
+    const dir = join(tmp.dir, 'snap');
+    await writeFiles(dir, new Map([['pages/a.md', 'a ü\n'], ['d.json', '{"new": 1}\n']]), nodeOutputFs, undefined, reuse);
+    expect(await linkFiles(dir, ['pages/b.md'], nodeOutputFs, new Set(), reuse)).toBe(true);
+    expect([...reuse.linkedPaths].sort()).toEqual(['pages/a.md', 'pages/b.md']);
+    const stats: string[] = [];
+    const watched = { ...nodeOutputFs, stat: (async (p: string) => (stats.push(p), nodeOutputFs.stat(p))) as typeof nodeOutputFs.stat };
+    await writeManifest(dir, watched, reuse);
+    expect(stats).toEqual([]);
+    const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+    // The manifest the file system gives.
+    await writeManifest(dir);
+    expect(ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')))).toEqual(manifest);
+    expect(manifest.files.map((f) => f.path)).toEqual(['d.json', 'pages/a.md', 'pages/b.md']);
+    expect(manifest.files.find((f) => f.path === 'pages/a.md')).toEqual({ path: 'pages/a.md', sha256: sha('a ü\n'), bytes: 5 });
+  });
+
   it('rewriting the manifest does not list the old manifest', async () => {
     const dir = join(tmp.dir, 'snap');
     await writeFiles(dir, new Map([['a.md', 'a']]));
@@ -372,7 +398,7 @@ describe('manifestEntries and removeTree', () => {
   afterEach(async () => tmp.cleanup());
 
   const collect = async (dir: string) => {
-    const out: Array<{ path: string; sha256: string }> = [];
+    const out: Array<{ path: string; sha256: string; bytes?: number }> = [];
     for await (const e of manifestEntries(dir)) out.push(e);
     return out;
   };
@@ -384,11 +410,14 @@ describe('manifestEntries and removeTree', () => {
     await writeFiles(dir, files);
     await writeManifest(dir);
     const parsed = ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
-    const expected = parsed.files.map(({ path, sha256 }) => ({ path, sha256 }));
+    const expected = parsed.files.map(({ path, sha256, bytes }) => ({ path, sha256, bytes }));
     expect(expected).toHaveLength(600);
     expect(await collect(dir)).toEqual(expected);
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(parsed));
     expect(await collect(dir)).toEqual(expected);
+    // Keys in another order, one a line: no size is taken for another entry's.
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ files: parsed.files.map(({ path, sha256, bytes }) => ({ bytes, path, sha256 })) }, null, 2));
+    expect(await collect(dir)).toEqual(expected.map(({ path, sha256 }) => ({ path, sha256 })));
     await writeFile(join(dir, 'manifest.json'), canonicalJson({ files: [] }));
     expect(await collect(dir)).toEqual([]);
     await writeFile(join(dir, 'manifest.json'), '{"files": 3}');
