@@ -106,13 +106,17 @@ export class PageSpool {
   }
 
   /**
-   * A new spool that starts as a copy of an earlier one (the previous sync's page cache, copied by
-   * the file system, never read here): a page that did not change is adopted where it sits,
-   * without being read or written again; new pages go after the end.
+   * A new spool that starts as the previous sync's page cache, never read here: a page that did
+   * not change is adopted where it sits, without being read or written again; new pages go after
+   * the end. The spool is a hard link to the cache where the file system has them, a copy
+   * otherwise: a spool only ever appends past its end, and its compaction writes a new file, so
+   * every page the last sync state names stays where it says, whatever becomes of this run (a
+   * run that fails leaves only bytes past them, which the next compaction drops). Copying the
+   * cache of 10,000 pages (480 MB) every night cost more than the night's own work.
    */
   static async copyOf(file: string, base: string, fs: OutputFs = nodeOutputFs): Promise<PageSpool> {
     await fs.mkdir(dirname(file), { recursive: true });
-    await fs.copyFile(base, file, constants.COPYFILE_FICLONE);
+    await fs.link(base, file).catch(() => fs.copyFile(base, file, constants.COPYFILE_FICLONE));
     return PageSpool.reopen(file, fs);
   }
 

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageObjectResponse } from '@notionhq/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchedForm, sha256Of } from '../../src/normalise/page-digest.js';
+import { nodeOutputFs } from '../../src/publish/output-fs.js';
 import { PageSpool } from '../../src/publish/page-spool.js';
 import type { CrawledPage } from '../../src/source/crawl-types.js';
 import { tempDir } from '../support/cli.js';
@@ -85,5 +86,56 @@ describe('the page spool', () => {
     expect(back.page.id).toBe(idOf(7));
     expect(back.digest).toBe(fetchedForm(unit(7)).digest);
     await spool.remove();
+  });
+});
+
+describe('PageSpool.copyOf: a night starts from the page cache', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    tmp = await tempDir('notion-kb-spool-cache-');
+  });
+  afterAll(async () => {
+    await tmp.cleanup();
+  });
+
+  it('links the cache (no copy of it), and whatever the night appends or compacts, every page of the cache stays where it was', async () => {
+    const cacheFile = join(tmp.dir, 'pages-1.spool');
+    const cache = await PageSpool.create(cacheFile);
+    await cache.put(wordsUnit('a', 'page A'));
+    await cache.put(wordsUnit('b', 'page B'));
+    await cache.close();
+    const before = await readFile(cacheFile);
+    const at = { a: cache.location('a')!, b: cache.location('b')! };
+
+    const spoolFile = join(tmp.dir, 'progress', 'pages.spool');
+    const spool = await PageSpool.copyOf(spoolFile, cacheFile);
+    // One file, not a copy of 480 MB at 10,000 pages.
+    expect((await stat(spoolFile)).ino).toBe((await stat(cacheFile)).ino);
+    spool.adopt('a', at.a);
+    spool.adopt('b', at.b);
+    await spool.put(wordsUnit('b', 'page B edited'));
+    await spool.put(wordsUnit('c', 'page C'));
+    // What the night wrote went after the cache's pages: those stay as they were (a night that fails here leaves them usable).
+    expect((await readFile(cacheFile)).subarray(0, before.length)).toEqual(before);
+    await spool.compact();
+    // The compacted spool is a file of its own; the cache is as the night found it, plus what went after.
+    expect((await stat(spoolFile)).ino).not.toBe((await stat(cacheFile)).ino);
+    expect((await readFile(cacheFile)).subarray(0, before.length)).toEqual(before);
+    expect(JSON.stringify((await spool.get('b')).blocks)).toContain('page B edited');
+    expect(JSON.stringify((await spool.get('a')).blocks)).toContain('page A');
+    await spool.close();
+  });
+
+  it('copies the cache where the file system cannot link it', async () => {
+    const cacheFile = join(tmp.dir, 'pages-2.spool');
+    const cache = await PageSpool.create(cacheFile);
+    await cache.put(wordsUnit('a', 'page A'));
+    await cache.close();
+    const noLinks = { ...nodeOutputFs, link: () => Promise.reject(Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' })) };
+    const spoolFile = join(tmp.dir, 'other', 'pages.spool');
+    const spool = await PageSpool.copyOf(spoolFile, cacheFile, noLinks);
+    expect((await stat(spoolFile)).ino).not.toBe((await stat(cacheFile)).ino);
+    expect(await readFile(spoolFile)).toEqual(await readFile(cacheFile));
+    await spool.close();
   });
 });
