@@ -256,7 +256,7 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
   // The state's keyed hashes (of what the privacy rules left out) as this run reads them.
   const hashesNow = { revealsAny: privacy.revealsAny, hiddenRows: privacy.hiddenRows };
   const fromState = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message }), hashesNow) : null;
-  // The run's spool (a copy of the page cache on an incremental run), and what the crawl starts from.
+  // The run's spool (the page cache, linked, on an incremental run), and what the crawl starts from.
   const previous = await resume.begin({ fetchesAll, state, statePrevious: fromState, latestDir, rows: !privacy.leavesOut }).catch(async (err: unknown) => {
     await fromState?.close();
     throw err;
@@ -313,7 +313,7 @@ interface Run extends RunInfo, StartingPoint {
   gateway: NotionGateway;
   store: AssetStore;
   collector: AssetCollector;
-  /** The pages of this run (`resume.spool`): a copy of the page cache on an incremental run; it becomes the next page cache. */
+  /** The pages of this run (`resume.spool`): the page cache, linked (or copied), on an incremental run; it becomes the next page cache. */
   spool: PageSpool;
   progress: { phase(phase: SyncProgress['phase']): void; crawl(p: CrawlProgress): void; written(pages: number): void };
 }

@@ -179,7 +179,7 @@ export class RunProgress {
       await fs.rename(`${journalFile}.tmp`, journalFile);
     }
     await fs.mkdir(this.dir, { recursive: true });
-    // An incremental run's spool starts as a copy of the page cache: unchanged pages stay where
+    // An incremental run's spool starts as the page cache (a hard link, else a copy): unchanged pages stay where
     // they are, unread. The spool taken up again keeps what it started as.
     const cache = opts.state?.cache ?? null;
     if (spoolThere) {
