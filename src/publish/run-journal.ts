@@ -177,18 +177,17 @@ export function decodeRecords(bytes: Buffer): { records: JournalRecord[]; valid:
 /**
  * Appends records to an open journal file. Appends never wait for the disk: the records appended
  * in one turn of the event loop go out together in one write, right after it (what is appended
- * while a write is under way goes out in the next). A kill therefore loses only the records of
- * the last moment, whose requests are made again: waiting longer to gather more (20 ms, as this
- * did) lost several pages' listings at each kill, for a CPU saving lost in the noise of a
- * busy machine (`npm run bench -- --scenario resume`). `gather.ms` > 0
- * waits that long instead; `gather.bytes` writes at once once that much waits.
+ * while a write is under way goes out in the next; `gatherBytes` waiting go out at once). A kill
+ * therefore loses only the records of the last moment, whose requests are made again: gathering
+ * for 20 ms, as this once did, lost several pages' listings at each kill, for a CPU saving lost
+ * in the noise of a busy machine (`npm run bench -- --scenario resume`).
  * A failed write (a full disk) is thrown by the next append or by `flush`.
  */
 export class JournalWriter {
   private queued: Buffer[] = [];
   private queuedBytes = 0;
   private writing: Promise<void> | null = null;
-  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
+  private waiting: ReturnType<typeof setImmediate> | null = null;
   private failure: unknown = null;
   /** `flush` waits: what is appended meanwhile goes out at once too. */
   private flushing = 0;
@@ -196,7 +195,7 @@ export class JournalWriter {
   constructor(
     private readonly handle: FileHandle,
     private end: number,
-    private readonly gather: { ms: number; bytes: number } = { ms: 0, bytes: 256 * 1024 },
+    private readonly gatherBytes = 256 * 1024,
   ) {}
 
   append(record: JournalRecord): void {
@@ -212,24 +211,21 @@ export class JournalWriter {
     this.schedule();
   }
 
-  /** Writes now when enough waits (or a flush waits), else after this turn of the event loop (or `gather.ms`). */
+  /** Writes now when enough waits (or a flush waits), else after this turn of the event loop. */
   private schedule(): void {
     if (this.writing || this.queued.length === 0) return;
-    if (this.queuedBytes >= this.gather.bytes || this.flushing > 0) this.write();
-    else if (!this.timer) {
-      this.timer = this.gather.ms > 0 ? setTimeout(() => this.write(), this.gather.ms) : setImmediate(() => this.write());
+    if (this.queuedBytes >= this.gatherBytes || this.flushing > 0) this.write();
+    else if (!this.waiting) {
+      this.waiting = setImmediate(() => this.write());
       // A pending write never keeps the process alive (close() writes what is left).
-      this.timer.unref?.();
+      this.waiting.unref();
     }
   }
 
   /** Starts writing what waits (unless a write is under way: it takes what waits when it is done). */
   private write(): void {
-    if (this.timer) {
-      clearTimeout(this.timer as ReturnType<typeof setTimeout>);
-      clearImmediate(this.timer as ReturnType<typeof setImmediate>);
-    }
-    this.timer = null;
+    if (this.waiting) clearImmediate(this.waiting);
+    this.waiting = null;
     if (!this.writing) this.writing = this.drain();
   }
 

@@ -108,13 +108,18 @@ export async function writeFiles(
     if (before !== undefined && before === createHash('sha256').update(content).digest('hex')) {
       const linked = await hardLink(fs, join(reuse!.dir, path), join(dir, path));
       if (linked) {
-        reuse!.linked++;
-        reuse!.linkedPaths?.add(path);
+        noteLinked(reuse!, [path]);
         continue;
       }
     }
     await fs.writeFile(join(dir, path), content);
   }
+}
+
+/** Counts files linked from the earlier snapshot, and names them where the caller keeps their paths. */
+function noteLinked(reuse: FileReuse, paths: readonly string[]): void {
+  reuse.linked += paths.length;
+  for (const path of paths) reuse.linkedPaths?.add(path);
 }
 
 /**
@@ -157,8 +162,7 @@ export async function linkFiles(dir: string, paths: readonly string[], fs: Outpu
     }
     linked.push(path);
   }
-  reuse.linked += linked.length;
-  for (const path of linked) reuse.linkedPaths?.add(path);
+  noteLinked(reuse, linked);
   return true;
 }
 
@@ -222,8 +226,7 @@ export async function writeFileStreamed(dir: string, path: string, chunks: Itera
   const written = `${target}.${process.pid}.tmp`;
   const { sha256 } = await writeStreamed(written, chunks, fs);
   if (sha256 === before && (await hardLink(fs, join(reuse!.dir, path), target))) {
-    reuse!.linked++;
-    reuse!.linkedPaths?.add(path);
+    noteLinked(reuse!, [path]);
     await fs.rm(written, { force: true });
     return;
   }

@@ -203,26 +203,46 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
 });
 
 describe('resume: an incremental run stopped part-way', () => {
-  it('is taken up by the next incremental run, not by --full (which reuses only what runs fetching everything fetched)', async () => {
-    const tmp = await tempDir('notion-kb-resume-incremental-');
+  /**
+   * A first sync of the demo; an hour later the titles of `edits` pages edited; an hour later a
+   * run (`--full` with `full`) stopped by a 401 on the `revokeAt`-th block-children request (the
+   * first sync lists about 250). Its journal, and a copy of its output directory.
+   */
+  async function stoppedAfterEdits(name: string, o: { revokeAt: number; edits: number; full: boolean }) {
+    const tmp = await tempDir(`notion-kb-resume-${name}-`);
     const { workspace, ids } = buildDemo();
     let now = Date.parse('2026-03-02T10:00:05.000Z');
-    // The first sync lists about 250 block children; the 401 comes well into the incremental run after it.
-    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, clock: () => now, faults: revokedAt(275) });
+    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, clock: () => now, faults: revokedAt(o.revokeAt) });
+    const close = async () => {
+      await server.close();
+      await tmp.cleanup();
+    };
     const sync = (out: string, full = false) => syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, deps: { now: () => new Date(now), full } });
     try {
       const out = join(tmp.dir, 'out');
       expect((await sync(out)).mode).toBe('full');
       now += 3_600_000;
       const pages = Object.keys(workspace.pages).filter((id) => workspace.pages[id]!.parent.type !== 'data_source' && id !== ids.trashedPage && id !== ids.unsharedPage);
-      for (const id of pages.slice(0, 60)) server.mutate.editTitle(id, `Edited ${id.slice(0, 8)}`);
+      const edited = pages.slice(0, o.edits);
+      for (const id of edited) server.mutate.editTitle(id, `Edited ${id.slice(0, 8)}`);
       now += 3_600_000;
-      await expect(sync(out)).rejects.toMatchObject({ code: 'auth' });
+      await expect(sync(out, o.full)).rejects.toMatchObject({ code: 'auth' });
       const journal = await journalOf(out);
-      expect(journal.find((r) => r.t === 'run')).toMatchObject({ full: false });
-      expect(pagesIn(journal).length).toBeGreaterThan(5);
       const copy = join(tmp.dir, 'copy');
       await cp(out, copy, { recursive: true });
+      return { out, copy, journal, edited, sync, close };
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  }
+
+  it('is taken up by the next incremental run, not by --full (which reuses only what runs fetching everything fetched)', async () => {
+    // The 401 comes well into the incremental run.
+    const { out, copy, journal, edited, sync, close } = await stoppedAfterEdits('incremental', { revokeAt: 275, edits: 60, full: false });
+    try {
+      expect(journal.find((r) => r.t === 'run')).toMatchObject({ full: false });
+      expect(pagesIn(journal).length).toBeGreaterThan(5);
 
       const incremental = await sync(out);
       expect(incremental.mode).toBe('incremental');
@@ -231,39 +251,24 @@ describe('resume: an incremental run stopped part-way', () => {
       // latest snapshot has them (the render pass skips only what the published snapshot shows).
       expect(incremental.report.counts.pagesRendered).toBeGreaterThanOrEqual(60);
       const index = await readJson<{ pages: Array<{ id: string; path: string }> }>(join(incremental.snapshotDir, 'index.json'));
-      const edited = pagesIn(journal).filter((p) => pages.slice(0, 60).includes(p.id));
-      expect(edited.length).toBeGreaterThan(0);
-      for (const p of edited) expect(await readFile(join(incremental.snapshotDir, index.pages.find((x) => x.id === p.id)!.path), 'utf8')).toContain(`Edited ${p.id.slice(0, 8)}`);
+      const fetchedEdited = pagesIn(journal).filter((p) => edited.includes(p.id));
+      expect(fetchedEdited.length).toBeGreaterThan(0);
+      for (const p of fetchedEdited) expect(await readFile(join(incremental.snapshotDir, index.pages.find((x) => x.id === p.id)!.path), 'utf8')).toContain(`Edited ${p.id.slice(0, 8)}`);
       const full = await sync(copy, true);
       expect(full.mode).toBe('full');
       expect(full.resumed ?? 0).toBe(0);
       expect(await contentOf(incremental.snapshotDir)).toEqual(await contentOf(full.snapshotDir));
     } finally {
-      await server.close();
-      await tmp.cleanup();
+      await close();
     }
   });
 
-  it('a --full run stopped part-way is taken up by the next incremental run, whose spool is then no copy of the page cache: it equals a --full sync', async () => {
-    const tmp = await tempDir('notion-kb-resume-full-then-incremental-');
-    const { workspace, ids } = buildDemo();
-    let now = Date.parse('2026-03-02T10:00:05.000Z');
-    // The first sync lists about 250 block children; the 401 comes about half-way into the --full run after it.
-    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, clock: () => now, faults: revokedAt(380) });
-    const sync = (out: string, full = false) => syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, deps: { now: () => new Date(now), full } });
+  it('a --full run stopped part-way is taken up by the next incremental run, whose spool is then not the page cache: it equals a --full sync', async () => {
+    // The 401 comes about half-way into the --full run.
+    const { out, copy, journal, sync, close } = await stoppedAfterEdits('full-then-incremental', { revokeAt: 380, edits: 20, full: true });
     try {
-      const out = join(tmp.dir, 'out');
-      expect((await sync(out)).mode).toBe('full');
-      now += 3_600_000;
-      const pages = Object.keys(workspace.pages).filter((id) => workspace.pages[id]!.parent.type !== 'data_source' && id !== ids.trashedPage && id !== ids.unsharedPage);
-      for (const id of pages.slice(0, 20)) server.mutate.editTitle(id, `Edited ${id.slice(0, 8)}`);
-      now += 3_600_000;
-      await expect(sync(out, true)).rejects.toMatchObject({ code: 'auth' });
-      const journal = await journalOf(out);
       expect(journal.find((r) => r.t === 'run')).toMatchObject({ full: true, sc: null });
       expect(pagesIn(journal).length).toBeGreaterThan(20);
-      const copy = join(tmp.dir, 'copy');
-      await cp(out, copy, { recursive: true });
 
       // Unchanged pages are read back from the page cache (not adopted where the state says: the
       // spool holds the stopped run's pages there); those the stopped run fetched come from the spool.
@@ -278,8 +283,7 @@ describe('resume: an incremental run stopped part-way', () => {
       expect(next).toMatchObject({ unchanged: true, mode: 'incremental' });
       expect(next.report.counts.pagesRendered).toBe(0);
     } finally {
-      await server.close();
-      await tmp.cleanup();
+      await close();
     }
   });
 });

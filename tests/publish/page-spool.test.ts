@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageObjectResponse } from '@notionhq/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fetchedForm, sha256Of } from '../../src/normalise/page-digest.js';
 import { nodeOutputFs } from '../../src/publish/output-fs.js';
 import { PageSpool } from '../../src/publish/page-spool.js';
@@ -14,14 +14,16 @@ const wordsUnit = (id: string, words: string): CrawledPage =>
     blocks: [{ object: 'block', id: `${id}-b`, type: 'paragraph', paragraph: { rich_text: [{ type: 'text', text: { content: words, link: null }, plain_text: words }] }, has_children: false, children: [] }],
   }) as unknown as CrawledPage;
 
+/** A temporary directory for each test. */
+let tmp: { dir: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  tmp = await tempDir('notion-kb-spool-');
+});
+afterEach(async () => {
+  await tmp.cleanup();
+});
+
 describe('PageSpool.compact', () => {
-  let tmp: { dir: string; cleanup: () => Promise<void> };
-  beforeAll(async () => {
-    tmp = await tempDir('notion-kb-spool-');
-  });
-  afterAll(async () => {
-    await tmp.cleanup();
-  });
 
   it('keeps each page\'s current entry only: an entry replaced by a later put leaves the file', async () => {
     const file = join(tmp.dir, 'pages.spool');
@@ -55,11 +57,6 @@ function unit(i: number): CrawledPage {
 }
 
 describe('the page spool', () => {
-  let tmp: { dir: string; cleanup: () => Promise<void> };
-  beforeAll(async () => {
-    tmp = await tempDir();
-  });
-  afterAll(() => tmp.cleanup());
 
   it('gives back every page, and where it sits with its digest and checksum, past its first thousand pages', async () => {
     const spool = await PageSpool.create(join(tmp.dir, 'pages.spool'));
@@ -90,13 +87,6 @@ describe('the page spool', () => {
 });
 
 describe('PageSpool.copyOf: a night starts from the page cache', () => {
-  let tmp: { dir: string; cleanup: () => Promise<void> };
-  beforeAll(async () => {
-    tmp = await tempDir('notion-kb-spool-cache-');
-  });
-  afterAll(async () => {
-    await tmp.cleanup();
-  });
 
   it('links the cache (no copy of it), and whatever the night appends or compacts, every page of the cache stays where it was', async () => {
     const cacheFile = join(tmp.dir, 'pages-1.spool');
