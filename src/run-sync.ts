@@ -763,19 +763,26 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
   const { fs, outDir, staging, snapshotId, latest, latestDir, reuse } = run;
   const { report, failures } = written;
   const mode = run.state ? 'incremental' : 'full';
+  /**
+   * The spool becomes the page cache of the state written next: linked there, so that the
+   * progress, which holds it too, stays whole until that state is written (a kill in between
+   * takes the progress up; moved where the file system has no links).
+   */
   const keepCache = async (): Promise<string> => {
     const cache = `pages-${snapshotId}.spool`;
     await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
-    await fs.rename(run.spool.file, join(outDir, STATE_DIR, cache));
-    // The spool is the page cache now: the progress goes (an export keeps it until its bundle is written).
-    await run.resume.finish(run.deps.keepProgress === true);
+    const target = join(outDir, STATE_DIR, cache);
+    await fs.link(run.spool.file, target).catch(() => fs.rename(run.spool.file, target));
     return cache;
   };
+  /** The state describes what the run published: the progress goes (an export keeps it until its bundle is written). */
+  const finishProgress = () => run.resume.finish(run.deps.keepProgress === true);
   const resumed = run.resume.resumed > 0 ? { resumed: run.resume.resumed } : {};
   if (latest && latestDir && failures.length === 0 && (rendered.sameAsLatest || (await sameContent(staging, latestDir, fs, reuse?.hashes)))) {
     await removeTree(staging, fs);
     const cache = await keepCache();
     await writeSyncState(outDir, nextSyncState(run, fetched, rendered, latest.snapshotId, cache), fs);
+    await finishProgress();
     run.log('info', `no changes since snapshot ${latest.snapshotId}; nothing published`);
     return { exitCode: 0, snapshotId: latest.snapshotId, snapshotDir: latestDir, report, unchanged: true, mode, ...resumed };
   }
@@ -788,6 +795,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
   try {
     const cache = await keepCache();
     await writeSyncState(outDir, nextSyncState(run, fetched, rendered, snapshotId, cache), fs);
+    await finishProgress();
   } catch (err) {
     run.log('warn', `notion-kb: the sync state could not be written (${(err as Error).message}); the next sync crawls in full`);
   }
