@@ -10,6 +10,7 @@ import { buildDemo } from '../../src/notion-server/demo-workspace.js';
 import type { FaultPlan } from '../../src/notion-server/faults.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { decodeRecords, type JournalRecord, type PageRecord } from '../../src/publish/run-journal.js';
+import { nodeOutputFs } from '../../src/publish/output-fs.js';
 import { progressDir } from '../../src/publish/run-progress.js';
 import { runExport } from '../../src/run-export.js';
 import { verifyBag } from '../../src/verify/verify-bag.js';
@@ -38,7 +39,7 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     servers.push(server);
     return server;
   };
-  const sync = (server: NotionServer, out: string, deps: { full?: boolean } = {}, file?: Record<string, unknown>) =>
+  const sync = (server: NotionServer, out: string, deps: { full?: boolean; fs?: typeof nodeOutputFs } = {}, file?: Record<string, unknown>) =>
     syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, deps: { now: () => new Date(now), ...deps }, ...(file ? { file } : {}) });
 
   /**
@@ -102,6 +103,23 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     expect(await exists(progressDir(out))).toBe(false);
     const next = await sync(server, out);
     expect(next).toMatchObject({ unchanged: true, mode: 'incremental' });
+  });
+
+  it('a first sync that published its snapshot but did not get to write its sync state (a kill, a full disk) leaves its progress: the next run fetches nothing again', async () => {
+    const server = await serve();
+    const out = join(tmp.dir, 'published-no-state');
+    // The state's file cannot be written: the run publishes, warns, and ends as a kill there would leave it.
+    const noState = { ...nodeOutputFs, open: ((path: string, ...rest: unknown[]) => (String(path).includes('sync-state.json') ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : (nodeOutputFs.open as (...a: unknown[]) => unknown)(path, ...rest))) as typeof nodeOutputFs.open };
+    const first = await sync(server, out, { fs: noState });
+    expect(first.exitCode).toBe(0);
+    expect(await exists(join(out, 'state', 'sync-state.json'))).toBe(false);
+    expect(pagesIn(await journalOf(out)).length).toBeGreaterThan(100);
+    const before = server.stats().requests.total;
+    const next = await sync(server, out);
+    // Every page taken up from the progress; only the workspace is listed again.
+    expect(next.resumed).toBeGreaterThan(100);
+    expect(server.stats().requests.total - before).toBeLessThan(30);
+    expect(await exists(progressDir(out))).toBe(false);
   });
 
   it('says so: "resuming: N pages already fetched" in the summary, `resumed` in --json', async () => {
