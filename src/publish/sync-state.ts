@@ -133,7 +133,7 @@ const FORMAT = 'notion-kb/sync-state';
 export const SYNC_STATE_VERSION = 2;
 const VERSION = SYNC_STATE_VERSION;
 export const STATE_DIR = 'state';
-const STATE_FILE = 'sync-state.json';
+export const STATE_FILE = 'sync-state.json';
 
 /** The sync state file of an output directory. */
 export const syncStatePath = (outDir: string) => join(outDir, STATE_DIR, STATE_FILE);

@@ -12,6 +12,7 @@ import { startNotionServer, type NotionServer } from '../../src/notion-server/se
 import { decodeRecords, type JournalRecord, type PageRecord } from '../../src/publish/run-journal.js';
 import { nodeOutputFs } from '../../src/publish/output-fs.js';
 import { progressDir } from '../../src/publish/run-progress.js';
+import { STATE_DIR, STATE_FILE } from '../../src/publish/sync-state.js';
 import { runExport } from '../../src/run-export.js';
 import { verifyBag } from '../../src/verify/verify-bag.js';
 import { readJson, tempDir } from '../support/cli.js';
@@ -109,10 +110,10 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     const server = await serve();
     const out = join(tmp.dir, 'published-no-state');
     // The state's file cannot be written: the run publishes, warns, and ends as a kill there would leave it.
-    const noState = { ...nodeOutputFs, open: ((path: string, ...rest: unknown[]) => (String(path).includes('sync-state.json') ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : (nodeOutputFs.open as (...a: unknown[]) => unknown)(path, ...rest))) as typeof nodeOutputFs.open };
+    const noState = { ...nodeOutputFs, open: ((path: string, ...rest: unknown[]) => (String(path).includes(STATE_FILE) ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : (nodeOutputFs.open as (...a: unknown[]) => unknown)(path, ...rest))) as typeof nodeOutputFs.open };
     const first = await sync(server, out, { fs: noState });
     expect(first.exitCode).toBe(0);
-    expect(await exists(join(out, 'state', 'sync-state.json'))).toBe(false);
+    expect(await exists(join(out, STATE_DIR, STATE_FILE))).toBe(false);
     expect(pagesIn(await journalOf(out)).length).toBeGreaterThan(100);
     const before = server.stats().requests.total;
     const next = await sync(server, out);
