@@ -126,6 +126,17 @@ async function stillHeld(path: string, outDir: string, text: string, ageMs: numb
   return busy;
 }
 
+const DRAFT = new RegExp(`^${LOCK_FILE.replace(/\./g, '\\.')}\\.(\\d+)\\.tmp$`);
+
+/** Removes the lock drafts of processes that died while taking the lock. */
+async function removeDeadDrafts(outDir: string, fs: OutputFs): Promise<void> {
+  const names = await fs.readdir(outDir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(DRAFT.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) await fs.rm(join(outDir, name), { force: true });
+  }
+}
+
 /**
  * Makes sure only one sync writes into an output directory at a time (a nightly cron and a
  * manual export must not clean up each other's staging). A lock whose process is gone, or whose
@@ -143,18 +154,46 @@ export async function lockOutput(outDir: string, fs: OutputFs = nodeOutputFs): P
     throw err;
   }
   const own = await ownOwner(new Date());
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await fs.writeFile(path, `${JSON.stringify(own)}\n`, { flag: 'wx' });
-      return { release: () => fs.rm(path, { force: true }) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const text = await fs.readFile(path, 'utf8').catch(() => '');
-      const mtime = (await fs.stat(path).catch(() => null))?.mtimeMs ?? 0;
-      const held = await stillHeld(path, outDir, text, Date.now() - mtime, own);
-      if (held !== null) throw new NotionKbError('usage', held);
-      await fs.rm(path, { force: true });
+  const content = `${JSON.stringify(own)}\n`;
+  // The owner is written in full to a file of this process first and linked into place, so the
+  // lock never exists empty: a sync killed while taking it leaves a lock naming a dead process
+  // (taken over at once), not one that reads as being written for the next few seconds.
+  const draft = join(outDir, `${LOCK_FILE}.${process.pid}.tmp`);
+  await removeDeadDrafts(outDir, fs);
+  let linking = true;
+  try {
+    await fs.writeFile(draft, content);
+  } catch {
+    linking = false;
+  }
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        if (linking) {
+          try {
+            await fs.link(draft, path);
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code === 'EEXIST') throw err;
+            // A file system without hard links: create the lock in place.
+            linking = false;
+            await fs.writeFile(path, content, { flag: 'wx' });
+          }
+        } else {
+          await fs.writeFile(path, content, { flag: 'wx' });
+        }
+        return { release: () => fs.rm(path, { force: true }) };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const text = await fs.readFile(path, 'utf8').catch(() => '');
+        const mtime = (await fs.stat(path).catch(() => null))?.mtimeMs ?? 0;
+        const held = await stillHeld(path, outDir, text, Date.now() - mtime, own);
+        if (held !== null) throw new NotionKbError('usage', held);
+        await fs.rm(path, { force: true });
+      }
     }
+  } finally {
+    await fs.rm(draft, { force: true }).catch(() => undefined);
   }
   throw new NotionKbError('usage', `could not lock ${outDir} (${path} keeps reappearing)`);
 }
