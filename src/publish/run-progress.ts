@@ -377,16 +377,16 @@ export class RunProgress {
       return;
     }
     const blocks = listed as BlockObjectResponse[];
-    const json = JSON.stringify(blocks);
-    if (!json.includes('"expiry_time"')) {
-      // Most listings hold no Notion-hosted file: their JSON goes in as it is, serialised once.
-      this.writer.appendJson(`{"t":"children","id":${JSON.stringify(id)},"p":${JSON.stringify(p)},"e":${JSON.stringify(e)},"f":"${f}","k":[],"n":${json}}`);
-      this.recorded++;
-      return;
+    let json = JSON.stringify(blocks);
+    let k: string[] = [];
+    if (json.includes('"expiry_time"')) {
+      k = blocks.flatMap((b) => blockFileRefs(b, p).filter((r) => r.source === 'notion').map((r) => r.key));
+      // Signed URLs (those that expire) are left out, as in the page cache.
+      json = withoutSignedUrls(json);
     }
-    const k = blocks.flatMap((b) => blockFileRefs(b, p).filter((r) => r.source === 'notion').map((r) => r.key));
-    // Signed URLs (those that expire) are left out, as in the page cache.
-    this.append({ t, id, p, e, f, n: withoutSignedUrls(json), k });
+    // The listing's JSON goes in as it is: serialised once, not parsed back.
+    this.writer.appendJson(`{"t":"children","id":${JSON.stringify(id)},"p":${JSON.stringify(p)},"e":${JSON.stringify(e)},"f":"${f}","k":${JSON.stringify(k)},"n":${json}}`);
+    this.recorded++;
   }
 
   /** A file found on a page (before it is downloaded): the page is reused only once the file is had. */
@@ -804,14 +804,26 @@ function sameSet(list: readonly string[], set: ReadonlySet<string> | undefined):
 }
 
 /** Blocks (as JSON) without signed file URLs and their expiry times. */
-function withoutSignedUrls(json: string): BlockObjectResponse[] {
-  return JSON.parse(json, (_key, value: unknown) => {
-    if (value !== null && typeof value === 'object' && 'expiry_time' in value) {
-      const { url: _url, expiry_time: _expiry, ...rest } = value as Record<string, unknown>;
-      return rest;
-    }
-    return value;
-  }) as BlockObjectResponse[];
+/** A file object as the gateway gives it (src/source/read-api-object.ts): its signed URL and when that expires. */
+const SIGNED_FILE = /\{"url":"(?:[^"\\]|\\.)*","expiry_time":(?:"[^"\\]*"|null)\}/g;
+
+/**
+ * Listed blocks (their JSON) with every object that holds an `expiry_time` less it and its
+ * `url`, as JSON. File objects of the usual shape are emptied in the text; anything else that
+ * still names an expiry time (a shape seen in no response so far) is parsed and cleaned.
+ */
+export function withoutSignedUrls(json: string): string {
+  const quick = json.replace(SIGNED_FILE, '{}');
+  if (!quick.includes('"expiry_time"')) return quick;
+  return JSON.stringify(
+    JSON.parse(json, (_key, value: unknown) => {
+      if (value !== null && typeof value === 'object' && 'expiry_time' in value) {
+        const { url: _url, expiry_time: _expiry, ...rest } = value as Record<string, unknown>;
+        return rest;
+      }
+      return value;
+    }),
+  );
 }
 
 /** Asset keys of the files in a block tree (with their URLs: before the page is spooled). */

@@ -5,7 +5,7 @@ import { AssetStore } from '../../src/assets/asset-store.js';
 import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
 import { PageSpool } from '../../src/publish/page-spool.js';
 import { decodeRecords, encodeRecord, JournalWriter, type JournalRecord } from '../../src/publish/run-journal.js';
-import { progressDir, RunProgress } from '../../src/publish/run-progress.js';
+import { progressDir, RunProgress, withoutSignedUrls } from '../../src/publish/run-progress.js';
 import type { CrawledPage } from '../../src/source/crawl-types.js';
 import { tempDir } from '../support/cli.js';
 
@@ -294,5 +294,36 @@ describe('what the planner sees of a journal (`combined`), and the journal once 
     expect(second.resumable).toBe(1);
     expect((await again.load('kept'))?.blocks[0]).toMatchObject({ paragraph: { text: 'text of kept' } });
     await second.abandon();
+  });
+});
+
+describe('signed URLs left out of a journaled listing', () => {
+  /** What the journal must hold: every object naming an expiry time, less it and its URL. */
+  const reference = (json: string) =>
+    JSON.stringify(
+      JSON.parse(json, (_key, value: unknown) => {
+        if (value !== null && typeof value === 'object' && 'expiry_time' in value) {
+          const { url: _url, expiry_time: _expiry, ...rest } = value as Record<string, unknown>;
+          return rest;
+        }
+        return value;
+      }),
+    );
+  const signed = 'https://prod-files-secure.s3.us-west-2.amazonaws.com/a/b/photo%20%22one%22.png?X-Amz-Signature=abc&X-Amz-Expires=3600';
+
+  it.each([
+    ['an image block', [{ type: 'image', image: { type: 'file', file: { url: signed, expiry_time: '2026-03-02T11:00:00.000Z' }, caption: [] } }]],
+    ['an expiry time of null', [{ type: 'file', file: { type: 'file', file: { url: signed, expiry_time: null }, name: 'a.pdf' } }]],
+    ['a URL with escaped quotes and backslashes', [{ type: 'pdf', pdf: { type: 'file', file: { url: 'https://x/"a"\\b', expiry_time: '2026-03-02T11:00:00.000Z' } } }]],
+    ['a callout icon and an external file beside it', [{ type: 'callout', callout: { icon: { type: 'file', file: { url: signed, expiry_time: '2026-03-02T11:00:00.000Z' } }, rich_text: [] } }, { type: 'image', image: { type: 'external', external: { url: 'https://example.org/x.png' } } }]],
+    ['the expiry time first (a shape not seen so far)', [{ type: 'image', image: { type: 'file', file: { expiry_time: '2026-03-02T11:00:00.000Z', url: signed } } }]],
+    ['another key in the file object', [{ type: 'image', image: { type: 'file', file: { url: signed, expiry_time: '2026-03-02T11:00:00.000Z', size: 12 } } }]],
+    ['a text that only mentions "url" and "expiry_time"', [{ type: 'paragraph', paragraph: { rich_text: [{ plain_text: '{"url":"x","expiry_time":"y"}' }] } }, { type: 'image', image: { type: 'file', file: { url: signed, expiry_time: '2026-03-02T11:00:00.000Z' } } }]],
+  ])('%s: the same JSON as cleaning the parsed objects, and no signed URL', (_name, blocks) => {
+    const json = JSON.stringify(blocks);
+    const cleaned = withoutSignedUrls(json);
+    expect(cleaned).toBe(reference(json));
+    expect(cleaned).not.toContain('X-Amz-Signature');
+    expect(cleaned).not.toContain('"expiry_time"');
   });
 });
