@@ -14,12 +14,13 @@ if (!process.send) {
 async function run(job) {
   const dist = (file) => pathToFileURL(join(job.packageDir, 'dist', file)).href;
   const { tuneRuntimeForSync } = await import(dist('cli/runtime-tuning.js'));
-  tuneRuntimeForSync();
+  // As bin/notion-kb.js starts `notion-kb sync`: small until the sync finds work.
+  tuneRuntimeForSync('footprint');
   const { runSync } = await import(dist('run-sync.js'));
   const rssBeforeBytes = process.memoryUsage.rss();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const outcome = await runSync({ config: job.config, now: () => new Date(Date.now() + job.clockOffsetMs) });
+  const outcome = await runSync({ config: job.config, now: () => new Date(Date.now() + job.clockOffsetMs), tuneRuntime: tuneRuntimeForSync });
   const used = process.cpuUsage(cpu);
   const r = outcome.report;
   return {

@@ -14,6 +14,9 @@ if (fromSources) {
 }
 const ext = fromSources ? '.ts' : '.js';
 const { tuneRuntimeForSync } = await import(`${entry}runtime-tuning${ext}`);
-tuneRuntimeForSync();
+// Before the rest loads: a sync that may find nothing new starts with a small heap, and asks for
+// throughput itself as soon as it has pages to fetch or render (src/cli/runtime-tuning.ts).
+const args = process.argv.slice(2);
+tuneRuntimeForSync(args[0] === 'sync' && !args.includes('--full') ? 'footprint' : 'throughput');
 const { main } = await import(`${entry}main${ext}`);
 process.exitCode = await main(process.argv.slice(2));

@@ -79,6 +79,12 @@ export interface SyncDeps {
   keepProgress?: boolean;
   /** Keep no progress at all, so a killed run cannot be resumed (for measuring what keeping it costs). Default true. */
   trackProgress?: boolean;
+  /**
+   * Tunes the process's memory for the work ahead (src/cli/runtime-tuning.ts): `footprint` while
+   * an incremental run has fetched nothing, `throughput` from its first page fetched (and for a
+   * full crawl). Default: nothing is tuned (a test's process is left as it is).
+   */
+  tuneRuntime?: (tuning: 'throughput' | 'footprint') => void;
 }
 
 export interface SyncOutcome {
@@ -223,6 +229,8 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
   // The latest snapshot: files that did not change become hard links to it; with the sync state
   // that describes it, the crawl fetches only what changed.
   const latest = await readLatest(outDir, fs).catch(() => null);
+  // Perhaps a night with nothing new: reading the state and the manifest is most of what it allocates.
+  if (latest && deps.full !== true) deps.tuneRuntime?.('footprint');
   const latestDir = latest ? join(outDir, latest.path) : null;
   const files = latestDir ? await readManifestFiles(latestDir, fs) : null;
   // What the run links is listed by the manifest with the latest one's hash and size, unread.
@@ -253,6 +261,7 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
       log('warn', `notion-kb: a full crawl, because ${reason}`);
     }
   }
+  if (!state) deps.tuneRuntime?.('throughput');
   // The state's keyed hashes (of what the privacy rules left out) as this run reads them.
   const hashesNow = { revealsAny: privacy.revealsAny, hiddenRows: privacy.hiddenRows };
   const fromState = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message }), hashesNow) : null;
@@ -307,6 +316,8 @@ async function crawlAndPublish(deps: SyncDeps, info: RunInfo, start: StartingPoi
 
 /** One run from its first step to its last: where it started, its connections, its staging directory and page spool. */
 interface Run extends RunInfo, StartingPoint {
+  /** `SyncDeps.tuneRuntime` was asked for throughput (`workAhead`). */
+  tunedForWork: boolean;
   deps: SyncDeps;
   config: Config;
   staging: string;
@@ -386,7 +397,7 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
     },
   };
 
-  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, progress };
+  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, progress, tunedForWork: !start.state };
 }
 
 /** What the fetch step hands on: the crawl, a summary of every page and database, and what the next state needs of each page. */
@@ -491,6 +502,13 @@ function keepAsItIs(run: Run, fetched: Omit<Fetched, 'crawl'>, state: SyncState,
 }
 
 /** A page fetched now (or read back from the page cache): summarised, and parked in the spool as the snapshot will show it. */
+/** The run renders: its memory is tuned for throughput from here on (once). */
+function workAhead(run: Run): void {
+  if (run.tunedForWork) return;
+  run.tunedForWork = true;
+  run.deps.tuneRuntime?.('throughput');
+}
+
 async function spoolPage(run: Run, fetched: Omit<Fetched, 'crawl'>, unit: CrawledPage, origin: PageOrigin): Promise<void> {
   const { privacy, state, resume } = run;
   // A page left out by itself is summarised (pages under it follow it out) but never spooled (nor journaled).
@@ -501,6 +519,8 @@ async function spoolPage(run: Run, fetched: Omit<Fetched, 'crawl'>, unit: Crawle
   const { holds, shows } = syncedBlocksOf(unit.blocks);
   const id = unit.page.id;
   let requests = origin.requests ?? 0;
+  // A page fetched (or taken from an interrupted run) is rendered: the night is not one with nothing new.
+  if (!origin.reused || resume.resumes(id)) workAhead(run);
   if (origin.reused) {
     requests = resume.requestsOf(id) ?? state?.pages[id]?.requests ?? 0;
     fetched.pagesReused++;
@@ -588,6 +608,7 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
   };
   const same = await sameAsLatest(run, fetched, files);
   if (same) return { plan, content: same, audit, sameAsLatest: true };
+  workAhead(run);
   return { plan, content: await writeSnapshotFiles(files), audit, sameAsLatest: false };
 }
 

@@ -12,6 +12,7 @@ import { pruneSnapshots } from '../publish/prune-snapshots.js';
 import { readSnapshotState } from '../publish/snapshot-state.js';
 import { isSnapshotId, listSnapshots, readLatest } from '../publish/write-snapshot.js';
 import { describeConfig } from '../config/describe-config.js';
+import { tuneRuntimeForSync } from './runtime-tuning.js';
 import { runSync, type SyncOutcome } from '../run-sync.js';
 import type { SyncEffects } from '../source/effects.js';
 import { verifySnapshot } from '../verify/verify-snapshot.js';
@@ -160,6 +161,7 @@ async function syncWithProgress(
       config,
       full: options.full,
       effects: io.effects,
+      tuneRuntime: tuneRuntimeForSync,
       onProgress: (p) => progress.update(p),
       // Warnings always (--quiet too); requests, retries and waits (debug) with --verbose. The
       // gateway redacts its messages; redacting again here also covers every other source.
