@@ -61,7 +61,10 @@ export function pageDigest(page: PageObjectResponse, blocks: BlockNode[], commen
  * bumping the pages that mention it (the render pass shows current titles from the summaries).
  * `checksum` is the sha256 of `json` itself, to check the bytes when they are read back.
  */
-export function fetchedForm(unit: { page: PageObjectResponse; blocks: BlockNode[]; comments?: CommentObjectResponse[] }): {
+export function fetchedForm(
+  unit: { page: PageObjectResponse; blocks: BlockNode[]; comments?: CommentObjectResponse[] },
+  serialised?: SerialisedBlocks,
+): {
   json: string;
   digest: string;
   checksum: string;
@@ -70,7 +73,7 @@ export function fetchedForm(unit: { page: PageObjectResponse; blocks: BlockNode[
   const fetched = unit.comments ? { page: unit.page, blocks: unit.blocks, comments: unit.comments } : { page: unit.page, blocks: unit.blocks };
   const mentions: Array<Record<string, unknown>> = [];
   dropVolatile(fetched, mentions);
-  const json = JSON.stringify(fetched);
+  const json = serialised ? fetchedJson(fetched, serialised) : JSON.stringify(fetched);
   const checksum = sha256Of(json);
   // Comments are content and change the digest; no comments is the same content as comments not
   // asked for, so turning comments on changes the digest of commented pages only.
@@ -81,6 +84,33 @@ export function fetchedForm(unit: { page: PageObjectResponse; blocks: BlockNode[
   const digest = sha256Of(JSON.stringify(digested));
   mentions.forEach((m, i) => (m.plain_text = texts[i]));
   return { json, digest, checksum };
+}
+
+/**
+ * The JSON of blocks serialised already (by the resume journal, as listed), each without its
+ * children: only blocks that `dropVolatile` leaves as they are (`unchangedByDigest`), not changed
+ * since. Undefined for any other block.
+ */
+export type SerialisedBlocks = (block: BlockNode) => string | undefined;
+
+/** Whether `dropVolatile` leaves this block, serialised as `json` (its children aside), as it is. */
+export function unchangedByDigest(block: { type: string }, json: string): boolean {
+  return !MIRRORS_ANOTHER_PAGE.has(block.type) && !json.includes('"expiry_time"') && !json.includes('"request_id"');
+}
+
+/** `JSON.stringify(fetched)`, each block serialised already taken as it is. */
+function fetchedJson(fetched: { page: PageObjectResponse; blocks: BlockNode[]; comments?: CommentObjectResponse[] }, serialised: SerialisedBlocks): string {
+  const nodes = (list: BlockNode[]): string => {
+    let out = '[';
+    for (let i = 0; i < list.length; i++) {
+      const node = list[i]!;
+      const own = serialised(node);
+      // A node is its block with `children` last ({ ...block, children }).
+      out += (i > 0 ? ',' : '') + (own === undefined ? JSON.stringify(node) : `${own.slice(0, -1)},"children":${nodes(node.children)}}`);
+    }
+    return `${out}]`;
+  };
+  return `{"page":${JSON.stringify(fetched.page)},"blocks":${nodes(fetched.blocks)}${fetched.comments ? `,"comments":${JSON.stringify(fetched.comments)}` : ''}}`;
 }
 
 /** `sha256:<hex>` of a text. */

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fetchedForm } from '../normalise/page-digest.js';
+import { fetchedForm, type SerialisedBlocks } from '../normalise/page-digest.js';
 import type { CrawledPage } from '../source/crawl-types.js';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
 
@@ -153,9 +153,9 @@ export class PageSpool {
     this.known.set(id, at);
   }
 
-  /** Parks a page; resolves once it is on disk. Serialised once, for the disk and the digest alike. */
-  async put(unit: CrawledPage): Promise<void> {
-    const { json, digest, checksum } = fetchedForm(unit);
+  /** Parks a page; resolves once it is on disk. Serialised once, for the disk and the digest alike (blocks `serialised` already are taken as they are). */
+  async put(unit: CrawledPage, serialised?: SerialisedBlocks): Promise<void> {
+    const { json, digest, checksum } = fetchedForm(unit, serialised);
     const known = this.known.get(unit.page.id);
     if (known && known.checksum === checksum) {
       this.where.set(unit.page.id, { offset: known.offset, length: known.length, digest, checksum });

@@ -3,7 +3,7 @@ import type { BlockObjectResponse, CommentObjectResponse } from '@notionhq/clien
 import { join } from 'node:path';
 import type { AssetOutcome, PreviousAssets } from '../assets/asset-collector.js';
 import type { StoredAsset } from '../assets/asset-store.js';
-import { sha256Of } from '../normalise/page-digest.js';
+import { sha256Of, unchangedByDigest } from '../normalise/page-digest.js';
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from '../source/crawl-types.js';
 import { blockFileRefs, nameFromUrl, type FileRef } from '../source/file-refs.js';
@@ -70,6 +70,8 @@ export class RunProgress {
   /** The page each block listed this run belongs to; blocks a synced block reference shows (they are its original's). */
   private readonly pageOf = new Map<string, string>();
   private readonly shown = new Set<string>();
+  /** The JSON of blocks journaled for pages in flight, by block id, for the spool (`PageSpool.put`). */
+  private readonly serialised = new Map<string, string>();
   private readonly failed = new Set<string>();
   /** Asset keys of the files found on each page in flight. */
   private readonly pageKeys = new Map<string, Set<string>>();
@@ -377,7 +379,12 @@ export class RunProgress {
       return;
     }
     const blocks = listed as BlockObjectResponse[];
-    let json = JSON.stringify(blocks);
+    // Each block serialised once: for the journal now, and for the spool when its page is done.
+    const parts = blocks.map((b) => JSON.stringify(b));
+    blocks.forEach((b, i) => {
+      if (unchangedByDigest(b, parts[i]!)) this.serialised.set(b.id, parts[i]!);
+    });
+    let json = `[${parts.join(',')}]`;
     let k: string[] = [];
     if (json.includes('"expiry_time"')) {
       k = blocks.flatMap((b) => blockFileRefs(b, p).filter((r) => r.source === 'notion').map((r) => r.key));
@@ -434,8 +441,11 @@ export class RunProgress {
     // The content of a synced block is fetched once, for the first page showing it: its files count for every page.
     if (facts.holds.length > 0 || facts.shows.length > 0) for (const k of treeFileKeys(unit.blocks, id)) keys.add(k);
     const seenAt = this.seenAt.get(id);
+    const serialised = this.serialised.size > 0 ? (b: BlockNode) => this.serialised.get(b.id) : undefined;
+    // Read before hasGap forgets the page's blocks.
+    const put = spool.put(unit, serialised);
     const whole = !this.hasGap(unit) && seenAt !== undefined;
-    await spool.put(unit);
+    await put;
     if (!whole) return;
     const at = spool.location(id)!;
     const { pages: sp, databases: sd } = subItems(unit.blocks, id);
@@ -511,6 +521,7 @@ export class RunProgress {
         if (this.failed.has(b.id) || (b.has_children && b.children.length === 0 && !CHILDREN_ELSEWHERE.has(b.type))) gap = true;
         this.pageOf.delete(b.id);
         this.shown.delete(b.id);
+        this.serialised.delete(b.id);
         walk(b.children);
       }
     };
