@@ -81,8 +81,9 @@ export interface SyncDeps {
   trackProgress?: boolean;
   /**
    * Tunes the process's memory for the work ahead (src/cli/runtime-tuning.ts): `footprint` while
-   * an incremental run has fetched nothing, `throughput` from its first page fetched (and for a
-   * full crawl). Default: nothing is tuned (a test's process is left as it is).
+   * an incremental run has fetched nothing, `throughput` for a full crawl, from the first page
+   * fetched, or before a snapshot is built. Default: nothing is tuned (a test's process is left
+   * as it is).
    */
   tuneRuntime?: (tuning: 'throughput' | 'footprint') => void;
 }
@@ -501,7 +502,6 @@ function keepAsItIs(run: Run, fetched: Omit<Fetched, 'crawl'>, state: SyncState,
   return { pages: p.summary.subPages ?? [], databases: p.summary.subDatabases ?? [] };
 }
 
-/** A page fetched now (or read back from the page cache): summarised, and parked in the spool as the snapshot will show it. */
 /** The run renders: its memory is tuned for throughput from here on (once). */
 function workAhead(run: Run): void {
   if (run.tunedForWork) return;
@@ -509,6 +509,7 @@ function workAhead(run: Run): void {
   run.deps.tuneRuntime?.('throughput');
 }
 
+/** A page fetched now (or read back from the page cache): summarised, and parked in the spool as the snapshot will show it. */
 async function spoolPage(run: Run, fetched: Omit<Fetched, 'crawl'>, unit: CrawledPage, origin: PageOrigin): Promise<void> {
   const { privacy, state, resume } = run;
   // A page left out by itself is summarised (pages under it follow it out) but never spooled (nor journaled).

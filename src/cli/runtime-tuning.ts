@@ -10,8 +10,8 @@ export type RuntimeTuning = 'throughput' | 'footprint';
  *   memory at the same CPU (`npm run bench`, scenario memory-scale).
  * - `footprint`: the heap grows by a quarter and the young generation stays at its first size.
  *   A night with nothing new allocates little, and on a small runner shared with other work
- *   its peak memory is what counts: at 10,000 pages it peaks about 35–45 MB lower for the same
- *   CPU. A run that renders would pay about a fifth more CPU under it (scenario incremental).
+ *   its peak memory is what counts: at 10,000 pages it peaked at 146–147 MB instead of
+ *   194–203 MB, for the same CPU. A run that renders would pay about a fifth more CPU under it (scenario incremental).
  * `notion-kb sync` starts with `footprint` (bin/notion-kb.js, before the rest loads: loading
  * grows the young generation), every other command with `throughput`; the sync asks for
  * `throughput` itself (`SyncDeps.tuneRuntime`) when it crawls in full, fetches a page or builds

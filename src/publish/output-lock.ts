@@ -160,28 +160,27 @@ export async function lockOutput(outDir: string, fs: OutputFs = nodeOutputFs): P
   // (taken over at once), not one that reads as being written for the next few seconds.
   const draft = join(outDir, `${LOCK_FILE}.${process.pid}.tmp`);
   await removeDeadDrafts(outDir, fs);
-  let linking = true;
-  try {
-    await fs.writeFile(draft, content);
-  } catch {
-    linking = false;
-  }
+  let linking = await fs.writeFile(draft, content).then(
+    () => true,
+    () => false,
+  );
+  /** Creates the lock, or throws EEXIST when there is one. */
+  const create = async (): Promise<void> => {
+    if (linking) {
+      try {
+        return await fs.link(draft, path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw err;
+        // A file system without hard links: the lock is created in place.
+        linking = false;
+      }
+    }
+    await fs.writeFile(path, content, { flag: 'wx' });
+  };
   try {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        if (linking) {
-          try {
-            await fs.link(draft, path);
-          } catch (err) {
-            const code = (err as NodeJS.ErrnoException).code;
-            if (code === 'EEXIST') throw err;
-            // A file system without hard links: create the lock in place.
-            linking = false;
-            await fs.writeFile(path, content, { flag: 'wx' });
-          }
-        } else {
-          await fs.writeFile(path, content, { flag: 'wx' });
-        }
+        await create();
         return { release: () => fs.rm(path, { force: true }) };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

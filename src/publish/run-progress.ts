@@ -814,7 +814,6 @@ function sameSet(list: readonly string[], set: ReadonlySet<string> | undefined):
   return ids.size === (set?.size ?? 0) && [...ids].every((id) => set!.has(id));
 }
 
-/** Blocks (as JSON) without signed file URLs and their expiry times. */
 /** A file object as the gateway gives it (src/source/read-api-object.ts): its signed URL and when that expires. */
 const SIGNED_FILE = /\{"url":"(?:[^"\\]|\\.)*","expiry_time":(?:"[^"\\]*"|null)\}/g;
 

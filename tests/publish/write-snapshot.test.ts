@@ -353,6 +353,16 @@ describe('lockOutput', () => {
     }
   });
 
+  it('on a file system without hard links, creates the lock in place, refuses a second writer and leaves no draft', async () => {
+    const noLinks = { ...nodeOutputFs, link: async () => Promise.reject(Object.assign(new Error('operation not permitted'), { code: 'EPERM' })) };
+    const lock = await lockOutput(tmp.dir, noLinks);
+    expect(JSON.parse(await readFile(lockFile, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(await readdir(tmp.dir)).toEqual(['.notion-kb.lock']);
+    await expect(lockOutput(tmp.dir, noLinks)).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining(`process ${process.pid}`) });
+    await lock.release();
+    expect(await readdir(tmp.dir)).toEqual([]);
+  });
+
   it('parses both lock formats', () => {
     expect(parseLockOwner('1234\n')).toEqual({ pid: 1234 });
     expect(parseLockOwner('{"pid":5,"startTime":7,"host":"h","createdAt":"x"}')).toEqual({ pid: 5, startTime: 7, host: 'h', createdAt: 'x' });
