@@ -93,9 +93,21 @@ export function fetchedForm(
  */
 export type SerialisedBlocks = (block: BlockNode) => string | undefined;
 
-/** Whether `dropVolatile` leaves this block, serialised as `json` (its children aside), as it is. */
-export function unchangedByDigest(block: { type: string }, json: string): boolean {
-  return !MIRRORS_ANOTHER_PAGE.has(block.type) && !json.includes('"expiry_time"') && !json.includes('"request_id"');
+/**
+ * Whether `dropVolatile` leaves this block, serialised as `json` (its children aside), as it is.
+ * `namesNoVolatile`: a scan of text that holds `json` (the listing it came in) found neither a
+ * signed file's expiry nor a request id, so the block's own text need not be scanned again.
+ */
+export function unchangedByDigest(block: { type: string }, json: string, namesNoVolatile = false): boolean {
+  return !MIRRORS_ANOTHER_PAGE.has(block.type) && (namesNoVolatile || (!json.includes(EXPIRY) && !json.includes(REQUEST_ID)));
+}
+
+const EXPIRY = '"expiry_time"';
+const REQUEST_ID = '"request_id"';
+
+/** Whether serialised text names what `dropVolatile` may change in a block (a signed file's expiry, a request id). */
+export function namesVolatile(json: string): boolean {
+  return json.includes(EXPIRY) || json.includes(REQUEST_ID);
 }
 
 /** `JSON.stringify(fetched)`, each block serialised already taken as it is. */

@@ -3,7 +3,7 @@ import type { BlockObjectResponse, CommentObjectResponse } from '@notionhq/clien
 import { join } from 'node:path';
 import type { AssetOutcome, PreviousAssets } from '../assets/asset-collector.js';
 import type { StoredAsset } from '../assets/asset-store.js';
-import { sha256Of, unchangedByDigest } from '../normalise/page-digest.js';
+import { namesVolatile, sha256Of, unchangedByDigest } from '../normalise/page-digest.js';
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from '../source/crawl-types.js';
 import { blockFileRefs, nameFromUrl, type FileRef } from '../source/file-refs.js';
@@ -55,8 +55,14 @@ interface Usable {
 /** Children a block of this type has but the crawl does not fetch (they are records of their own). */
 const CHILDREN_ELSEWHERE = new Set(['child_page', 'child_database']);
 
+let lastMinute = { minute: Number.NaN, iso: '' };
 /** The minute before `ms`, less a minute's margin for the difference between Notion's clock and ours. */
-const minuteBefore = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000 - 60_000).toISOString();
+const minuteBefore = (ms: number) => {
+  const minute = Math.floor(ms / 60_000);
+  // Every listing of a run asks: most fall in the minute the one before did.
+  if (minute !== lastMinute.minute) lastMinute = { minute, iso: new Date(minute * 60_000 - 60_000).toISOString() };
+  return lastMinute.iso;
+};
 
 export class RunProgress {
   private writer: JournalWriter | null = null;
@@ -381,12 +387,14 @@ export class RunProgress {
     const blocks = listed as BlockObjectResponse[];
     // Each block serialised once: for the journal now, and for the spool when its page is done.
     const parts = blocks.map((b) => JSON.stringify(b));
-    blocks.forEach((b, i) => {
-      if (unchangedByDigest(b, parts[i]!)) this.serialised.set(b.id, parts[i]!);
-    });
     let json = `[${parts.join(',')}]`;
+    // One scan of the listing; each block's own text only when the listing names something volatile.
+    const clean = !namesVolatile(json);
+    blocks.forEach((b, i) => {
+      if (unchangedByDigest(b, parts[i]!, clean)) this.serialised.set(b.id, parts[i]!);
+    });
     let k: string[] = [];
-    if (json.includes('"expiry_time"')) {
+    if (!clean && json.includes('"expiry_time"')) {
       k = blocks.flatMap((b) => blockFileRefs(b, p).filter((r) => r.source === 'notion').map((r) => r.key));
       // Signed URLs (those that expire) are left out, as in the page cache.
       json = withoutSignedUrls(json);
