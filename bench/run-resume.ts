@@ -6,18 +6,20 @@
 //    directory resumes. Its requests are held against the bound of the kill tests: the requests the
 //    killed run had not made, plus the no-change listing cost, plus 5 %.
 // 2. Slowdown: uninterrupted runs alternately keeping their progress and not (ABBA order), each into
-//    a fresh directory, in this process; the medians are compared (target ≤ 5 %). Two workloads: syncs
+//    a fresh directory, in a fresh process of the compiled package (as the CLI runs); the medians are
+//    compared (target ≤ 5 %), and the median of the pairs' ratios is given beside. Two workloads: syncs
 //    of a generated workspace with no rate limit and no latency (the exporter's own work, where keeping
 //    progress weighs most) and export-like syncs of the demo (comments and the site).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runSync } from '../src/run-sync.js';
+import { buildPackedLayout } from './packed-layout.js';
 import { benchConfig } from './run-export.js';
 import type { TargetResult } from './run-scenario.js';
 import type { ResumeScenario } from './scenarios.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { syncInFreshProcess } from './sync-process.js';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'notion-kb.js');
 const NOTION_RATE = 3;
@@ -51,6 +53,9 @@ export interface Slowdown {
   cpuMedianWithout: number;
   wallSlowdown: number;
   cpuSlowdown: number;
+  /** The median over ABBA pairs of (with ÷ without) − 1. */
+  wallPairedSlowdown: number;
+  cpuPairedSlowdown: number;
 }
 
 export interface ResumeResult {
@@ -70,7 +75,14 @@ const median = (xs: number[]) => {
 export async function runResumeScenario(scenario: ResumeScenario, token: string): Promise<ResumeResult> {
   const kills = await killAndResume(scenario, token);
   const slowdown: Slowdown[] = [];
-  for (const workload of scenario.slowdown) slowdown.push(await measureSlowdown(workload, token));
+  if (scenario.slowdown.length > 0) {
+    const packed = buildPackedLayout('notion-kb-bench-resume-');
+    try {
+      for (const workload of scenario.slowdown) slowdown.push(await measureSlowdown(workload, token, packed.dir));
+    } finally {
+      packed.remove();
+    }
+  }
   const judged = kills.rounds.length > 0;
   const target = (name: string, value: number, limit: number, measured: string, targetText: string): TargetResult => ({
     scenario: scenario.name,
@@ -165,27 +177,25 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv, server: ServerProcess
   return { code, stdout, stderr, wallS: (performance.now() - started) / 1000 };
 }
 
-async function measureSlowdown(workload: ResumeScenario['slowdown'][number], token: string): Promise<Slowdown> {
+async function measureSlowdown(workload: ResumeScenario['slowdown'][number], token: string, packageDir: string): Promise<Slowdown> {
   const server = await startServerProcess({ workspace: workload.workspace, rateLimit: false, latencyMs: workload.latencyMs }, token);
   const dir = await mkdtemp(join(tmpdir(), 'notion-kb-bench-resume-slowdown-'));
   const runs: SlowdownRun[] = [];
   let pages = 0;
   try {
-    // Two warm-up runs (module loading, JIT: later runs are faster), not counted; then pairs in
-    // ABBA order, so that a drift (the machine's load, the JIT) weighs on both sides alike.
+    // Each run in a fresh process of the compiled package, as a user's `notion-kb` runs: no run
+    // inherits another's heap or JIT. One warm-up run each way (the disk cache), not counted;
+    // then pairs in ABBA order, so that a drift of the machine's load weighs on both sides alike.
     const order = [true, false];
     for (let i = -2; i < workload.pairs * 2; i++) {
       const progress = i < 0 ? i === -2 : order[(i + Math.floor(i / 2)) % 2]!;
       const out = join(dir, `run-${i + 2}`);
       const base = benchConfig(server.baseUrl, out, workload.client, token);
       const config = workload.comments ? { ...base, content: { ...base.content, comments: true }, output: { ...base.output, site: true } } : base;
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      const outcome = await runSync({ config, trackProgress: progress });
-      const wallS = (performance.now() - started) / 1000;
-      const used = process.cpuUsage(cpu);
-      pages = outcome.report.counts.pages;
-      if (i >= 0) runs.push({ progress, wallS, cpuS: (used.user + used.system) / 1e6, requests: outcome.report.requests.total });
+      const m = await syncInFreshProcess(packageDir, config, 0, progress);
+      if (m.exitCode !== 0) throw new Error(`bench resume: a slowdown run (${workload.label}) ended with exit code ${m.exitCode}`);
+      pages = m.counts.pages;
+      if (i >= 0) runs.push({ progress, wallS: m.wallMs / 1000, cpuS: m.cpuMs / 1000, requests: m.requests });
       await rm(out, { recursive: true, force: true });
     }
   } finally {
@@ -197,6 +207,15 @@ async function measureSlowdown(workload: ResumeScenario['slowdown'][number], tok
   const wallMedianWithout = pick(false, (r) => r.wallS);
   const cpuMedianWith = pick(true, (r) => r.cpuS);
   const cpuMedianWithout = pick(false, (r) => r.cpuS);
+  // Each ABBA pair's two runs ran side by side in time: the median of their ratios weighs least what the machine did meanwhile.
+  const paired = (f: (r: SlowdownRun) => number) => {
+    const ratios: number[] = [];
+    for (let i = 0; i + 1 < runs.length; i += 2) {
+      const [a, b] = [runs[i]!, runs[i + 1]!];
+      ratios.push(a.progress ? f(a) / f(b) : f(b) / f(a));
+    }
+    return median(ratios) - 1;
+  };
   return {
     label: workload.label,
     pages,
@@ -207,6 +226,8 @@ async function measureSlowdown(workload: ResumeScenario['slowdown'][number], tok
     cpuMedianWithout,
     wallSlowdown: wallMedianWith / wallMedianWithout - 1,
     cpuSlowdown: cpuMedianWith / cpuMedianWithout - 1,
+    wallPairedSlowdown: paired((r) => r.wallS),
+    cpuPairedSlowdown: paired((r) => r.cpuS),
   };
 }
 
@@ -223,7 +244,7 @@ export function formatResume(r: ResumeResult): string {
         `${`${(100 * k.at).toFixed(0)} %`.padStart(9)}  ${String(k.killedRequests).padStart(6)}  ${String(k.rerunRequests).padStart(5)}  ${k.bound.toFixed(0).padStart(5)}  ${String(k.resumedPages).padStart(13)}  ${`${k.totalRequests} (${(100 * (k.totalRequests / u.requests - 1)).toFixed(1)} %)`.padStart(14)}  ${k.rerunWallS.toFixed(1).padStart(7)}`,
     ),
     ...r.slowdown.flatMap((s) => [
-      `slowdown, ${s.label} (${s.pages} pages, ${s.runs.length / 2} runs each, alternating): median wall ${s.wallMedianWith.toFixed(2)} s keeping progress, ${s.wallMedianWithout.toFixed(2)} s not (${signed(s.wallSlowdown)}); median CPU ${s.cpuMedianWith.toFixed(2)} s / ${s.cpuMedianWithout.toFixed(2)} s (${signed(s.cpuSlowdown)})`,
+      `slowdown, ${s.label} (${s.pages} pages, ${s.runs.length / 2} runs each, alternating, each in a fresh process): median wall ${s.wallMedianWith.toFixed(2)} s keeping progress, ${s.wallMedianWithout.toFixed(2)} s not (${signed(s.wallSlowdown)}); median CPU ${s.cpuMedianWith.toFixed(2)} s / ${s.cpuMedianWithout.toFixed(2)} s (${signed(s.cpuSlowdown)}); median of the pairs' ratios: wall ${signed(s.wallPairedSlowdown)}, CPU ${signed(s.cpuPairedSlowdown)}`,
       `  runs: ${s.runs.map((x) => `${x.progress ? 'with' : 'without'} ${x.wallS.toFixed(2)} s`).join(', ')}`,
     ]),
   ];

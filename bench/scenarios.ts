@@ -234,9 +234,9 @@ export function benchScenarios(quick: boolean): BenchScenario[] {
           latencyMs: 0,
           client: { rate: 100_000, concurrency: 8 },
           comments: false,
-          pairs: quick ? 2 : 5,
+          pairs: quick ? 2 : 8,
         },
-        { label: 'export of the demo (comments, site)', workspace: { kind: 'demo' }, latencyMs: 5, client: { rate: 1000, concurrency: 3 }, comments: true, pairs: quick ? 1 : 5 },
+        { label: 'export of the demo (comments, site)', workspace: { kind: 'demo' }, latencyMs: 5, client: { rate: 1000, concurrency: 3 }, comments: true, pairs: quick ? 1 : 8 },
       ],
     },
   ];

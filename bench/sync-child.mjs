@@ -10,7 +10,7 @@ if (!process.send) {
   process.exit(2);
 }
 
-/** @param {{ packageDir: string; config: unknown; clockOffsetMs: number }} job */
+/** @param {{ packageDir: string; config: unknown; clockOffsetMs: number; trackProgress?: boolean }} job */
 async function run(job) {
   const dist = (file) => pathToFileURL(join(job.packageDir, 'dist', file)).href;
   const { tuneRuntimeForSync } = await import(dist('cli/runtime-tuning.js'));
@@ -20,7 +20,7 @@ async function run(job) {
   const rssBeforeBytes = process.memoryUsage.rss();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const outcome = await runSync({ config: job.config, now: () => new Date(Date.now() + job.clockOffsetMs), tuneRuntime: tuneRuntimeForSync });
+  const outcome = await runSync({ config: job.config, now: () => new Date(Date.now() + job.clockOffsetMs), tuneRuntime: tuneRuntimeForSync, ...(job.trackProgress === undefined ? {} : { trackProgress: job.trackProgress }) });
   const used = process.cpuUsage(cpu);
   const r = outcome.report;
   return {

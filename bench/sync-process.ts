@@ -27,9 +27,10 @@ type FromSync = { type: 'done'; result: Omit<SyncMeasurement, 'rssPeakBytes'> } 
 
 /**
  * `runSync` in a fresh child process running the compiled package at `packageDir`
- * (bench/packed-layout.ts), on a clock `clockOffsetMs` ahead of the real one.
+ * (bench/packed-layout.ts), on a clock `clockOffsetMs` ahead of the real one; `trackProgress`
+ * as runSync takes it (absent: the CLI's default, progress kept).
  */
-export function syncInFreshProcess(packageDir: string, config: Config, clockOffsetMs: number): Promise<SyncMeasurement> {
+export function syncInFreshProcess(packageDir: string, config: Config, clockOffsetMs: number, trackProgress?: boolean): Promise<SyncMeasurement> {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
     let answer: FromSync | null = null;
@@ -46,6 +47,6 @@ export function syncInFreshProcess(packageDir: string, config: Config, clockOffs
       if (a?.type === 'done') resolve({ ...a.result, rssPeakBytes: peak });
       else reject(new Error(`bench sync process: ${a?.type === 'error' ? a.message.split(config.token ?? '\0').join('<token>') : `exited (${signal ?? `code ${code}`}) without a result`}`));
     });
-    child.send({ packageDir, config, clockOffsetMs });
+    child.send({ packageDir, config, clockOffsetMs, ...(trackProgress === undefined ? {} : { trackProgress }) });
   });
 }
