@@ -39,16 +39,29 @@ describe('canonical JSON in pieces', () => {
     expect(await text(new JsonList([new JsonList([1, 2]), new JsonEntries([['k', new JsonList([])]])]))).toBe(canonicalJson([[1, 2], { k: [] }]));
   });
 
-  it('never holds the whole list: items are asked for as the text is read', async () => {
+  it('never holds the whole list: items are asked for as the text is read, a few KB at a time', async () => {
     let asked = 0;
+    // 1,000 items of about 1 KB each: 1 MB of text in all.
     function* items() {
       for (let i = 0; i < 1000; i++) {
         asked++;
-        yield { i };
+        yield { i, text: 'x'.repeat(1000) };
       }
     }
     const chunks = canonicalJsonChunks({ list: new JsonList(items()) });
-    for (let i = 0; i < 10; i++) await chunks.next();
-    expect(asked).toBeLessThan(10);
+    let longest = 0;
+    for (let i = 0; i < 10; i++) longest = Math.max(longest, ((await chunks.next()).value as string).length);
+    // Ten pieces hold at most ten gatherings of 16 KB (an item more each), not the whole list.
+    expect(asked).toBeLessThan(200);
+    expect(longest).toBeLessThan(16 * 1024 + 1100);
+  });
+
+  it('gathers small plain items into pieces, and gives the same text as canonicalJson', async () => {
+    const list = Array.from({ length: 5000 }, (_, i) => ({ path: `pages/${i}.md`, sha256: 'ab'.repeat(32), bytes: i, nested: { a: [i, null] } }));
+    const pieces: string[] = [];
+    for await (const piece of canonicalJsonChunks({ files: new JsonList(list), more: new JsonEntries(list.map((v, i) => [`k${i}`, v] as const)) })) pieces.push(piece);
+    expect(pieces.join('')).toBe(canonicalJson({ files: list, more: Object.fromEntries(list.map((v, i) => [`k${i}`, v])) }));
+    // Not two pieces an item: about one per 16 KB of text.
+    expect(pieces.length).toBeLessThan(pieces.join('').length / 8000);
   });
 });

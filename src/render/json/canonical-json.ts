@@ -37,30 +37,67 @@ async function* chunksOf(value: unknown, indent: string): AsyncGenerator<string>
   if (value instanceof JsonList) return yield* listChunks(value.items, indent);
   if (value instanceof JsonEntries) return yield* entryChunks(value.entries, indent);
   if (holdsLazy(value)) return yield* Array.isArray(value) ? listChunks(value, indent) : entryChunks(Object.entries(value as object), indent);
-  // Inside JSON text a newline is always the layout's (string contents escape theirs).
-  yield JSON.stringify(value, null, 2).replaceAll('\n', `\n${indent}`);
+  yield plainJson(value, indent);
 }
+
+/** A value holding nothing lazy, as JSON.stringify lays it out, at `indent`. */
+function plainJson(value: unknown, indent: string): string {
+  // Inside JSON text a newline is always the layout's (string contents escape theirs).
+  return JSON.stringify(value, null, 2).replaceAll('\n', `\n${indent}`);
+}
+
+/**
+ * Text of plain items gathered before it is handed on: a list of tens of thousands of small
+ * items (a manifest, index.json) goes out in pieces of this size, not two pieces per item
+ * through every generator above it.
+ */
+const GATHER_CHARS = 16 * 1024;
 
 async function* listChunks(items: Source<unknown>, indent: string): AsyncGenerator<string> {
   const inner = `${indent}  `;
   let first = true;
-  for await (const item of items) {
-    yield `${first ? '[' : ','}\n${inner}`;
-    first = false;
+  let gathered = '';
+  for await (const raw of items) {
     // As JSON.stringify writes array holes, undefined and functions.
-    yield* chunksOf(item === undefined || typeof item === 'function' ? null : item, inner);
+    const item = raw === undefined || typeof raw === 'function' ? null : raw;
+    const head = `${first ? '[' : ','}\n${inner}`;
+    first = false;
+    if (item instanceof JsonList || item instanceof JsonEntries || holdsLazy(item)) {
+      if (gathered) yield gathered;
+      gathered = '';
+      yield head;
+      yield* chunksOf(item, inner);
+      continue;
+    }
+    gathered += head + plainJson(item, inner);
+    if (gathered.length >= GATHER_CHARS) {
+      yield gathered;
+      gathered = '';
+    }
   }
-  yield first ? '[]' : `\n${indent}]`;
+  yield `${gathered}${first ? '[]' : `\n${indent}]`}`;
 }
 
 async function* entryChunks(entries: Source<readonly [string, unknown]>, indent: string): AsyncGenerator<string> {
   const inner = `${indent}  `;
   let first = true;
+  let gathered = '';
   for await (const [key, item] of entries) {
     if (item === undefined || typeof item === 'function') continue;
-    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+    const head = `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
     first = false;
-    yield* chunksOf(item, inner);
+    if (item instanceof JsonList || item instanceof JsonEntries || holdsLazy(item)) {
+      if (gathered) yield gathered;
+      gathered = '';
+      yield head;
+      yield* chunksOf(item, inner);
+      continue;
+    }
+    gathered += head + plainJson(item, inner);
+    if (gathered.length >= GATHER_CHARS) {
+      yield gathered;
+      gathered = '';
+    }
   }
-  yield first ? '{}' : `\n${indent}}`;
+  yield `${gathered}${first ? '{}' : `\n${indent}}`}`;
 }
