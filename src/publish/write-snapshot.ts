@@ -361,8 +361,8 @@ export async function* manifestEntries(dir: string, fs: OutputFs = nodeOutputFs)
 /** Every file below a directory, as sorted snapshot-relative paths. */
 export async function listFiles(dir: string, fs: OutputFs = nodeOutputFs): Promise<string[]> {
   const out: string[] = [];
-  // Each entry's snapshot-relative path built as the walk goes down (a snapshot has tens of thousands).
-  // Through the real file system each folder is read at once, as `hardLink` links (a snapshot has thousands).
+  // Each entry's snapshot-relative path is built as the walk goes down (no path.relative for tens of
+  // thousands of files), and through the real file system each folder is read at once, as `hardLink` links.
   const read = fs.readdir === nodeOutputFs.readdir ? async (d: string) => readdirSync(d, { withFileTypes: true }) : (d: string) => fs.readdir(d, { withFileTypes: true });
   const walk = async (d: string, under: string): Promise<void> => {
     for (const e of await read(d)) {
@@ -408,23 +408,28 @@ export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs, re
   const paths = (await listFiles(dir, fs)).filter((p) => p !== 'manifest.json');
   async function* entries(): AsyncGenerator<Manifest['files'][number]> {
     for (const path of paths) {
-      // A file this run linked: no file system call, and no promise (tens of thousands a night).
-      const sha256 = reuse?.linkedPaths?.has(path) ? reuse.hashes.get(path) : undefined;
-      const bytes = sha256 === undefined ? undefined : reuse!.sizes?.get(path);
-      if (sha256 !== undefined && bytes !== undefined) yield { path, sha256, bytes };
-      else yield { path, ...((reuse && (await linkedHash(dir, path, fs, reuse))) ?? (await sha256File(join(dir, path), fs))) };
+      // A file this run linked needs no file system call, nor a promise (tens of thousands a night).
+      const known = reuse && linkedByThisRun(path, reuse);
+      yield { path, ...(known ?? (reuse && (await linkedHash(dir, path, fs, reuse))) ?? (await sha256File(join(dir, path), fs))) };
     }
   }
   await writeStreamed(join(dir, 'manifest.json'), canonicalJsonChunks({ files: new JsonList(entries()) }), fs);
+}
+
+/** A file this run linked from the earlier snapshot: that snapshot's manifest says what it is (null when it does not say its size). */
+function linkedByThisRun(path: string, reuse: FileReuse): { sha256: string; bytes: number } | null {
+  if (!reuse.linkedPaths?.has(path)) return null;
+  const sha256 = reuse.hashes.get(path);
+  const bytes = reuse.sizes?.get(path);
+  return sha256 !== undefined && bytes !== undefined ? { sha256, bytes } : null;
 }
 
 /** The hash of a file that is the same file (a hard link) as the one at its path in an earlier snapshot; null otherwise. */
 async function linkedHash(dir: string, path: string, fs: OutputFs, reuse: FileReuse): Promise<{ sha256: string; bytes: number } | null> {
   const sha256 = reuse.hashes.get(path);
   if (sha256 === undefined) return null;
-  // Linked by this run: that snapshot's manifest says what it is.
-  const size = reuse.linkedPaths?.has(path) ? reuse.sizes?.get(path) : undefined;
-  if (size !== undefined) return { sha256, bytes: size };
+  const known = linkedByThisRun(path, reuse);
+  if (known) return known;
   const [mine, theirs] = await Promise.all([fs.stat(join(dir, path)), fs.stat(join(reuse.dir, path)).catch(() => null)]);
   return theirs && mine.ino === theirs.ino && mine.dev === theirs.dev ? { sha256, bytes: mine.size } : null;
 }
