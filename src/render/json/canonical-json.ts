@@ -54,37 +54,27 @@ function plainJson(value: unknown, indent: string): string {
 const GATHER_CHARS = 16 * 1024;
 
 async function* listChunks(items: Source<unknown>, indent: string): AsyncGenerator<string> {
-  const inner = `${indent}  `;
-  let first = true;
-  let gathered = '';
-  for await (const raw of items) {
-    // As JSON.stringify writes array holes, undefined and functions.
-    const item = raw === undefined || typeof raw === 'function' ? null : raw;
-    const head = `${first ? '[' : ','}\n${inner}`;
-    first = false;
-    if (item instanceof JsonList || item instanceof JsonEntries || holdsLazy(item)) {
-      if (gathered) yield gathered;
-      gathered = '';
-      yield head;
-      yield* chunksOf(item, inner);
-      continue;
-    }
-    gathered += head + plainJson(item, inner);
-    if (gathered.length >= GATHER_CHARS) {
-      yield gathered;
-      gathered = '';
-    }
-  }
-  yield `${gathered}${first ? '[]' : `\n${indent}]`}`;
+  // As JSON.stringify writes array holes, undefined and functions.
+  yield* membersChunks(items, (item) => ['', item === undefined || typeof item === 'function' ? null : item], indent, '[', ']');
 }
 
 async function* entryChunks(entries: Source<readonly [string, unknown]>, indent: string): AsyncGenerator<string> {
+  yield* membersChunks(entries, ([key, item]) => (item === undefined || typeof item === 'function' ? null : [`${JSON.stringify(key)}: `, item]), indent, '{', '}');
+}
+
+/**
+ * The members of an array or object, each as what goes before its value (a key, or nothing) and
+ * the value (null: left out), plain ones gathered.
+ */
+async function* membersChunks<T>(source: Source<T>, member: (x: T) => readonly [string, unknown] | null, indent: string, open: string, close: string): AsyncGenerator<string> {
   const inner = `${indent}  `;
   let first = true;
   let gathered = '';
-  for await (const [key, item] of entries) {
-    if (item === undefined || typeof item === 'function') continue;
-    const head = `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+  for await (const x of source) {
+    const m = member(x);
+    if (!m) continue;
+    const [key, item] = m;
+    const head = `${first ? open : ','}\n${inner}${key}`;
     first = false;
     if (item instanceof JsonList || item instanceof JsonEntries || holdsLazy(item)) {
       if (gathered) yield gathered;
@@ -99,5 +89,5 @@ async function* entryChunks(entries: Source<readonly [string, unknown]>, indent:
       gathered = '';
     }
   }
-  yield `${gathered}${first ? '{}' : `\n${indent}}`}`;
+  yield `${gathered}${first ? `${open}${close}` : `\n${indent}${close}`}`;
 }
