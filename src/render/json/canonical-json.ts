@@ -76,7 +76,7 @@ async function* membersChunks<T>(source: Source<T>, member: (x: T) => readonly [
     const [key, item] = m;
     const head = `${first ? open : ','}\n${inner}${key}`;
     first = false;
-    if (item instanceof JsonList || item instanceof JsonEntries || holdsLazy(item)) {
+    if (holdsLazy(item)) {
       if (gathered) yield gathered;
       gathered = '';
       yield head;
