@@ -11,6 +11,7 @@ import { writeHistoryFiles, type HistoryFiles } from './publish/history-files.js
 import { nodeOutputFs, type OutputFs } from './publish/output-fs.js';
 import type { PageSpool } from './publish/page-spool.js';
 import { PlanInputBuilder, planPaths, type PageSummary, type PathPlan } from './publish/plan-paths.js';
+import { KeptJson } from './publish/kept-json.js';
 import { unchangedSnapshotFiles, writeSnapshotFiles, type PreviousRenders, type SnapshotFilesInput, type SnapshotFilesOutcome } from './publish/write-snapshot-files.js';
 import { canonicalJson } from './render/json/canonical-json.js';
 import type { CrawledDatabase, CrawledPage, CrawlResult, PageOrigin, PreviousCrawl } from './source/crawl-types.js';
@@ -28,7 +29,7 @@ import {
   removeTree,
   type FileReuse,
 } from './publish/write-snapshot.js';
-import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type SyncState } from './publish/sync-state.js';
+import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type StateToWrite, type SyncState } from './publish/sync-state.js';
 import { indexDigest, sameContent, workspaceFileCount } from './publish/same-content.js';
 import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { fetchedAgain, listingOfCrawl, planFetch } from './source/plan-fetch.js';
@@ -312,6 +313,9 @@ async function crawlAndPublish(deps: SyncDeps, info: RunInfo, start: StartingPoi
     await run.collector.drain().catch(() => {});
     await removeTree(run.staging, run.fs);
     throw err;
+  } finally {
+    await run.kept.summaries.remove().catch(() => {});
+    await run.kept.renders.remove().catch(() => {});
   }
 }
 
@@ -327,6 +331,8 @@ interface Run extends RunInfo, StartingPoint {
   collector: AssetCollector;
   /** The pages of this run (`resume.spool`): the page cache, linked (or copied), on an incremental run; it becomes the next page cache. */
   spool: PageSpool;
+  /** Each page's summary and render, for the state written at the end: parked on disk when made by this run (src/publish/kept-json.ts). */
+  kept: { summaries: KeptJson; renders: KeptJson };
   progress: { phase(phase: SyncProgress['phase']): void; crawl(p: CrawlProgress): void; written(pages: number): void };
 }
 
@@ -398,7 +404,9 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
     },
   };
 
-  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, progress, tunedForWork: !start.state };
+  // Beside the staging directory: removed at the run's end, or as stale staging files by the next run.
+  const kept = { summaries: await KeptJson.create(`${staging}.summaries`, fs), renders: await KeptJson.create(`${staging}.renders`, fs) };
+  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, kept, progress, tunedForWork: !start.state };
 }
 
 /** What the fetch step hands on: the crawl, a summary of every page and database, and what the next state needs of each page. */
@@ -555,6 +563,7 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
   const { crawl } = fetched;
   run.progress.phase('write');
   const plan = planPaths(fetched.summaries.build());
+  keepSummaries(run, fetched, plan);
   // A full crawl with a previous snapshot checks what the incremental runs built (report.json `audit`).
   const audit =
     !state && run.latest && run.latestDir && reuse
@@ -603,6 +612,7 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
     beforeRender: privacy.beforeRender,
     beforeRenderDatabase: privacy.beforeRenderDatabase,
     ...(reuse ? { reuse } : {}),
+    renders: run.kept.renders,
     ...(audit ? { afterPage: (id: string, page: { record: PageRecord; files: ReadonlyMap<string, string> }) => audit.page(id, page, () => spool.get(id)) } : {}),
     fs,
     onPageWritten: run.progress.written,
@@ -611,6 +621,22 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
   if (same) return { plan, content: same, audit, sameAsLatest: true };
   workAhead(run);
   return { plan, content: await writeSnapshotFiles(files), audit, sameAsLatest: false };
+}
+
+/**
+ * Each planned page's summary handed to the state's store (`Run.kept`): one this run made is
+ * parked on disk, one the previous state holds is held as it is. Nothing else reads them again.
+ */
+function keepSummaries(run: Run, fetched: Fetched, plan: PathPlan): void {
+  const previous = run.state?.pages;
+  for (const [id, facts] of fetched.pageFacts) {
+    if (facts.summary && plan.pages.has(id)) {
+      if (facts.reused && previous?.[id]?.summary === facts.summary) run.kept.summaries.hold(id, facts.summary);
+      else run.kept.summaries.park(id, facts.summary);
+    }
+    // Not deleted: an object that loses a field is kept in a larger form.
+    facts.summary = undefined;
+  }
 }
 
 /**
@@ -826,7 +852,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
 }
 
 /** The state the next sync starts from: this run's pages (with their summaries and renders), rows and files. */
-function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes: string, cache: string): SyncState {
+function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes: string, cache: string): StateToWrite {
   const { privacy, spool, collector } = run;
   const { crawl, pageFacts, databases } = fetched;
   const { plan, content } = rendered;
@@ -845,16 +871,27 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
     // No signed URL goes into the state: it expires, and it is a credential while it lives.
     assets[k] = { identity, outcome: { ...o, ref: { ...o.ref, url: identity } } as AssetOutcome };
   }
-  const pages: Record<string, PageState> = {};
-  for (const [id, location] of plan.pages) {
-    const at = spool.location(id);
-    const facts = pageFacts.get(id);
-    if (!at || !facts) continue;
+  /** The pages the state keeps: those spooled and planned. */
+  const kept = new Set<string>();
+  for (const id of plan.pages.keys()) if (spool.location(id) && pageFacts.has(id)) kept.add(id);
+  /** Each page's entry, made as it is written: its summary and render as the run kept them (`Run.kept`), as JSON text. */
+  async function* pages(): AsyncGenerator<[string, string]> {
+    for (const id of kept) {
+      const entry = JSON.stringify(pageEntry(id));
+      const summary = await run.kept.summaries.text(id);
+      const render = await run.kept.renders.text(id);
+      yield [id, `${entry.slice(0, -1)}${summary === undefined ? '' : `,"summary":${summary}`}${render === undefined ? '' : `,"rendered":${render}`}}`];
+    }
+  }
+  const pageEntry = (id: string): Omit<PageState, 'summary' | 'rendered'> => {
+    const location = plan.pages.get(id)!;
+    const at = spool.location(id)!;
+    const facts = pageFacts.get(id)!;
     // As the cached content shows it: nothing the privacy rules leave out (`hid` keeps a keyed hash instead).
     const refs = privacy.leavesOut ? facts.refs.filter((r) => !privacy.isPrivate(r)) : facts.refs;
     // A page taken as it is lost what it lost before (and a render now may have found more).
     const hid = [...new Set([...(facts.hid ?? []), ...privacy.hiddenHashes(id)])].sort();
-    pages[id] = {
+    return {
       parent: facts.parent,
       ...(location.parentId ? { under: location.parentId } : {}),
       ...(refs.length > 0 ? { refs } : {}),
@@ -868,13 +905,11 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
       ...(facts.holds ? { holds: facts.holds } : {}),
       ...(facts.shows ? { shows: facts.shows } : {}),
       ...(failed.has(id) ? { retry: true as const } : {}),
-      summary: facts.summary,
-      ...(content.rendered.pages.has(id) ? { rendered: content.rendered.pages.get(id)! } : {}),
       ...(facts.comments ? { comments: true as const } : {}),
       ...(privacy.redactedIn(id) > 0 ? { redacted: privacy.redactedIn(id) } : {}),
       ...(hid.length > 0 ? { hid } : {}),
     };
-  }
+  };
   // Rows the rules leave out are remembered by keyed hash only; a left-out database not at all.
   const dataSources: SyncState['dataSources'] = {};
   const hiddenRows: NonNullable<SyncState['hiddenRows']> = {};
@@ -897,12 +932,12 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
   // what the privacy rules leave out (the pages that lost a trace of it keep a keyed hash).
   const left: NonNullable<SyncState['left']> = {};
   for (const [id, who] of [...Object.entries(run.left ?? {}), ...(crawl.plan?.pointedAt ?? [])]) {
-    if (pages[id] || databaseStates[id]) continue;
+    if (kept.has(id) || databaseStates[id]) continue;
     if (privacy.isPrivate(id)) {
       delete left[id];
       continue;
     }
-    const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => pages[p]).sort();
+    const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => kept.has(p)).sort();
     if (still.length > 0) left[id] = still;
     else delete left[id];
   }
@@ -921,7 +956,7 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
     startedAt: run.startedAt.toISOString(),
     configKey: run.key,
     cache,
-    pages,
+    pages: pages(),
     dataSources,
     databases: databaseStates,
     ...(Object.keys(left).length > 0 ? { left } : {}),
@@ -943,7 +978,8 @@ interface PageFacts {
   reused: boolean;
   parent: string;
   refs: string[];
-  summary: PageSummary;
+  /** Until the render step parks it for the state (`kept.summaries`, once the privacy rules have left out what they leave out). */
+  summary: PageSummary | undefined;
   /** Its spooled content holds comments. */
   comments: boolean;
   /** Keyed hashes of what its cached content lost to the privacy rules, for a page taken as it is. */

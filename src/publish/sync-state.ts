@@ -242,8 +242,14 @@ function shareIds(state: SyncState): void {
   if (state.blocks) share(state.blocks);
 }
 
+/**
+ * A state to write. Its pages may come one at a time as [id, the entry's JSON], each made as it is
+ * written (src/run-sync.ts `nextSyncState`): the state of a large wiki is never one object in memory.
+ */
+export type StateToWrite = Omit<SyncState, 'pages'> & { pages: SyncState['pages'] | AsyncIterable<[string, string]> };
+
 /** Writes the state through a temporary file and a rename, then removes page caches it no longer names. */
-export async function writeSyncState(outDir: string, state: SyncState, fs: OutputFs): Promise<void> {
+export async function writeSyncState(outDir: string, state: StateToWrite, fs: OutputFs): Promise<void> {
   const dir = join(outDir, STATE_DIR);
   await fs.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${STATE_FILE}.${process.pid}.tmp`);
@@ -264,7 +270,7 @@ const PER_ITEM = new Set(['pages', 'dataSources', 'assets']);
  * written without a string of several MB (a state of 10,000 pages), and read back a line at a
  * time (`readStateFile`).
  */
-export function* stateJson(state: SyncState): Generator<string> {
+export async function* stateJson(state: StateToWrite): AsyncGenerator<string> {
   let before = '{';
   for (const [key, value] of Object.entries(state)) {
     if (value === undefined) continue;
@@ -276,11 +282,18 @@ export function* stateJson(state: SyncState): Generator<string> {
     }
     yield '{';
     let inner = '\n';
-    const record = value as Record<string, unknown>;
-    for (const id in record) {
-      if (record[id] === undefined) continue;
-      yield `${inner}${JSON.stringify(id)}:${JSON.stringify(record[id])}`;
-      inner = '\n,';
+    if (Symbol.asyncIterator in (value as object)) {
+      for await (const [id, json] of value as AsyncIterable<[string, string]>) {
+        yield `${inner}${JSON.stringify(id)}:${json}`;
+        inner = '\n,';
+      }
+    } else {
+      const record = value as Record<string, unknown>;
+      for (const id in record) {
+        if (record[id] === undefined) continue;
+        yield `${inner}${JSON.stringify(id)}:${JSON.stringify(record[id])}`;
+        inner = '\n,';
+      }
     }
     yield '\n}';
   }

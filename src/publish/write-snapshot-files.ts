@@ -8,6 +8,7 @@ import type { DatabaseEntry, PageEntry, PageRecord } from '../normalise/schemas.
 import { databaseFingerprint, type SnapshotItem, type SnapshotState } from '../history/diff-snapshots.js';
 import { renderIndex } from '../render/index-file.js';
 import type { CrawlIssue, CrawlResult, CrawledDatabase, CrawledPage } from '../source/crawl-types.js';
+import type { KeptJson } from './kept-json.js';
 import { LineSpool } from './line-spool.js';
 import type { PageSpool } from './page-spool.js';
 import type { HeadingAnchors, PlanNode } from './plan-paths.js';
@@ -66,6 +67,11 @@ export interface SnapshotFilesInput {
    * changed, is taken from it as it is (hard links), without being read back or rendered.
    */
   previous?: PreviousRenders;
+  /**
+   * How each page was rendered (a RenderedPage), for the next run's sync state: parked on disk
+   * when rendered now, held as it is when taken from the previous snapshot (`previous` keeps it).
+   */
+  renders: KeptJson;
 }
 
 /** The renders of the previous snapshot, by id (src/publish/sync-state.ts keeps them). */
@@ -113,8 +119,8 @@ export interface SnapshotFilesOutcome {
   counts: { pages: number; databases: number; dataSources: number; rows: number; blocks: number };
   /** What the history needs of this snapshot, from what was just written (no second read of index and records). */
   state: SnapshotState;
-  /** How each page and database was rendered, now or for the previous snapshot (for the next run's sync state). */
-  rendered: { pages: Map<string, RenderedPage>; databases: Map<string, RenderedDatabase> };
+  /** How each database was rendered, now or for the previous snapshot (for the next run's sync state; pages: `SnapshotFilesInput.renders`). */
+  rendered: { databases: Map<string, RenderedDatabase> };
   /** Pages and databases rendered by this run; the others were taken from the previous snapshot as they are. */
   renderedNow: { pages: number; databases: number };
 }
@@ -179,7 +185,6 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
   const madeFolders = new Set<string>();
   const items = new Map<string, SnapshotItem>();
   const linksOf = new Map<string, string[]>();
-  const renderedPages = new Map<string, RenderedPage>();
   /** Pages rendered by this run (their databases are rendered again too). */
   const renderedNow = new Set<string>();
   let blocks = 0;
@@ -244,9 +249,11 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
   };
 
   for (const [id, location] of [...plan.pages].sort(([, a], [, b]) => a.markdown.localeCompare(b.markdown))) {
-    const page = (await reusePage(id, location)) ?? (check ? null : await renderPage(id, location));
+    const before = await reusePage(id, location);
+    const page = before ?? (check ? null : await renderPage(id, location));
     if (!page) return null;
-    renderedPages.set(id, page);
+    if (before) input.renders.hold(id, before);
+    else input.renders.park(id, page);
     input.onPageWritten?.(pageEntries.size + 1);
     const { markdown: path, record, parentId, databaseId } = location;
     const { url, createdTime, lastEditedTime } = page;
@@ -344,7 +351,7 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
     assetFailures: assetFailures.sort((a, b) => a.key.localeCompare(b.key)),
     counts: { pages: pageEntries.size, databases: databaseEntries.length, dataSources, rows, blocks },
     state: { snapshotId: input.snapshotId, items },
-    rendered: { pages: renderedPages, databases: renderedDatabases },
+    rendered: { databases: renderedDatabases },
     renderedNow: { pages: renderedNow.size, databases: databasesRendered },
   };
 }
