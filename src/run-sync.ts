@@ -405,7 +405,14 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
   };
 
   // Beside the staging directory: removed at the run's end, or as stale staging files by the next run.
-  const kept = { summaries: await KeptJson.create(`${staging}.summaries`, fs), renders: await KeptJson.create(`${staging}.renders`, fs) };
+  // A page taken as it is keeps the summary and render the previous state holds.
+  const previous = state?.pages;
+  const summaries = await KeptJson.create(`${staging}.summaries`, fs, (id) => previous?.[id]?.summary);
+  const renders = await KeptJson.create(`${staging}.renders`, fs, (id) => previous?.[id]?.rendered).catch(async (err: unknown) => {
+    await summaries.remove();
+    throw err;
+  });
+  const kept = { summaries, renders };
   return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, kept, progress, tunedForWork: !start.state };
 }
 
@@ -624,16 +631,13 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
 }
 
 /**
- * Each planned page's summary handed to the state's store (`Run.kept`): one this run made is
- * parked on disk, one the previous state holds is held as it is. Nothing else reads them again.
+ * Each planned page's summary made by this run parked for the state (`Run.kept`); one taken from
+ * the previous state stays there. Nothing else reads them again.
  */
 function keepSummaries(run: Run, fetched: Fetched, plan: PathPlan): void {
   const previous = run.state?.pages;
   for (const [id, facts] of fetched.pageFacts) {
-    if (facts.summary && plan.pages.has(id)) {
-      if (facts.reused && previous?.[id]?.summary === facts.summary) run.kept.summaries.hold(id, facts.summary);
-      else run.kept.summaries.park(id, facts.summary);
-    }
+    if (facts.summary && plan.pages.has(id) && previous?.[id]?.summary !== facts.summary) run.kept.summaries.park(id, facts.summary);
     // Not deleted: an object that loses a field is kept in a larger form.
     facts.summary = undefined;
   }

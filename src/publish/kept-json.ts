@@ -7,14 +7,13 @@ const BLOCK_CHARS = 64 * 1024;
 
 /**
  * Values a run keeps by id until its end, read back as JSON text (the sync state takes them as
- * they are, src/run-sync.ts `nextSyncState`). Each is either held as it is, when something else
- * keeps it alive anyway (the previous sync state's summary or render of a page taken as it is),
- * or parked on disk as JSON, when this run made it: a full export of 10,000 pages would
- * otherwise hold every page's summary and render in memory until it writes its state (about
- * 2 KB a page, twice that in heap room; `npm run bench -- --scenario memory-scale`).
+ * they are, src/run-sync.ts `nextSyncState`). A value this run made is parked on disk as JSON: a
+ * full export of 10,000 pages would otherwise hold every page's summary and render in memory
+ * until it writes its state (about 2 KB a page, twice that in heap room; `npm run bench --
+ * --scenario memory-scale`). Any other comes from `previous` (the previous sync state's, for a
+ * page taken as it is), which keeps it anyway: nothing of it is held here.
  */
 export class KeptJson {
-  private readonly held = new Map<string, unknown>();
   /** Parked values: their slot in `offsets` and `lengths` (bytes in the file). */
   private readonly slots = new Map<string, number>();
   private offsets: Float64Array<ArrayBuffer> = new Float64Array(256);
@@ -31,24 +30,21 @@ export class KeptJson {
     readonly file: string,
     private readonly handle: FileHandle,
     private readonly fs: OutputFs,
+    private readonly previous: (id: string) => unknown,
   ) {}
 
-  /** A new, empty store (its file beside the staging directory: removed with `remove`, or as a stale staging file). */
-  static async create(file: string, fs: OutputFs = nodeOutputFs): Promise<KeptJson> {
-    return new KeptJson(file, await fs.open(file, 'w+'), fs);
-  }
-
-  /** Keeps `value` as it is (it stays alive elsewhere anyway). */
-  hold(id: string, value: unknown): void {
-    this.slots.delete(id);
-    this.held.set(id, value);
+  /**
+   * A new, empty store (its file beside the staging directory: removed with `remove`, or as a
+   * stale staging file); `previous` gives the value of an id nothing was parked for (undefined: none).
+   */
+  static async create(file: string, fs: OutputFs = nodeOutputFs, previous: (id: string) => unknown = () => undefined): Promise<KeptJson> {
+    return new KeptJson(file, await fs.open(file, 'w+'), fs, previous);
   }
 
   /** Keeps `value` on disk, as JSON: nothing of it stays in memory. */
   park(id: string, value: unknown): void {
     if (this.failure) throw this.failure;
     const json = JSON.stringify(value);
-    this.held.delete(id);
     let slot = this.slots.get(id);
     if (slot === undefined) {
       slot = this.used++;
@@ -67,15 +63,13 @@ export class KeptJson {
     if (this.pendingChars >= BLOCK_CHARS) this.writePending();
   }
 
-  has(id: string): boolean {
-    return this.held.has(id) || this.slots.has(id);
-  }
-
-  /** The JSON of the value kept for `id` (undefined: none). */
+  /** The JSON of the value parked for `id`, or else of `previous`'s (undefined: neither has one). */
   async text(id: string): Promise<string | undefined> {
-    if (this.held.has(id)) return JSON.stringify(this.held.get(id));
     const slot = this.slots.get(id);
-    if (slot === undefined) return undefined;
+    if (slot === undefined) {
+      const value = this.previous(id);
+      return value === undefined ? undefined : JSON.stringify(value);
+    }
     this.writePending();
     await this.writing;
     if (this.failure) throw this.failure;

@@ -68,8 +68,9 @@ export interface SnapshotFilesInput {
    */
   previous?: PreviousRenders;
   /**
-   * How each page was rendered (a RenderedPage), for the next run's sync state: parked on disk
-   * when rendered now, held as it is when taken from the previous snapshot (`previous` keeps it).
+   * How each page rendered now was rendered (a RenderedPage), parked for the next run's sync state.
+   * A page taken from the previous snapshot is not parked: the store gives the render the
+   * previous state holds (`previous`).
    */
   renders: KeptJson;
 }
@@ -252,8 +253,7 @@ async function renderAndWrite(input: SnapshotFilesInput, pageEntries: LineSpool<
     const before = await reusePage(id, location);
     const page = before ?? (check ? null : await renderPage(id, location));
     if (!page) return null;
-    if (before) input.renders.hold(id, before);
-    else input.renders.park(id, page);
+    if (!before) input.renders.park(id, page);
     input.onPageWritten?.(pageEntries.size + 1);
     const { markdown: path, record, parentId, databaseId } = location;
     const { url, createdTime, lastEditedTime } = page;
