@@ -876,17 +876,8 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
     assets[k] = { identity, outcome: { ...o, ref: { ...o.ref, url: identity } } as AssetOutcome };
   }
   /** The pages the state keeps: those spooled and planned. */
-  const kept = new Set<string>();
-  for (const id of plan.pages.keys()) if (spool.location(id) && pageFacts.has(id)) kept.add(id);
-  /** Each page's entry, made as it is written: its summary and render as the run kept them (`Run.kept`), as JSON text. */
-  async function* pages(): AsyncGenerator<[string, string]> {
-    for (const id of kept) {
-      const entry = JSON.stringify(pageEntry(id));
-      const summary = await run.kept.summaries.text(id);
-      const render = await run.kept.renders.text(id);
-      yield [id, `${entry.slice(0, -1)}${summary === undefined ? '' : `,"summary":${summary}`}${render === undefined ? '' : `,"rendered":${render}`}}`];
-    }
-  }
+  const statePages = new Set<string>();
+  for (const id of plan.pages.keys()) if (spool.location(id) && pageFacts.has(id)) statePages.add(id);
   const pageEntry = (id: string): Omit<PageState, 'summary' | 'rendered'> => {
     const location = plan.pages.get(id)!;
     const at = spool.location(id)!;
@@ -914,6 +905,15 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
       ...(hid.length > 0 ? { hid } : {}),
     };
   };
+  /** Each page's entry, made as it is written: its summary and render as the run kept them (`Run.kept`), as JSON text. */
+  async function* pages(): AsyncGenerator<[string, string]> {
+    for (const id of statePages) {
+      const entry = JSON.stringify(pageEntry(id));
+      const summary = await run.kept.summaries.text(id);
+      const render = await run.kept.renders.text(id);
+      yield [id, `${entry.slice(0, -1)}${summary === undefined ? '' : `,"summary":${summary}`}${render === undefined ? '' : `,"rendered":${render}`}}`];
+    }
+  }
   // Rows the rules leave out are remembered by keyed hash only; a left-out database not at all.
   const dataSources: SyncState['dataSources'] = {};
   const hiddenRows: NonNullable<SyncState['hiddenRows']> = {};
@@ -936,12 +936,12 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
   // what the privacy rules leave out (the pages that lost a trace of it keep a keyed hash).
   const left: NonNullable<SyncState['left']> = {};
   for (const [id, who] of [...Object.entries(run.left ?? {}), ...(crawl.plan?.pointedAt ?? [])]) {
-    if (kept.has(id) || databaseStates[id]) continue;
+    if (statePages.has(id) || databaseStates[id]) continue;
     if (privacy.isPrivate(id)) {
       delete left[id];
       continue;
     }
-    const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => kept.has(p)).sort();
+    const still = [...new Set([...(left[id] ?? []), ...who])].filter((p) => statePages.has(p)).sort();
     if (still.length > 0) left[id] = still;
     else delete left[id];
   }
