@@ -14,8 +14,8 @@ if (fromSources) {
 }
 const ext = fromSources ? '.ts' : '.js';
 const { tuneRuntimeForSync } = await import(`${entry}runtime-tuning${ext}`);
-// Before the rest loads: a sync that may find nothing new starts with a small heap, and asks for
-// throughput itself as soon as it has pages to fetch or render (src/cli/runtime-tuning.ts).
+// Before the rest loads: a sync that may find nothing new starts with a small heap and late
+// optimisation, and asks for more itself as it finds pages to fetch or render (src/cli/runtime-tuning.ts).
 const args = process.argv.slice(2);
 tuneRuntimeForSync(args[0] === 'sync' && !args.includes('--full') ? 'footprint' : 'throughput');
 const { main } = await import(`${entry}main${ext}`);

@@ -81,12 +81,15 @@ export interface SyncDeps {
   /** Keep no progress at all, so a killed run cannot be resumed (for measuring what keeping it costs). Default true. */
   trackProgress?: boolean;
   /**
-   * Tunes the process's memory for the work ahead (src/cli/runtime-tuning.ts): `footprint` while
-   * an incremental run has fetched nothing, `throughput` for a full crawl, from the first page
-   * fetched, or before a snapshot is built. Default: nothing is tuned (a test's process is left
-   * as it is).
+   * Tunes the process's memory and compilation for the work ahead (src/cli/runtime-tuning.ts):
+   * `footprint` while an incremental run has fetched nothing, `throughput` for a full crawl,
+   * `brief` from an incremental run's first page fetched (or before it builds a snapshot), and
+   * `throughput` once it has fetched and rendered `longRunPages` pages. Default: nothing is tuned
+   * (a test's process is left as it is).
    */
-  tuneRuntime?: (tuning: 'throughput' | 'footprint') => void;
+  tuneRuntime?: (tuning: 'footprint' | 'brief' | 'throughput') => void;
+  /** Pages an incremental run fetches and renders (together) before it is tuned for throughput. Default 400. */
+  longRunPages?: number;
 }
 
 export interface SyncOutcome {
@@ -321,8 +324,8 @@ async function crawlAndPublish(deps: SyncDeps, info: RunInfo, start: StartingPoi
 
 /** One run from its first step to its last: where it started, its connections, its staging directory and page spool. */
 interface Run extends RunInfo, StartingPoint {
-  /** `SyncDeps.tuneRuntime` was asked for throughput (`workAhead`). */
-  tunedForWork: boolean;
+  /** What `SyncDeps.tuneRuntime` was last asked for, and the pages fetched and rendered so far (`workAhead`). */
+  tuned: { for: 'footprint' | 'brief' | 'throughput'; pages: number };
   deps: SyncDeps;
   config: Config;
   staging: string;
@@ -413,7 +416,7 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
     throw err;
   });
   const kept = { summaries, renders };
-  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, kept, progress, tunedForWork: !start.state };
+  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, kept, progress, tuned: { for: start.state ? 'footprint' : 'throughput', pages: 0 } };
 }
 
 /** What the fetch step hands on: the crawl, a summary of every page and database, and what the next state needs of each page. */
@@ -517,11 +520,22 @@ function keepAsItIs(run: Run, fetched: Omit<Fetched, 'crawl'>, state: SyncState,
   return { pages: p.summary.subPages ?? [], databases: p.summary.subDatabases ?? [] };
 }
 
-/** The run renders: its memory is tuned for throughput from here on (once). */
-function workAhead(run: Run): void {
-  if (run.tunedForWork) return;
-  run.tunedForWork = true;
-  run.deps.tuneRuntime?.('throughput');
+/** Pages fetched and rendered after which an incremental run is a long one (`SyncDeps.longRunPages`). */
+const LONG_RUN_PAGES = 400;
+
+/**
+ * The run has work: a page to fetch or render (`pages` 1), or a snapshot to build (0). An
+ * incremental run is tuned as a brief one from its first, and for throughput once its pages
+ * make it a long one (src/cli/runtime-tuning.ts); a full crawl is tuned for throughput from its start.
+ */
+function workAhead(run: Run, pages: 0 | 1): void {
+  const { tuned } = run;
+  if (tuned.for === 'throughput') return;
+  tuned.pages += pages;
+  const next = tuned.pages >= (run.deps.longRunPages ?? LONG_RUN_PAGES) ? 'throughput' : 'brief';
+  if (next === tuned.for) return;
+  tuned.for = next;
+  run.deps.tuneRuntime?.(next);
 }
 
 /** A page fetched now (or read back from the page cache): summarised, and parked in the spool as the snapshot will show it. */
@@ -536,7 +550,7 @@ async function spoolPage(run: Run, fetched: Omit<Fetched, 'crawl'>, unit: Crawle
   const id = unit.page.id;
   let requests = origin.requests ?? 0;
   // A page fetched (or taken from an interrupted run) is rendered: the night is not one with nothing new.
-  if (!origin.reused || resume.resumes(id)) workAhead(run);
+  if (!origin.reused || resume.resumes(id)) workAhead(run, 1);
   if (origin.reused) {
     requests = resume.requestsOf(id) ?? state?.pages[id]?.requests ?? 0;
     fetched.pagesReused++;
@@ -616,7 +630,10 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
       privacy.usedAssets.add(k);
       return run.collector.previousOutcome(k);
     },
-    beforeRender: privacy.beforeRender,
+    beforeRender: (unit) => {
+      workAhead(run, 1);
+      privacy.beforeRender(unit);
+    },
     beforeRenderDatabase: privacy.beforeRenderDatabase,
     ...(reuse ? { reuse } : {}),
     renders: run.kept.renders,
@@ -626,7 +643,7 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
   };
   const same = await sameAsLatest(run, fetched, files);
   if (same) return { plan, content: same, audit, sameAsLatest: true };
-  workAhead(run);
+  workAhead(run, 0);
   return { plan, content: await writeSnapshotFiles(files), audit, sameAsLatest: false };
 }
 
