@@ -37,7 +37,7 @@ export type ToServer =
   | { type: 'start'; spec: ServerSpec; token: string }
   | { type: 'stats' }
   /** Edits this share of the pages (first text block, and title unless `titles` is false), chosen evenly; for incremental syncs. */
-  | { type: 'edit'; fraction: number; titles?: boolean }
+  | { type: 'edit'; fraction: number; titles?: boolean; round?: number }
   /** Moves, trashes and creates `count` sub-pages each; for the structural incremental sync. */
   | { type: 'restructure'; count: number }
   /** Renames the hub page of a generated workspace (`hubReferrers`); for the rename incremental sync. */

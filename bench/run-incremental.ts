@@ -88,6 +88,8 @@ async function runOneSize(
     // A large generated workspace's edit times run years ahead of the real clock: the nights come after them.
     const firstNight = Math.max(Date.now(), server.latestEditMs);
     let night = 0;
+    /** Every sync, in the order they ran. */
+    const runs: IncrementalRun[] = [];
     const sync = async (run: string): Promise<IncrementalRun> => {
       const clockOffsetMs = firstNight - Date.now() + ++night * DAY_MS;
       const m = await syncInFreshProcess(packageDir, config, clockOffsetMs);
@@ -110,6 +112,7 @@ async function runOneSize(
         exitCode: m.exitCode,
       };
       console.error(`  ${label} ${formatRuns([r]).split('\n')[1]!.trim()}`);
+      runs.push(r);
       return r;
     };
     const readState = async () => JSON.parse(await readFile(syncStatePath(dir), 'utf8')) as SyncState;
@@ -120,8 +123,19 @@ async function runOneSize(
     const edited = await server.edit(scenario.changed, false);
     // What those pages cost when they were fetched in full.
     const need = edited.reduce((n, id) => n + (state.pages[id]?.requests ?? 0), 0);
-    const changed = await sync(`${(scenario.changed * 100).toFixed(0)}% changed (text of ${edited.length} pages)`);
+    const share = `${(scenario.changed * 100).toFixed(0)}%`;
+    const changed = await sync(`${share} changed (text of ${edited.length} pages)`);
     const afterEdits = await sync('no change, after the edits');
+    // The CPU target is judged on medians: one night's CPU time on a busy two-core machine varies
+    // by a second either way, more than the allowance it is judged against. Each round edits other
+    // pages (the same share), each followed by a night with no change.
+    const changedNights = [changed];
+    const noChangeNights = [noChange, afterEdits];
+    for (let round = 1; round < CPU_ROUNDS; round++) {
+      await server.edit(scenario.changed, false, round);
+      changedNights.push(await sync(`${share} changed, round ${round + 1} (other pages)`));
+      noChangeNights.push(await sync(`no change, round ${round + 1}`));
+    }
 
     // A page many others mention (and its parent lists) renamed, before the structural changes
     // (which may move or trash it): those pages show its new title and path, nothing else changed.
@@ -145,7 +159,6 @@ async function runOneSize(
     const structural = await sync(`structural (${moves} moved, ${moves} trashed, ${moves} new)`);
     const afterStructural = await sync('no change, after the trash');
 
-    const runs = [full, noChange, changed, afterEdits, renamed, structural, afterStructural];
     const judged = runs.every((r) => r.exitCode === 0);
     const bound = Math.ceil(full.pages / 100) + (await databaseCount(dir)) + 2;
     const target = (name: string, value: number, limit: number, unit = ' requests', digits = 0): TargetResult => ({
@@ -178,15 +191,17 @@ async function runOneSize(
     ];
     if (large) {
       const t = scenario.targets;
+      const noChangeCpu = median(noChangeNights.map((r) => r.cpuS));
+      const changedCpu = median(changedNights.map((r) => r.cpuS));
       targets.push(
         target(`no-change sync: CPU per page of the workspace (${noChange.cpuS.toFixed(1)} s for ${noChange.pages} pages)`, (1000 * noChange.cpuS) / noChange.pages, t.noChangeCpuMsPerPage, ' ms', 2),
         target('no-change sync: peak RSS', noChange.rssPeakMB ?? Number.NaN, t.noChangeRssPeakMB, ' MB'),
         target(
-          `1%-changed sync: CPU (no change ${noChange.cpuS.toFixed(1)} s + ${t.changedCpuFactor} × ${edited.length}/${full.pages} of the full export's ${full.cpuS.toFixed(1)} s)`,
-          changed.cpuS,
-          noChange.cpuS + (t.changedCpuFactor * edited.length * full.cpuS) / full.pages,
+          `1%-changed sync: CPU, median of ${changedNights.length} nights (${cpuList(changedNights)}) ≤ no change, median of ${noChangeNights.length} (${cpuList(noChangeNights)}) + ${t.changedCpuFactor} × ${edited.length}/${full.pages} of the full export's ${full.cpuS.toFixed(1)} s`,
+          changedCpu,
+          noChangeCpu + (t.changedCpuFactor * edited.length * full.cpuS) / full.pages,
           ' s',
-          1,
+          2,
         ),
       );
     }
@@ -196,6 +211,17 @@ async function runOneSize(
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** 1%-changed nights (each with a no-change night after it) whose CPU the target takes the median of. */
+const CPU_ROUNDS = 3;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const cpuList = (runs: IncrementalRun[]) => runs.map((r) => r.cpuS.toFixed(1)).join(', ') + ' s';
 
 async function databaseCount(dir: string): Promise<number> {
   const latest = JSON.parse(await readFile(join(dir, 'latest.json'), 'utf8')) as { path: string };

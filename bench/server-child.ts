@@ -47,7 +47,7 @@ process.on('message', (raw: ToServer) => {
         send({ type: 'stats', stats: server.stats(), cpuMs: (cpu.user + cpu.system) / 1000, rssPeakBytes: rssHighWaterBytes() });
       } else if (raw.type === 'edit') {
         if (!server) throw new Error('edit asked before start');
-        send({ type: 'edited', pageIds: editPages(server, raw.fraction, raw.titles ?? true) });
+        send({ type: 'edited', pageIds: editPages(server, raw.fraction, raw.titles ?? true, raw.round ?? 0) });
       } else if (raw.type === 'restructure') {
         if (!server) throw new Error('restructure asked before start');
         send({ type: 'restructured', changes: restructure(server, raw.count) });
@@ -68,12 +68,16 @@ process.on('disconnect', () => {
   void (server?.close() ?? Promise.resolve()).finally(() => process.exit(0));
 });
 
-/** Edits every n-th page (sorted by id, so runs repeat): its first text block, and its title unless `titles` is false. */
-function editPages(s: NotionServer, fraction: number, titles: boolean): string[] {
+/**
+ * Edits every n-th page (sorted by id, so runs repeat), from the `round`-th on (each round other
+ * pages: an edit in the same minute as the last leaves a page's last_edited_time as it was): its
+ * first text block, and its title unless `titles` is false.
+ */
+function editPages(s: NotionServer, fraction: number, titles: boolean, round: number): string[] {
   const ws = s.workspace;
   const ids = Object.keys(ws.pages).sort();
   const every = Math.max(1, Math.round(1 / fraction));
-  const chosen = ids.filter((_, i) => i % every === 0);
+  const chosen = ids.filter((_, i) => i % every === round % every);
   const edited: string[] = [];
   for (const id of chosen) {
     if (titles) s.mutate.editTitle(id, `Edited ${id.slice(0, 8)}`);

@@ -28,8 +28,8 @@ export interface ServerProcess {
   latestEditMs: number;
   /** The server's counters, its process's CPU time since it started listening and its RSS high-water mark. */
   stats(): Promise<{ stats: ServerStats; cpuMs: number; rssPeakBytes: number }>;
-  /** Edits this share of the pages (their text, and their titles unless `titles` is false); resolves with their ids. */
-  edit(fraction: number, titles?: boolean): Promise<string[]>;
+  /** Edits this share of the pages (their text, and their titles unless `titles` is false; each `round` other pages); resolves with their ids. */
+  edit(fraction: number, titles?: boolean, round?: number): Promise<string[]>;
   /** Moves, trashes and creates this many sub-pages each; resolves with what it did. */
   restructure(count: number): Promise<Restructured>;
   /** Renames the hub page; resolves with it and the pages showing it. */
@@ -50,7 +50,7 @@ export async function startServerProcess(spec: ServerSpec, token: string): Promi
         const answer = await request(child, { type: 'stats' }, 'stats');
         return { stats: answer.stats, cpuMs: answer.cpuMs, rssPeakBytes: answer.rssPeakBytes };
       },
-      edit: async (fraction, titles) => (await request(child, { type: 'edit', fraction, ...(titles === undefined ? {} : { titles }) }, 'edited')).pageIds,
+      edit: async (fraction, titles, round) => (await request(child, { type: 'edit', fraction, ...(titles === undefined ? {} : { titles }), ...(round === undefined ? {} : { round }) }, 'edited')).pageIds,
       restructure: async (count) => (await request(child, { type: 'restructure', count }, 'restructured')).changes,
       renameHub: async () => {
         const { pageId, shownBy } = await request(child, { type: 'rename-hub' }, 'renamed');
