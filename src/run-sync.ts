@@ -416,7 +416,7 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
     throw err;
   });
   const kept = { summaries, renders };
-  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, kept, progress, tuned: { for: start.state ? 'footprint' : 'throughput', pages: 0 } };
+  return { ...info, ...start, log, deps, config, staging, gateway, store, collector, spool: start.resume.spool, kept, progress, tuned: { for: start.state && deps.full !== true ? 'footprint' : 'throughput', pages: 0 } };
 }
 
 /** What the fetch step hands on: the crawl, a summary of every page and database, and what the next state needs of each page. */
