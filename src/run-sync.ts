@@ -87,10 +87,16 @@ export interface SyncDeps {
    * `throughput` once it has fetched and rendered `longRunPages` pages. Default: nothing is tuned
    * (a test's process is left as it is).
    */
-  tuneRuntime?: (tuning: 'footprint' | 'brief' | 'throughput') => void;
+  tuneRuntime?: (tuning: RuntimeTuning) => void;
   /** Pages an incremental run fetches and renders (together) before it is tuned for throughput. Default 400. */
   longRunPages?: number;
 }
+
+/**
+ * How the process is to spend memory and compilation on the work ahead (`SyncDeps.tuneRuntime`):
+ * a night that may find nothing new, a run with a little to fetch or render, a run with a lot.
+ */
+export type RuntimeTuning = 'footprint' | 'brief' | 'throughput';
 
 export interface SyncOutcome {
   /** 0 complete, 3 published with failures. (Failures before publishing throw.) */
@@ -325,7 +331,7 @@ async function crawlAndPublish(deps: SyncDeps, info: RunInfo, start: StartingPoi
 /** One run from its first step to its last: where it started, its connections, its staging directory and page spool. */
 interface Run extends RunInfo, StartingPoint {
   /** What `SyncDeps.tuneRuntime` was last asked for, and the pages fetched and rendered so far (`workAhead`). */
-  tuned: { for: 'footprint' | 'brief' | 'throughput'; pages: number };
+  tuned: { for: RuntimeTuning; pages: number };
   deps: SyncDeps;
   config: Config;
   staging: string;

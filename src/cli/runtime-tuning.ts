@@ -1,12 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
-
-/**
- * How V8 is to spend memory and compilation on the work ahead:
- * - `footprint`: a night that may find nothing new;
- * - `brief`: a run with a little to fetch or render (an incremental night that found some);
- * - `throughput`: a run with a lot (a full crawl, an export, a night that turned out long).
- */
-export type RuntimeTuning = 'footprint' | 'brief' | 'throughput';
+// A type only: nothing of the sync is loaded with this module (bin/notion-kb.js loads it first).
+import type { RuntimeTuning } from '../run-sync.js';
 
 /**
  * V8's interrupt budget (Node 20's V8 11.3 default): the bytecode a function runs between checks
