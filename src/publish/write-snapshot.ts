@@ -94,21 +94,20 @@ export async function writeFiles(
   reuse?: FileReuse,
 ): Promise<void> {
   // Every path is checked before anything is created, so a bad one leaves no directory behind.
-  for (const path of files.keys()) {
-    if (!join(dir, path).startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
-  }
-  const dirs = new Set([...files.keys()].map((p) => dirname(join(dir, p))));
+  const targets = new Map([...files.keys()].map((path) => [path, inside(dir, path)]));
+  const dirs = new Set([...targets.values()].map(folderOf));
   for (const d of [...dirs].sort()) await makeFolder(fs, d, made);
   for (const [path, content] of files) {
+    const target = targets.get(path)!;
     const before = reuse?.hashes.get(path);
     if (before !== undefined && before === createHash('sha256').update(content).digest('hex')) {
-      const linked = await hardLink(fs, join(reuse!.dir, path), join(dir, path));
+      const linked = await hardLink(fs, inside(reuse!.dir, path), target);
       if (linked) {
         noteLinked(reuse!, [path]);
         continue;
       }
     }
-    await fs.writeFile(join(dir, path), content);
+    await fs.writeFile(target, content);
   }
 }
 
@@ -126,6 +125,10 @@ function noteLinked(reuse: FileReuse, paths: readonly string[]): void {
  */
 async function hardLink(fs: OutputFs, from: string, to: string): Promise<boolean> {
   if (fs.link !== nodeOutputFs.link) return fs.link(from, to).then(() => true, () => false);
+  return linkNow(from, to);
+}
+
+function linkNow(from: string, to: string): boolean {
   try {
     linkSync(from, to);
     return true;
@@ -140,8 +143,15 @@ async function hardLink(fs: OutputFs, from: string, to: string): Promise<boolean
  */
 async function makeFolder(fs: OutputFs, folder: string, made: Set<string>): Promise<void> {
   if (made.has(folder)) return;
-  if (fs.mkdir !== nodeOutputFs.mkdir) await fs.mkdir(folder, { recursive: true });
-  else if (!made.has(dirname(folder))) mkdirSync(folder, { recursive: true });
+  if (fs.mkdir !== nodeOutputFs.mkdir) {
+    await fs.mkdir(folder, { recursive: true });
+    made.add(folder);
+  } else makeFolderNow(folder, made);
+}
+
+function makeFolderNow(folder: string, made: Set<string>): void {
+  if (made.has(folder)) return;
+  if (!made.has(folderOf(folder))) mkdirSync(folder, { recursive: true });
   else {
     // Its parent was made here: one system call, not the recursive walk (a third dearer on ext4).
     try {
@@ -153,32 +163,55 @@ async function makeFolder(fs: OutputFs, folder: string, made: Set<string>): Prom
   made.add(folder);
 }
 
+/** The folder a path is in (`dirname` of a normalised path below the root). */
+const folderOf = (path: string) => path.slice(0, path.lastIndexOf(sep));
+
+/** A path that `join` would change: `.` or `..` segments, empty ones, a leading or trailing slash, a backslash, a NUL. */
+const UNUSUAL_PATH = /(?:^|\/)\.{1,2}(?:\/|$)|^\/|\/\/|\/$|\\|\0/;
+
+/**
+ * A snapshot-relative path (forward slashes) below `dir`, a normalised directory; throws when it
+ * would lead outside. Plain paths, all a snapshot has, are joined by concatenation: a nightly
+ * sync joins tens of thousands, and `join` normalises each (a tenth of a second).
+ */
+function inside(dir: string, path: string): string {
+  if (sep === '/' && path !== '' && !dir.endsWith('/') && !UNUSUAL_PATH.test(path)) return `${dir}/${path}`;
+  const target = join(dir, path);
+  if (!target.startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
+  return target;
+}
+
 /**
  * Takes files from an earlier snapshot as they are: each becomes a hard link to the file at the
  * same path there. False (and nothing left behind) when one is not there or cannot be linked:
  * then they are to be written.
  */
 export async function linkFiles(dir: string, paths: readonly string[], fs: OutputFs, made: Set<string>, reuse: FileReuse): Promise<boolean> {
-  // Each path joined once (a nightly sync links tens of thousands).
   const targets: string[] = [];
   for (const path of paths) {
-    const target = join(dir, path);
-    if (!target.startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
+    const target = inside(dir, path);
     if (!reuse.hashes.has(path)) return false;
     targets.push(target);
   }
-  const linked: string[] = [];
-  for (const [i, path] of paths.entries()) {
+  // Through the real file system without a promise per file (a nightly sync links tens of thousands).
+  const now = fs.link === nodeOutputFs.link && fs.mkdir === nodeOutputFs.mkdir;
+  for (let i = 0; i < paths.length; i++) {
     const target = targets[i]!;
-    await makeFolder(fs, dirname(target), made);
-    const ok = await hardLink(fs, join(reuse.dir, path), target);
+    const from = inside(reuse.dir, paths[i]!);
+    let ok: boolean;
+    if (now) {
+      makeFolderNow(folderOf(target), made);
+      ok = linkNow(from, target);
+    } else {
+      await makeFolder(fs, folderOf(target), made);
+      ok = await hardLink(fs, from, target);
+    }
     if (!ok) {
-      for (const done of linked) await fs.rm(join(dir, done), { force: true });
+      for (const done of targets.slice(0, i)) await fs.rm(done, { force: true });
       return false;
     }
-    linked.push(path);
   }
-  noteLinked(reuse, linked);
+  noteLinked(reuse, paths);
   return true;
 }
 
@@ -230,9 +263,8 @@ export async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void
  * hard link to the earlier snapshot's file when its bytes are the same.
  */
 export async function writeFileStreamed(dir: string, path: string, chunks: Iterable<string> | AsyncIterable<string>, fs: OutputFs = nodeOutputFs, reuse?: FileReuse): Promise<void> {
-  const target = join(dir, path);
-  if (!target.startsWith(dir + sep)) throw new Error(`refusing to write outside the snapshot: ${path}`);
-  await fs.mkdir(dirname(target), { recursive: true });
+  const target = inside(dir, path);
+  await fs.mkdir(folderOf(target), { recursive: true });
   const before = reuse?.hashes.get(path);
   if (before === undefined) {
     await writeStreamed(target, chunks, fs);

@@ -237,6 +237,51 @@ describe('writeFiles and writeManifest', () => {
     await expect(writeFileStreamed(dir, '../escape.json', pieces('x'))).rejects.toThrow(/outside the snapshot/);
   });
 
+  it.each(['../escape.md', 'pages/../../escape.md', '..', ''])('links nothing for %j, outside the snapshot, and leaves nothing behind', async (path) => {
+    const earlier = join(tmp.dir, 'earlier');
+    await writeFiles(earlier, new Map([['pages/a.md', 'a\n']]));
+    const reuse = { dir: earlier, hashes: new Map([['pages/a.md', sha('a\n')], [path, sha('x')]]), linked: 0 };
+    const dir = join(tmp.dir, 'snap');
+    await expect(linkFiles(dir, ['pages/a.md', path], nodeOutputFs, new Set(), reuse)).rejects.toThrow(/outside the snapshot/);
+    await expect(readdir(dir)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(reuse.linked).toBe(0);
+  });
+
+  it('links paths that join would tidy (./, //, a trailing or leading slash) where join puts them, and one folder made once', async () => {
+    const earlier = join(tmp.dir, 'earlier');
+    const paths = ['pages/a.md', 'pages/./b.md', 'pages//c.md', '/d.md', 'pages/sub/../e.md'];
+    const tidy = ['pages/a.md', 'pages/b.md', 'pages/c.md', 'd.md', 'pages/e.md'];
+    await writeFiles(earlier, new Map(tidy.map((p) => [p, `${p}\n`])));
+    const reuse = { dir: earlier, hashes: new Map(paths.map((p) => [p, 'any'])), linked: 0, linkedPaths: new Set<string>() };
+    const dir = join(tmp.dir, 'snap');
+    const made = new Set<string>();
+    expect(await linkFiles(dir, paths, nodeOutputFs, made, reuse)).toBe(true);
+    expect(await listFiles(dir)).toEqual(tidy.slice().sort());
+    for (const p of tidy) expect((await stat(join(dir, p))).ino).toBe((await stat(join(earlier, p))).ino);
+    expect([...made].sort()).toEqual([dir, join(dir, 'pages')]);
+    expect(reuse.linked).toBe(5);
+    // A file system handed in (a test's) is asked through its promises, with the same outcome.
+    const again = join(tmp.dir, 'again');
+    const asked: string[] = [];
+    const watched = { ...nodeOutputFs, link: (async (a: string, b: string) => (asked.push(b), nodeOutputFs.link(a, b))) as typeof nodeOutputFs.link };
+    expect(await linkFiles(again, paths, watched, new Set(), { ...reuse, linked: 0 })).toBe(true);
+    expect(asked.sort()).toEqual(tidy.map((p) => join(again, p)).sort());
+    expect(await listFiles(again)).toEqual(tidy.slice().sort());
+  });
+
+  it('links all or nothing: a file missing from the earlier snapshot undoes the links made', async () => {
+    const earlier = join(tmp.dir, 'earlier');
+    await writeFiles(earlier, new Map([['pages/a.md', 'a\n']]));
+    const reuse = { dir: earlier, hashes: new Map([['pages/a.md', 'any'], ['records/gone.json', 'any']]), linked: 0 };
+    const dir = join(tmp.dir, 'snap');
+    expect(await linkFiles(dir, ['pages/a.md', 'records/gone.json'], nodeOutputFs, new Set(), reuse)).toBe(false);
+    expect(await listFiles(dir)).toEqual([]);
+    expect(reuse.linked).toBe(0);
+    // Not listed by the earlier manifest: false before anything is made.
+    expect(await linkFiles(join(tmp.dir, 'none'), ['pages/a.md', 'pages/unlisted.md'], nodeOutputFs, new Set(), reuse)).toBe(false);
+    await expect(readdir(join(tmp.dir, 'none'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('lists the files it linked with the hash and size the earlier manifest gives, without asking the file system', async () => {
     const earlier = join(tmp.dir, 'earlier');
     const files = new Map([['pages/a.md', 'a ü\n'], ['pages/b.md', 'bee\n'], ['c.json', '{}\n']]);
