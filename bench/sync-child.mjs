@@ -31,6 +31,7 @@ async function run(job) {
     requests: r.requests.total,
     requestsSaved: r.requests.saved ?? 0,
     cpuMs: (used.user + used.system) / 1000,
+    systemCpuMs: used.system / 1000,
     wallMs: performance.now() - started,
     rssBeforeBytes,
   };

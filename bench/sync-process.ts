@@ -16,6 +16,8 @@ export interface SyncMeasurement {
   requestsSaved: number;
   /** The sync's own CPU time (user + system), module loading not included. */
   cpuMs: number;
+  /** The part of it spent in the kernel (file system calls, sockets). */
+  systemCpuMs: number;
   wallMs: number;
   /** RSS once notion-kb was loaded, before the sync began. */
   rssBeforeBytes: number;
