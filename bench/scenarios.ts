@@ -234,7 +234,7 @@ export function benchScenarios(quick: boolean): BenchScenario[] {
           latencyMs: 0,
           client: { rate: 100_000, concurrency: 8 },
           comments: false,
-          pairs: quick ? 2 : 8,
+          pairs: quick ? 2 : 16,
         },
         { label: 'export of the demo (comments, site)', workspace: { kind: 'demo' }, latencyMs: 5, client: { rate: 1000, concurrency: 3 }, comments: true, pairs: quick ? 1 : 8 },
       ],
