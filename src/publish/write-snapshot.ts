@@ -2,7 +2,7 @@ import { linkSync, mkdirSync, readdirSync, type Dirent } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
-import { dirname, join, posix, sep } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { NotionKbError } from '../errors.js';
 import { LatestPointerSchema, type LatestPointer, type Manifest } from '../normalise/schemas.js';
 import { canonicalJson, canonicalJsonChunks, JsonList } from '../render/json/canonical-json.js';
@@ -273,7 +273,7 @@ export async function writeFileStreamed(dir: string, path: string, chunks: Itera
   // The hash is known only once the file is written: beside it first, then linked or renamed.
   const written = `${target}.${process.pid}.tmp`;
   const { sha256 } = await writeStreamed(written, chunks, fs);
-  if (sha256 === before && (await hardLink(fs, join(reuse!.dir, path), target))) {
+  if (sha256 === before && (await hardLink(fs, inside(reuse!.dir, path), target))) {
     noteLinked(reuse!, [path]);
     await fs.rm(written, { force: true });
     return;
