@@ -9,7 +9,7 @@ export const DEMO_TOKEN = 'secret_local_demo_token';
 
 const USAGE = `Usage: npm run notion-server -- [--port <n>] [--rate <req/s>|off] [--burst <n>] [--budget <n>] [--window-start first-request|clock]
        [--workspace-budget <n>] [--workspace-window <s>] [--connection-reason <text>|none] [--workspace-reason <text>|none]
-       [--connections <n>] [--latency <ms>] [--expiry <s>] [--bumps all|documented]
+       [--connections <n>] [--latency <ms>] [--expiry <s>] [--bumps all|documented] [--compress]
   --port               port on 127.0.0.1 (default 0: any free port)
   --rate               per connection: a token bucket's average requests per second before 429s (default 3; "off" disables)
   --burst              token bucket size (default 10)
@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run notion-server -- [--port <n>] [--rate <req/s>|off]
   --connections        tokens accepted, each a connection of its own: the printed one, then <token>_2, <token>_3, … (default 1)
   --latency            delay added to every API answer, in ms (default 0)
   --expiry             lifetime of signed file URLs, in seconds (default 3600)
+  --compress           compress JSON answers (brotli or gzip) when the client accepts it, as Notion's edge does (default off)
   --bumps              what edits bump where Notion's documentation is silent: "all" (default) also bumps
                        the parent page on structural changes and the pages relating to a trashed page;
                        "documented" bumps only the object edited`;
@@ -44,6 +45,7 @@ interface MainOptions {
   latencyMs: number;
   expirySeconds: number;
   bumps: BumpPolicy;
+  compress: boolean;
 }
 
 /** Parses the flags; throws an Error naming the bad flag. */
@@ -62,6 +64,7 @@ export function parseServerArgs(argv: readonly string[]): MainOptions {
     latencyMs: 0,
     expirySeconds: 3600,
     bumps: 'all',
+    compress: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -137,6 +140,10 @@ export function parseServerArgs(argv: readonly string[]): MainOptions {
         opts.bumps = raw as BumpPolicy;
         break;
       }
+      case '--compress':
+        if (inline !== undefined) throw new Error('--compress takes no value');
+        opts.compress = true;
+        break;
       case '--help':
       case '-h':
         throw new Error(USAGE);
@@ -188,6 +195,7 @@ export async function serverMain(argv: readonly string[]): Promise<void> {
     latencyMs: opts.latencyMs,
     fileExpirySeconds: opts.expirySeconds,
     bumps: opts.bumps,
+    compression: opts.compress,
   });
   console.log(
     `Local Notion API at ${server.baseUrl} — token: ${DEMO_TOKEN} (export NOTION_BASE_URL=${server.baseUrl} NOTION_TOKEN=${DEMO_TOKEN})`,

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { WorkspaceData } from './workspace-model.js';
@@ -51,6 +52,12 @@ export interface NotionServerOptions {
   rateLimitReasons?: { connection?: string | null; workspace?: string | null };
   /** Delay added to every API answer. */
   latencyMs?: number;
+  /**
+   * Compress JSON answers as Notion's edge does for a client that accepts it: brotli if the
+   * request's Accept-Encoding names `br`, else gzip if it names `gzip` (default off: the
+   * benchmarks' baseline is uncompressed).
+   */
+  compression?: boolean;
   faults?: FaultPlan;
   /** Lifetime of signed file URLs; default 3600 like Notion's S3 URLs. */
   fileExpirySeconds?: number;
@@ -200,6 +207,11 @@ export async function startNotionServer(opts: NotionServerOptions): Promise<Noti
   const hanging = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
+    if (opts.compression) {
+      const accepted = String(req.headers['accept-encoding'] ?? '').toLowerCase();
+      const coding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : null;
+      if (coding !== null) COMPRESSED.set(res, coding);
+    }
     handle(req, res).catch((err: unknown) => {
       // A bug in a handler must still produce an answer, never a hung client.
       if (!res.headersSent) sendJson(res, 500, errorBody(new ApiError(500, 'internal_server_error', 'Unexpected error occurred.'), randomUUID()), true);
@@ -460,12 +472,18 @@ function freshStats(): ServerStats {
   return { requests: { byRoute: {}, byStatus: {}, total: 0 }, maxConcurrent: 0, rateLimited: 0, rateLimitedBy: { connection: 0, workspace: 0 }, faultsInjected: 0, fileDownloads: 0 };
 }
 
+/** The coding of each answer to compress (`compression`), chosen from its request's Accept-Encoding. */
+const COMPRESSED = new WeakMap<ServerResponse, 'br' | 'gzip'>();
+
 function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string | false | true): void {
+  const coding = COMPRESSED.get(res);
   const text = JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)) };
+  const bytes = coding === 'br' ? brotliCompressSync(text) : coding === 'gzip' ? gzipSync(text) : Buffer.from(text);
+  const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'content-length': String(bytes.length) };
+  if (coding !== undefined) headers['content-encoding'] = coding;
   if (typeof requestId === 'string') headers['x-notion-request-id'] = requestId;
   res.writeHead(status, headers);
-  res.end(text);
+  res.end(bytes);
 }
 
 function sendBytes(res: ServerResponse, method: string, contentType: string, bytes: Buffer): void {

@@ -1,11 +1,13 @@
 /**
  * Every effect a sync has on the outside world besides its output files, in one place: time
- * (now, sleeps, timers), the network (`fetch`) and randomness (backoff jitter). The gateway and
- * the file downloads take them from here and never reach for `Date.now`, `setTimeout`,
- * `AbortSignal.timeout`, `Math.random` or the global `fetch` themselves, so a test can run a
- * whole sync on a simulated clock: Retry-After waits, backoff and request timeouts then cost
- * no real time and can be measured exactly.
+ * (now, sleeps, timers), the network (`api` for API requests, `fetch` for file downloads) and
+ * randomness (backoff jitter). The gateway and the file downloads take them from here and never
+ * reach for `Date.now`, `setTimeout`, `AbortSignal.timeout`, `Math.random`, the global `fetch` or
+ * Node's http client themselves, so a test can run a whole sync on a simulated clock:
+ * Retry-After waits, backoff and request timeouts then cost no real time and can be measured
+ * exactly.
  */
+import { nodeHttpTransport, type ApiTransport } from './http-transport.js';
 
 /** Time source (what the pacer needs); tests pass a simulated one so no test waits on the wall clock. */
 export interface Clock {
@@ -27,8 +29,14 @@ export interface SyncClock extends Clock {
 /** The effects a sync runs with; `systemEffects()` gives the real ones. */
 export interface SyncEffects {
   clock: SyncClock;
-  /** Used for every API request and file download. */
+  /** Used for every file download, and for every API request when `api` is absent. */
   fetch: typeof fetch;
+  /**
+   * Carries the API requests (`systemEffects()` gives Node's http client). Absent, they go
+   * through `fetch`: effects that bring their own `fetch` (a test's recorder, a simulated
+   * clock) see every request without giving a transport too.
+   */
+  api?: ApiTransport;
   /** Uniform in [0, 1): backoff jitter. */
   random: () => number;
 }
@@ -41,12 +49,13 @@ export const systemSyncClock: SyncClock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** The real effects: wall clock, global fetch, Math.random. */
+/** The real effects: wall clock, Node's http client for the API, global fetch for files, Math.random. */
 export function systemEffects(): SyncEffects {
   return {
     clock: systemSyncClock,
     // Read at call time, so a fetch installed later (or a test's replacement) is the one used.
     fetch: (input, init) => globalThis.fetch(input, init),
+    api: nodeHttpTransport(),
     random: () => Math.random(),
   };
 }

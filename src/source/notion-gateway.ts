@@ -45,6 +45,7 @@ import {
   readPropertyItem,
   readUser,
 } from './read-api-object.js';
+import { transportOverFetch, type ApiResponse } from './http-transport.js';
 import { createRequestStats, routeOf, type RequestStatsSnapshot } from './request-stats.js';
 import { classifyError, parseRetryAfter, readHeader, withRetry, type RetryInfo, type RetryOptions } from './retry.js';
 
@@ -171,9 +172,6 @@ export interface NotionGateway {
 
 const PAGE_SIZE = 100;
 
-/** Statuses whose Response must not carry a body. */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
 /** What a call is about, for messages: `page 1a2b… → GET /v1/pages/:id`. */
 interface Target {
   route: string;
@@ -204,6 +202,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   const clock = effects.clock;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const baseFetch = effects.fetch;
+  const api = effects.api ?? transportOverFetch(baseFetch);
   const log: GatewayLogger = options.logger ?? (() => undefined);
   const limiter =
     options.limiter ??
@@ -228,40 +227,39 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     // --verbose shows every request: method and path (ids only, nothing secret), status, time.
     const shown = `${method} ${safeUrl(url).replace(/^[a-z]+:\/\/[^/]+/i, '')}`;
     try {
-      let response: Response;
+      if (init?.body !== undefined && typeof init.body !== 'string') {
+        // The SDK sends FormData only to upload files, which notion-kb never does.
+        throw new TypeError(`${shown}: only JSON bodies are sent`);
+      }
+      let response: ApiResponse;
       try {
-        response = await baseFetch(url, {
-          method,
-          ...(init?.headers === undefined ? {} : { headers: init.headers }),
-          ...(init?.body === undefined ? {} : { body: init.body }),
-          signal: limit.signal,
-        });
+        // Read whole under the deadline; the SDK gets what it reads of a response (ok, status,
+        // statusText, headers, text) without a Response and its stream.
+        response = await api({ url, method, headers: init?.headers ?? {}, ...(init?.body === undefined ? {} : { body: init.body }), signal: limit.signal });
       } catch (err) {
         const reason = classifyError(err, clock.now()).reason;
         counters.recordAttempt(route, reason === 'timeout' ? 'timeout' : 'network');
         log('debug', redactSecrets(`${shown} → ${reason} after ${clock.now() - sentAt} ms`, secrets), { route });
         throw err;
       }
-      counters.recordAttempt(route, String(response.status));
-      log('debug', redactSecrets(`${shown} → ${response.status} in ${clock.now() - sentAt} ms`, secrets), { route, status: response.status });
-      const limited = response.status === 429 || response.status === 529;
-      const retryAfterMs = limited ? parseRetryAfter(response.headers.get('retry-after'), clock.now()) : undefined;
+      const { status, statusText, headers, text } = response;
+      counters.recordAttempt(route, String(status));
+      log('debug', redactSecrets(`${shown} → ${status} in ${clock.now() - sentAt} ms`, secrets), { route, status });
+      const limited = status === 429 || status === 529;
+      const retryAfterMs = limited ? parseRetryAfter(headers.get('retry-after'), clock.now()) : undefined;
       // Pause the whole run now, while this request still holds its slot, so no queued
       // caller slips out between this answer and our retry bookkeeping.
       if (retryAfterMs !== undefined) limiter.pauseUntil(clock.now() + retryAfterMs);
-      // Read whole under the deadline; the SDK gets what it reads of a response (ok, status,
-      // statusText, headers, text) without a second Response and its stream.
-      const text = NULL_BODY_STATUSES.has(response.status) ? '' : await response.text();
-      const reason = response.status === 429 ? rateLimitReasonOf(text) : undefined;
+      const reason = status === 429 ? rateLimitReasonOf(text) : undefined;
       if (reason !== undefined) log('debug', `${shown}: rate_limit_reason ${JSON.stringify(reason)}`, { route, reason });
       limiter.observe({
         sentAt,
         at: clock.now(),
-        status: response.status,
+        status,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         ...(reason === undefined ? {} : { rateLimitReason: reason }),
       });
-      const { ok, status, statusText, headers } = response;
+      const ok = status >= 200 && status < 300;
       return { ok, status, statusText, headers, text: async () => text, json: async () => JSON.parse(text) as unknown } as unknown as Response;
     } finally {
       limit.clear();
@@ -622,7 +620,10 @@ function mapError(err: unknown, target: Target, secrets: readonly string[], now:
   const where = { route: target.route, ...(target.id === undefined ? {} : { id: target.id }), ...target.extra };
   if (isNotionKbError(err)) {
     if (err.code === 'gave_up') {
-      return new NotionKbError(err.code, err.message, { ...err.context, ...where }, { cause: err.cause });
+      // No answer at all (refused, reset, timed out), try after try: say so first.
+      const last = classifyError(err.cause, now);
+      const unreached = last.status === undefined && !(err.cause instanceof SyntaxError) && last.reason !== 'invalid JSON in the response';
+      return new NotionKbError(err.code, unreached ? `could not reach Notion: ${err.message}` : err.message, { ...err.context, ...where }, { cause: err.cause });
     }
     return err;
   }

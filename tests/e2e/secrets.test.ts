@@ -1,6 +1,6 @@
 // The token never appears in output files, logs, error messages, reports or --verbose output,
 // whatever form it has; the Authorization header is never logged.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
@@ -51,7 +51,10 @@ describe.each(TOKENS)('a token of the form %s', (_form, token) => {
     runs.push(await runCli(['sync', '--out', out, '--verbose', '--rate', '500'], env));
     // Refused: a wrong token of the same form, and a run against a server that never answers.
     runs.push(await runCli(['sync', '--out', join(tmp.dir, 'refused'), '--verbose', '--json'], { ...env, NOTION_TOKEN: `${token.slice(0, -3)}xyz` }));
-    runs.push(await runCli(['sync', '--out', join(tmp.dir, 'unreachable'), '--verbose', '--json'], { ...env, NOTION_BASE_URL: 'http://127.0.0.1:9' }));
+    // A refused connection is retried: three tries, not the default eight, keep the test short.
+    const fewTries = join(tmp.dir, 'few-tries.yaml');
+    await writeFile(fewTries, 'requests:\n  maxAttempts: 3\n');
+    runs.push(await runCli(['sync', '--out', join(tmp.dir, 'unreachable'), '--config', fewTries, '--verbose', '--json'], { ...env, NOTION_BASE_URL: 'http://127.0.0.1:9' }));
     runs.push(await runCli(['verify', '--out', out, '--json'], env));
     expect(runs[0]!.code, runs[0]!.stderr).toBe(0);
     expect(runs[1]!.code).toBe(0);

@@ -20,6 +20,7 @@ const DEFAULTS = {
   latencyMs: 0,
   expirySeconds: 3600,
   bumps: 'all',
+  compress: false,
 };
 
 describe('parseServerArgs', () => {
@@ -33,6 +34,7 @@ describe('parseServerArgs', () => {
     ],
     [['--connection-reason', 'none', '--workspace-reason', 'org_limit'], { ...DEFAULTS, connectionReason: null, workspaceReason: 'org_limit' }],
     [['--bumps', 'documented'], { ...DEFAULTS, bumps: 'documented' }],
+    [['--compress'], { ...DEFAULTS, compress: true }],
   ])('%j', (argv, expected) => {
     expect(parseServerArgs(argv)).toEqual(expected);
   });
@@ -45,6 +47,7 @@ describe('parseServerArgs', () => {
     [['--window-start', 'sliding'], '--window-start: expected first-request or clock'],
     [['--bogus'], 'unknown option --bogus'],
     [['--bumps', 'some'], '--bumps: expected all or documented'],
+    [['--compress=yes'], '--compress takes no value'],
   ])('%j fails naming the flag', (argv, message) => {
     expect(() => parseServerArgs(argv)).toThrow(message);
   });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DownloadError, isNotionKbError, userMessage, type NotionKbError } from '../../src/errors.js';
 import { createNotionGateway, type NotionGatewayOptions } from '../../src/source/notion-gateway.js';
 import type { SyncEffects } from '../../src/source/effects.js';
+import { nodeHttpTransport } from '../../src/source/http-transport.js';
 import { createLimiter, type Clock, type Limiter } from '../../src/source/pacer.js';
 import { readNotionFixture } from '../support/fixtures.js';
 import { createSimulatedClock, type SimulatedClock } from '../support/simulated-clock.js';
@@ -134,11 +135,12 @@ function fastClock(): Clock {
   };
 }
 
-/** Effects on `clock`; request deadlines use real timers (they are short here). */
+/** Effects on `clock`, with the real transports; request deadlines use real timers (they are short here). */
 function effectsOn(clock: Clock): SyncEffects {
   return {
     clock: { ...clock, setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
     fetch: (input, init) => globalThis.fetch(input, init),
+    api: nodeHttpTransport(),
     random: Math.random,
   };
 }
