@@ -62,6 +62,8 @@ export interface SyncDeps {
   /** The run's clock (snapshot id, report times). */
   now?: () => Date;
   log?: (level: 'info' | 'warn' | 'debug', message: string) => void;
+  /** Whether `log` is given debug messages (each request, each wait); default true. */
+  debug?: boolean;
   onProgress?: (p: SyncProgress) => void;
   /** Clock, timers, fetch and jitter of the run (default: the real ones); `now` defaults to its clock. */
   effects?: SyncEffects;
@@ -367,6 +369,7 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
       if (level === 'warn' || level === 'error') log('warn', message);
       else log('debug', message);
     },
+    debug: deps.log !== undefined && deps.debug !== false,
   });
   // Downloaded files are kept by sha256 in the run's progress too; files an interrupted run downloaded are taken from there.
   const store = new AssetStore(staging, fs, start.resume.keepDir);

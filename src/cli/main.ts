@@ -165,6 +165,8 @@ async function syncWithProgress(
       onProgress: (p) => progress.update(p),
       // Warnings always (--quiet too); requests, retries and waits (debug) with --verbose. The
       // gateway redacts its messages; redacting again here also covers every other source.
+      // Debug messages are not even built without --verbose: one per request adds up in a long export.
+      debug: options.verbose === true,
       log: (level, message) => {
         if (level === 'warn' || options.verbose) io.stderr.write(`notion-kb: ${level === 'warn' ? '' : `${level}: `}${redactSecrets(message, [config.token])}\n`);
       },

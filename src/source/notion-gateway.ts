@@ -77,6 +77,11 @@ export interface NotionGatewayOptions {
   timeoutMs?: number;
   retry?: GatewayRetryOptions;
   logger?: GatewayLogger;
+  /**
+   * Whether the logger is given a debug message for each request and each wait (default true).
+   * A run that shows none says false: building one costs a URL parse and a redaction a request.
+   */
+  debug?: boolean;
   /** Clock, timers, fetch and randomness (default `systemEffects()`); the gateway uses no other. */
   effects?: SyncEffects;
   /** The run's limiter, when the orchestrator builds it; otherwise one is built from rate/burst/concurrency. */
@@ -204,6 +209,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   const baseFetch = effects.fetch;
   const api = effects.api ?? transportOverFetch(baseFetch);
   const log: GatewayLogger = options.logger ?? (() => undefined);
+  const debug = options.logger !== undefined && options.debug !== false;
   const limiter =
     options.limiter ??
     createLimiter({
@@ -225,7 +231,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     const limit = deadline(clock, timeoutMs);
     const sentAt = clock.now();
     // --verbose shows every request: method and path (ids only, nothing secret), status, time.
-    const shown = `${method} ${safeUrl(url).replace(/^[a-z]+:\/\/[^/]+/i, '')}`;
+    const shown = debug ? `${method} ${safeUrl(url).replace(/^[a-z]+:\/\/[^/]+/i, '')}` : '';
     try {
       if (init?.body !== undefined && typeof init.body !== 'string') {
         // The SDK sends FormData only to upload files, which notion-kb never does.
@@ -239,19 +245,19 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
       } catch (err) {
         const reason = classifyError(err, clock.now()).reason;
         counters.recordAttempt(route, reason === 'timeout' ? 'timeout' : 'network');
-        log('debug', redactSecrets(`${shown} → ${reason} after ${clock.now() - sentAt} ms`, secrets), { route });
+        if (debug) log('debug', redactSecrets(`${shown} → ${reason} after ${clock.now() - sentAt} ms`, secrets), { route });
         throw err;
       }
       const { status, statusText, headers, text } = response;
       counters.recordAttempt(route, String(status));
-      log('debug', redactSecrets(`${shown} → ${status} in ${clock.now() - sentAt} ms`, secrets), { route, status });
+      if (debug) log('debug', redactSecrets(`${shown} → ${status} in ${clock.now() - sentAt} ms`, secrets), { route, status });
       const limited = status === 429 || status === 529;
       const retryAfterMs = limited ? parseRetryAfter(headers.get('retry-after'), clock.now()) : undefined;
       // Pause the whole run now, while this request still holds its slot, so no queued
       // caller slips out between this answer and our retry bookkeeping.
       if (retryAfterMs !== undefined) limiter.pauseUntil(clock.now() + retryAfterMs);
       const reason = status === 429 ? rateLimitReasonOf(text) : undefined;
-      if (reason !== undefined) log('debug', `${shown}: rate_limit_reason ${JSON.stringify(reason)}`, { route, reason });
+      if (reason !== undefined && debug) log('debug', `${shown}: rate_limit_reason ${JSON.stringify(reason)}`, { route, reason });
       limiter.observe({
         sentAt,
         at: clock.now(),
@@ -301,7 +307,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         const queuedAt = clock.now();
         return limiter.run(() => {
           const waited = clock.now() - queuedAt;
-          if (waited >= 1) log('debug', `waited ${Math.round(waited)} ms for the rate limit before ${describe(target)}`, { route: target.route, waitedMs: waited });
+          if (waited >= 1 && debug) log('debug', `waited ${Math.round(waited)} ms for the rate limit before ${describe(target)}`, { route: target.route, waitedMs: waited });
           return fn();
         });
       };

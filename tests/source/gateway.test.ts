@@ -282,6 +282,20 @@ describe('retries', () => {
     expect(gateway.stats()).toMatchObject({ total: 3, retries: 2, byStatus: { '503': 3 } });
   });
 
+  it('with debug: false the same run hands on its retries and warnings but builds no debug message', async () => {
+    const notion = await scriptedNotion(inOrder(notionError(503, 'service_unavailable', 'Notion is unavailable')));
+    const lines: string[] = [];
+    const gateway = gatewayFor(notion.url, {
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+      logger: (level, message) => lines.push(`${level} ${message}`),
+      debug: false,
+    });
+    const err = await failure(gateway.search({ query: 'Partners' }));
+    expect(err.code).toBe('gave_up');
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => l.startsWith('info retrying POST /v1/search'))).toBe(true);
+  });
+
   it('a hanging server ends in gave_up, not in a hang', async () => {
     const clock = createSimulatedClock({ start: 0 });
     const notion = await scriptedNotion(inOrder({ hang: true }), clock);
