@@ -235,7 +235,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     try {
       if (init?.body !== undefined && typeof init.body !== 'string') {
         // The SDK sends FormData only to upload files, which notion-kb never does.
-        throw new TypeError(`${shown}: only JSON bodies are sent`);
+        throw new TypeError(`${method} ${safeUrl(url)}: only JSON bodies are sent`);
       }
       let response: ApiResponse;
       try {
@@ -628,7 +628,7 @@ function mapError(err: unknown, target: Target, secrets: readonly string[], now:
     if (err.code === 'gave_up') {
       // No answer at all (refused, reset, timed out), try after try: say so first.
       const last = classifyError(err.cause, now);
-      const unreached = last.status === undefined && !(err.cause instanceof SyntaxError) && last.reason !== 'invalid JSON in the response';
+      const unreached = last.status === undefined && last.reason !== 'invalid JSON in the response';
       return new NotionKbError(err.code, unreached ? `could not reach Notion: ${err.message}` : err.message, { ...err.context, ...where }, { cause: err.cause });
     }
     return err;

@@ -7,6 +7,7 @@ import type { SyncEffects } from '../../src/source/effects.js';
 import { nodeHttpTransport } from '../../src/source/http-transport.js';
 import { createLimiter, type Clock, type Limiter } from '../../src/source/pacer.js';
 import { readNotionFixture } from '../support/fixtures.js';
+import { closeServer } from '../support/close-server.js';
 import { createSimulatedClock, type SimulatedClock } from '../support/simulated-clock.js';
 
 const fixture = <T = any>(name: string): T => readNotionFixture<T>(name);
@@ -47,15 +48,7 @@ type Respond = (req: Seen, index: number) => Reply;
 
 const servers: http.Server[] = [];
 afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(servers.splice(0).map(closeServer));
 });
 
 async function scriptedNotion(respond: Respond, clock: Clock = { now: Date.now, sleep: async () => {} }) {

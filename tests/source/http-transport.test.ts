@@ -11,6 +11,7 @@ import { createNotionGateway } from '../../src/source/notion-gateway.js';
 import { nodeHttpTransport, transportOverFetch, type ApiRequest, type ApiTransport } from '../../src/source/http-transport.js';
 import { classifyError } from '../../src/source/retry.js';
 import { startSample, TOKEN } from '../notion-server/sample-workspace.js';
+import { closeServer } from '../support/close-server.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TLS = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
@@ -27,15 +28,7 @@ afterEach(async () => {
   vi.unstubAllGlobals();
   await notion?.close();
   notion = undefined;
-  await Promise.all(
-    plain.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(plain.splice(0).map(closeServer));
 });
 
 const request = (url: string, extra: Partial<ApiRequest> = {}): ApiRequest => ({
@@ -240,10 +233,7 @@ describe("failures keep fetch's contract, so they are classified the same", () =
 
   it('a refused connection is retryable; a URL it cannot send to is not', async () => {
     const { url } = await serve((_req, res) => res.end('{}'));
-    await new Promise<void>((resolve) => {
-      const server = plain.pop()!;
-      server.close(() => resolve());
-    });
+    await closeServer(plain.pop()!);
     const refused = await rejection(nodeHttpTransport()(request(url)));
     expect(refused).toBeInstanceOf(TypeError);
     expect(classifyError(refused, Date.now())).toMatchObject({ retryable: true, reason: 'ECONNREFUSED' });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNotionServer } from '../../src/notion-server/server.js';
 import { deadline } from '../../src/source/effects.js';
+import { closeServer } from './close-server.js';
 import { createSimulatedClock, HOLD_HEADER, SIMULATED_EPOCH, type SimulatedClock } from './simulated-clock.js';
 import { smallWorkspace } from './small-workspace.js';
 
@@ -20,13 +21,7 @@ async function turns(n: number): Promise<void> {
 async function serve(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<string> {
   const server = http.createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  closers.push(() => closeServer(server));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
