@@ -68,6 +68,8 @@ export function assetMimeType(ext: string, contentType: string | undefined): str
 export class AssetStore {
   private readonly byHash = new Map<string, Promise<StoredAsset>>();
   private readonly kept = new Set<string>();
+  /** Folders made (each once: a run stores thousands of files in two). */
+  private readonly made = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly snapshotDir: string,
@@ -87,7 +89,7 @@ export class AssetStore {
     const next = (async () => {
       const stored = await previous;
       if (!stored) {
-        await this.fs.mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
+        await this.folder(join(this.snapshotDir, 'assets'));
         const to = join(this.snapshotDir, asset.path);
         await this.fs.link(from, to).catch(() => this.fs.copyFile(from, to));
         return { ...asset };
@@ -113,7 +115,7 @@ export class AssetStore {
       const stored = await previous;
       if (!stored) {
         const path = `assets/${sha256}.${ext}`;
-        await this.fs.mkdir(join(this.snapshotDir, 'assets'), { recursive: true });
+        await this.folder(join(this.snapshotDir, 'assets'));
         await this.fs.writeFile(join(this.snapshotDir, path), bytes);
         await this.keepFile(sha256, path);
         return { path, sha256, bytes: bytes.length, mimeType: assetMimeType(ext, contentType) };
@@ -138,12 +140,25 @@ export class AssetStore {
     this.kept.add(sha256);
     const from = join(this.snapshotDir, path);
     const to = join(this.keep, sha256);
-    await this.fs.mkdir(this.keep, { recursive: true });
+    await this.folder(this.keep);
     await this.fs.link(from, to).catch(async (err: NodeJS.ErrnoException) => {
       if (err.code === 'EEXIST') return;
       await this.fs.copyFile(from, `${to}.tmp`);
       await this.fs.rename(`${to}.tmp`, to);
     });
+  }
+
+  /** Makes a folder (and those above it) once; a failure is tried again by the next caller. */
+  private folder(dir: string): Promise<unknown> {
+    let made = this.made.get(dir);
+    if (!made) {
+      made = this.fs.mkdir(dir, { recursive: true }).catch((err: unknown) => {
+        this.made.delete(dir);
+        throw err;
+      });
+      this.made.set(dir, made);
+    }
+    return made;
   }
 
   /** Number of distinct files stored. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as fsp from 'node:fs/promises';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -92,6 +93,27 @@ describe('AssetStore', () => {
     const stored = await store.put(Buffer.from(name), name, 'image/png');
     expect(stored.path).toMatch(/^assets\/[0-9a-f]{64}\.[a-z0-9]{1,8}$/);
     expect(await readdir(tmp.dir)).toEqual(['assets']);
+  });
+
+  it('makes its folders once, however many files it stores and keeps (a failed attempt is made again)', async () => {
+    const made: string[] = [];
+    let failNext = true;
+    const fs = {
+      ...fsp,
+      mkdir: async (dir: string, o: { recursive: true }) => {
+        made.push(dir);
+        if (dir.endsWith('keep') && failNext) {
+          failNext = false;
+          throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        }
+        return fsp.mkdir(dir, o);
+      },
+    } as typeof fsp;
+    const store = new AssetStore(join(tmp.dir, 'snap'), fs, join(tmp.dir, 'keep'));
+    await expect(store.put(Buffer.from('file 0'), 'f0.png', 'image/png')).rejects.toThrow('EACCES');
+    for (let i = 1; i <= 20; i++) await store.put(Buffer.from(`file ${i}`), `f${i}.png`, 'image/png');
+    expect(made.sort()).toEqual([join(tmp.dir, 'keep'), join(tmp.dir, 'keep'), join(tmp.dir, 'snap', 'assets')]);
+    expect(await readdir(join(tmp.dir, 'keep'))).toHaveLength(20);
   });
 
   it('stores an empty file', async () => {
