@@ -103,7 +103,14 @@ export async function runResumeScenario(scenario: ResumeScenario, token: string)
     slowdown,
     targets: [
       target('rerun requests − (requests left + no-change listing + 5 %), worst round', worst, 0, `${worst > 0 ? '+' : ''}${worst.toFixed(0)} requests`, '≤ 0'),
-      ...slowdown.map((s) => target(`slowdown keeping progress, ${s.label} (median wall time)`, s.wallSlowdown, 0.05, `${(100 * s.wallSlowdown).toFixed(1)} %`, '≤ 5 %')),
+      // Judged on the larger of two statistics: the medians of each side alone take the machine's
+      // drift between pairs for the code's cost (one run passed on them at +3.5 % while 15 of its
+      // 16 pairs were slower keeping progress, the median pair by 12 %); the pairs' ratios cancel
+      // that drift, and the medians guard against a few pairs' chance.
+      ...slowdown.map((s) => {
+        const judged = Math.max(s.wallSlowdown, s.wallPairedSlowdown);
+        return target(`slowdown keeping progress, ${s.label} (wall time: the larger of the medians' ratio and the median of the pairs' ratios)`, judged, 0.05, `${(100 * judged).toFixed(1)} %`, '≤ 5 %');
+      }),
     ],
   };
 }
