@@ -64,32 +64,6 @@ const minuteBefore = (ms: number) => {
   return lastMinute.iso;
 };
 
-/**
- * Listings are held before they are journaled, within two bounds: a page's are journaled once it
- * has `LISTINGS_HELD` (these at once, in one write with whatever else that moment appended), and
- * any page's at once while the run holds more than `HELD_SHARE` of the listings it made. Most
- * pages are parked before either, and their listings are never journaled: the page record says
- * all. Journaling every listing as it came cost a sync of 500 generated pages (about seven
- * listings each, no rate limit) 9–16 % more CPU than keeping no progress
- * (`npm run bench -- --scenario resume`): each listing serialised, checksummed and written,
- * beside the spool entry its page gets anyway. What a SIGKILL costs again stays small: at most
- * seven listings of a page, and at most 2.5 % of the listings made so far in all (the resume
- * target allows 5 % of the run). A page of hundreds of blocks or comments keeps all but its last
- * few. A run that fails, rather than being killed, journals what it held.
- */
-export const LISTINGS_HELD = 8;
-export const HELD_SHARE = 0.025;
-
-/** A listing held (`RunProgress.listingDone`): what it listed, for which page, that page's edit time and the minute it was read in. */
-interface HeldListing {
-  t: ListingRecord['t'];
-  id: string;
-  p: string;
-  e: string;
-  f: string;
-  listed: BlockObjectResponse[] | CommentObjectResponse[];
-}
-
 export class RunProgress {
   private writer: JournalWriter | null = null;
   private spoolFile: PageSpool | null = null;
@@ -102,10 +76,6 @@ export class RunProgress {
   /** The page each block listed this run belongs to; blocks a synced block reference shows (they are its original's). */
   private readonly pageOf = new Map<string, string>();
   private readonly shown = new Set<string>();
-  /** The listings of each page in flight not journaled yet, how many in all, and how many the run listed (`listingDone`). */
-  private readonly held = new Map<string, HeldListing[]>();
-  private heldCount = 0;
-  private listedCount = 0;
   /** The JSON of blocks journaled for pages in flight, by block id, for the spool (`PageSpool.put`). */
   private readonly serialised = new Map<string, string>();
   private readonly failed = new Set<string>();
@@ -142,8 +112,6 @@ export class RunProgress {
     private readonly latestId: string | null,
     /** False: the run keeps no progress (its spool is removed if it fails). */
     private readonly enabled: boolean,
-    /** How many listings are held (`LISTINGS_HELD`, `HELD_SHARE`). */
-    private readonly hold: { perPage: number; share: number },
   ) {}
 
   private get dir() {
@@ -155,21 +123,11 @@ export class RunProgress {
    * config key and from the snapshot latest.json points at now (or when its run published that
    * snapshot); otherwise it is set aside (and removed by `begin`).
    */
-  static async open(opts: {
-    outDir: string;
-    fs: OutputFs;
-    key: string;
-    latestId: string | null;
-    now: () => Date;
-    log: Log;
-    enabled?: boolean;
-    hold?: { perPage: number; share: number };
-  }): Promise<RunProgress> {
+  static async open(opts: { outDir: string; fs: OutputFs; key: string; latestId: string | null; now: () => Date; log: Log; enabled?: boolean }): Promise<RunProgress> {
     const { outDir, fs, key, latestId } = opts;
     const enabled = opts.enabled !== false;
-    const hold = opts.hold ?? { perPage: LISTINGS_HELD, share: HELD_SHARE };
     const make = (found: { records: JournalRecord[]; torn: boolean; run: RunRecord } | null, continuesFull: boolean) =>
-      new RunProgress(outDir, fs, opts.now, opts.log, found, continuesFull, key, latestId, enabled, hold);
+      new RunProgress(outDir, fs, opts.now, opts.log, found, continuesFull, key, latestId, enabled);
     if (!enabled) return make(null, false);
     let bytes: Buffer;
     try {
@@ -402,34 +360,14 @@ export class RunProgress {
     return structuredClone(r);
   }
 
-  /**
-   * The children or comments of a block, listed while its page is still being fetched: held, and
-   * journaled `LISTINGS_HELD` at a time, or at once while the run holds more than
-   * `HELD_SHARE` of what it listed (see there). What is held goes when the page is parked
-   * (`putPage`), or into the journal when the run fails (`abandon`).
-   */
+  /** Journals the children or comments of a block, while its page is still being fetched. */
   private listingDone(t: ListingRecord['t'], id: string, listed: BlockObjectResponse[] | CommentObjectResponse[]): void {
-    if (!this.writer) return;
-    this.listedCount++;
-    if (this.shown.has(id)) return;
+    if (!this.writer || this.shown.has(id)) return;
     const p = this.pageOf.get(id) ?? id;
     const at = this.seenAt.get(p);
     const e = this.editedAt.get(p);
     if (at === undefined || e === undefined) return;
-    const listing: HeldListing = { t, id, p, e, f: minuteBefore(at), listed };
-    let held = this.held.get(p);
-    if (!held) this.held.set(p, (held = []));
-    held.push(listing);
-    this.heldCount++;
-    if (held.length < this.hold.perPage && this.heldCount <= this.listedCount * this.hold.share) return;
-    this.held.delete(p);
-    this.heldCount -= held.length;
-    for (const l of held) this.journalListing(l);
-  }
-
-  /** Journals one listing (with what it was listed for: its page, that page's edit time, the minute it was read in). */
-  private journalListing({ t, id, p, e, f, listed }: HeldListing): void {
-    if (!this.writer) return;
+    const f = minuteBefore(at);
     if (t === 'comments') {
       // Attachments: their file name, never the signed URL (the crawl names them the same way).
       const n = (listed as CommentObjectResponse[]).map((c) =>
@@ -496,12 +434,6 @@ export class RunProgress {
     const id = unit.page.id;
     const spool = this.spool;
     if (!this.enabled) return spool.put(unit);
-    // Its listings are of no use once the page is parked.
-    const held = this.held.get(id);
-    if (held) {
-      this.held.delete(id);
-      this.heldCount -= held.length;
-    }
     if (origin.reused) {
       const before = this.usable.pages.get(id);
       await spool.put(unit);
@@ -566,10 +498,6 @@ export class RunProgress {
    */
   async abandon(): Promise<void> {
     if (this.finished) return;
-    // What the pages in flight listed so far goes into the journal: the next run need not list it again.
-    for (const held of this.held.values()) for (const l of held) this.journalListing(l);
-    this.held.clear();
-    this.heldCount = 0;
     await this.closeFiles().catch(() => {});
     const holdsWork = this.recorded > 0 || (this.found?.records.some((r) => r.t !== 'run') ?? false);
     if (holdsWork) return;

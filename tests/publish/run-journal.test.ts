@@ -5,8 +5,7 @@ import { AssetStore } from '../../src/assets/asset-store.js';
 import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
 import { PageSpool } from '../../src/publish/page-spool.js';
 import { decodeRecords, encodeRecord, JournalWriter, type JournalRecord } from '../../src/publish/run-journal.js';
-import { HELD_SHARE, LISTINGS_HELD, progressDir, RunProgress, withoutSignedUrls } from '../../src/publish/run-progress.js';
-import type { NotionReader } from '../../src/source/crawl-types.js';
+import { progressDir, RunProgress, withoutSignedUrls } from '../../src/publish/run-progress.js';
 import type { CrawledPage } from '../../src/source/crawl-types.js';
 import { tempDir } from '../support/cli.js';
 
@@ -295,89 +294,6 @@ describe('what the planner sees of a journal (`combined`), and the journal once 
     expect(second.resumable).toBe(1);
     expect((await again.load('kept'))?.blocks[0]).toMatchObject({ paragraph: { text: 'text of kept' } });
     await second.abandon();
-  });
-});
-
-describe('listings of a page in flight, journaled eight at a time', () => {
-  const edited = '2024-01-08T08:12:00.000Z';
-  const block = (id: string, hasChildren: boolean) => ({ object: 'block', id, type: 'paragraph', paragraph: { rich_text: [] }, has_children: hasChildren });
-  /** A reader (ours, not the Notion client): each page has blocks P-1…P-12 with children, each of those one child. */
-  const reader = {
-    retrievePage: async (id: string) => ({ object: 'page', id, last_edited_time: edited, properties: {} }),
-    listBlockChildrenAll: async (id: string) => (id.includes('-') ? [block(`${id}-x`, false)] : Array.from({ length: 12 }, (_, i) => block(`${id}-${i + 1}`, true))),
-    listCommentsAll: async () => [],
-  } as unknown as NotionReader;
-  const journaled = async (out: string) => decodeRecords(await readFile(join(progressDir(out), 'journal'))).records;
-  const listedFor = (records: JournalRecord[], page: string) => records.filter((r) => r.t === 'children' && r.p === page).map((r) => (r as { id: string }).id);
-  /** Appends a rows record and waits until it is on disk: whatever was appended before it is too. */
-  async function settle(progress: RunProgress, out: string, mark: string): Promise<JournalRecord[]> {
-    progress.databaseDone({ database: { id: `db-${mark}` }, dataSources: [{ dataSource: { id: mark }, rowIds: [] }] } as never);
-    for (;;) {
-      const records = await journaled(out);
-      if (records.some((r) => r.t === 'rows' && r.ds === mark)) return records;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  const started = async (out: string, hold: { perPage: number; share: number }) => {
-    const progress = await RunProgress.open({ outDir: out, fs: nodeOutputFs, key: 'k', latestId: null, now: () => new Date('2026-03-02T11:00:00.000Z'), log: () => {}, hold });
-    await progress.begin({ fetchesAll: true, state: null, statePrevious: null, latestDir: null });
-    return progress;
-  };
-
-  it('holds up to seven listings of each page; the eighth journals the eight; a parked page drops what it held; a failed run journals the rest', async () => {
-    expect(LISTINGS_HELD).toBe(8);
-    const out = join(tmp.dir, 'out');
-    // No bound on the run's share here (the next test has one).
-    const progress = await started(out, { perPage: LISTINGS_HELD, share: 1 });
-    const watched = progress.observe(reader);
-    for (const id of ['P', 'Q']) await watched.retrievePage(id);
-
-    // P lists itself and six of its blocks, Q itself: seven and one, all held.
-    for (const id of ['P', 'P-1', 'P-2', 'P-3', 'P-4', 'P-5', 'P-6', 'Q']) await watched.listBlockChildrenAll(id);
-    let records = await settle(progress, out, 'first');
-    expect(listedFor(records, 'P')).toEqual([]);
-    expect(listedFor(records, 'Q')).toEqual([]);
-
-    // P's eighth: the eight go in (a SIGKILL from here on costs P none of them); its ninth is held.
-    await watched.listBlockChildrenAll('P-7');
-    await watched.listBlockChildrenAll('P-8');
-    records = await settle(progress, out, 'second');
-    expect(listedFor(records, 'P')).toEqual(['P', 'P-1', 'P-2', 'P-3', 'P-4', 'P-5', 'P-6', 'P-7']);
-    expect(records.find((r) => r.t === 'children' && r.id === 'P-3')).toMatchObject({ p: 'P', e: edited, n: [{ id: 'P-3-x' }] });
-
-    // Q is parked whole: what it held is of no use any more.
-    const q = await watched.listBlockChildrenAll('Q');
-    expect(q).toHaveLength(12);
-    await progress.putPage({ page: await reader.retrievePage('Q'), blocks: [] }, { reused: false, requests: 2 }, { requests: 2, holds: [], shows: [], refs: [] });
-
-    // The run fails: P's ninth listing goes into the journal, for the next run; Q's never.
-    await progress.abandon();
-    records = await journaled(out);
-    expect(listedFor(records, 'P')).toEqual(['P', 'P-1', 'P-2', 'P-3', 'P-4', 'P-5', 'P-6', 'P-7', 'P-8']);
-    expect(listedFor(records, 'Q')).toEqual([]);
-    expect(records.filter((r) => r.t === 'page').map((r) => (r as { id: string }).id)).toEqual(['Q']);
-  });
-
-  it('never holds more than its share of the listings made so far (what a SIGKILL can cost again)', async () => {
-    expect(HELD_SHARE).toBe(0.025);
-    const out = join(tmp.dir, 'out');
-    const share = 0.25;
-    const progress = await started(out, { perPage: 100, share });
-    const watched = progress.observe(reader);
-    for (const id of ['P', 'Q']) await watched.retrievePage(id);
-    const order = ['P', 'P-1', 'P-2', 'P-3', 'Q', 'P-4', 'P-5', 'P-6', 'Q-1', 'Q-2', 'P-7', 'Q-3', 'P-8', 'P-9'];
-    for (const [i, id] of order.entries()) {
-      await watched.listBlockChildrenAll(id);
-      const records = await settle(progress, out, `after-${id}`);
-      const journaledNow = records.filter((r) => r.t === 'children').length;
-      expect(i + 1 - journaledNow, `held after ${id}`).toBeLessThanOrEqual(share * (i + 1));
-    }
-    const records = await journaled(out);
-    // Some are held all the same, and every one is journaled when the run fails.
-    expect(records.filter((r) => r.t === 'children').length).toBeLessThan(order.length);
-    await progress.abandon();
-    expect(new Set([...listedFor(await journaled(out), 'P'), ...listedFor(await journaled(out), 'Q')])).toEqual(new Set(order));
   });
 });
 
