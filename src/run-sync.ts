@@ -26,6 +26,7 @@ import {
   removeStaleStaging,
   writeFiles,
   writeManifest,
+  noteWritten,
   removeTree,
   type FileReuse,
 } from './publish/write-snapshot.js';
@@ -247,7 +248,7 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
   const latestDir = latest ? join(outDir, latest.path) : null;
   const files = latestDir ? await readManifestFiles(latestDir, fs) : null;
   // What the run links is listed by the manifest with the latest one's hash and size, unread.
-  const reuse: FileReuse | undefined = latestDir && files ? { dir: latestDir, hashes: files.hashes, sizes: files.sizes, linked: 0, linkedPaths: new Set() } : undefined;
+  const reuse: FileReuse | undefined = latestDir && files ? { dir: latestDir, hashes: files.hashes, sizes: files.sizes, linked: 0, linkedPaths: new Set(), written: new Map() } : undefined;
   // The privacy rules (config `privacy`): what is left out, what is redacted. With rules that leave
   // pages out, the state keeps keyed hashes under the output directory's own key.
   const rulesLeaveOut = new RunPrivacy(config.privacy).leavesOut;
@@ -743,6 +744,8 @@ async function writeSnapshot(run: Run, fetched: Fetched, rendered: Rendered): Pr
   const written = snapshotReport(run, fetched, rendered, history);
   if (rendered.sameAsLatest) return written;
   await fs.writeFile(join(staging, 'report.json'), canonicalJson(written.report));
+  // A stored file is named by the sha256 of the bytes the asset store put there.
+  if (reuse) for (const o of collector.outcomes.values()) if (o.kind === 'stored' && !privacy.removedPaths.has(o.asset.path)) noteWritten(reuse, o.asset.path, o.asset.sha256, o.asset.bytes);
   await writeManifest(staging, fs, reuse);
   return written;
 }

@@ -100,7 +100,8 @@ export async function writeFiles(
   for (const [path, content] of files) {
     const target = targets.get(path)!;
     const before = reuse?.hashes.get(path);
-    if (before !== undefined && before === createHash('sha256').update(content).digest('hex')) {
+    const sha256 = before !== undefined || reuse?.written ? createHash('sha256').update(content).digest('hex') : undefined;
+    if (before !== undefined && before === sha256) {
       const linked = await hardLink(fs, inside(reuse!.dir, path), target);
       if (linked) {
         noteLinked(reuse!, [path]);
@@ -108,7 +109,14 @@ export async function writeFiles(
       }
     }
     await fs.writeFile(target, content);
+    if (reuse?.written && sha256 !== undefined) noteWritten(reuse, path, sha256, Buffer.byteLength(content, 'utf8'));
   }
+}
+
+/** A file this run wrote (or stored) in the staging directory with these bytes: the manifest takes them as they are. */
+export function noteWritten(reuse: FileReuse, path: string, sha256: string, bytes: number): void {
+  reuse.linkedPaths?.delete(path);
+  reuse.written?.set(path, { sha256, bytes });
 }
 
 /** Counts files linked from the earlier snapshot, and names them where the caller keeps their paths. */
@@ -295,6 +303,12 @@ export interface FileReuse {
    * their hash and size from the earlier snapshot's manifest instead of asking the file system.
    */
   linkedPaths?: Set<string>;
+  /**
+   * Files this run wrote into the staging directory, when the caller keeps them: the sha256 and
+   * size of the bytes written (or, for stored files, of what the asset store stored), which the
+   * manifest takes instead of reading the file back.
+   */
+  written?: Map<string, { sha256: string; bytes: number }>;
 }
 
 /** The files of a published snapshot by path and sha256, from its manifest; null when it has none to read. */
@@ -440,8 +454,8 @@ export async function writeManifest(dir: string, fs: OutputFs = nodeOutputFs, re
   const paths = (await listFiles(dir, fs)).filter((p) => p !== 'manifest.json');
   async function* entries(): AsyncGenerator<Manifest['files'][number]> {
     for (const path of paths) {
-      // A file this run linked needs no file system call, nor a promise (tens of thousands a night).
-      const known = reuse && linkedByThisRun(path, reuse);
+      // A file this run linked or wrote needs no file system call, nor a promise (tens of thousands a night).
+      const known = reuse && (reuse.written?.get(path) ?? linkedByThisRun(path, reuse));
       yield { path, ...(known ?? (reuse && (await linkedHash(dir, path, fs, reuse))) ?? (await sha256File(join(dir, path), fs))) };
     }
   }

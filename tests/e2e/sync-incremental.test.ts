@@ -9,6 +9,7 @@ import { syncStatePath, type SyncState } from '../../src/publish/sync-state.js';
 import { readJson, runCli, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 import { contentOf } from '../support/snapshot-content.js';
+import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
 
 const TOKEN = ['secret', 'incremental', 'token', '0123456789abcdefghij'].join('_');
 
@@ -28,6 +29,9 @@ describe('incremental sync: the same snapshot as a full sync, for a fraction of 
   async function incrementalEqualsFull(): Promise<SyncOutcome> {
     const incremental = await sync(out.dir);
     expect(incremental.mode).toBe('incremental');
+    // Its manifest (which takes what the run linked, wrote and stored without reading it back) says what is on disk.
+    const verified = await verifySnapshot({ outDir: out.dir });
+    expect(verified.problems).toEqual([]);
     const full = await sync(join(scratch.dir, `full-${++fullRuns}`));
     expect(full.mode).toBe('full');
     const [a, b] = [await contentOf(incremental.snapshotDir), await contentOf(full.snapshotDir)];

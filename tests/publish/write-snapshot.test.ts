@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LatestPointerSchema, ManifestSchema } from '../../src/normalise/schemas.js';
 import {
@@ -21,6 +21,7 @@ import {
   writeFileStreamed,
   writeFiles,
   writeManifest,
+  noteWritten,
 } from '../../src/publish/write-snapshot.js';
 import { canonicalJson } from '../../src/render/json/canonical-json.js';
 import { parseLockOwner, processStartTime, type LockOwner } from '../../src/publish/output-lock.js';
@@ -304,6 +305,44 @@ describe('writeFiles and writeManifest', () => {
     expect(ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')))).toEqual(manifest);
     expect(manifest.files.map((f) => f.path)).toEqual(['d.json', 'pages/a.md', 'pages/b.md']);
     expect(manifest.files.find((f) => f.path === 'pages/a.md')).toEqual({ path: 'pages/a.md', sha256: sha('a ü\n'), bytes: 5 });
+  });
+
+  it('lists the files it wrote with the hash and size of what it wrote, without reading them back', async () => {
+    const earlier = join(tmp.dir, 'earlier');
+    await writeFiles(earlier, new Map([['pages/a.md', 'a\n'], ['pages/b.md', 'old b\n']]));
+    await writeManifest(earlier);
+    const read = (await readManifestFiles(earlier))!;
+    const reuse = { dir: earlier, hashes: read.hashes, sizes: read.sizes, linked: 0, linkedPaths: new Set<string>(), written: new Map<string, { sha256: string; bytes: number }>() };
+    const dir = join(tmp.dir, 'snap');
+    // a.md the same (linked), b.md changed and c.md new (written), d.bin stored by another writer and noted.
+    await writeFiles(dir, new Map([['pages/a.md', 'a\n'], ['pages/b.md', 'new b ü\n'], ['pages/c.md', 'c\n']]), nodeOutputFs, undefined, reuse);
+    await writeFile(join(dir, 'd.bin'), Buffer.from([1, 2, 3]));
+    noteWritten(reuse, 'd.bin', createHash('sha256').update(Buffer.from([1, 2, 3])).digest('hex'), 3);
+    // Not noted: read back.
+    await writeFile(join(dir, 'report.json'), '{}\n');
+    expect([...reuse.linkedPaths]).toEqual(['pages/a.md']);
+    expect(Object.fromEntries(reuse.written)).toEqual({
+      'pages/b.md': { sha256: sha('new b ü\n'), bytes: 9 },
+      'pages/c.md': { sha256: sha('c\n'), bytes: 2 },
+      'd.bin': { sha256: createHash('sha256').update(Buffer.from([1, 2, 3])).digest('hex'), bytes: 3 },
+    });
+    const opened: string[] = [];
+    const stats: string[] = [];
+    const watched = {
+      ...nodeOutputFs,
+      open: (async (p: string, ...rest: unknown[]) => (opened.push(p), (nodeOutputFs.open as (...a: unknown[]) => unknown)(p, ...rest))) as typeof nodeOutputFs.open,
+      stat: (async (p: string) => (stats.push(p), nodeOutputFs.stat(p))) as typeof nodeOutputFs.stat,
+    };
+    await writeManifest(dir, watched, reuse);
+    expect(stats).toEqual([]);
+    // Only the file nobody noted is read, and the manifest itself written.
+    expect(opened.map((p) => relative(dir, p)).sort()).toEqual(['manifest.json', 'report.json']);
+    const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')));
+    await writeManifest(dir);
+    expect(ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')))).toEqual(manifest);
+    // A file linked, then written over: what was written is listed.
+    noteWritten(reuse, 'pages/a.md', sha('A\n'), 2);
+    expect(reuse.linkedPaths.has('pages/a.md')).toBe(false);
   });
 
   it('rewriting the manifest does not list the old manifest', async () => {
