@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +42,31 @@ describe('the progress journal: records framed with their length and checksum', 
       expect(read.torn).toBe(true);
     }
     expect(decodeRecords(whole.subarray(0, lastStart))).toEqual({ records: records.slice(0, -1), valid: lastStart, torn: false });
+  });
+
+  it('frames text of any script, and lone surrogates, at its UTF-8 length', () => {
+    const texts = ['Ünternehmerinnen · 起業家 · 🚀🌍', 'a\ud800b', '\udfff', 'x'.repeat(70_000) + 'ß'];
+    const these: JournalRecord[] = texts.map((text, i) => ({ t: 'rows', ds: `ds${i}`, rows: [text] }));
+    const bytes = Buffer.concat(these.map(encodeRecord));
+    expect(decodeRecords(bytes)).toEqual({ records: these.map((r) => JSON.parse(JSON.stringify(r))), valid: bytes.length, torn: false });
+    for (const r of these) {
+      const one = encodeRecord(r);
+      const json = JSON.stringify(r);
+      expect(one.toString('latin1', 0, one.indexOf(0x20))).toBe(String(Buffer.byteLength(json)));
+      expect(one.subarray(one.length - 1 - Buffer.byteLength(json), one.length - 1).toString('utf8')).toBe(json);
+    }
+  });
+
+  it('reads the records of journals of earlier versions (16 hex digits of a sha256), up to one that does not match', () => {
+    const earlier = (r: JournalRecord) => {
+      const json = Buffer.from(JSON.stringify(r));
+      return Buffer.concat([Buffer.from(`${json.length} ${createHash('sha256').update(json).digest('hex').slice(0, 16)} `), json, Buffer.from('\n')]);
+    };
+    const bytes = Buffer.concat([...records.slice(0, 2).map(earlier), ...records.slice(2).map(encodeRecord)]);
+    expect(decodeRecords(bytes)).toEqual({ records, valid: bytes.length, torn: false });
+    const damaged = Buffer.from(bytes);
+    damaged[earlier(records[0]!).length + 30] ^= 0x01;
+    expect(decodeRecords(damaged).records).toEqual(records.slice(0, 1));
   });
 
   it('a changed byte stops the reading at that record (its checksum no longer matches)', () => {
