@@ -19,7 +19,7 @@ import { benchConfig } from './run-export.js';
 import type { TargetResult } from './run-scenario.js';
 import type { ResumeScenario } from './scenarios.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
-import { syncInFreshProcess } from './sync-process.js';
+import { instructionsOf, syncInFreshProcess, valgrindAvailable } from './sync-process.js';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'notion-kb.js');
 const NOTION_RATE = 3;
@@ -56,6 +56,13 @@ export interface Slowdown {
   /** The median over ABBA pairs of (with ÷ without) − 1. */
   wallPairedSlowdown: number;
   cpuPairedSlowdown: number;
+  /**
+   * Instructions of one run each way, counted by callgrind (node --single-threaded, the two side by
+   * side), whole processes; null where valgrind is missing or the workload waits on latency. Not
+   * judged: the target is time. This machine's noise is as large as the wall-time target, while two
+   * counts of one build differ by 1 to 2 %.
+   */
+  instructions: { with: number; without: number; slowdown: number } | null;
 }
 
 export interface ResumeResult {
@@ -189,6 +196,7 @@ async function measureSlowdown(workload: ResumeScenario['slowdown'][number], tok
   const dir = await mkdtemp(join(tmpdir(), 'notion-kb-bench-resume-slowdown-'));
   const runs: SlowdownRun[] = [];
   let pages = 0;
+  let instructions: Slowdown['instructions'] = null;
   try {
     // Each run in a fresh process of the compiled package, as a user's `notion-kb` runs: no run
     // inherits another's heap or JIT. One warm-up run each way (the disk cache), not counted;
@@ -204,6 +212,17 @@ async function measureSlowdown(workload: ResumeScenario['slowdown'][number], tok
       pages = m.counts.pages;
       if (i >= 0) runs.push({ progress, wallS: m.wallMs / 1000, cpuS: m.cpuMs / 1000, requests: m.requests });
       await rm(out, { recursive: true, force: true });
+    }
+    if (workload.latencyMs === 0 && valgrindAvailable()) {
+      const count = async (progress: boolean) => {
+        const out = join(dir, `counted-${progress}`);
+        const file = join(dir, `callgrind-${progress}.out`);
+        const m = await syncInFreshProcess(packageDir, benchConfig(server.baseUrl, out, workload.client, token), 0, progress, { callgrindOut: file });
+        if (m.exitCode !== 0) throw new Error(`bench resume: a counted run (${workload.label}) ended with exit code ${m.exitCode}`);
+        return instructionsOf(file);
+      };
+      const [withIt, without] = await Promise.all([count(true), count(false)]);
+      instructions = { with: withIt, without, slowdown: withIt / without - 1 };
     }
   } finally {
     await server.stop();
@@ -235,6 +254,7 @@ async function measureSlowdown(workload: ResumeScenario['slowdown'][number], tok
     cpuSlowdown: cpuMedianWith / cpuMedianWithout - 1,
     wallPairedSlowdown: paired((r) => r.wallS),
     cpuPairedSlowdown: paired((r) => r.cpuS),
+    instructions,
   };
 }
 
@@ -253,6 +273,9 @@ export function formatResume(r: ResumeResult): string {
     ...r.slowdown.flatMap((s) => [
       `slowdown, ${s.label} (${s.pages} pages, ${s.runs.length / 2} runs each, alternating, each in a fresh process): median wall ${s.wallMedianWith.toFixed(2)} s keeping progress, ${s.wallMedianWithout.toFixed(2)} s not (${signed(s.wallSlowdown)}); median CPU ${s.cpuMedianWith.toFixed(2)} s / ${s.cpuMedianWithout.toFixed(2)} s (${signed(s.cpuSlowdown)}); median of the pairs' ratios: wall ${signed(s.wallPairedSlowdown)}, CPU ${signed(s.cpuPairedSlowdown)}`,
       `  runs: ${s.runs.map((x) => `${x.progress ? 'with' : 'without'} ${x.wallS.toFixed(2)} s`).join(', ')}`,
+      ...(s.instructions
+        ? [`  instructions (callgrind, node --single-threaded, one run each way side by side, whole processes): ${(s.instructions.with / 1e9).toFixed(2)} G keeping progress, ${(s.instructions.without / 1e9).toFixed(2)} G not (${signed(s.instructions.slowdown)})`]
+        : []),
     ]),
   ];
   return lines.join('\n');

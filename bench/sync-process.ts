@@ -1,4 +1,5 @@
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../src/config/config-schema.js';
 import type { Report } from '../src/normalise/schemas.js';
@@ -32,9 +33,14 @@ type FromSync = { type: 'done'; result: Omit<SyncMeasurement, 'rssPeakBytes'> } 
  * (bench/packed-layout.ts), on a clock `clockOffsetMs` ahead of the real one; `trackProgress`
  * as runSync takes it (absent: the CLI's default, progress kept).
  */
-export function syncInFreshProcess(packageDir: string, config: Config, clockOffsetMs: number, trackProgress?: boolean): Promise<SyncMeasurement> {
+export function syncInFreshProcess(packageDir: string, config: Config, clockOffsetMs: number, trackProgress?: boolean, opts: { callgrindOut?: string } = {}): Promise<SyncMeasurement> {
   return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    // Under callgrind: node on one thread (GC and compilers on the main thread), so that the count
+    // is the work, not how the threads happened to interleave.
+    const counted = opts.callgrindOut
+      ? { execPath: 'valgrind', execArgv: ['--tool=callgrind', '--smc-check=all-non-file', '--dump-instr=no', `--callgrind-out-file=${opts.callgrindOut}`, `--log-file=${opts.callgrindOut}.log`, process.execPath, '--single-threaded'] }
+      : { execArgv: [] };
+    const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...counted });
     let answer: FromSync | null = null;
     let peak: number | null = null;
     child.once('message', (m: FromSync) => {
@@ -51,4 +57,17 @@ export function syncInFreshProcess(packageDir: string, config: Config, clockOffs
     });
     child.send({ packageDir, config, clockOffsetMs, ...(trackProgress === undefined ? {} : { trackProgress }) });
   });
+}
+
+/** Whether valgrind can be started here (it counts instructions: `instructionsOf`). */
+export function valgrindAvailable(): boolean {
+  return spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** The instructions a process run under callgrind (`callgrindOut`) executed, all of its threads. */
+export async function instructionsOf(callgrindOut: string): Promise<number> {
+  const text = await readFile(callgrindOut, 'utf8');
+  const m = /^(?:summary|totals):\s+(\d+)/m.exec(text);
+  if (!m) throw new Error(`bench: no instruction count in ${callgrindOut}`);
+  return Number(m[1]);
 }
