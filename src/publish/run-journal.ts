@@ -126,9 +126,13 @@ export interface PublishingRecord {
 const shaChecksumOf = (body: Buffer) => createHash('sha256').update(body).digest('hex').slice(0, 16);
 const checksumOf = (body: Uint8Array) => crc32(body).toString(16).padStart(8, '0');
 
-/** One record, framed. */
+/**
+ * One record, framed, in a buffer of its own size (a journal rewritten whole encodes every record
+ * at once: `frame`'s room for the longest UTF-8 form would triple what that holds).
+ */
 export function encodeRecord(record: JournalRecord): Buffer {
-  return frame(JSON.stringify(record));
+  const framed = frame(JSON.stringify(record));
+  return framed.length < 4096 ? framed : Buffer.from(framed);
 }
 
 /** Room before the JSON for its length (up to 14 digits), a space, the checksum and a space. */

@@ -55,6 +55,9 @@ describe('the progress journal: records framed with their length and checksum', 
       expect(one.toString('latin1', 0, one.indexOf(0x20))).toBe(String(Buffer.byteLength(json)));
       expect(one.subarray(one.length - 1 - Buffer.byteLength(json), one.length - 1).toString('utf8')).toBe(json);
     }
+    // A large record holds no more memory than its bytes (a journal rewritten whole encodes all at once).
+    const large = encodeRecord(these[3]!);
+    expect(large.buffer.byteLength).toBe(large.length);
   });
 
   it('reads the records of journals of earlier versions (16 hex digits of a sha256), up to one that does not match', () => {
