@@ -2,6 +2,7 @@
 // its owner by process id, process start time and host name, so a process id the system has
 // since given to another process does not block syncs forever.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -41,11 +42,28 @@ export interface OutputLock {
 const processAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !exitedUnreaped(pid);
 };
+
+/**
+ * Linux: the process has exited and only waits for its parent to reap it (a zombie: a sync
+ * SIGKILLed under a parent that has not waited for it yet). Signal 0 still reaches it, but it
+ * writes nothing any more.
+ */
+function exitedUnreaped(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which is in parentheses and may hold spaces or ')'.
+    const state = stat[stat.lastIndexOf(')') + 2];
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
+  }
+}
 
 /**
  * When a process started, in ms since the epoch; null when it is gone or cannot be asked.
