@@ -49,6 +49,12 @@ const processAlive = (pid: number): boolean => {
 };
 
 /**
+ * The fields of a /proc/<pid>/stat line from field 3 (the state) on: the command name (field 2)
+ * is in parentheses and may hold spaces or ')', so the split starts after the last one.
+ */
+const statFields = (stat: string): string[] => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+
+/**
  * Linux: the process has exited and only waits for its parent to reap it (a zombie: a sync
  * SIGKILLed under a parent that has not waited for it yet). Signal 0 still reaches it, but it
  * writes nothing any more.
@@ -56,9 +62,7 @@ const processAlive = (pid: number): boolean => {
 function exitedUnreaped(pid: number): boolean {
   if (process.platform !== 'linux') return false;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The state follows the command name, which is in parentheses and may hold spaces or ')'.
-    const state = stat[stat.lastIndexOf(')') + 2];
+    const state = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[0];
     return state === 'Z' || state === 'X';
   } catch {
     return false;
@@ -74,10 +78,7 @@ export async function processStartTime(pid: number): Promise<number | null> {
   if (!Number.isInteger(pid) || pid <= 0) return null;
   if (process.platform === 'linux') {
     try {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      // The command name (field 2) is in parentheses and may hold spaces or ')': split after the last one.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[19]); // field 22 overall; fields[0] is field 3
+      const ticks = Number(statFields(await readFile(`/proc/${pid}/stat`, 'utf8'))[19]); // field 22
       const btime = /^btime (\d+)$/m.exec(await readFile('/proc/stat', 'utf8'))?.[1];
       // USER_HZ is 100 on every Linux architecture Node runs on.
       if (Number.isFinite(ticks) && btime !== undefined) return Number(btime) * 1000 + Math.round(ticks * 10);
