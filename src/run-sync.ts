@@ -821,7 +821,8 @@ function snapshotReport(run: Run, fetched: Fetched, rendered: Rendered, history:
  * spooled again as rendered; a page of the copied cache that the rules leave out now goes too.
  * The file is then rewritten without the earlier bytes, as it is once they are half of it (true).
  */
-async function settlePageCache({ spool, privacy, state }: Run): Promise<boolean> {
+async function settlePageCache(run: Run): Promise<boolean> {
+  const { spool, privacy, state } = run;
   const leftLate = [...privacy.excluded].filter((id) => spool.location(id) !== undefined);
   for (const id of leftLate) spool.drop(id);
   for (const id of privacy.lateFiltered) {
@@ -832,6 +833,7 @@ async function settlePageCache({ spool, privacy, state }: Run): Promise<boolean>
   }
   const leftSinceCopy = state !== null && privacy.leavesOut && Object.keys(state.pages).some((id) => privacy.isPrivate(id));
   if (!(privacy.lateFiltered.size > 0 || leftLate.length > 0 || leftSinceCopy || 2 * spool.unusedBytes() >= Math.max(1, spool.size()))) return false;
+  await run.resume.rewriting();
   await spool.compact();
   return true;
 }

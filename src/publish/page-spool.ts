@@ -220,8 +220,9 @@ export class PageSpool {
       throw err;
     }
     await this.handle.close();
-    await this.fs.rename(tmp, this.file);
+    // The new file is the spool's from here (its offsets are the ones recorded), even if the rename fails.
     this.handle = out;
+    await this.fs.rename(tmp, this.file);
   }
 
   /** Waits for the last write and closes the file, which stays (it becomes the next sync's page cache). */

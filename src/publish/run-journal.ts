@@ -19,7 +19,7 @@ import { crc32 } from '../crc32.js';
  * which its length or checksum gives away. Reading stops there; the record is never used and
  * what it described is fetched again.
  */
-export type JournalRecord = RunRecord | PageRecord | FileRecord | RowsRecord | ListingRecord | PublishingRecord;
+export type JournalRecord = RunRecord | PageRecord | FileRecord | RowsRecord | ListingRecord | PublishingRecord | RewritingRecord;
 
 /** A run began: the settings it fetched with, the snapshot it started from, whether it fetched everything. */
 export interface RunRecord {
@@ -113,6 +113,15 @@ export interface ChildrenRecord extends ListingOf {
 export interface CommentsRecord extends ListingOf {
   t: 'comments';
   n: CommentObjectResponse[];
+}
+
+/**
+ * The run is about to rewrite (compact) its spool: from here on the spool may no longer hold the
+ * page cache where the sync state says, whatever its run record's `sc` (the journal is rewritten
+ * to match only once the spool is; a run stopped in between must not adopt the cache's pages).
+ */
+export interface RewritingRecord {
+  t: 'rewriting';
 }
 
 /** The run is about to publish this snapshot (it becomes latest.json once it has). */

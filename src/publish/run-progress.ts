@@ -140,8 +140,10 @@ export class RunProgress {
     records.forEach((r, i) => {
       if (r.t === 'run') lastRun = i;
     });
-    const run = records[lastRun];
-    if (!run || run.t !== 'run') return make(null, false);
+    const last = records[lastRun];
+    if (!last || last.t !== 'run') return make(null, false);
+    // A spool its run began to rewrite holds no page of the cache where the sync state says.
+    const run: RunRecord = rewritingSince(records) ? { ...last, sc: null } : last;
     if (run.key !== key) {
       opts.log('info', 'the progress of an interrupted run is set aside: the roots, rules or settings changed since');
       return make(null, false);
@@ -538,6 +540,22 @@ export class RunProgress {
   }
 
   /**
+   * The spool is about to be rewritten (`PageSpool.compact`): said in the journal, on disk, before
+   * the rewritten file takes the spool's place. A run stopped after that and before `settled`
+   * leaves a spool that no longer holds the sync state's page cache where the state says, under a
+   * run record that still names that cache: the next run must not adopt pages where they sat
+   * (it read other pages' bytes for them). Its pages journaled at their earlier places fail their
+   * checksum there and are fetched again.
+   */
+  async rewriting(): Promise<void> {
+    this.spoolBase = null;
+    this.adopts = false;
+    if (!this.writer) return;
+    this.writer.append({ t: 'rewriting' });
+    await this.writer.flush();
+  }
+
+  /**
    * The spool was rewritten (`PageSpool.compact`: offsets changed, and what the privacy rules
    * left out late is gone from it): the journal is rewritten to match, so that a run stopped from
    * here on is still taken up, and no record names a page, nor keeps a file, the rules left out
@@ -564,6 +582,10 @@ export class RunProgress {
         switch (r.t) {
           case 'run':
             out = { ...r, sc: null };
+            break;
+          case 'rewriting':
+            // Every run record now says it: the spool holds no page cache where a state says.
+            out = null;
             break;
           case 'page': {
             const at = spool.location(r.id);
@@ -695,6 +717,8 @@ export class RunProgress {
     /** Who points at each page or database, by the journal's pages. */
     const pointing = referrersOf([...pages.values()].map((p) => [p.id, { refs: p.rf ?? [] }]));
     let warned = false;
+    // Stopped while its spool was rewritten, the run left pages journaled at their earlier places.
+    const moved = rewritingSince(this.found?.records ?? []);
     const outDir = this.outDir;
     const log = this.log;
     const spool = this.spool;
@@ -740,7 +764,8 @@ export class RunProgress {
         const { bytesRead } = await reader!.read(buffer, 0, length, offset);
         const json = buffer.toString('utf8');
         if (bytesRead !== length || sha256Of(json) !== p.c) {
-          if (!warned) log('warn', `notion-kb: the pages an interrupted run left in ${join(outDir, STATE_DIR, PROGRESS_DIR)} are damaged; those are fetched again`);
+          if (!warned && moved) log('info', 'the interrupted run was stopped while it rewrote its spool: the pages it moved are fetched again');
+          else if (!warned) log('warn', `notion-kb: the pages an interrupted run left in ${join(outDir, STATE_DIR, PROGRESS_DIR)} are damaged; those are fetched again`);
           warned = true;
           return null;
         }
@@ -782,6 +807,16 @@ export class RunProgress {
   get keepDir(): string | undefined {
     return this.enabled ? join(this.dir, FILES) : undefined;
   }
+}
+
+/** Whether the last run of a journal began to rewrite its spool (a `rewriting` record after its run record). */
+function rewritingSince(records: JournalRecord[]): boolean {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const t = records[i]!.t;
+    if (t === 'rewriting') return true;
+    if (t === 'run') return false;
+  }
+  return false;
 }
 
 /** The journal's pages, files and rows this run may use: later records over earlier ones. */

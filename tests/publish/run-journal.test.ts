@@ -307,6 +307,10 @@ describe('what the planner sees of a journal (`combined`), and the journal once 
     for (const id of ['gone', 'kept']) await first.putPage((await previous.load(id))!, { reused: true }, { requests: 1, holds: [], shows: [], refs: [] });
     expect(first.resumed).toBe(2);
     first.spool.drop('gone');
+    await first.rewriting();
+    expect(first.adoptsCache).toBe(false);
+    // Said on disk before the spool is rewritten.
+    expect(decodeRecords(await readFile(join(progressDir(out), 'journal'))).records.at(-1)).toEqual({ t: 'rewriting' });
     await first.spool.compact();
     expect(first.spool.location('kept')!.offset).toBe(0);
     await first.settled({ keeps: (id) => id !== 'gone', keepsFile: () => true });
@@ -318,6 +322,8 @@ describe('what the planner sees of a journal (`combined`), and the journal once 
     const read = decodeRecords(await readFile(join(progressDir(out), 'journal')));
     expect(read.torn).toBe(false);
     expect(read.records.filter((r) => r.t === 'run').every((r) => r.t === 'run' && r.sc === null)).toBe(true);
+    // Every run record says it now: the mark goes.
+    expect(read.records.some((r) => r.t === 'rewriting')).toBe(false);
     const second = await open(out);
     const again = (await second.begin({ fetchesAll: false, state: null, statePrevious: null, latestDir: null }))!;
     expect(second.resumable).toBe(1);
