@@ -30,7 +30,7 @@ import {
   removeTree,
   type FileReuse,
 } from './publish/write-snapshot.js';
-import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type StateToWrite, type SyncState } from './publish/sync-state.js';
+import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, settleSyncState, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type StateToWrite, type SyncState } from './publish/sync-state.js';
 import { indexDigest, sameContent, workspaceFileCount } from './publish/same-content.js';
 import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { fetchedAgain, listingOfCrawl, planFetch } from './source/plan-fetch.js';
@@ -870,17 +870,29 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
     return { exitCode: 0, snapshotId: latest.snapshotId, snapshotDir: latestDir, report, unchanged: true, mode, ...resumed };
   }
   run.progress.phase('publish');
+  // The state that describes the snapshot is written before the snapshot is published, aside (a
+  // run stopped in between leaves the state in place, which still describes latest.json), and
+  // moved into place after (a run stopped before that leaves both: the next run reads the one that
+  // describes latest.json). A failure to write it leaves the snapshot, and the next run crawls in full.
+  const stateWritten = await keepCache()
+    .then(async (cache) => {
+      await writeSyncState(outDir, nextSyncState(run, fetched, rendered, snapshotId, cache), fs, { pending: true });
+      return cache;
+    })
+    .catch((err: Error) => {
+      run.log('warn', `notion-kb: the sync state could not be written (${err.message}); the next sync crawls in full`);
+      return null;
+    });
   await run.resume.publishing(snapshotId);
   const snapshotDir = await publishSnapshot(outDir, staging, snapshotId, fs);
   run.log('info', `published snapshot ${snapshotId}`);
-  // The state is written only once the snapshot it describes is published; a failure here
-  // leaves the snapshot, and the next run crawls in full.
-  try {
-    const cache = await keepCache();
-    await writeSyncState(outDir, nextSyncState(run, fetched, rendered, snapshotId, cache), fs);
-    await finishProgress();
-  } catch (err) {
-    run.log('warn', `notion-kb: the sync state could not be written (${(err as Error).message}); the next sync crawls in full`);
+  if (stateWritten !== null) {
+    try {
+      await settleSyncState(outDir, stateWritten, fs);
+      await finishProgress();
+    } catch (err) {
+      run.log('warn', `notion-kb: the sync state could not be moved into place (${(err as Error).message}); the next sync reads it where it is`);
+    }
   }
   // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
   return { exitCode: report.complete ? 0 : 3, snapshotId, snapshotDir, report, unchanged: false, mode, ...resumed };

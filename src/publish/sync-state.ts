@@ -135,6 +135,14 @@ const VERSION = SYNC_STATE_VERSION;
 export const STATE_DIR = 'state';
 export const STATE_FILE = 'sync-state.json';
 
+/**
+ * The state a run wrote for the snapshot it is about to publish, before latest.json points at
+ * it; it becomes STATE_FILE once it does. A run stopped between the two leaves a latest.json that
+ * this state describes, and the state before it in STATE_FILE: the next run reads this one, and
+ * is still incremental.
+ */
+export const PENDING_STATE_FILE = 'sync-state.pending.json';
+
 /** The sync state file of an output directory. */
 export const syncStatePath = (outDir: string) => join(outDir, STATE_DIR, STATE_FILE);
 
@@ -149,16 +157,33 @@ export function configKey(c: { roots: string[]; baseUrl: string; external: strin
 
 export type StateRead = { state: SyncState } | { reason: string };
 
-/** Reads the sync state; any problem is a reason for a full crawl, never an error. */
+/**
+ * Reads the sync state; any problem is a reason for a full crawl, never an error. The state that
+ * describes the latest snapshot is STATE_FILE, or PENDING_STATE_FILE where the run that published
+ * that snapshot was stopped before it moved its state into place.
+ */
 export async function readSyncState(outDir: string, fs: OutputFs, expect: { snapshotId: string | null; configKey: string; privacyKeyCheck?: string }): Promise<StateRead> {
+  const read = await readStateAt(outDir, STATE_FILE, fs, expect);
+  if ('state' in read) return read;
+  const pending = read.otherSnapshot ? await readStateAt(outDir, PENDING_STATE_FILE, fs, expect) : read;
+  return 'state' in pending ? pending : { reason: read.reason };
+}
+
+async function readStateAt(
+  outDir: string,
+  file: string,
+  fs: OutputFs,
+  expect: { snapshotId: string | null; configKey: string; privacyKeyCheck?: string },
+): Promise<{ state: SyncState } | { reason: string; otherSnapshot?: true }> {
   let state: SyncState;
   try {
-    state = (await readStateFile(join(outDir, STATE_DIR, STATE_FILE), fs)) as SyncState;
+    state = (await readStateFile(join(outDir, STATE_DIR, file), fs)) as SyncState;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { reason: 'there is no sync state yet' };
-    if (err instanceof SyntaxError) return { reason: `the sync state ${join(outDir, STATE_DIR, STATE_FILE)} is not valid JSON` };
-    return { reason: `the sync state could not be read (${code ?? 'error'})` };
+    // No state, or one that cannot be read: the pending one may still describe the latest snapshot.
+    if (code === 'ENOENT') return { reason: 'there is no sync state yet', otherSnapshot: true };
+    if (err instanceof SyntaxError) return { reason: `the sync state ${join(outDir, STATE_DIR, file)} is not valid JSON`, otherSnapshot: true };
+    return { reason: `the sync state could not be read (${code ?? 'error'})`, otherSnapshot: true };
   }
   if (state === null || typeof state !== 'object' || state.format !== FORMAT) return { reason: 'the sync state is not one notion-kb wrote' };
   if (state.version !== VERSION) return { reason: `the sync state is from another version of notion-kb (format ${String(state.version)}, this one reads ${VERSION})` };
@@ -196,7 +221,7 @@ export async function readSyncState(outDir: string, fs: OutputFs, expect: { snap
     return { reason: 'the privacy key of the sync state (state/privacy-key) is missing or changed' };
   }
   if (state.snapshotId !== expect.snapshotId) {
-    return { reason: `the sync state describes snapshot ${state.snapshotId}, but latest.json points at ${expect.snapshotId ?? 'nothing'}` };
+    return { reason: `the sync state describes snapshot ${state.snapshotId}, but latest.json points at ${expect.snapshotId ?? 'nothing'}`, otherSnapshot: true };
   }
   try {
     await fs.stat(join(outDir, STATE_DIR, state.cache));
@@ -248,16 +273,41 @@ function shareIds(state: SyncState): void {
  */
 export type StateToWrite = Omit<SyncState, 'pages'> & { pages: SyncState['pages'] | AsyncIterable<[string, string]> };
 
-/** Writes the state through a temporary file and a rename, then removes page caches it no longer names. */
-export async function writeSyncState(outDir: string, state: StateToWrite, fs: OutputFs): Promise<void> {
+/**
+ * Writes the state through a temporary file and a rename, then removes page caches it no longer
+ * names (and a pending state). `pending`: the state of a snapshot not published yet, written to
+ * PENDING_STATE_FILE, where `settleSyncState` takes it from once latest.json points at that
+ * snapshot; the state in place and its page cache stay until then.
+ */
+export async function writeSyncState(outDir: string, state: StateToWrite, fs: OutputFs, opts: { pending?: boolean } = {}): Promise<void> {
   const dir = join(outDir, STATE_DIR);
   await fs.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${STATE_FILE}.${process.pid}.tmp`);
   // Internal, read back only by notion-kb: plain JSON (canonical key order would copy every entry at the run's end).
-  await writeStreamed(tmp, stateJson(state), fs);
+  await writeStreamed(tmp, stateJson(state), fs).catch(async (err: unknown) => {
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  });
+  if (opts.pending) {
+    await fs.rename(tmp, join(dir, PENDING_STATE_FILE));
+    return;
+  }
   await fs.rename(tmp, join(dir, STATE_FILE));
+  await removeUnnamed(dir, state.cache, fs);
+}
+
+/** The pending state (`writeSyncState` with `pending`) becomes the state, once the snapshot it describes is published. */
+export async function settleSyncState(outDir: string, cache: string, fs: OutputFs): Promise<void> {
+  const dir = join(outDir, STATE_DIR);
+  await fs.rename(join(dir, PENDING_STATE_FILE), join(dir, STATE_FILE));
+  await removeUnnamed(dir, cache, fs);
+}
+
+/** Page caches other than the state's, a pending state and states half-written (of runs stopped before they published or wrote them). */
+async function removeUnnamed(dir: string, cache: string, fs: OutputFs): Promise<void> {
   for (const name of await fs.readdir(dir)) {
-    if (name !== STATE_FILE && name !== state.cache && name.endsWith('.spool')) await fs.rm(join(dir, name), { force: true });
+    const stale = (name !== cache && name.endsWith('.spool')) || name === PENDING_STATE_FILE || (name.startsWith(`.${STATE_FILE}.`) && name.endsWith('.tmp'));
+    if (stale) await fs.rm(join(dir, name), { force: true });
   }
 }
 

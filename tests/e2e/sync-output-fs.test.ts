@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
+import { STATE_FILE } from '../../src/publish/sync-state.js';
 import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
 import { latestSnapshot, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
@@ -85,6 +86,34 @@ describe('the output file system is an effect handed to the sync', () => {
     await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, deps: { fs: disk, renderVersion } })).rejects.toMatchObject({ code: 'output', message: expect.stringMatching(/the disk holding the output directory .* is full/) });
     expect(disk.written()).toBeLessThanOrEqual(capacity);
     await untouched();
+  });
+
+  it('a sync state that cannot be written (the disk full just then): the snapshot is published all the same, with a warning, and the next run crawls in full', async () => {
+    const { workspace, ids } = smallWorkspace();
+    const own = await startNotionServer({ workspace, token: TOKEN, rateLimit: false });
+    const probe = await tempDir();
+    await syncInProcess({ baseUrl: own.baseUrl, token: TOKEN, out: probe.dir });
+    own.mutate.editTitle(ids.deepest!, 'Renamed while the disk was full');
+    const full = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const stateFull: OutputFs = {
+      ...nodeOutputFs,
+      open: (async (...args: Parameters<OutputFs['open']>) => {
+        const handle = await nodeOutputFs.open(...args);
+        if (!String(args[0]).includes('.sync-state.json.')) return handle;
+        return Object.assign(handle, { write: async () => Promise.reject(full()) });
+      }) as OutputFs['open'],
+    };
+    const warned: string[] = [];
+    const outcome = await syncInProcess({ baseUrl: own.baseUrl, token: TOKEN, out: probe.dir, deps: { fs: stateFull, log: (level, message) => level === 'warn' && warned.push(message) } });
+    expect(outcome).toMatchObject({ exitCode: 0, unchanged: false });
+    expect(JSON.parse(await readFile(join(probe.dir, 'latest.json'), 'utf8'))).toMatchObject({ snapshotId: outcome.snapshotId });
+    expect(warned).toEqual([expect.stringContaining('the sync state could not be written (ENOSPC')]);
+    expect((await readdir(join(probe.dir, 'state'))).filter((n) => n.includes('sync-state'))).toEqual([STATE_FILE]);
+    const next = await syncInProcess({ baseUrl: own.baseUrl, token: TOKEN, out: probe.dir, deps: { log: () => {} } });
+    expect(next.mode).toBe('full');
+    expect(next.report.warnings).toEqual([{ code: 'full_crawl', message: expect.stringContaining(`the sync state describes snapshot`) }]);
+    await probe.cleanup();
+    await own.close();
   });
 
   it('a rename that fails at publish leaves the last snapshot and latest.json as they were', async () => {

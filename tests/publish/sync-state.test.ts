@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeOutputFs } from '../../src/publish/output-fs.js';
 import { tempDir } from '../support/cli.js';
-import { parentKey, previousFromState, readStateFile, refsOf, stateJson, type SyncState } from '../../src/publish/sync-state.js';
+import { parentKey, PENDING_STATE_FILE, previousFromState, readStateFile, readSyncState, refsOf, settleSyncState, STATE_DIR, STATE_FILE, stateJson, writeSyncState, type SyncState } from '../../src/publish/sync-state.js';
 import type { CrawledPage } from '../../src/source/crawl-types.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -165,6 +165,39 @@ describe('the sync state file', () => {
     await expect(roundTrip('cutmid.json', text.slice(0, text.indexOf('"b-') + 20))).rejects.toThrow(SyntaxError);
     await expect(roundTrip('damaged.json', text.replace('"lastEdited":"2026-01-02', '"lastEdited":2026-01-02'))).rejects.toThrow(SyntaxError);
     await expect(roundTrip('after.json', `${text}\n{"x":1}`)).rejects.toThrow(SyntaxError);
+  });
+
+  it('written pending before its snapshot is published: read when latest.json points at that snapshot, in place once settled', async () => {
+    const out = join(tmp.dir, 'pending-out');
+    const dir = join(out, STATE_DIR);
+    await mkdir(dir, { recursive: true });
+    const A = { ...state, snapshotId: '20260101T000000Z-aaaaaa', cache: 'pages-A.spool', configKey: 'k' };
+    const B = { ...A, snapshotId: '20260102T000000Z-bbbbbb', cache: 'pages-B.spool' };
+    for (const cache of ['pages-A.spool', 'pages-old.spool']) await writeFile(join(dir, cache), '');
+    const read = (snapshotId: string) => readSyncState(out, nodeOutputFs, { snapshotId, configKey: 'k' });
+    await writeSyncState(out, A, nodeOutputFs);
+    expect((await readdir(dir)).sort()).toEqual(['pages-A.spool', STATE_FILE].sort());
+    // The next run keeps its spool as the cache of the state it writes.
+    await writeFile(join(dir, 'pages-B.spool'), '');
+
+    // B is written aside: A's state and cache stay, and serve while latest.json points at A.
+    await writeSyncState(out, B, nodeOutputFs, { pending: true });
+    expect((await readdir(dir)).sort()).toEqual(['pages-A.spool', 'pages-B.spool', PENDING_STATE_FILE, STATE_FILE].sort());
+    expect(await read(A.snapshotId)).toMatchObject({ state: { snapshotId: A.snapshotId, cache: 'pages-A.spool' } });
+    // latest.json points at B (the run was stopped before it settled): the pending state serves.
+    expect(await read(B.snapshotId)).toMatchObject({ state: { snapshotId: B.snapshotId, cache: 'pages-B.spool' } });
+    // Neither describes a third snapshot: the reason names the state in place.
+    expect(await read('20260103T000000Z-cccccc')).toEqual({ reason: `the sync state describes snapshot ${A.snapshotId}, but latest.json points at 20260103T000000Z-cccccc` });
+
+    await settleSyncState(out, B.cache, nodeOutputFs);
+    expect((await readdir(dir)).sort()).toEqual(['pages-B.spool', STATE_FILE].sort());
+    expect(await read(B.snapshotId)).toMatchObject({ state: { snapshotId: B.snapshotId } });
+
+    // A state written in place removes a pending one left by a run stopped before it published, and one a run was stopped writing.
+    await writeSyncState(out, { ...B, snapshotId: '20260104T000000Z-dddddd' }, nodeOutputFs, { pending: true });
+    await writeFile(join(dir, `.${STATE_FILE}.4242.tmp`), '{"format":');
+    await writeSyncState(out, B, nodeOutputFs);
+    expect((await readdir(dir)).sort()).toEqual(['pages-B.spool', STATE_FILE].sort());
   });
 
   it('takes no __proto__ entry as the prototype of a record', async () => {
