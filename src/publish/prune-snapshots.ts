@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { NotionKbError } from '../errors.js';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
-import { isSnapshotId, listSnapshots, lockOutput, readLatest, removeTree } from './write-snapshot.js';
+import { isSnapshotId, listSnapshots, lockOutput, readLatest, removeStaleStaging, removeTree, STAGING_PREFIX } from './write-snapshot.js';
 
 /** How many snapshots to keep (config `retention`, flags of `notion-kb prune`). */
 export interface RetentionPolicy {
@@ -49,8 +49,9 @@ export interface PruneOutcome {
 
 /**
  * Removes the snapshots a retention policy does not keep, holding the output lock so no sync
- * publishes meanwhile. Removes whole `snapshots/<id>/` directories and nothing else (no staging
- * directory, no file outside `snapshots/`, no directory whose name is not a snapshot id).
+ * publishes meanwhile. Removes whole `snapshots/<id>/` directories and nothing else (no file
+ * outside `snapshots/`, no directory whose name is not a snapshot id), besides the staging
+ * directories that stopped runs left (a sync removes those too).
  * Snapshots share no files today (each is self-contained: its own assets/, schema/ and records),
  * so removing one never breaks another; if snapshots ever share files, the shared files must
  * stay as long as a kept snapshot links to them.
@@ -62,7 +63,17 @@ export async function pruneSnapshots(opts: { outDir: string; policy: RetentionPo
   try {
     const latest = (await readLatest(opts.outDir, fs))?.snapshotId ?? null;
     const { keep, remove } = selectForPrune(await listSnapshots(opts.outDir, fs), opts.policy, latest);
-    if (!opts.dryRun) for (const id of remove) await removeTree(join(opts.outDir, 'snapshots', id), fs);
+    if (!opts.dryRun) {
+      // What a prune stopped part-way left (below), and staging directories of stopped syncs.
+      await removeStaleStaging(opts.outDir, undefined, fs);
+      // Each snapshot leaves its name at once (renamed as staging), then goes: a prune stopped
+      // part-way leaves no half-removed snapshot under a snapshot's name for a reader to open.
+      for (const id of remove) {
+        const going = join(opts.outDir, 'snapshots', `${STAGING_PREFIX}pruned-${id}`);
+        await fs.rename(join(opts.outDir, 'snapshots', id), going);
+        await removeTree(going, fs);
+      }
+    }
     return { kept: keep, removed: remove, dryRun: opts.dryRun, latest };
   } finally {
     await lock.release();

@@ -1,9 +1,11 @@
 import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectForPrune } from '../../src/publish/prune-snapshots.js';
+import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
+import { pruneSnapshots, selectForPrune } from '../../src/publish/prune-snapshots.js';
 import { isSnapshotId } from '../../src/publish/write-snapshot.js';
 import { startNotionServer } from '../../src/notion-server/server.js';
+import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 import { smallWorkspace } from '../support/small-workspace.js';
@@ -99,13 +101,38 @@ describe('notion-kb prune on an output directory of fake-dated copies of a real 
     const kept = ['20260101T020000Z-444444', '20261031T020000Z-ffffff', '20261127T020000Z-dddddd', '20261128T230000Z-bbbbbb', '20261129T020000Z-aaaaaa'];
     expect(json.kept).toEqual(kept);
     expect(json.removed).toEqual(['20260915T020000Z-333333', '20261001T020000Z-222222', '20261015T020000Z-111111', '20261126T020000Z-eeeeee', '20261128T020000Z-cccccc']);
-    expect(await remaining(out)).toEqual(['.tmp-20261130T000000Z-999999', ...kept, 'notes'].sort());
+    // The staging directory a stopped sync left goes too (under the lock, no sync is writing it).
+    expect(await remaining(out)).toEqual([...kept, 'notes'].sort());
     // The lock is released: what remains verifies, and a second prune removes nothing more.
     const again = await runCli(['prune', '--out', out, '--keep-last', '2', '--keep-daily', '3', '--keep-monthly', '2']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('Removed 0 snapshot(s), kept 5');
     const verified = await runCli(['verify', '--all', '--out', out]);
     expect(verified.code, verified.stderr).toBe(0);
+  });
+
+  it('a prune stopped part-way leaves no half-removed snapshot under a snapshot id; the next one removes what it left', async () => {
+    const out = await archive('stopped', IDS[0]!);
+    const policy = { keepLast: 1, keepDaily: 0, keepMonthly: 0 };
+    // The disk fails at the 20th file removed: the run stops inside a snapshot being removed.
+    let removed = 0;
+    const failing: OutputFs = {
+      ...nodeOutputFs,
+      rm: async (path, options) => {
+        if (++removed === 20) throw Object.assign(new Error('EIO: i/o error, unlink'), { code: 'EIO' });
+        return nodeOutputFs.rm(path, options);
+      },
+    };
+    await expect(pruneSnapshots({ outDir: out, policy, dryRun: false, fs: failing })).rejects.toMatchObject({ code: 'EIO' });
+    const left = await remaining(out);
+    // Every snapshot still named is whole: it verifies.
+    for (const id of left.filter(isSnapshotId)) expect((await verifySnapshot({ outDir: out, snapshotDir: join(out, 'snapshots', id) })).problems, id).toEqual([]);
+    expect(left.filter((e) => e.startsWith('.tmp-pruned-'))).toHaveLength(1);
+    expect(left.filter(isSnapshotId).length).toBeGreaterThan(1);
+
+    const again = await pruneSnapshots({ outDir: out, policy, dryRun: false });
+    expect(again.kept).toEqual([IDS[0]]);
+    expect(await remaining(out)).toEqual([IDS[0]!, 'notes']);
   });
 
   it('takes its defaults from retention: in the config file', async () => {
