@@ -26,6 +26,9 @@ export const DEFAULT_GIT_AUTHOR: Readonly<{ name: string; email: string }> = { n
 /** How long one git command may run (a first push of a large archive takes a while), in milliseconds. */
 export const DEFAULT_GIT_TIMEOUT_MS = 30 * 60_000;
 
+/** A git lock file older than a git command may run by this much was left by a command killed part-way. */
+const STALE_LOCK_MARGIN_MS = 5 * 60_000;
+
 export interface GitArchiveOptions {
   /** The archive repository: a URL (`https://…`, `ssh://…`), scp-like `user@host:path`, or a local path. */
   remote: string;
@@ -236,8 +239,32 @@ class Git {
       await mkdir(this.gitDir, { recursive: true });
       await this.must(['init', '--bare', '--quiet'], 'git_failed', `could not create the local archive repository ${this.gitDir}`);
     }
+    await this.removeStaleLocks();
     await this.must(['symbolic-ref', 'HEAD', this.localRef], 'git_failed', 'could not set up the local archive repository');
     await this.must(['config', 'remote.origin.url', this.remoteUrl], 'git_failed', 'could not set up the local archive repository');
+  }
+
+  /**
+   * Lock files that a git command killed part-way left (a CI job's time limit kills the whole
+   * process group, notion-kb's git with it): git refuses to touch a locked ref or file again
+   * ("Unable to create '….lock': File exists"), night after night. Only locks older than a git
+   * command may run are removed: the output lock keeps other runs out, and a git command that
+   * outlived a notion-kb killed around it ends within that time (ref locks are held for moments).
+   */
+  private async removeStaleLocks(): Promise<void> {
+    const before = Date.now() - this.timeoutMs - STALE_LOCK_MARGIN_MS;
+    const locks = ['HEAD.lock', 'config.lock', 'packed-refs.lock', 'shallow.lock', 'FETCH_HEAD.lock', 'ORIG_HEAD.lock'].map((name) => join(this.gitDir, name));
+    const walk = async (dir: string): Promise<void> => {
+      for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        if (e.isDirectory()) await walk(join(dir, e.name));
+        else if (e.name.endsWith('.lock')) locks.push(join(dir, e.name));
+      }
+    };
+    await walk(join(this.gitDir, 'refs'));
+    for (const lock of locks) {
+      const info = await stat(lock).catch(() => null);
+      if (info !== null && info.mtimeMs < before) await rm(lock, { force: true });
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 // The git archive against real repositories: a bare "remote" in a temporary directory, the
 // system git, hooks in the remote to refuse pushes and to record the environment git got.
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -278,6 +278,25 @@ describe('archiveSnapshot', () => {
     expect(fresh).toMatchObject({ status: 'committed', pushed: true });
     expect(git(['--git-dir', remote, 'rev-parse', `${fresh.commit}^`])).toBe(theirs);
     expect(treeOf(fresh.commit!)).toEqual(await filesOf(third));
+  });
+
+  it('removes the lock files a git killed part-way left (older than a git command may run), and leaves a fresh one alone', async () => {
+    const r1 = await archiveSnapshot({ ...options(), snapshotDir: await snapshot(FIRST), message: 'one' });
+    expect(r1.status).toBe('committed');
+    // What a git update-ref and a git fetch killed with a CI job leave: the branch, its tracking ref, packed-refs.
+    const locks = [join(workDir, 'refs', 'heads', `${BRANCH}.lock`), join(workDir, 'refs', 'remotes', 'origin', `${BRANCH}.lock`), join(workDir, 'packed-refs.lock')];
+    for (const lock of locks) await writeFile(lock, '');
+    // Fresh: a git command may still hold them. Nothing is removed, and the run says what is wrong.
+    const held = await archiveSnapshot({ ...options(), snapshotDir: await snapshot(SECOND), message: 'two' });
+    expect(held).toMatchObject({ status: 'failed', pushed: false, error: { code: 'git_failed', message: expect.stringContaining('.lock') } });
+    for (const lock of locks) expect(await readFile(lock, 'utf8'), lock).toBe('');
+    // A day old (the next night): removed, and the snapshot committed and pushed.
+    const dayAgo = new Date(Date.now() - 24 * 3600_000);
+    for (const lock of locks) await utimes(lock, dayAgo, dayAgo);
+    const r2 = await archiveSnapshot({ ...options(), snapshotDir: await snapshot(SECOND), message: 'two' });
+    expect(r2).toMatchObject({ status: 'committed', pushed: true, pendingCommits: 0 });
+    expect(remoteLog().map((c) => c.hash)).toEqual([r2.commit, r1.commit]);
+    for (const lock of locks) await expect(readFile(lock), lock).rejects.toThrow('ENOENT');
   });
 
   it('never hands NOTION_* variables to git, and never lets it prompt', async () => {
