@@ -101,7 +101,7 @@ export class RunProgress {
     private readonly now: () => Date,
     private readonly log: Log,
     /** Valid records of the journal found and its last run record, or null when it is not taken up (none, or another run's). */
-    private readonly found: { records: JournalRecord[]; torn: boolean; run: RunRecord } | null,
+    private found: { records: JournalRecord[]; torn: boolean; run: RunRecord } | null,
     /**
      * latest.json points at a snapshot that a run of this journal published after fetching
      * everything, and what it was for (a bundle) is not done: a run asked to fetch everything
@@ -178,6 +178,13 @@ export class RunProgress {
     this.journalRows = opts.rows !== false;
     const journalFile = join(this.dir, JOURNAL);
     const spoolPath = join(this.dir, SPOOL);
+    // The interrupted run published the latest snapshot and wrote the state that describes it
+    // (stopped before it removed its progress): the state holds all the journal does. Taken up,
+    // the journal would only keep this run from adopting the state's pages where they sit.
+    if (this.found !== null && opts.state !== null && !opts.fetchesAll && this.publishedLatest()) {
+      this.log('info', `the progress of the run that published snapshot ${this.latestId} is done: its sync state holds it`);
+      this.found = null;
+    }
     let records = this.found?.records ?? [];
     const spoolThere = this.found !== null && (await fs.stat(spoolPath).then(() => true, () => false));
     if (this.found === null) {
@@ -214,6 +221,17 @@ export class RunProgress {
     if (pages.size === 0 && rows.size === 0) return opts.statePrevious;
     this.spoolReader = pages.size > 0 ? await fs.open(spoolPath, 'r') : null;
     return this.combined(opts.state, opts.statePrevious);
+  }
+
+  /** The journal's last run published the snapshot latest.json points at. */
+  private publishedLatest(): boolean {
+    const records = this.found?.records ?? [];
+    for (let i = records.length - 1; i >= 0; i--) {
+      const r = records[i]!;
+      if (r.t === 'publishing' && r.id === this.latestId) return true;
+      if (r.t === 'run') return false;
+    }
+    return false;
   }
 
   /**
