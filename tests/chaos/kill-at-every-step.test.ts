@@ -10,11 +10,13 @@
 import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { verifyBag } from '../../src/verify/verify-bag.js';
 import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
 import { REPO_ROOT, runCli, spawnCli, tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
+import { block as b } from '../../src/notion-server/builder.js';
 import { smallWorkspace } from '../support/small-workspace.js';
 import { contentOf } from '../support/snapshot-content.js';
 
@@ -39,10 +41,12 @@ describe('SIGKILL right after each step that changes the output', () => {
   /** The CLI's options: the settings of syncInProcess (the same config key: the runs take up each other's progress and state). */
   const cli = async (out: string) => {
     const config = join(tmp.dir, 'notion-kb.yml');
-    await writeFile(config, 'requests:\n  rate: 1000\n  concurrency: 4\nassets:\n  external: none\n');
+    await writeFile(config, stringify({ requests: { rate: 1000, concurrency: 4 }, assets: { external: 'none' }, ...file }));
     return ['--out', out, '--config', config];
   };
-  const sync = (out: string, full = false) => syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, deps: { log: () => {}, ...(full ? { full: true } : {}) } });
+  /** The scenario's config file (beyond the settings of syncInProcess), for the CLI and the runs in process alike. */
+  let file: Record<string, unknown> = {};
+  const sync = (out: string, full = false) => syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file, deps: { log: () => {}, ...(full ? { full: true } : {}) } });
   /** Every page but a small one, edited: after two rounds, earlier forms are half the spool, and the night compacts it. */
   const editMost = (round: string) => {
     for (const id of Object.keys(workspace.pages)) if (id !== ids.deepest && id !== ids.hidden) server.mutate.editTitle(id, `Edited ${round}`);
@@ -57,8 +61,8 @@ describe('SIGKILL right after each step that changes the output', () => {
     return { code, signal, stderr };
   };
 
-  it.each([
-    ['a first sync', async (_out: string) => {}],
+  it.each<[string, (out: string) => Promise<void>, Record<string, unknown>?]>([
+    ['a first sync', async () => {}],
     [
       'a night that compacts its spool',
       async (out: string) => {
@@ -68,7 +72,25 @@ describe('SIGKILL right after each step that changes the output', () => {
         editMost('twice');
       },
     ],
-  ])('%s: every kill leaves the latest snapshot whole, and the next two runs publish what an uninterrupted sync publishes', async (name, prepare) => {
+    [
+      'a night of pages moved, trashed and created',
+      async (out: string) => {
+        await sync(out);
+        server.mutate.movePage(ids.deepest!, ids.root!);
+        server.mutate.trash(ids.row!);
+        server.mutate.createPage({ parent: ids.root!, title: 'Created tonight', children: [b.paragraph('New.')] });
+      },
+    ],
+    [
+      'a night under privacy rules that leave a page out and redact a property',
+      async (out: string) => {
+        await sync(out);
+        editMost('under rules');
+      },
+      { privacy: { excludePages: [ids.deepest!], redactPropertyTypes: ['select'] } },
+    ],
+  ])('%s: every kill leaves the latest snapshot whole, and the next two runs publish what an uninterrupted sync publishes', async (name, prepare, config = {}) => {
+    file = config;
     const dir = join(tmp.dir, name.replaceAll(/\W+/g, '-'));
     const base = join(dir, 'base');
     await prepare(base);
@@ -120,6 +142,7 @@ describe('SIGKILL right after each step that changes the output', () => {
   }, 900_000);
 
   it('an export: every kill leaves no bundle or a whole one, and the next export publishes and packs what an uninterrupted one does', async () => {
+    file = {};
     const dir = join(tmp.dir, 'export');
     const clean = await runCli(['export', ...(await cli(join(dir, 'clean'))), '--name', 'bundle', '--json'], env());
     expect(clean.code, clean.stderr).toBe(0);
