@@ -143,12 +143,12 @@ export class RunProgress {
     const last = records[lastRun];
     if (!last || last.t !== 'run') return make(null, false);
     // A spool its run began to rewrite holds no page of the cache where the sync state says.
-    const run: RunRecord = rewritingSince(records) ? { ...last, sc: null } : last;
+    const run: RunRecord = sinceLastRun(records, (r) => r.t === 'rewriting') ? { ...last, sc: null } : last;
     if (run.key !== key) {
       opts.log('info', 'the progress of an interrupted run is set aside: the roots, rules or settings changed since');
       return make(null, false);
     }
-    const publishedSince = records.slice(lastRun).some((r) => r.t === 'publishing' && r.id === latestId);
+    const publishedSince = sinceLastRun(records, (r) => r.t === 'publishing' && r.id === latestId);
     if (run.base !== latestId && !publishedSince) {
       opts.log('info', 'the progress of an interrupted run is set aside: another snapshot was published since');
       return make(null, false);
@@ -181,7 +181,7 @@ export class RunProgress {
     // The interrupted run published the latest snapshot and wrote the state that describes it
     // (stopped before it removed its progress): the state holds all the journal does. Taken up,
     // the journal would only keep this run from adopting the state's pages where they sit.
-    if (this.found !== null && opts.state !== null && !opts.fetchesAll && this.publishedLatest()) {
+    if (this.found !== null && opts.state !== null && !opts.fetchesAll && sinceLastRun(this.found?.records ?? [], (r) => r.t === 'publishing' && r.id === this.latestId)) {
       this.log('info', `the progress of the run that published snapshot ${this.latestId} is done: its sync state holds it`);
       this.found = null;
     }
@@ -221,17 +221,6 @@ export class RunProgress {
     if (pages.size === 0 && rows.size === 0) return opts.statePrevious;
     this.spoolReader = pages.size > 0 ? await fs.open(spoolPath, 'r') : null;
     return this.combined(opts.state, opts.statePrevious);
-  }
-
-  /** The journal's last run published the snapshot latest.json points at. */
-  private publishedLatest(): boolean {
-    const records = this.found?.records ?? [];
-    for (let i = records.length - 1; i >= 0; i--) {
-      const r = records[i]!;
-      if (r.t === 'publishing' && r.id === this.latestId) return true;
-      if (r.t === 'run') return false;
-    }
-    return false;
   }
 
   /**
@@ -736,7 +725,7 @@ export class RunProgress {
     const pointing = referrersOf([...pages.values()].map((p) => [p.id, { refs: p.rf ?? [] }]));
     let warned = false;
     // Stopped while its spool was rewritten, the run left pages journaled at their earlier places.
-    const moved = rewritingSince(this.found?.records ?? []);
+    const moved = sinceLastRun(this.found?.records ?? [], (r) => r.t === 'rewriting');
     const outDir = this.outDir;
     const log = this.log;
     const spool = this.spool;
@@ -827,12 +816,12 @@ export class RunProgress {
   }
 }
 
-/** Whether the last run of a journal began to rewrite its spool (a `rewriting` record after its run record). */
-function rewritingSince(records: JournalRecord[]): boolean {
+/** Whether the last run of a journal appended a record that `is` (one after its run record). */
+function sinceLastRun(records: JournalRecord[], is: (r: JournalRecord) => boolean): boolean {
   for (let i = records.length - 1; i >= 0; i--) {
-    const t = records[i]!.t;
-    if (t === 'rewriting') return true;
-    if (t === 'run') return false;
+    const r = records[i]!;
+    if (r.t === 'run') return false;
+    if (is(r)) return true;
   }
   return false;
 }
