@@ -265,6 +265,9 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
   let left: SyncState['left'];
   if (latest) {
     const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key, ...(privacyKey ? { privacyKeyCheck: keyCheck(privacyKey) } : {}) });
+    // The state a run stopped right after publishing left aside goes into place now: a pending
+    // state this run writes must not take the place of the only one that describes latest.json.
+    if ('state' in read && read.pending) await settleSyncState(outDir, read.state.cache, fs);
     if (fetchesAll) {
       if ('state' in read) left = read.state.left;
       if ('state' in read && reuse) auditState = read.state;
@@ -864,6 +867,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
   if (latest && latestDir && failures.length === 0 && (rendered.sameAsLatest || (await sameContent(staging, latestDir, fs, reuse?.hashes)))) {
     await removeTree(staging, fs);
     const cache = await keepCache();
+    await run.resume.writingState(cache);
     await writeSyncState(outDir, nextSyncState(run, fetched, rendered, latest.snapshotId, cache), fs);
     await finishProgress();
     run.log('info', `no changes since snapshot ${latest.snapshotId}; nothing published`);
@@ -876,6 +880,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
   // describes latest.json). A failure to write it leaves the snapshot, and the next run crawls in full.
   const stateWritten = await keepCache()
     .then(async (cache) => {
+      await run.resume.writingState(cache);
       await writeSyncState(outDir, nextSyncState(run, fetched, rendered, snapshotId, cache), fs, { pending: true });
       return cache;
     })

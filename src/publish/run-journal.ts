@@ -19,7 +19,7 @@ import { crc32 } from '../crc32.js';
  * which its length or checksum gives away. Reading stops there; the record is never used and
  * what it described is fetched again.
  */
-export type JournalRecord = RunRecord | PageRecord | FileRecord | RowsRecord | ListingRecord | PublishingRecord | RewritingRecord;
+export type JournalRecord = RunRecord | PageRecord | FileRecord | RowsRecord | ListingRecord | PublishingRecord | RewritingRecord | StateRecord;
 
 /** A run began: the settings it fetched with, the snapshot it started from, whether it fetched everything. */
 export interface RunRecord {
@@ -122,6 +122,15 @@ export interface CommentsRecord extends ListingOf {
  */
 export interface RewritingRecord {
   t: 'rewriting';
+}
+
+/**
+ * The run is about to write the sync state that names `cache` (its own spool, kept as the page
+ * cache) as its page cache: that state, once in effect, holds everything the journal does.
+ */
+export interface StateRecord {
+  t: 'state';
+  cache: string;
 }
 
 /** The run is about to publish this snapshot (it becomes latest.json once it has). */

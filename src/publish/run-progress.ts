@@ -178,11 +178,13 @@ export class RunProgress {
     this.journalRows = opts.rows !== false;
     const journalFile = join(this.dir, JOURNAL);
     const spoolPath = join(this.dir, SPOOL);
-    // The interrupted run published the latest snapshot and wrote the state that describes it
-    // (stopped before it removed its progress): the state holds all the journal does. Taken up,
-    // the journal would only keep this run from adopting the state's pages where they sit.
-    if (this.found !== null && opts.state !== null && !opts.fetchesAll && sinceLastRun(this.found?.records ?? [], (r) => r.t === 'publishing' && r.id === this.latestId)) {
-      this.log('info', `the progress of the run that published snapshot ${this.latestId} is done: its sync state holds it`);
+    // The sync state in effect is the one the interrupted run wrote (it names that run's spool as
+    // its page cache; the run was stopped before it removed its progress): the state holds all the
+    // journal does. Taken up, the journal would only keep this run from adopting the state's pages
+    // where they sit. Not when the journal is what lets an export bring its snapshot up to date.
+    const state = opts.state;
+    if (this.found !== null && state !== null && !opts.fetchesAll && !this.continuesFull && sinceLastRun(this.found.records, (r) => r.t === 'state' && r.cache === state.cache)) {
+      this.log('info', `the progress of the run that wrote the sync state of snapshot ${state.snapshotId} is done: that state holds it`);
       this.found = null;
     }
     let records = this.found?.records ?? [];
@@ -483,6 +485,12 @@ export class RunProgress {
       ...(sd.length > 0 ? { sd } : {}),
       ...(facts.refs.length > 0 ? { rf: facts.refs } : {}),
     });
+  }
+
+  /** The run is about to write the sync state that names `cache` (its spool, kept as the page cache): said on disk first. */
+  async writingState(cache: string): Promise<void> {
+    this.append({ t: 'state', cache });
+    await this.writer?.flush();
   }
 
   /** The run is about to publish `snapshotId`. */

@@ -155,7 +155,8 @@ export function configKey(c: { roots: string[]; baseUrl: string; external: strin
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-export type StateRead = { state: SyncState } | { reason: string };
+/** `pending`: the state was read from PENDING_STATE_FILE (`settleSyncState` moves it into place). */
+export type StateRead = { state: SyncState; pending?: true } | { reason: string };
 
 /**
  * Reads the sync state; any problem is a reason for a full crawl, never an error. The state that
@@ -166,7 +167,7 @@ export async function readSyncState(outDir: string, fs: OutputFs, expect: { snap
   const read = await readStateAt(outDir, STATE_FILE, fs, expect);
   if ('state' in read) return read;
   const pending = read.otherSnapshot ? await readStateAt(outDir, PENDING_STATE_FILE, fs, expect) : read;
-  return 'state' in pending ? pending : { reason: read.reason };
+  return 'state' in pending ? { state: pending.state, pending: true } : { reason: read.reason };
 }
 
 async function readStateAt(
