@@ -15,6 +15,7 @@ import { startNotionServer, type NotionServer } from '../../src/notion-server/se
 import { verifyBag } from '../../src/verify/verify-bag.js';
 import { verifySnapshot } from '../../src/verify/verify-snapshot.js';
 import { REPO_ROOT, runCli, spawnCli, tempDir } from '../support/cli.js';
+import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 import { block as b } from '../../src/notion-server/builder.js';
 import { smallWorkspace } from '../support/small-workspace.js';
@@ -82,6 +83,40 @@ describe('SIGKILL right after each step that changes the output', () => {
       },
     ],
     [
+      'a night taking up a run that failed after fetching',
+      async (out: string) => {
+        await sync(out);
+        editMost('before the failure');
+        // The run fetches every edited page, then fails as it writes the snapshot: its progress stays.
+        let written = 0;
+        const failing: OutputFs = {
+          ...nodeOutputFs,
+          writeFile: (async (...args: Parameters<OutputFs['writeFile']>) => {
+            if (String(args[0]).includes('/snapshots/.tmp-') && ++written === 3) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+            return nodeOutputFs.writeFile(...args);
+          }) as OutputFs['writeFile'],
+        };
+        await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file, deps: { log: () => {}, fs: failing } })).rejects.toMatchObject({ code: 'EIO' });
+        expect(await readdir(join(out, 'state', 'progress'))).toContain('journal');
+      },
+    ],
+    [
+      'a night after a run stopped right after it published',
+      async (out: string) => {
+        await sync(out);
+        editMost('before the stop');
+        const stopping: OutputFs = {
+          ...nodeOutputFs,
+          rename: async (from, to) => {
+            await nodeOutputFs.rename(from, to);
+            if (String(to).endsWith('latest.json')) throw new Error('stopped right after publishing');
+          },
+        };
+        await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file, deps: { log: () => {}, fs: stopping } })).rejects.toThrow('stopped right after publishing');
+        editMost('after the stop');
+      },
+    ],
+    [
       'a night under privacy rules that leave a page out and redact a property',
       async (out: string) => {
         await sync(out);
@@ -104,6 +139,7 @@ describe('SIGKILL right after each step that changes the output', () => {
     const steps = (await readFile(stepsLog, 'utf8')).trim().split('\n');
     expect(steps.length).toBeGreaterThan(20);
     if (name.includes('compacts')) expect(steps.some((s) => s.includes('pages.spool.compact'))).toBe(true);
+    if (name.includes('taking up')) expect(counted.stderr).toMatch(/resuming: \d+ pages already fetched/);
 
     const killedAfter: string[] = [];
     for (let step = 1; step <= steps.length; step++) {
