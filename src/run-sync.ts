@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssetCollector } from './assets/asset-collector.js';
@@ -855,7 +855,9 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
    * takes the progress up; moved where the file system has no links).
    */
   const keepCache = async (): Promise<string> => {
-    const cache = `pages-${snapshotId}.spool`;
+    // Unique to the run: a run that publishes nothing leaves its snapshot id free, and a clock behind
+    // the newest snapshot gives the next run the same id: its cache must never replace this one's.
+    const cache = `pages-${snapshotId}-${randomBytes(4).toString('hex')}.spool`;
     await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
     const target = join(outDir, STATE_DIR, cache);
     await fs.link(run.spool.file, target).catch(() => fs.rename(run.spool.file, target));

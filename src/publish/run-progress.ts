@@ -490,7 +490,9 @@ export class RunProgress {
   /** The run is about to write the sync state that names `cache` (its spool, kept as the page cache): said on disk first. */
   async writingState(cache: string): Promise<void> {
     this.append({ t: 'state', cache });
-    await this.writer?.flush();
+    // A journal that cannot be written (a full disk) must not keep the state from being written:
+    // without the record, the next run takes the journal up, at worst reading pages back again.
+    await this.writer?.flush().catch(() => {});
   }
 
   /** The run is about to publish `snapshotId`. */

@@ -166,7 +166,9 @@ export type StateRead = { state: SyncState; pending?: true } | { reason: string 
 export async function readSyncState(outDir: string, fs: OutputFs, expect: { snapshotId: string | null; configKey: string; privacyKeyCheck?: string }): Promise<StateRead> {
   const read = await readStateAt(outDir, STATE_FILE, fs, expect);
   if ('state' in read) return read;
-  const pending = read.otherSnapshot ? await readStateAt(outDir, PENDING_STATE_FILE, fs, expect) : read;
+  // Whatever kept the state in place from serving (it describes the snapshot before, or was written
+  // with other settings or by another version), the pending one may describe latest.json.
+  const pending = await readStateAt(outDir, PENDING_STATE_FILE, fs, expect);
   return 'state' in pending ? { state: pending.state, pending: true } : { reason: read.reason };
 }
 
@@ -175,16 +177,15 @@ async function readStateAt(
   file: string,
   fs: OutputFs,
   expect: { snapshotId: string | null; configKey: string; privacyKeyCheck?: string },
-): Promise<{ state: SyncState } | { reason: string; otherSnapshot?: true }> {
+): Promise<StateRead> {
   let state: SyncState;
   try {
     state = (await readStateFile(join(outDir, STATE_DIR, file), fs)) as SyncState;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    // No state, or one that cannot be read: the pending one may still describe the latest snapshot.
-    if (code === 'ENOENT') return { reason: 'there is no sync state yet', otherSnapshot: true };
-    if (err instanceof SyntaxError) return { reason: `the sync state ${join(outDir, STATE_DIR, file)} is not valid JSON`, otherSnapshot: true };
-    return { reason: `the sync state could not be read (${code ?? 'error'})`, otherSnapshot: true };
+    if (code === 'ENOENT') return { reason: 'there is no sync state yet' };
+    if (err instanceof SyntaxError) return { reason: `the sync state ${join(outDir, STATE_DIR, file)} is not valid JSON` };
+    return { reason: `the sync state could not be read (${code ?? 'error'})` };
   }
   if (state === null || typeof state !== 'object' || state.format !== FORMAT) return { reason: 'the sync state is not one notion-kb wrote' };
   if (state.version !== VERSION) return { reason: `the sync state is from another version of notion-kb (format ${String(state.version)}, this one reads ${VERSION})` };
@@ -222,7 +223,7 @@ async function readStateAt(
     return { reason: 'the privacy key of the sync state (state/privacy-key) is missing or changed' };
   }
   if (state.snapshotId !== expect.snapshotId) {
-    return { reason: `the sync state describes snapshot ${state.snapshotId}, but latest.json points at ${expect.snapshotId ?? 'nothing'}`, otherSnapshot: true };
+    return { reason: `the sync state describes snapshot ${state.snapshotId}, but latest.json points at ${expect.snapshotId ?? 'nothing'}` };
   }
   try {
     await fs.stat(join(outDir, STATE_DIR, state.cache));

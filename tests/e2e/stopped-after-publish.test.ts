@@ -4,10 +4,12 @@
 // state holds all of it), so it takes the page cache's pages where they sit: a night's cost.
 // The stop is a failure thrown by the file system right after that rename: what a SIGKILL at that
 // moment leaves on disk (tests/chaos/kill-at-every-step.test.ts kills the CLI there for real).
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
+import { PENDING_STATE_FILE, STATE_DIR, STATE_FILE } from '../../src/publish/sync-state.js';
 import { tempDir } from '../support/cli.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 import { smallWorkspace } from '../support/small-workspace.js';
@@ -40,13 +42,32 @@ function stoppingAtProgressRemoval(): OutputFs {
     ...nodeOutputFs,
     rename: async (from, to) => {
       await nodeOutputFs.rename(from, to);
-      if (String(to).endsWith(join('state', 'sync-state.json'))) stateWritten = true;
+      if (String(to).endsWith(join(STATE_DIR, STATE_FILE))) stateWritten = true;
     },
     rm: async (path, options) => {
       if (stateWritten && String(path).endsWith(join('state', 'progress'))) throw new Error('stopped before removing its progress');
       return nodeOutputFs.rm(path, options);
     },
   };
+}
+
+/**
+ * The output file system, gone from the first call `at` says (that call included): every later
+ * call fails too, as nothing runs after a kill (the run's own error handling cannot write either).
+ */
+function dyingAt(at: (name: string, args: unknown[]) => boolean): OutputFs {
+  let dead = false;
+  const fs: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(nodeOutputFs)) {
+    fs[name] = async (...args: unknown[]) => {
+      if (dead || at(name, args)) {
+        dead = true;
+        throw new Error('the disk is gone');
+      }
+      return (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+    };
+  }
+  return fs as unknown as OutputFs;
 }
 
 describe('a run stopped right after it published its snapshot', () => {
@@ -124,5 +145,42 @@ describe('a run stopped right after it published its snapshot', () => {
     expect(third.report.counts.pagesReused).toBe(second.report.counts.pagesReused);
     expect(third.report.requests.total).toBeLessThanOrEqual(second.report.requests.total);
     expect(third.mode).toBe(second.mode);
+  });
+
+  it('runs that get the same snapshot id (a clock behind the newest snapshot, a night that published nothing) never share a page cache', async () => {
+    const out = join(tmp.dir, 'same-id');
+    const behind = new Date(Date.now() - 3600_000);
+    const first = new Date(behind.getTime() + 10_000);
+    const run = (deps: { fs?: OutputFs; log?: (level: string, message: string) => void } = {}) =>
+      syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, deps: { now: () => behind, log: () => {}, ...deps } });
+    await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, deps: { now: () => first, log: () => {} } });
+    // A night with no change: its id (the newest + 1) stays free, and names the cache of its state.
+    expect(await run()).toMatchObject({ unchanged: true });
+    server.mutate.editTitle(ids.deepest!, 'Edited behind the clock');
+    // The next run gets that id again; it fetches the edit and stops before its state is set aside.
+    const stopping = dyingAt((name, args) => name === 'rename' && String(args[1]).endsWith(PENDING_STATE_FILE));
+    await expect(run({ fs: stopping })).rejects.toThrow('the disk is gone');
+    // Its lock names this process, alive: a killed run's would be taken over.
+    await rm(join(out, '.notion-kb.lock'));
+    // Its journal is taken up (its state was never in effect), and the caches stay whole.
+    const logged: string[] = [];
+    const next = await run({ log: (level, message) => logged.push(`${level}: ${message}`) });
+    expect(logged.some((l) => l.includes('resuming: 1 pages already fetched'))).toBe(true);
+    const after = await run();
+    expect(after).toMatchObject({ unchanged: true });
+    expect(after.report.warnings).toEqual([]);
+    const clean = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: join(tmp.dir, 'same-id-clean'), deps: { full: true, log: () => {} } });
+    expect(await contentOf(next.snapshotDir)).toEqual(await contentOf(clean.snapshotDir));
+  });
+
+  it('a run with other settings stopped right after it published: the next run with those settings is incremental', async () => {
+    const out = join(tmp.dir, 'settings');
+    await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, deps: { log: () => {} } });
+    // Another size limit for files: another config key, so a full crawl, stopped right after it published.
+    const file = { assets: { external: 'none', maxBytes: 5_000_000 } };
+    server.mutate.editTitle(ids.root!, 'Edited under other settings');
+    await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file, deps: { fs: stoppingAfterPublish, log: () => {} } })).rejects.toThrow('stopped right after publishing');
+    const next = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file, deps: { log: () => {} } });
+    expect({ mode: next.mode, warnings: next.report.warnings }).toEqual({ mode: 'incremental', warnings: [] });
   });
 });
