@@ -852,7 +852,8 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
   /**
    * The spool becomes the page cache of the state written next: linked there, so that the
    * progress, which holds it too, stays whole until that state is written (a kill in between
-   * takes the progress up; moved where the file system has no links).
+   * takes the progress up; moved where the file system has no links). The journal says so before
+   * the state is written (`RunProgress.writingState`).
    */
   const keepCache = async (): Promise<string> => {
     // Unique to the run: a run that publishes nothing leaves its snapshot id free, and a clock behind
@@ -861,6 +862,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
     await fs.mkdir(join(outDir, STATE_DIR), { recursive: true });
     const target = join(outDir, STATE_DIR, cache);
     await fs.link(run.spool.file, target).catch(() => fs.rename(run.spool.file, target));
+    await run.resume.writingState(cache);
     return cache;
   };
   /** The state describes what the run published: the progress goes (an export keeps it until its bundle is written). */
@@ -869,7 +871,6 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
   if (latest && latestDir && failures.length === 0 && (rendered.sameAsLatest || (await sameContent(staging, latestDir, fs, reuse?.hashes)))) {
     await removeTree(staging, fs);
     const cache = await keepCache();
-    await run.resume.writingState(cache);
     await writeSyncState(outDir, nextSyncState(run, fetched, rendered, latest.snapshotId, cache), fs);
     await finishProgress();
     run.log('info', `no changes since snapshot ${latest.snapshotId}; nothing published`);
@@ -882,7 +883,6 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
   // describes latest.json). A failure to write it leaves the snapshot, and the next run crawls in full.
   const stateWritten = await keepCache()
     .then(async (cache) => {
-      await run.resume.writingState(cache);
       await writeSyncState(outDir, nextSyncState(run, fetched, rendered, snapshotId, cache), fs, { pending: true });
       return cache;
     })
