@@ -284,6 +284,7 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
   const fromState = state ? await previousCrawl(outDir, state, fs, (message) => runWarnings.push({ code: 'page_cache_damaged', message }), hashesNow) : null;
   // The run's spool (the page cache, linked, on an incremental run), and what the crawl starts from.
   const previous = await resume.begin({ fetchesAll, state, statePrevious: fromState, latestDir, rows: !privacy.leavesOut }).catch(async (err: unknown) => {
+    await resume.abandon();
     await fromState?.close();
     throw err;
   });
@@ -306,6 +307,8 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
     close: async () => {
       await previous?.close();
       await cached?.close();
+      // Whatever became of the run (a snapshot published without its sync state keeps its progress open).
+      await resume.release();
     },
   };
 }

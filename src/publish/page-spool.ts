@@ -127,7 +127,13 @@ export class PageSpool {
   static async reopen(file: string, fs: OutputFs = nodeOutputFs): Promise<PageSpool> {
     const handle = await fs.open(file, 'r+');
     const spool = new PageSpool(file, handle, fs);
-    spool.end = (await handle.stat()).size;
+    spool.end = await handle.stat().then(
+      (s) => s.size,
+      async (err: unknown) => {
+        await handle.close().catch(() => {});
+        throw err;
+      },
+    );
     return spool;
   }
 
@@ -227,8 +233,12 @@ export class PageSpool {
 
   /** Waits for the last write and closes the file, which stays (it becomes the next sync's page cache). */
   async close(): Promise<void> {
-    await this.writing;
-    await this.handle.close();
+    // A failed write is thrown, once the file is closed.
+    try {
+      await this.writing;
+    } finally {
+      await this.handle.close();
+    }
   }
 
   /** Closes and deletes the spool file. */

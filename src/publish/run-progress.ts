@@ -211,7 +211,14 @@ export class RunProgress {
     this.adopts = cache !== null && this.spoolBase === cache;
     if (!this.enabled) return opts.statePrevious;
     const handle = await fs.open(journalFile, this.found === null ? 'w' : 'r+');
-    this.writer = new JournalWriter(handle, (await handle.stat()).size);
+    const size = await handle.stat().then(
+      (s) => s.size,
+      async (err: unknown) => {
+        await handle.close().catch(() => {});
+        throw err;
+      },
+    );
+    this.writer = new JournalWriter(handle, size);
 
     const kept = new Set(await fs.readdir(join(this.dir, FILES)).catch(() => [] as string[]));
     this.usable = usableRecords(records, { onlyFull: opts.fetchesAll && !this.continuesFull, kept, stateAssets: opts.state?.assets });
@@ -523,6 +530,11 @@ export class RunProgress {
     await this.fs.rm(this.dir, { recursive: true, force: true, maxRetries: 5 }).catch(() => {});
     const stateDir = join(this.outDir, STATE_DIR);
     if ((await this.fs.readdir(stateDir).catch(() => ['?'])).length === 0) await this.fs.rm(stateDir, { recursive: true, force: true }).catch(() => {});
+  }
+
+  /** Closes the run's files, whatever became of the run (what they hold stays); `finish` and `abandon` close them too. */
+  async release(): Promise<void> {
+    await this.closeFiles().catch(() => {});
   }
 
   private async closeFiles(): Promise<void> {

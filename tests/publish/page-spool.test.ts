@@ -129,3 +129,22 @@ describe('PageSpool.copyOf: a night starts from the page cache', () => {
     await spool.close();
   });
 });
+
+describe('a spool whose write failed', () => {
+  it('closes its file all the same, and throws the failure', async () => {
+    const file = join(tmp.dir, 'pages.spool');
+    let handle: import('node:fs/promises').FileHandle | undefined;
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const spool = await PageSpool.create(file, {
+      ...nodeOutputFs,
+      open: (async (...args: Parameters<typeof nodeOutputFs.open>) => {
+        handle = await nodeOutputFs.open(...args);
+        return Object.assign(handle, { write: async () => Promise.reject(full) });
+      }) as typeof nodeOutputFs.open,
+    });
+    await expect(spool.put(wordsUnit('a', 'page A'))).rejects.toBe(full);
+    await expect(spool.close()).rejects.toBe(full);
+    // A closed FileHandle's fd is -1: nothing is left for the garbage collector to close.
+    expect(handle!.fd).toBe(-1);
+  });
+});
