@@ -20,3 +20,13 @@ export const nodeOutputFs: OutputFs = {
   link: fsp.link,
   copyFile: fsp.copyFile,
 };
+
+/** The size of an open file; when it cannot be had, the file is closed before the error is thrown (nothing left for the garbage collector). */
+export async function sizeOrClose(handle: fsp.FileHandle): Promise<number> {
+  try {
+    return (await handle.stat()).size;
+  } catch (err) {
+    await handle.close().catch(() => {});
+    throw err;
+  }
+}

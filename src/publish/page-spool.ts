@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fetchedForm, type SerialisedBlocks } from '../normalise/page-digest.js';
 import type { CrawledPage } from '../source/crawl-types.js';
-import { nodeOutputFs, type OutputFs } from './output-fs.js';
+import { nodeOutputFs, sizeOrClose, type OutputFs } from './output-fs.js';
 
 /** A page as the spool gives it back: what was fetched (less signed URLs) and its digest. */
 export type SpooledPage = CrawledPage & { digest: string };
@@ -127,13 +127,7 @@ export class PageSpool {
   static async reopen(file: string, fs: OutputFs = nodeOutputFs): Promise<PageSpool> {
     const handle = await fs.open(file, 'r+');
     const spool = new PageSpool(file, handle, fs);
-    spool.end = await handle.stat().then(
-      (s) => s.size,
-      async (err: unknown) => {
-        await handle.close().catch(() => {});
-        throw err;
-      },
-    );
+    spool.end = await sizeOrClose(handle);
     return spool;
   }
 

@@ -7,7 +7,7 @@ import { namesVolatile, sha256Of, unchangedByDigest } from '../normalise/page-di
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from '../source/crawl-types.js';
 import { blockFileRefs, nameFromUrl, type FileRef } from '../source/file-refs.js';
-import type { OutputFs } from './output-fs.js';
+import { sizeOrClose, type OutputFs } from './output-fs.js';
 import { PageSpool } from './page-spool.js';
 import { decodeRecords, encodeRecord, JournalWriter, type ChildrenRecord, type FileRecord, type JournalRecord, type ListingRecord, type PageRecord, type RunRecord } from './run-journal.js';
 import { fileIdentity, parentKey, referrersOf, STATE_DIR, syncedBlockDependents, type SyncState } from './sync-state.js';
@@ -211,14 +211,7 @@ export class RunProgress {
     this.adopts = cache !== null && this.spoolBase === cache;
     if (!this.enabled) return opts.statePrevious;
     const handle = await fs.open(journalFile, this.found === null ? 'w' : 'r+');
-    const size = await handle.stat().then(
-      (s) => s.size,
-      async (err: unknown) => {
-        await handle.close().catch(() => {});
-        throw err;
-      },
-    );
-    this.writer = new JournalWriter(handle, size);
+    this.writer = new JournalWriter(handle, await sizeOrClose(handle));
 
     const kept = new Set(await fs.readdir(join(this.dir, FILES)).catch(() => [] as string[]));
     this.usable = usableRecords(records, { onlyFull: opts.fetchesAll && !this.continuesFull, kept, stateAssets: opts.state?.assets });
