@@ -538,65 +538,71 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   const onIncompleteSearch = (info: { reason: string }) =>
     warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
 
-  if (prev) {
-    // Incremental: list everything first (about one request per 100 pages), plan, then carry the plan out.
-    // PRIVACY (2b): the listing shows every result to the rules, and they decide (settle) before
-    // anything else is asked for; the planner skips what they leave out (never fetched, cached,
-    // nor new night after night).
-    const privacy = opts.privacy;
-    const listed = await listWorkspace(reader, prev, { onIncomplete: onIncompleteSearch }, opts.roots, privacy);
-    listing = listed.listing;
-    for (const [dsId, ds] of listed.dataSourceObjects) knownDataSources.set(dsId, ds);
-    plan = planFetch(prev, listing, privacy ? { skip: (entry) => privacy.excludes(entry.id) } : {});
-    for (const entry of [...listing.pages.values(), ...listing.databases.values()]) {
-      if (entry.parent.type !== 'block' || plan.skipped.has(entry.id)) continue;
-      const b = entry.parent.id;
-      blockParents.set(b, listing.blockPages.has(b) ? listing.blockPages.get(b) : prev.blockPage(b));
-    }
-    if (opts.roots.length === 0) {
-      for (const [id, entry] of listing.pages) {
-        await roomForMore();
-        visitPage(id, entry.object);
+  try {
+    if (prev) {
+      // Incremental: list everything first (about one request per 100 pages), plan, then carry the plan out.
+      // PRIVACY (2b): the listing shows every result to the rules, and they decide (settle) before
+      // anything else is asked for; the planner skips what they leave out (never fetched, cached,
+      // nor new night after night).
+      const privacy = opts.privacy;
+      const listed = await listWorkspace(reader, prev, { onIncomplete: onIncompleteSearch }, opts.roots, privacy);
+      listing = listed.listing;
+      for (const [dsId, ds] of listed.dataSourceObjects) knownDataSources.set(dsId, ds);
+      plan = planFetch(prev, listing, privacy ? { skip: (entry) => privacy.excludes(entry.id) } : {});
+      for (const entry of [...listing.pages.values(), ...listing.databases.values()]) {
+        if (entry.parent.type !== 'block' || plan.skipped.has(entry.id)) continue;
+        const b = entry.parent.id;
+        blockParents.set(b, listing.blockPages.has(b) ? listing.blockPages.get(b) : prev.blockPage(b));
       }
-      for (const [id, reason] of plan.fetch) if (reason === 'unchecked') visitPage(id);
-      for (const id of listing.databases.keys()) visitDatabase(id);
+      if (opts.roots.length === 0) {
+        for (const [id, entry] of listing.pages) {
+          await roomForMore();
+          visitPage(id, entry.object);
+        }
+        for (const [id, reason] of plan.fetch) if (reason === 'unchecked') visitPage(id);
+        for (const id of listing.databases.keys()) visitDatabase(id);
+      } else {
+        for (const root of opts.roots) {
+          if (listing.pages.has(root)) visitPage(root, listing.pages.get(root)!.object);
+          else if (listing.databases.has(root)) visitDatabase(root);
+          else tasks.push(visitRoot(root));
+        }
+      }
+    } else if (opts.roots.length === 0) {
+      // PRIVACY (2a): a full crawl first lists every shared page once, to know what is left out before anything is fetched.
+      if (opts.privacy) {
+        await opts.privacy.listWorkspace();
+        await opts.privacy.settle();
+      }
+      const onIncomplete = (info: { reason: string }) =>
+        warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
+      for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete })) {
+        // PRIVACY (2c): a page or data source new since the listing is noted too.
+        opts.privacy?.listed(result);
+        const r = result as { object: string; id: string; parent?: { database_id?: string }; database_parent?: unknown };
+        const parent = listedParent(r.object === 'data_source' ? r.database_parent : r.parent);
+        if (parent.type === 'block' && !opts.privacy?.excludes(r.id)) blockParents.set(parent.id, undefined);
+        if (r.object === 'page') {
+          await roomForMore();
+          visitPage(r.id, isFullPage(result as PageObjectResponse) ? (result as PageObjectResponse) : undefined);
+        }
+        else if (r.object === 'data_source' && r.parent?.database_id) {
+          if ('properties' in r) knownDataSources.set(r.id, result as DataSourceObjectResponse);
+          visitDatabase(r.parent.database_id);
+        }
+      }
     } else {
-      for (const root of opts.roots) {
-        if (listing.pages.has(root)) visitPage(root, listing.pages.get(root)!.object);
-        else if (listing.databases.has(root)) visitDatabase(root);
-        else tasks.push(visitRoot(root));
+      // PRIVACY (2a): likewise before a full crawl from roots (the listing shows what lies under a left-out page).
+      if (opts.privacy) {
+        await opts.privacy.listWorkspace();
+        await opts.privacy.settle();
       }
+      for (const root of opts.roots) tasks.push(visitRoot(root));
     }
-  } else if (opts.roots.length === 0) {
-    // PRIVACY (2a): a full crawl first lists every shared page once, to know what is left out before anything is fetched.
-    if (opts.privacy) {
-      await opts.privacy.listWorkspace();
-      await opts.privacy.settle();
-    }
-    const onIncomplete = (info: { reason: string }) =>
-      warnings.push({ code: 'incomplete_search', message: `search results were incomplete (${info.reason}); the tree walk still finds children of what was found` });
-    for await (const result of reader.iterateSearch({ page_size: 100 }, { onIncomplete })) {
-      // PRIVACY (2c): a page or data source new since the listing is noted too.
-      opts.privacy?.listed(result);
-      const r = result as { object: string; id: string; parent?: { database_id?: string }; database_parent?: unknown };
-      const parent = listedParent(r.object === 'data_source' ? r.database_parent : r.parent);
-      if (parent.type === 'block' && !opts.privacy?.excludes(r.id)) blockParents.set(parent.id, undefined);
-      if (r.object === 'page') {
-        await roomForMore();
-        visitPage(r.id, isFullPage(result as PageObjectResponse) ? (result as PageObjectResponse) : undefined);
-      }
-      else if (r.object === 'data_source' && r.parent?.database_id) {
-        if ('properties' in r) knownDataSources.set(r.id, result as DataSourceObjectResponse);
-        visitDatabase(r.parent.database_id);
-      }
-    }
-  } else {
-    // PRIVACY (2a): likewise before a full crawl from roots (the listing shows what lies under a left-out page).
-    if (opts.privacy) {
-      await opts.privacy.listWorkspace();
-      await opts.privacy.settle();
-    }
-    for (const root of opts.roots) tasks.push(visitRoot(root));
+  } catch (err) {
+    // The listing failed with pages under way: they see `fatal` and stop, and the crawl throws once they have ended (below).
+    fatal ??= err;
+    wakeListings();
   }
 
   async function visitRoot(id: string): Promise<void> {
@@ -632,7 +638,18 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
     }
   }
 
-  while (tasks.length > 0) await Promise.all(tasks.splice(0));
+  // A root that cannot be retrieved ends the crawl as a rejected token does: the tasks still under
+  // way see `fatal` and stop, and the crawl throws only once every one has ended (none outlives it).
+  while (tasks.length > 0) {
+    await Promise.all(
+      tasks.splice(0).map((t) =>
+        t.catch((err: unknown) => {
+          fatal ??= err;
+          wakeListings();
+        }),
+      ),
+    );
+  }
   if (fatal) throw fatal;
   return { users, failures, warnings, blockParents, ...(plan ? { plan } : {}) };
 }
