@@ -245,11 +245,12 @@ class Git {
   }
 
   /**
-   * Lock files that a git command killed part-way left (a CI job's time limit kills the whole
-   * process group, notion-kb's git with it): git refuses to touch a locked ref or file again
-   * ("Unable to create '….lock': File exists"), night after night. Only locks older than a git
-   * command may run are removed: the output lock keeps other runs out, and a git command that
-   * outlived a notion-kb killed around it ends within that time (ref locks are held for moments).
+   * Lock files that a git command killed part-way left (a CI runner that kills a job's whole
+   * process tree, a machine going down; a notion-kb that exits otherwise stops its git with
+   * SIGTERM first, and git removes its own locks then): git refuses to touch a locked ref or file
+   * again ("Unable to create '….lock': File exists"), night after night. Only locks older than a
+   * git command may run are removed: the output lock keeps other runs out, and ref locks are held
+   * for moments.
    */
   private async removeStaleLocks(): Promise<void> {
     const before = Date.now() - this.timeoutMs - STALE_LOCK_MARGIN_MS;
@@ -405,6 +406,16 @@ class Git {
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       let timedOut = false;
+      // A notion-kb that exits now (Ctrl-C, SIGTERM: process.exit) stops its git too: detached, git
+      // is in no process group of ours, and would push on with no time limit. SIGTERM: git removes its lock files.
+      const stop = () => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // Gone already.
+        }
+      };
+      process.once('exit', stop);
       const timer = setTimeout(() => {
         timedOut = true;
         try {
@@ -417,6 +428,7 @@ class Git {
       child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
       child.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
+        process.off('exit', stop);
         reject(
           err.code === 'ENOENT'
             ? new GitArchiveError('git_missing', `git archive: git is not installed (no "git" on PATH); install git, or remove archive.git.remote from the config to archive without it`)
@@ -425,6 +437,7 @@ class Git {
       });
       child.on('close', (code) => {
         clearTimeout(timer);
+        process.off('exit', stop);
         const err = Buffer.concat(stderr).toString('utf8');
         resolvePromise({
           code: timedOut ? -1 : (code ?? -1),
