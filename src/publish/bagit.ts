@@ -62,11 +62,17 @@ const COMPRESSED = /\.(png|jpe?g|gif|webp|avif|heic|zip|gz|tgz|bz2|xz|7z|mp4|m4a
 
 function zipWriter(out: NodeJS.WritableStream, mtime: Date): { writer: ArchiveWriter; done: Promise<void> } {
   const zip = new yazl.ZipFile();
-  const done = pipeline(zip.outputStream, out);
+  /** The payload file being read: a failing output stops yazl reading it, and it is closed then, not left open. */
+  let reading: Readable | null = null;
+  const done = pipeline(zip.outputStream, out).catch((err: unknown) => {
+    reading?.destroy();
+    throw err;
+  });
   const writer: ArchiveWriter = {
     async addFile(name, file, size) {
       const tap = new Tap();
       const source = createReadStream(file);
+      reading = source;
       source.on('error', (err) => tap.destroy(err));
       source.pipe(tap);
       zip.addReadStream(tap, name, { size, mtime, mode: 0o100644, compress: !COMPRESSED.test(name) });
