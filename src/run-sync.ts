@@ -426,9 +426,14 @@ async function openRun(deps: SyncDeps, info: RunInfo, start: StartingPoint): Pro
   // Beside the staging directory: removed at the run's end, or as stale staging files by the next run.
   // A page taken as it is keeps the summary and render the previous state holds.
   const previous = state?.pages;
-  const summaries = await KeptJson.create(`${staging}.summaries`, fs, (id) => previous?.[id]?.summary);
+  // A run that cannot start leaves no staging directory either (crawlAndPublish removes it from here on).
+  const summaries = await KeptJson.create(`${staging}.summaries`, fs, (id) => previous?.[id]?.summary).catch(async (err: unknown) => {
+    await removeTree(staging, fs).catch(() => {});
+    throw err;
+  });
   const renders = await KeptJson.create(`${staging}.renders`, fs, (id) => previous?.[id]?.rendered).catch(async (err: unknown) => {
     await summaries.remove();
+    await removeTree(staging, fs).catch(() => {});
     throw err;
   });
   const kept = { summaries, renders };

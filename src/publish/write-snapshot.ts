@@ -491,8 +491,14 @@ export async function publishSnapshot(outDir: string, stagingDir: string, snapsh
   await fs.rename(stagingDir, finalDir);
   const pointer: LatestPointer = { snapshotId, path: `snapshots/${snapshotId}` };
   const tmp = join(outDir, `.latest.json.${process.pid}.tmp`);
-  await fs.writeFile(tmp, canonicalJson(pointer));
-  await fs.rename(tmp, join(outDir, 'latest.json'));
+  try {
+    await fs.writeFile(tmp, canonicalJson(pointer));
+    await fs.rename(tmp, join(outDir, 'latest.json'));
+  } catch (err) {
+    // Named by this process: no later run would ever remove it.
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
   return finalDir;
 }
 

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
 import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
@@ -65,7 +66,7 @@ function trackingFs(fails: { op: Op; path: (p: string) => boolean } | null): { f
 const named = (name: string) => (p: string) => p.endsWith(`/${name}`);
 const containing = (part: string) => (p: string) => p.includes(part);
 
-describe('a run closes every file it opened, whether it publishes or fails', () => {
+describe('a run closes every file it opened, and leaves no temporary one, whether it publishes or fails', () => {
   let server: NotionServer;
   const { workspace, ids } = smallWorkspace();
 
@@ -83,7 +84,9 @@ describe('a run closes every file it opened, whether it publishes or fails', () 
     ['a page file cannot be written (disk full)', { op: 'write', path: (p) => p.includes('/pages/') && p.endsWith('.md') }],
     ['the manifest cannot be written (disk full)', { op: 'write', path: containing('manifest.json') }],
     ['index.json cannot be written (disk full)', { op: 'write', path: containing('index.json') }],
+    ['the run\'s kept summaries cannot be opened (after its staging folder was made)', { op: 'open', path: (p) => p.endsWith('.summaries') }],
     ['the snapshot cannot be published (rename fails)', { op: 'rename', path: containing('/snapshots/') }],
+    ['latest.json cannot be replaced (after the snapshot took its place)', { op: 'rename', path: named('latest.json') }],
     ['the sync state cannot be written (disk full; published all the same)', { op: 'write', path: containing('.sync-state.json.') }],
   ];
 
@@ -105,6 +108,9 @@ describe('a run closes every file it opened, whether it publishes or fails', () 
         expect(tracked.failed(), 'the failure was injected').toBe(true);
         expect(tracked.stillOpen()).toEqual([]);
         if (!outcome.ok) expect(await readdir(out.dir)).not.toContain('.notion-kb.lock');
+        // Nor any temporary file or staging folder: each is named by its run, and no later run would take it for its own.
+        const snapshots = await readdir(join(out.dir, 'snapshots')).catch(() => [] as string[]);
+        expect([...(await readdir(out.dir)), ...snapshots.map((n) => `snapshots/${n}`)].filter((n) => n.includes('.tmp'))).toEqual([]);
         // Whatever failed, the next run publishes.
         expect((await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out: out.dir, deps: { log: () => {} } })).exitCode).toBe(0);
       } finally {
