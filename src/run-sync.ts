@@ -843,7 +843,9 @@ async function settlePageCache(run: Run): Promise<boolean> {
     await spool.put(unit);
   }
   const leftSinceCopy = state !== null && privacy.leavesOut && Object.keys(state.pages).some((id) => privacy.isPrivate(id));
-  if (!(privacy.lateFiltered.size > 0 || leftLate.length > 0 || leftSinceCopy || 2 * spool.unusedBytes() >= Math.max(1, spool.size()))) return false;
+  // An interrupted run's spool taken up: bytes of it this run did not use may be of a page left out since, or an earlier form of a page that named one.
+  const leftSinceInterrupted = privacy.leavesOut && run.resume.spoolTakenUp && spool.unusedBytes() > 0;
+  if (!(privacy.lateFiltered.size > 0 || leftLate.length > 0 || leftSinceCopy || leftSinceInterrupted || 2 * spool.unusedBytes() >= Math.max(1, spool.size()))) return false;
   await run.resume.rewriting();
   await spool.compact();
   return true;

@@ -85,6 +85,7 @@ export class RunProgress {
   /** The page cache the spool started as a copy of (its pages are adopted where they sit); null: none. */
   private spoolBase: string | null = null;
   private adopts = false;
+  private reopened = false;
   /** Rows are journaled (not under privacy rules that leave pages out: rows name left-out pages). */
   private journalRows = true;
   private spoolReader: FileHandle | null = null;
@@ -202,6 +203,7 @@ export class RunProgress {
     // they are, unread. The spool taken up again keeps what it started as.
     const cache = opts.state?.cache ?? null;
     if (spoolThere) {
+      this.reopened = true;
       this.spoolFile = await PageSpool.reopen(spoolPath, fs);
       this.spoolBase = this.found?.run.sc ?? null;
     } else {
@@ -242,6 +244,14 @@ export class RunProgress {
   get spool(): PageSpool {
     if (!this.spoolFile) throw new Error('RunProgress.begin was not called');
     return this.spoolFile;
+  }
+
+  /**
+   * The spool is an interrupted run's, taken up (its bytes, pages journaled or not, were written
+   * under what the rules left out then): what this run does not use of it must leave the file.
+   */
+  get spoolTakenUp(): boolean {
+    return this.reopened;
   }
 
   /** Pages the journal lets this run reuse. */
