@@ -137,6 +137,9 @@ export async function writeBag(opts: {
     () => new Promise<never>(() => {}),
     (err: unknown) => Promise.reject(err),
   );
+  // Seen by each `race` once one is under way; an output that fails before (the file cannot be
+  // created) must not be an unhandled rejection meanwhile, which would end the process.
+  failed.catch(() => {});
   const race = <T>(p: Promise<T>) => Promise.race([p, failed]);
   try {
     const root = opts.bagName;
