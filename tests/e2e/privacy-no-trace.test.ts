@@ -430,4 +430,50 @@ describe('a run stopped part-way under the rules', () => {
       await tmp.cleanup();
     }
   }, 120_000);
+
+  // A page the interrupted run fetched while the rules kept it, or a page that mentions it, and
+  // that the same rules (same config key) leave out by the next run: it turned Internal in Notion
+  // in between. The resumed run never reads those spooled bytes back, so they were only unused
+  // there, and the spool they sat in became the page cache.
+  it.each([
+    ['the page itself was fetched', 0],
+    ['only pages that mention it were fetched', 5],
+  ] as const)('a page left out since the run it takes up (%s) leaves no trace in the page cache', async (_form, nth) => {
+    const w = new WorkspaceBuilder({ seed: 'turned', integrationName: 'notion-kb tests', workspaceName: 'Turned' });
+    const root = w.page({ parent: 'workspace', title: 'Handbook' });
+    const team = w.database({ parent: root, title: 'Team', dataSources: [{ name: 'Team', properties: { Name: { type: 'title' }, Visibility: { type: 'select', options: ['Public', 'Internal'] } } }] });
+    const row = w.row(team.dataSourceIds[0]!, { Name: `Turning ${M}`, Visibility: 'Public' }, { children: [b.paragraph(`${M} row text`)] });
+    const mentioned = nth > 0;
+    if (mentioned) w.append(root, [b.paragraph(['See ', mention.page(row), '.'])]);
+    for (let i = 0; i < 6; i++) {
+      w.page({ parent: root, title: `Kept ${i}`, children: [b.paragraph(`Kept page ${i}: ${'lorem ipsum '.repeat(40)}`), ...(mentioned ? [b.paragraph(['See ', mention.page(row), '.'])] : [])] });
+    }
+    w.page({ parent: root, title: 'Last', children: [b.paragraph('the last one')] });
+    const workspace = w.build();
+    const file = { requests: { rate: 1000, concurrency: 1 }, privacy: { excludeWhere: [{ property: 'Visibility', equals: 'Internal' }] } };
+    // A 401 (token revoked): on the last block-children request (the row fetched), or on the fifth (before the row).
+    const stopAt = nth || Object.keys(workspace.pages ?? {}).length;
+    const server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, faults: { seed: 'turned', script: [{ match: { route: 'GET /v1/blocks/:id/children', nth: stopAt }, fault: 'revoked-token' }] } });
+    const tmp = await tempDir('notion-kb-notrace-turned-');
+    try {
+      const out = join(tmp.dir, 'out');
+      await expect(syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file })).rejects.toMatchObject({ code: 'auth' });
+      const { decodeRecords } = await import('../../src/publish/run-journal.js');
+      const pages = decodeRecords(await readFile(join(out, 'state', 'progress', 'journal'))).records.filter((r) => r.t === 'page');
+      // Precondition: the row itself was spooled, or (mentioned) only pages that name it were.
+      expect(pages.some((r) => r.id === row)).toBe(!mentioned);
+      expect(pages.length).toBeGreaterThan(mentioned ? 1 : 0);
+
+      server.mutate.editProperty(row, 'Visibility', { type: 'select', select: { name: 'Internal' } });
+      const resumed = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, file });
+      expect(resumed.exitCode).toBe(0);
+      expect(resumed.report.privacy).toMatchObject({ excludedPages: 1 });
+      const files = await filesUnder(out);
+      expect(files.some((f) => f.rel.startsWith(join('state', 'pages-')))).toBe(true);
+      expect(files.flatMap((f) => hitsIn(f.rel, f.bytes.toString('latin1'), [M.toLowerCase(), row, hex(row)]))).toEqual([]);
+    } finally {
+      await server.close();
+      await tmp.cleanup();
+    }
+  }, 60_000);
 });
