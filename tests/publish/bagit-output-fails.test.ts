@@ -9,6 +9,10 @@ import { tempDir } from '../support/cli.js';
 // Every read stream writeBag opens is kept track of; the bundle's own file can be made to fail.
 const streams: realFs.ReadStream[] = [];
 let outputTo: string | null = null;
+/** The bundle's file as writeBag opened it. */
+let output: realFs.WriteStream | null = null;
+/** The payload's first stat waits until the bundle's file has failed and closed (the window before writeBag first races its output). */
+let statAfterOutputFails = false;
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   return {
@@ -19,7 +23,18 @@ vi.mock('node:fs', async (importOriginal) => {
       return s;
     }) as typeof fs.createReadStream,
     // /dev/full: every write fails with ENOSPC (a disk that fills up while the bundle is written).
-    createWriteStream: ((path: realFs.PathLike, o?: unknown) => fs.createWriteStream(outputTo ?? path, o as never)) as typeof fs.createWriteStream,
+    createWriteStream: ((path: realFs.PathLike, o?: unknown) => (output = fs.createWriteStream(outputTo ?? path, o as never))) as typeof fs.createWriteStream,
+  };
+});
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fsp = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...fsp,
+    stat: (async (...args: Parameters<typeof fsp.stat>) => {
+      const out = output;
+      if (statAfterOutputFails && out && !out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+      return fsp.stat(...args);
+    }) as typeof fsp.stat,
   };
 });
 
@@ -31,6 +46,8 @@ describe('a bundle that cannot be written', () => {
   afterEach(() => {
     streams.length = 0;
     outputTo = null;
+    output = null;
+    statAfterOutputFails = false;
   });
 
   for (const format of ['zip', 'tar.gz'] as const) {
@@ -56,8 +73,18 @@ describe('a bundle that cannot be written', () => {
         const payload = join(t.dir, 'payload');
         await mkdir(payload);
         await writeFile(join(payload, 'b.txt'), 'hello');
-        await expect(writeBag({ payloadDir: payload, file: join(t.dir, 'missing-dir', `x.${format}`), format, bagName: 'x', info })).rejects.toThrow();
-        await sleep(200);
+        // The output fails before writeBag awaits it anywhere: it must not be left without a handler.
+        statAfterOutputFails = true;
+        const unhandled: unknown[] = [];
+        const onUnhandled = (reason: unknown) => unhandled.push(reason);
+        process.on('unhandledRejection', onUnhandled);
+        try {
+          await expect(writeBag({ payloadDir: payload, file: join(t.dir, 'missing-dir', `x.${format}`), format, bagName: 'x', info })).rejects.toThrow();
+          await sleep(200);
+        } finally {
+          process.off('unhandledRejection', onUnhandled);
+        }
+        expect(unhandled).toEqual([]);
         expect(await readdir(t.dir)).toEqual(['payload']);
       } finally {
         await t.cleanup();
