@@ -5,12 +5,14 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import tarStream from 'tar-stream';
 import yazl from 'yazl';
 import { PARTIAL_SUFFIX, verifyBag } from '../verify/verify-bag.js';
+import { syncFolder } from './output-fs.js';
 import { listFiles } from './write-snapshot.js';
 
 export type BundleFormat = 'zip' | 'tar.gz';
@@ -128,7 +130,9 @@ export async function writeBag(opts: {
 }): Promise<BagResult> {
   const partial = `${opts.file}${PARTIAL_SUFFIX}`;
   const outTap = new Tap();
-  const fileOut = createWriteStream(partial);
+  // Flushed to the disk before it is closed, so before it is renamed: after a power cut, a bundle
+  // under its name is whole (a kill alone never loses bytes written; a power cut may).
+  const fileOut = createWriteStream(partial, { flush: true });
   const written = pipeline(outTap, fileOut);
   const mtime = opts.mtime ?? new Date();
   const { writer, done } = opts.format === 'zip' ? zipWriter(outTap, mtime) : tarGzWriter(outTap, mtime);
@@ -169,6 +173,8 @@ export async function writeBag(opts: {
     const check = await verifyBag(partial, { archive: opts.format });
     if (!check.ok) throw new Error(`the bundle written does not verify: ${check.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     await rename(partial, opts.file);
+    // The rename itself on the disk: once the export says the bundle is written, it stays written.
+    await syncFolder(dirname(opts.file));
     return { path: opts.file, bytes: outTap.bytes, sha256: outTap.hash.digest('hex'), payload: { bytes: octets, files: payload.length } };
   } catch (err) {
     outTap.destroy();

@@ -30,3 +30,23 @@ export async function sizeOrClose(handle: fsp.FileHandle): Promise<number> {
     throw err;
   }
 }
+
+/**
+ * Flushes a folder's entries (a file renamed into it) to the disk. Best effort: a file system or
+ * platform that cannot sync a folder (EINVAL, EISDIR, EPERM on some) is not an error.
+ */
+export async function syncFolder(folder: string): Promise<void> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(folder, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await handle.sync();
+  } catch {
+    // Not supported here: the rename stands, only its durability is the kernel's.
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
