@@ -5,8 +5,10 @@ import * as zlib from 'node:zlib';
  * else a table in JavaScript. Both give the same value: what one Node version writes, another
  * checks.
  */
-export const crc32: (bytes: Uint8Array) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (bytes) => (zlib as unknown as { crc32(data: Uint8Array): number }).crc32(bytes) : crc32InJs;
+export const crc32: (bytes: Uint8Array, value?: number) => number =
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
+    ? (bytes, value = 0) => (zlib as unknown as { crc32(data: Uint8Array, value: number): number }).crc32(bytes, value)
+    : crc32InJs;
 
 const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -14,9 +16,9 @@ const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
-/** CRC-32 in JavaScript (what `crc32` falls back to before Node 20.15). */
-export function crc32InJs(bytes: Uint8Array): number {
-  let c = 0xffffffff;
+/** CRC-32 in JavaScript (what `crc32` falls back to before Node 20.15); `value`: the CRC of what came before `bytes`. */
+export function crc32InJs(bytes: Uint8Array, value = 0): number {
+  let c = (value ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }

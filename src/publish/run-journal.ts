@@ -105,7 +105,13 @@ interface ListingOf {
 
 export interface ChildrenRecord extends ListingOf {
   t: 'children';
-  n: BlockObjectResponse[];
+  /**
+   * The blocks as read. Or, where the listing names no signed file, `r`: each answer of the
+   * listing as Notion sent it (`{ results, … }`, its text written into the journal as it is), whose
+   * results are read as the crawl reads them when the journal is taken up (`listedBlocks`).
+   */
+  n?: BlockObjectResponse[];
+  r?: Array<{ results?: unknown }>;
   /** Asset keys of the files whose URLs were left out: listed again only once each of those files is had. */
   k: string[];
 }
@@ -220,7 +226,7 @@ export function decodeRecords(bytes: Buffer): { records: JournalRecord[]; valid:
  * A failed write (a full disk) is thrown by the next append or by `flush`.
  */
 export class JournalWriter {
-  private queued: Buffer[] = [];
+  private queued: Uint8Array[] = [];
   private queuedBytes = 0;
   private writing: Promise<void> | null = null;
   private waiting: ReturnType<typeof setImmediate> | null = null;
@@ -236,6 +242,25 @@ export class JournalWriter {
 
   append(record: JournalRecord): void {
     this.appendJson(JSON.stringify(record));
+  }
+
+  /**
+   * Appends a record given as the parts of its JSON, in order (which together must be a
+   * JournalRecord's), text or UTF-8 bytes: bytes go out as they are, neither copied nor encoded.
+   */
+  appendParts(parts: ReadonlyArray<string | Uint8Array>): void {
+    if (this.failure) throw this.failure;
+    const bytes = parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part));
+    let length = 0;
+    let crc = 0;
+    for (const b of bytes) {
+      length += b.length;
+      crc = crc32(b, crc);
+    }
+    const head = Buffer.from(`${length} ${crc.toString(16).padStart(8, '0')} `, 'latin1');
+    this.queued.push(head, ...bytes, NEWLINE);
+    this.queuedBytes += head.length + length + 1;
+    this.schedule();
   }
 
   /** Appends a record given as its JSON (which must be a JournalRecord's). */

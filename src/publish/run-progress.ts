@@ -7,6 +7,7 @@ import { namesVolatile, sha256Of, unchangedByDigest } from '../normalise/page-di
 import type { BlockNode } from '../source/block-tree.js';
 import type { CrawledDatabase, CrawledPage, NotionReader, PageOrigin, PreviousCrawl } from '../source/crawl-types.js';
 import { blockFileRefs, nameFromUrl, type FileRef } from '../source/file-refs.js';
+import { readBlock } from '../source/read-api-object.js';
 import { sizeOrClose, type OutputFs } from './output-fs.js';
 import { PageSpool } from './page-spool.js';
 import { decodeRecords, encodeRecord, JournalWriter, type ChildrenRecord, type FileRecord, type JournalRecord, type ListingRecord, type PageRecord, type RunRecord } from './run-journal.js';
@@ -18,7 +19,10 @@ import { fileIdentity, parentKey, referrersOf, STATE_DIR, syncedBlockDependents,
  * downloaded by sha256 (`files/`), and a journal (`journal`, src/publish/run-journal.ts) of
  * each page fetched (its last_edited_time, when it was read, where it sits in the spool), each
  * file downloaded, each data source's rows, and what was listed for a page not finished yet (its
- * blocks' children and comments: a page cut off part-way does not list them again).
+ * blocks' children and comments: a page cut off part-way does not list them again). Block
+ * children go in as the text of Notion's answers, not serialised again from the blocks read from
+ * them (that serialising was most of what keeping progress cost a run: bench/RESULTS.md), but
+ * where they name a signed file URL: those are read, cleaned of it and serialised.
  *
  * The next run into the same output directory with the same config key reads the journal and
  * hands the crawl, through the `PreviousCrawl` seam, the last sync state (if any) combined
@@ -345,10 +349,12 @@ export class RunProgress {
       const listed = this.listed('children', id);
       if (listed) {
         for (const k of listed.k) this.fileFound({ pageId: listed.p, key: k } as FileRef);
-        return Promise.resolve(childrenOf(id, listed.n));
+        return Promise.resolve(childrenOf(id, listed.n!));
       }
-      return failing(id, reader.listBlockChildrenAll(id)).then((blocks) => {
-        this.listingDone('children', id, blocks);
+      // With each answer's bytes where the reader can give them: journaled as they came.
+      const listing = reader.listBlockChildrenWithAnswers ? reader.listBlockChildrenWithAnswers(id) : reader.listBlockChildrenAll(id).then((blocks) => ({ blocks, answers: null }));
+      return failing(id, listing).then(({ blocks, answers }) => {
+        this.listingDone('children', id, blocks, answers);
         return childrenOf(id, blocks);
       });
     };
@@ -373,16 +379,24 @@ export class RunProgress {
     if (this.shown.has(id)) return undefined;
     const r = this.usable.listings.get(`${t}:${id}`) as Extract<ListingRecord, { t: T }> | undefined;
     if (!r || r.e >= r.f || this.editedAt.get(r.p) !== r.e) return undefined;
-    if (r.t === 'children' && !(r as ChildrenRecord).k.every((k) => this.usable.files.has(k))) return undefined;
+    if (r.t !== 'children') {
+      this.usable.listings.delete(`${t}:${id}`);
+      return structuredClone(r);
+    }
+    const c = r as ChildrenRecord;
+    if (!c.k.every((k) => this.usable.files.has(k))) return undefined;
+    const blocks = c.n ?? listedBlocks(c.r);
+    if (!blocks) return undefined;
     // A page or database created in, moved into or out of, trashed or unshared from a block need
     // not bump its page: its sub-page blocks must be those search places there now (once it listed all).
-    if (r.t === 'children' && !sameSet((r as ChildrenRecord).n.filter((b) => CHILDREN_ELSEWHERE.has(b.type)).map((b) => b.id), this.searched?.get(id))) return undefined;
+    if (!sameSet(blocks.filter((b) => CHILDREN_ELSEWHERE.has(b.type)).map((b) => b.id), this.searched?.get(id))) return undefined;
     this.usable.listings.delete(`${t}:${id}`);
-    return structuredClone(r);
+    const { r: _answers, ...rest } = c;
+    return structuredClone({ ...rest, n: blocks }) as Extract<ListingRecord, { t: T }>;
   }
 
   /** Journals the children or comments of a block, while its page is still being fetched. */
-  private listingDone(t: ListingRecord['t'], id: string, listed: BlockObjectResponse[] | CommentObjectResponse[]): void {
+  private listingDone(t: ListingRecord['t'], id: string, listed: BlockObjectResponse[] | CommentObjectResponse[], answers: Buffer[] | null = null): void {
     if (!this.writer || this.shown.has(id)) return;
     const p = this.pageOf.get(id) ?? id;
     const at = this.seenAt.get(p);
@@ -403,6 +417,16 @@ export class RunProgress {
           : c,
       ) as CommentObjectResponse[];
       this.append({ t, id, p, e, f, n });
+      return;
+    }
+    if (answers && !answers.some((answer) => answer.includes(EXPIRY) || answer.includes(ESCAPE))) {
+      // Notion's answers as they came: nothing serialised or encoded again, and no signed URL among
+      // them (the spool serialises the page itself when it is done). Read back as the crawl reads them.
+      const parts: Array<string | Buffer> = [`{"t":"children","id":${JSON.stringify(id)},"p":${JSON.stringify(p)},"e":${JSON.stringify(e)},"f":"${f}","k":[],"r":[`];
+      answers.forEach((answer, i) => parts.push(...(i > 0 ? [',', answer] : [answer])));
+      parts.push(']}');
+      this.writer.appendParts(parts);
+      this.recorded++;
       return;
     }
     const blocks = listed as BlockObjectResponse[];
@@ -849,6 +873,31 @@ function sinceLastRun(records: JournalRecord[], is: (r: JournalRecord) => boolea
     if (is(r)) return true;
   }
   return false;
+}
+
+/**
+ * What names a signed file URL in a listing's answers (its expiry), and a \u escape, which could
+ * spell that name otherwise: an answer with either is read and serialised again, cleaned.
+ */
+const EXPIRY = Buffer.from('"expiry_time"');
+const ESCAPE = Buffer.from('\\u');
+
+/**
+ * The blocks of a listing journaled as Notion's answers (`ChildrenRecord.r`), read as the crawl
+ * reads them (`readBlock`); undefined when they cannot be (the listing is then made again).
+ */
+function listedBlocks(answers: ChildrenRecord['r']): BlockObjectResponse[] | undefined {
+  if (!Array.isArray(answers)) return undefined;
+  const blocks: BlockObjectResponse[] = [];
+  try {
+    for (const answer of answers) {
+      if (!Array.isArray(answer?.results)) return undefined;
+      for (const raw of answer.results as unknown[]) blocks.push(readBlock(raw));
+    }
+  } catch {
+    return undefined;
+  }
+  return blocks;
 }
 
 /** The journal's pages, files and rows this run may use: later records over earlier ones. */

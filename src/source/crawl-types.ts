@@ -21,6 +21,11 @@ export interface NotionReader {
   retrievePage(id: string): Promise<PageObjectResponse>;
   retrieveBlock(id: string): Promise<BlockObjectResponse>;
   listBlockChildrenAll(id: string): Promise<BlockObjectResponse[]>;
+  /**
+   * The same listing with each answer's UTF-8 bytes as Notion sent them (null where they could
+   * not be had): what the resume journal keeps of a listing, instead of serialising its blocks again.
+   */
+  listBlockChildrenWithAnswers?(id: string): Promise<{ blocks: BlockObjectResponse[]; answers: Buffer[] | null }>;
   retrieveDatabase(id: string): Promise<DatabaseObjectResponse>;
   retrieveDataSource(id: string): Promise<DataSourceObjectResponse>;
   iterateDataSourceQuery(id: string, params?: Record<string, never>, handling?: IncompleteHandling): AsyncIterable<unknown>;

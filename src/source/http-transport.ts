@@ -39,6 +39,8 @@ export interface ApiResponse {
   headers: ResponseHeaders;
   /** The body as text ('' for a status without one). */
   text: string;
+  /** The UTF-8 bytes `text` was decoded from, less a byte-order mark (where the transport has them). */
+  bytes?: Buffer;
 }
 
 /** Sends one API request and reads its whole answer. */
@@ -116,16 +118,16 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): ApiTr
           if (settled) return;
           if (!res.complete) return fail(connectionClosed());
           const status = res.statusCode ?? 0;
-          let text = '';
+          let body: { text: string; bytes: Buffer } = { text: '', bytes: EMPTY };
           if (!NULL_BODY_STATUSES.has(status)) {
             try {
-              text = decode(Buffer.concat(chunks), res.headers['content-encoding']);
+              body = decode(Buffer.concat(chunks), res.headers['content-encoding']);
             } catch (err) {
               return fail(err);
             }
           }
           finish();
-          resolve({ status, statusText: res.statusMessage ?? '', headers: headersOf(res.headers), text });
+          resolve({ status, statusText: res.statusMessage ?? '', headers: headersOf(res.headers), ...body });
         });
       });
       req.on('error', fail);
@@ -137,8 +139,10 @@ function connectionClosed(): Error {
   return Object.assign(new Error('the connection closed before the whole answer came'), { code: 'ECONNRESET' });
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** The body as text, decompressed as its Content-Encoding says; a leading byte-order mark goes, as in fetch's `text()`. */
-function decode(body: Buffer, encoding: string | undefined): string {
+function decode(body: Buffer, encoding: string | undefined): { text: string; bytes: Buffer } {
   let bytes = body;
   // Listed in the order they were applied: undo them from the last.
   const codings = (encoding ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
@@ -148,8 +152,8 @@ function decode(body: Buffer, encoding: string | undefined): string {
     else if (coding === 'br') bytes = brotliDecompressSync(bytes);
     else throw Object.assign(new Error(`unsupported Content-Encoding ${coding}`), { code: 'UNSUPPORTED_ENCODING' });
   }
-  const text = bytes.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  return { text: bytes.toString('utf8'), bytes };
 }
 
 function headersOf(raw: http.IncomingHttpHeaders): ResponseHeaders {

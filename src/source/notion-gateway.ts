@@ -159,6 +159,7 @@ export interface NotionGateway {
   retrieveBlock(id: string): Promise<BlockObjectResponse>;
   iterateBlockChildren(id: string): AsyncGenerator<BlockObjectResponse>;
   listBlockChildrenAll(id: string): Promise<BlockObjectResponse[]>;
+  listBlockChildrenWithAnswers(id: string): Promise<{ blocks: BlockObjectResponse[]; answers: Buffer[] | null }>;
   retrieveDatabase(id: string): Promise<DatabaseObjectResponse>;
   retrieveDataSource(id: string): Promise<DataSourceObjectResponse>;
   iterateDataSourceQuery(
@@ -176,6 +177,15 @@ export interface NotionGateway {
 }
 
 const PAGE_SIZE = 100;
+
+const CHILDREN_ROUTE = 'GET /v1/blocks/:id/children';
+
+/** `<block id> <start_cursor>` of a block-children request (what `listBlockChildrenWithAnswers` waits for). */
+function childrenAnswerKey(url: string): string {
+  const u = new URL(url, 'http://x');
+  const segments = u.pathname.split('/');
+  return `${decodeURIComponent(segments[segments.length - 2] ?? '')} ${u.searchParams.get('start_cursor') ?? ''}`;
+}
 
 /** What a call is about, for messages: `page 1a2b… → GET /v1/pages/:id`. */
 interface Target {
@@ -225,6 +235,13 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   // Counting here sees every HTTP attempt with its real status. Our own deadline (on the
   // effects clock) also cancels the socket and bounds the body read, which the SDK's timeout
   // does not; the body is read here, under it, so the deadline can be cleared when it is done.
+  /**
+   * The block-children answers a listing with its answers waits for
+   * (`listBlockChildrenWithAnswers`), by `childrenAnswerKey`: the SDK parses each answer itself
+   * and gives back only the parsed object, so its bytes are kept here, as they arrived, for the
+   * listing that asked (null until they arrive).
+   */
+  const childrenAnswers = new Map<string, Buffer | null>();
   const instrumentedFetch = async (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | FormData }) => {
     const method = init?.method ?? 'GET';
     const route = routeOf(method, url);
@@ -266,6 +283,10 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         ...(reason === undefined ? {} : { rateLimitReason: reason }),
       });
       const ok = status >= 200 && status < 300;
+      if (ok && childrenAnswers.size > 0 && route === CHILDREN_ROUTE) {
+        const key = childrenAnswerKey(url);
+        if (childrenAnswers.has(key)) childrenAnswers.set(key, response.bytes ?? Buffer.from(text));
+      }
       return { ok, status, statusText, headers, text: async () => text, json: async () => JSON.parse(text) as unknown } as unknown as Response;
     } finally {
       limit.clear();
@@ -424,12 +445,37 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   }
 
   async function* iterateBlockChildren(id: string): AsyncGenerator<BlockObjectResponse> {
-    const target: Target = { route: 'GET /v1/blocks/:id/children', kind: 'block', id };
-    for await (const page of paginate<ListBlockChildrenResponse>(target, (cursor) =>
-      client.blocks.children.list({ block_id: id, page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) }),
-    )) {
+    const target: Target = { route: CHILDREN_ROUTE, kind: 'block', id };
+    for await (const page of paginate<ListBlockChildrenResponse>(target, (cursor) => listChildren(id, cursor))) {
       for (const block of page.results as unknown[]) yield readFull(block, readBlock, target);
     }
+  }
+
+  const listChildren = (id: string, cursor: string | undefined) =>
+    client.blocks.children.list({ block_id: id, page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) });
+
+  /** Every page of a block's children, read as `iterateBlockChildren` reads them, with each answer's UTF-8 bytes as they came. */
+  async function listBlockChildrenWithAnswers(id: string): Promise<{ blocks: BlockObjectResponse[]; answers: Buffer[] | null }> {
+    const target: Target = { route: CHILDREN_ROUTE, kind: 'block', id };
+    const blocks: BlockObjectResponse[] = [];
+    let answers: Buffer[] | null = [];
+    const withAnswer = async (cursor: string | undefined) => {
+      const key = `${id} ${cursor ?? ''}`;
+      childrenAnswers.set(key, null);
+      try {
+        const page = await listChildren(id, cursor);
+        const answer = childrenAnswers.get(key);
+        if (answer && answers) answers.push(answer);
+        else answers = null;
+        return page;
+      } finally {
+        childrenAnswers.delete(key);
+      }
+    };
+    for await (const page of paginate<ListBlockChildrenResponse>(target, withAnswer)) {
+      for (const block of page.results as unknown[]) blocks.push(readFull(block, readBlock, target));
+    }
+    return { blocks, answers };
   }
 
   return {
@@ -462,6 +508,8 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     },
 
     iterateBlockChildren,
+
+    listBlockChildrenWithAnswers,
 
     async listBlockChildrenAll(id) {
       const blocks: BlockObjectResponse[] = [];

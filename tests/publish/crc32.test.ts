@@ -18,4 +18,11 @@ describe('CRC-32', () => {
       expect(zlib.gzipSync(bytes).readUInt32LE(zlib.gzipSync(bytes).length - 8)).toBe(crc32(bytes));
     }
   });
+
+  it('goes on from the CRC of what came before: bytes in parts give the CRC of the whole, in zlib and in the table', () => {
+    const whole = randomBytes(10_000);
+    const parts = [whole.subarray(0, 1), whole.subarray(1, 4_097), whole.subarray(4_097)];
+    expect(parts.reduce((crc, part) => crc32(part, crc), 0)).toBe(crc32(whole));
+    expect(parts.reduce((crc, part) => crc32InJs(part, crc), 0)).toBe(crc32(whole));
+  });
 });

@@ -7,7 +7,7 @@ import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
 import { PageSpool } from '../../src/publish/page-spool.js';
 import { decodeRecords, encodeRecord, JournalWriter, type JournalRecord } from '../../src/publish/run-journal.js';
 import { progressDir, RunProgress, withoutSignedUrls } from '../../src/publish/run-progress.js';
-import type { CrawledPage } from '../../src/source/crawl-types.js';
+import type { CrawledPage, NotionReader } from '../../src/source/crawl-types.js';
 import { tempDir } from '../support/cli.js';
 
 const records: JournalRecord[] = [
@@ -92,6 +92,25 @@ describe('the journal on disk', () => {
     for (const r of records) writer.append(r);
     await writer.close();
     expect(decodeRecords(await readFile(file)).records).toEqual(records);
+  });
+
+  it('a record given in parts, text and bytes, is written byte for byte as the same record given whole', async () => {
+    const answer = (n: number) => Buffer.from(JSON.stringify({ object: 'list', results: [{ object: 'block', id: `b${n}`, type: 'paragraph', paragraph: { rich_text: [{ plain_text: `Grüße ${n} ✓` }] } }], has_more: false }));
+    const head = '{"t":"children","id":"x","p":"x","e":"2026-03-02T10:00:00.000Z","f":"2026-03-02T10:59:00.000Z","k":[],"r":[';
+    const inParts = join(tmp.dir, 'journal-parts');
+    const whole = join(tmp.dir, 'journal-whole');
+    const a = new JournalWriter(await open(inParts, 'w'), 0);
+    a.appendParts([head, answer(1), ',', answer(2), ']}']);
+    a.append(records[0]!);
+    await a.close();
+    const b = new JournalWriter(await open(whole, 'w'), 0);
+    b.appendJson(`${head}${answer(1).toString()},${answer(2).toString()}]}`);
+    b.append(records[0]!);
+    await b.close();
+    expect(await readFile(inParts)).toEqual(await readFile(whole));
+    const read = decodeRecords(await readFile(inParts));
+    expect(read.torn).toBe(false);
+    expect(read.records[0]).toMatchObject({ t: 'children', r: [JSON.parse(answer(1).toString()), JSON.parse(answer(2).toString())] });
   });
 
   it('gathers the records of one turn of the event loop into one write right after it (a kill loses only the last moment), and flush writes at once', async () => {
@@ -360,5 +379,53 @@ describe('signed URLs left out of a journaled listing', () => {
     expect(cleaned).toBe(reference(json));
     expect(cleaned).not.toContain('X-Amz-Signature');
     expect(cleaned).not.toContain('"expiry_time"');
+  });
+});
+
+describe('block listings journaled as Notion sent them', () => {
+  it('as they came where they name no signed file; read and cleaned where they do, however the name is spelt', async () => {
+    const out = join(tmp.dir, 'out');
+    const progress = await RunProgress.open({ outDir: out, fs: nodeOutputFs, key: 'k', latestId: null, now: () => new Date('2026-03-02T11:00:00.000Z'), log: () => {} });
+    await progress.begin({ fetchesAll: true, state: null, statePrevious: null, latestDir: null });
+    const signed = 'https://files.example/a.png?X-Amz-Signature=abc';
+    const answers: Record<string, unknown> = {
+      plain: { object: 'list', results: [{ object: 'block', id: 'b1', type: 'paragraph', has_children: false, paragraph: { rich_text: [] } }], next_cursor: null, has_more: false },
+      signed: {
+        object: 'list',
+        results: [{ object: 'block', id: 'b2', type: 'image', has_children: false, image: { type: 'file', file: { url: signed, expiry_time: '2026-03-02T12:00:00.000Z' }, caption: [] } }],
+        next_cursor: null,
+        has_more: false,
+      },
+    };
+    const texts: Record<string, string> = {
+      plain: JSON.stringify(answers.plain),
+      signed: JSON.stringify(answers.signed),
+      // The same answer with the key spelt with an escape: no "expiry_time" in its bytes.
+      escaped: JSON.stringify(answers.signed).replace('"expiry_time"', '"\\u0065xpiry_time"'),
+    };
+    const reader = {
+      retrievePage: async (id: string) => ({ object: 'page', id, last_edited_time: '2026-03-02T10:00:00.000Z' }),
+      listBlockChildrenAll: async () => {
+        throw new Error('the listing with its answers is asked for');
+      },
+      listBlockChildrenWithAnswers: async (id: string) => ({ blocks: (JSON.parse(texts[id]!) as { results: unknown[] }).results, answers: [Buffer.from(texts[id]!)] }),
+      listCommentsAll: async () => [],
+    } as unknown as NotionReader;
+    const watched = progress.observe(reader);
+    for (const id of Object.keys(texts)) {
+      await watched.retrievePage(id);
+      await watched.listBlockChildrenAll(id);
+    }
+    await progress.abandon();
+    const bytes = await readFile(join(progressDir(out), 'journal'));
+    expect(bytes.toString()).not.toContain('X-Amz-Signature');
+    const listings = decodeRecords(bytes).records.filter((r) => r.t === 'children');
+    expect(listings.map((r) => r.id)).toEqual(['plain', 'signed', 'escaped']);
+    expect(listings[0]).toMatchObject({ r: [answers.plain], k: [] });
+    expect(listings[0]).not.toHaveProperty('n');
+    for (const r of listings.slice(1)) {
+      expect(r).not.toHaveProperty('r');
+      expect(r).toMatchObject({ n: [{ id: 'b2', image: { type: 'file', file: {} } }] });
+    }
   });
 });

@@ -447,6 +447,33 @@ describe('pagination', () => {
     expect(gateway.stats().byRoute).toEqual({ 'GET /v1/blocks/:id/children': 3 });
   });
 
+  it('listBlockChildrenWithAnswers gives the same blocks and the bytes of each answer as Notion sent them', async () => {
+    const pages = fixture('blocks-children-pagination-page-size-2.exchanges.json').filter((e: any) => e.request.method === 'GET');
+    const byCursor = new Map<string | null, unknown>(pages.map((e: any) => [e.request.query?.start_cursor ?? null, e.response.body]));
+    // Sent with spacing of its own and a byte-order mark: kept as it came, not serialised again, less the mark.
+    const notion = await scriptedNotion((req) => ({ text: `\ufeff${JSON.stringify(byCursor.get(req.query.get('start_cursor')), null, 1)}` }));
+    const gateway = gatewayFor(notion.url);
+    const parent = pages[0].request.path.split('/')[3];
+
+    const { blocks, answers } = await gateway.listBlockChildrenWithAnswers(parent);
+    expect(blocks).toEqual(await gateway.listBlockChildrenAll(parent));
+    expect(answers!.map((b) => b.toString('utf8'))).toEqual(pages.map((e: any) => JSON.stringify(e.response.body, null, 1)));
+    expect(gateway.stats().byRoute).toEqual({ 'GET /v1/blocks/:id/children': 6 });
+  });
+
+  it('listBlockChildrenWithAnswers: an answer retried after a server error is the one kept', async () => {
+    const pages = fixture('blocks-children-pagination-page-size-2.exchanges.json').filter((e: any) => e.request.method === 'GET');
+    const byCursor = new Map<string | null, unknown>(pages.map((e: any) => [e.request.query?.start_cursor ?? null, e.response.body]));
+    let calls = 0;
+    const notion = await scriptedNotion((req) => (++calls === 2 ? { status: 502, json: { object: 'error', status: 502, code: 'bad_gateway', message: 'x' } } : { json: byCursor.get(req.query.get('start_cursor')) }));
+    const gateway = gatewayFor(notion.url);
+    const parent = pages[0].request.path.split('/')[3];
+
+    const { blocks, answers } = await gateway.listBlockChildrenWithAnswers(parent);
+    expect(blocks.map((b) => b.id)).toEqual(pages.flatMap((e: any) => e.response.body.results.map((b: any) => b.id)));
+    expect(answers!.map((b) => JSON.parse(b.toString('utf8')))).toEqual(pages.map((e: any) => e.response.body));
+  });
+
   it('iterateDataSourceQuery follows cursors in the POST body and passes filters through', async () => {
     const exchanges = fixture('data-source-query-pagination.exchanges.json');
     const notion = await scriptedNotion((req) => ({
