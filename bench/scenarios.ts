@@ -261,6 +261,8 @@ function memoryScale(quick: boolean): ScaleScenario {
       `exporter memory and CPU at scale: ${small} then ${large} pages × 40 blocks (images, databases), no rate limit, each in a fresh process` +
       (quick ? ' (--quick sizes; the targets are set for 2,000 and 10,000)' : ''),
     runs: [run(small), run(large)],
-    targets: { rssPeakMB: 300, rssGrowth: 1.3, cpuMsPerPage: 5 },
+    // CPU per page is not a goal in itself (issue 18: at Notion's rate the requests take about 3 s a
+    // page): it is held to the 11 ms of a full export when that issue was filed, so that it does not grow.
+    targets: { rssPeakMB: 300, rssGrowth: 1.3, cpuMsPerPage: 11 },
   };
 }
