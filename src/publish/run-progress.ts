@@ -22,7 +22,8 @@ import { fileIdentity, parentKey, referrersOf, STATE_DIR, syncedBlockDependents,
  * blocks' children and comments: a page cut off part-way does not list them again). Block
  * children go in as the text of Notion's answers, not serialised again from the blocks read from
  * them (that serialising was most of what keeping progress cost a run: bench/RESULTS.md), but
- * where they name a signed file URL: those are read, cleaned of it and serialised.
+ * where they may hold a signed file URL (`mayNameSignedFile`): those are read, cleaned of it and
+ * serialised.
  *
  * The next run into the same output directory with the same config key reads the journal and
  * hands the crawl, through the `PreviousCrawl` seam, the last sync state (if any) combined
@@ -352,7 +353,11 @@ export class RunProgress {
         return Promise.resolve(childrenOf(id, listed.n!));
       }
       // With each answer's bytes where the reader can give them: journaled as they came.
-      const listing = reader.listBlockChildrenWithAnswers ? reader.listBlockChildrenWithAnswers(id) : reader.listBlockChildrenAll(id).then((blocks) => ({ blocks, answers: null }));
+      // (Not for a block whose listing is not journaled: what a synced block reference shows.)
+      const listing =
+        reader.listBlockChildrenWithAnswers && !this.shown.has(id)
+          ? reader.listBlockChildrenWithAnswers(id)
+          : reader.listBlockChildrenAll(id).then((blocks) => ({ blocks, answers: null }));
       return failing(id, listing).then(({ blocks, answers }) => {
         this.listingDone('children', id, blocks, answers);
         return childrenOf(id, blocks);
@@ -419,9 +424,10 @@ export class RunProgress {
       this.append({ t, id, p, e, f, n });
       return;
     }
-    if (answers && !answers.some((answer) => answer.includes(EXPIRY) || answer.includes(ESCAPE))) {
-      // Notion's answers as they came: nothing serialised or encoded again, and no signed URL among
-      // them (the spool serialises the page itself when it is done). Read back as the crawl reads them.
+    if (answers && !answers.some(mayNameSignedFile)) {
+      // Notion's answers as they came: nothing serialised or encoded again, and no Notion-hosted
+      // file among them (the spool serialises the page itself when it is done). Read back as the
+      // crawl reads them.
       const parts: Array<string | Buffer> = [`{"t":"children","id":${JSON.stringify(id)},"p":${JSON.stringify(p)},"e":${JSON.stringify(e)},"f":"${f}","k":[],"r":[`];
       answers.forEach((answer, i) => parts.push(...(i > 0 ? [',', answer] : [answer])));
       parts.push(']}');
@@ -876,9 +882,14 @@ function sinceLastRun(records: JournalRecord[], is: (r: JournalRecord) => boolea
 }
 
 /**
- * What names a signed file URL in a listing's answers (its expiry), and a \u escape, which could
- * spell that name otherwise: an answer with either is read and serialised again, cleaned.
+ * Whether an answer of a listing may hold a signed file URL: a Notion-hosted file object (its type
+ * `"file"`, or its `"file"` key where the type is missing, which the reader infers), an expiry
+ * time even where Notion leaves it out (the reader then adds `expiry_time: null`), or a \u escape,
+ * which could spell either name otherwise. Such an answer is read and serialised again, cleaned of
+ * signed URLs; a file block of an external file is taken for one too (it costs only that).
  */
+const mayNameSignedFile = (answer: Buffer): boolean => answer.includes(FILE) || answer.includes(EXPIRY) || answer.includes(ESCAPE);
+const FILE = Buffer.from('"file"');
 const EXPIRY = Buffer.from('"expiry_time"');
 const ESCAPE = Buffer.from('\\u');
 

@@ -79,8 +79,8 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     expect(files.length).toBeGreaterThan(0);
     // No signed URL in the journal.
     expect(await readFile(join(progressDir(out), 'journal'), 'utf8')).not.toMatch(/[?&](sig|nonce|expires)=/);
-    // Block listings are kept as Notion sent them (nothing serialised again), but those naming a
-    // signed file: those are kept as read, less the URLs.
+    // Block listings are kept as Notion sent them (nothing serialised again), but those holding a
+    // Notion-hosted file: those are kept as read, less the signed URLs.
     const listings = journal.filter((r) => r.t === 'children');
     const asSent = listings.filter((r) => r.r !== undefined);
     const asRead = listings.filter((r) => r.n !== undefined);
@@ -88,6 +88,7 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     expect(asRead.length).toBeGreaterThan(0);
     expect(asSent.length + asRead.length).toBe(listings.length);
     expect(JSON.stringify(asSent)).not.toContain('expiry_time');
+    expect(JSON.stringify(asSent)).not.toContain('"file"');
     expect(JSON.stringify(asRead)).toContain('"type":"file"');
 
     const resumed = await sync(server, out);

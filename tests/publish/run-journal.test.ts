@@ -8,6 +8,7 @@ import { PageSpool } from '../../src/publish/page-spool.js';
 import { decodeRecords, encodeRecord, JournalWriter, type JournalRecord } from '../../src/publish/run-journal.js';
 import { progressDir, RunProgress, withoutSignedUrls } from '../../src/publish/run-progress.js';
 import type { CrawledPage, NotionReader } from '../../src/source/crawl-types.js';
+import { readBlock } from '../../src/source/read-api-object.js';
 import { tempDir } from '../support/cli.js';
 
 const records: JournalRecord[] = [
@@ -383,7 +384,7 @@ describe('signed URLs left out of a journaled listing', () => {
 });
 
 describe('block listings journaled as Notion sent them', () => {
-  it('as they came where they name no signed file; read and cleaned where they do, however the name is spelt', async () => {
+  it('as they came where they hold no Notion-hosted file; read and cleaned where they do, whatever Notion left out or escaped', async () => {
     const out = join(tmp.dir, 'out');
     const progress = await RunProgress.open({ outDir: out, fs: nodeOutputFs, key: 'k', latestId: null, now: () => new Date('2026-03-02T11:00:00.000Z'), log: () => {} });
     await progress.begin({ fetchesAll: true, state: null, statePrevious: null, latestDir: null });
@@ -397,18 +398,24 @@ describe('block listings journaled as Notion sent them', () => {
         has_more: false,
       },
     };
+    const image = (file: Record<string, unknown>) => ({ object: 'list', results: [{ object: 'block', id: 'b2', type: 'image', has_children: false, image: { ...file, caption: [] } }], next_cursor: null, has_more: false });
     const texts: Record<string, string> = {
       plain: JSON.stringify(answers.plain),
       signed: JSON.stringify(answers.signed),
       // The same answer with the key spelt with an escape: no "expiry_time" in its bytes.
       escaped: JSON.stringify(answers.signed).replace('"expiry_time"', '"\\u0065xpiry_time"'),
+      // A hosted file whose expiry time Notion left out (the reader adds it as null).
+      noExpiry: JSON.stringify(image({ type: 'file', file: { url: signed } })),
+      // ... and one whose type it left out too (the reader infers it).
+      noType: JSON.stringify(image({ file: { url: signed } })),
     };
     const reader = {
       retrievePage: async (id: string) => ({ object: 'page', id, last_edited_time: '2026-03-02T10:00:00.000Z' }),
       listBlockChildrenAll: async () => {
         throw new Error('the listing with its answers is asked for');
       },
-      listBlockChildrenWithAnswers: async (id: string) => ({ blocks: (JSON.parse(texts[id]!) as { results: unknown[] }).results, answers: [Buffer.from(texts[id]!)] }),
+      // Read as the gateway reads them.
+      listBlockChildrenWithAnswers: async (id: string) => ({ blocks: (JSON.parse(texts[id]!) as { results: unknown[] }).results.map((b) => readBlock(b)), answers: [Buffer.from(texts[id]!)] }),
       listCommentsAll: async () => [],
     } as unknown as NotionReader;
     const watched = progress.observe(reader);
@@ -420,7 +427,7 @@ describe('block listings journaled as Notion sent them', () => {
     const bytes = await readFile(join(progressDir(out), 'journal'));
     expect(bytes.toString()).not.toContain('X-Amz-Signature');
     const listings = decodeRecords(bytes).records.filter((r) => r.t === 'children');
-    expect(listings.map((r) => r.id)).toEqual(['plain', 'signed', 'escaped']);
+    expect(listings.map((r) => r.id)).toEqual(Object.keys(texts));
     expect(listings[0]).toMatchObject({ r: [answers.plain], k: [] });
     expect(listings[0]).not.toHaveProperty('n');
     for (const r of listings.slice(1)) {
