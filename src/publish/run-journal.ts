@@ -106,8 +106,8 @@ interface ListingOf {
 export interface ChildrenRecord extends ListingOf {
   t: 'children';
   /**
-   * The blocks as read. Or, where the listing names no signed file, `r`: each answer of the
-   * listing as Notion sent it (`{ results, … }`, its text written into the journal as it is), whose
+   * The blocks as read. Or, where the listing holds no Notion-hosted file (`mayNameSignedFile` in
+   * run-progress.ts), `r`: each answer of the listing as Notion sent it (`{ results, … }`, its text written into the journal as it is), whose
    * results are read as the crawl reads them when the journal is taken up (`listedBlocks`).
    */
   n?: BlockObjectResponse[];
@@ -148,7 +148,9 @@ export interface PublishingRecord {
 }
 
 const shaChecksumOf = (body: Buffer) => createHash('sha256').update(body).digest('hex').slice(0, 16);
-const checksumOf = (body: Uint8Array) => crc32(body).toString(16).padStart(8, '0');
+/** A CRC-32 as the frame writes it: 8 hex digits. */
+const hex8 = (crc: number) => crc.toString(16).padStart(8, '0');
+const checksumOf = (body: Uint8Array) => hex8(crc32(body));
 
 /**
  * One record, framed, in a buffer of its own size (a journal rewritten whole encodes every record
@@ -257,7 +259,7 @@ export class JournalWriter {
       length += b.length;
       crc = crc32(b, crc);
     }
-    const head = Buffer.from(`${length} ${crc.toString(16).padStart(8, '0')} `, 'latin1');
+    const head = Buffer.from(`${length} ${hex8(crc)} `, 'latin1');
     this.queued.push(head, ...bytes, NEWLINE);
     this.queuedBytes += head.length + length + 1;
     this.schedule();

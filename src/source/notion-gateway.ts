@@ -232,9 +232,6 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
   const counters = createRequestStats();
   const downloadLimit = pLimit(Math.max(1, Math.floor(options.downloadConcurrency ?? 4)));
 
-  // Counting here sees every HTTP attempt with its real status. Our own deadline (on the
-  // effects clock) also cancels the socket and bounds the body read, which the SDK's timeout
-  // does not; the body is read here, under it, so the deadline can be cleared when it is done.
   /**
    * The block-children answers a listing with its answers waits for
    * (`listBlockChildrenWithAnswers`), by `childrenAnswerKey`: the SDK parses each answer itself
@@ -242,6 +239,9 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
    * listing that asked (null until they arrive).
    */
   const childrenAnswers = new Map<string, Buffer | null>();
+  // Counting here sees every HTTP attempt with its real status. Our own deadline (on the
+  // effects clock) also cancels the socket and bounds the body read, which the SDK's timeout
+  // does not; the body is read here, under it, so the deadline can be cleared when it is done.
   const instrumentedFetch = async (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | FormData }) => {
     const method = init?.method ?? 'GET';
     const route = routeOf(method, url);
@@ -444,19 +444,21 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     return read(value);
   }
 
-  async function* iterateBlockChildren(id: string): AsyncGenerator<BlockObjectResponse> {
+  const listChildren = (id: string, cursor: string | undefined) =>
+    client.blocks.children.list({ block_id: id, page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) });
+
+  /** A block's children, every page of them (each fetched by `fetchPage`), each read whole. */
+  async function* readChildren(id: string, fetchPage: (cursor: string | undefined) => Promise<ListBlockChildrenResponse> = (cursor) => listChildren(id, cursor)): AsyncGenerator<BlockObjectResponse> {
     const target: Target = { route: CHILDREN_ROUTE, kind: 'block', id };
-    for await (const page of paginate<ListBlockChildrenResponse>(target, (cursor) => listChildren(id, cursor))) {
+    for await (const page of paginate<ListBlockChildrenResponse>(target, fetchPage)) {
       for (const block of page.results as unknown[]) yield readFull(block, readBlock, target);
     }
   }
 
-  const listChildren = (id: string, cursor: string | undefined) =>
-    client.blocks.children.list({ block_id: id, page_size: PAGE_SIZE, ...(cursor ? { start_cursor: cursor } : {}) });
+  const iterateBlockChildren = (id: string) => readChildren(id);
 
   /** Every page of a block's children, read as `iterateBlockChildren` reads them, with each answer's UTF-8 bytes as they came. */
   async function listBlockChildrenWithAnswers(id: string): Promise<{ blocks: BlockObjectResponse[]; answers: Buffer[] | null }> {
-    const target: Target = { route: CHILDREN_ROUTE, kind: 'block', id };
     const blocks: BlockObjectResponse[] = [];
     let answers: Buffer[] | null = [];
     const withAnswer = async (cursor: string | undefined) => {
@@ -472,9 +474,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         childrenAnswers.delete(key);
       }
     };
-    for await (const page of paginate<ListBlockChildrenResponse>(target, withAnswer)) {
-      for (const block of page.results as unknown[]) blocks.push(readFull(block, readBlock, target));
-    }
+    for await (const block of readChildren(id, withAnswer)) blocks.push(block);
     return { blocks, answers };
   }
 
