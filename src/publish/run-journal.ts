@@ -5,7 +5,8 @@ import type { AssetOutcome } from '../assets/asset-collector.js';
 import { crc32 } from '../crc32.js';
 
 /**
- * The progress journal of a run: an append-only file of records, each framed as
+ * The progress journal of a run: an append-only file of records after a first line that says its
+ * form (`JOURNAL_HEADER`), each framed as
  *
  *     <byte length of the JSON> <its CRC-32 as 8 hex digits> <JSON>\n
  *
@@ -184,13 +185,36 @@ const NEWLINE = Buffer.from('\n');
 const SPACE = 0x20;
 
 /**
- * Every whole record from the start of a journal, up to the first one that is cut short or
- * does not match its checksum. `valid` is the byte length of those records; `torn` says that
- * bytes after them were left unread.
+ * The form of the journals this version writes, said by their first line. Form 2 may keep a
+ * block listing as Notion's answers (`ChildrenRecord.r`), which versions before it cannot read:
+ * to them the line is a record cut short at the first byte, so they read no record and start
+ * afresh instead of taking the journal up. Journals with no such line are of form 1 (versions
+ * before it): read the same way.
+ */
+export const JOURNAL_FORM = 2;
+const FORM_PREFIX = 'notion-kb journal ';
+export const JOURNAL_HEADER = Buffer.from(`${FORM_PREFIX}${JOURNAL_FORM}\n`, 'latin1');
+
+/** The form of a journal's bytes (1: no first line saying one) and where its records start. */
+export function journalForm(bytes: Buffer): { form: number; start: number } {
+  if (bytes.toString('latin1', 0, FORM_PREFIX.length) !== FORM_PREFIX) return { form: 1, start: 0 };
+  const end = bytes.indexOf(NEWLINE[0]!, FORM_PREFIX.length);
+  const form = Number(bytes.toString('latin1', FORM_PREFIX.length, end));
+  // A first line cut short, or one no version writes: a form this version cannot read.
+  return end === -1 || !Number.isSafeInteger(form) || form < 2 ? { form: Number.NaN, start: 0 } : { form, start: end + 1 };
+}
+
+/**
+ * Every whole record from the start of a journal (after its first line, in form 2), up to the
+ * first one that is cut short or does not match its checksum. `valid` is the byte length of
+ * those records (and of the first line); `torn` says that bytes after them were left unread. A
+ * journal of a form this version does not know yields no record.
  */
 export function decodeRecords(bytes: Buffer): { records: JournalRecord[]; valid: number; torn: boolean } {
   const records: JournalRecord[] = [];
-  let pos = 0;
+  const { form, start } = journalForm(bytes);
+  if (form !== 1 && form !== JOURNAL_FORM) return { records, valid: 0, torn: bytes.length > 0 };
+  let pos = start;
   while (pos < bytes.length) {
     const lengthEnd = bytes.indexOf(SPACE, pos);
     if (lengthEnd === -1 || lengthEnd - pos > 12) break;

@@ -10,7 +10,7 @@ import { blockFileRefs, nameFromUrl, type FileRef } from '../source/file-refs.js
 import { readBlock } from '../source/read-api-object.js';
 import { sizeOrClose, type OutputFs } from './output-fs.js';
 import { PageSpool } from './page-spool.js';
-import { decodeRecords, encodeRecord, JournalWriter, type ChildrenRecord, type FileRecord, type JournalRecord, type ListingRecord, type PageRecord, type RunRecord } from './run-journal.js';
+import { decodeRecords, encodeRecord, JOURNAL_FORM, JOURNAL_HEADER, journalForm, JournalWriter, type ChildrenRecord, type FileRecord, type JournalRecord, type ListingRecord, type PageRecord, type RunRecord } from './run-journal.js';
 import { fileIdentity, parentKey, referrersOf, STATE_DIR, syncedBlockDependents, type SyncState } from './sync-state.js';
 
 /**
@@ -107,7 +107,7 @@ export class RunProgress {
     private readonly now: () => Date,
     private readonly log: Log,
     /** Valid records of the journal found and its last run record, or null when it is not taken up (none, or another run's). */
-    private found: { records: JournalRecord[]; torn: boolean; run: RunRecord } | null,
+    private found: { records: JournalRecord[]; torn: boolean; run: RunRecord; form: number } | null,
     /**
      * latest.json points at a snapshot that a run of this journal published after fetching
      * everything, and what it was for (a bundle) is not done: a run asked to fetch everything
@@ -132,13 +132,18 @@ export class RunProgress {
   static async open(opts: { outDir: string; fs: OutputFs; key: string; latestId: string | null; now: () => Date; log: Log; enabled?: boolean }): Promise<RunProgress> {
     const { outDir, fs, key, latestId } = opts;
     const enabled = opts.enabled !== false;
-    const make = (found: { records: JournalRecord[]; torn: boolean; run: RunRecord } | null, continuesFull: boolean) =>
+    const make = (found: { records: JournalRecord[]; torn: boolean; run: RunRecord; form: number } | null, continuesFull: boolean) =>
       new RunProgress(outDir, fs, opts.now, opts.log, found, continuesFull, key, latestId, enabled);
     if (!enabled) return make(null, false);
     let bytes: Buffer;
     try {
       bytes = await fs.readFile(join(progressDir(outDir), JOURNAL));
     } catch {
+      return make(null, false);
+    }
+    const { form } = journalForm(bytes);
+    if (form > JOURNAL_FORM) {
+      opts.log('info', 'the progress of an interrupted run is set aside: a later version of notion-kb wrote it');
       return make(null, false);
     }
     const { records, torn } = decodeRecords(bytes);
@@ -160,7 +165,7 @@ export class RunProgress {
       return make(null, false);
     }
     const continuesFull = latestId !== null && records.some((r) => r.t === 'publishing' && r.id === latestId && r.full);
-    return make({ records, torn, run }, continuesFull);
+    return make({ records, torn, run, form }, continuesFull);
   }
 
   /**
@@ -197,10 +202,12 @@ export class RunProgress {
     const spoolThere = this.found !== null && (await fs.stat(spoolPath).then(() => true, () => false));
     if (this.found === null) {
       await fs.rm(this.dir, { recursive: true, force: true, maxRetries: 5 });
-    } else if (this.found.torn || !spoolThere) {
+    } else if (this.found.torn || !spoolThere || this.found.form !== JOURNAL_FORM) {
       // The record cut short goes; without the spool (it became the page cache) its pages go too.
+      // A journal of an earlier form is written again in this one: what this run appends, an
+      // earlier version could not read.
       if (!spoolThere) records = records.filter((r) => r.t !== 'page');
-      await fs.writeFile(`${journalFile}.tmp`, Buffer.concat(records.map(encodeRecord)));
+      await fs.writeFile(`${journalFile}.tmp`, Buffer.concat([JOURNAL_HEADER, ...records.map(encodeRecord)]));
       await fs.rename(`${journalFile}.tmp`, journalFile);
     }
     await fs.mkdir(this.dir, { recursive: true });
@@ -217,7 +224,8 @@ export class RunProgress {
     }
     this.adopts = cache !== null && this.spoolBase === cache;
     if (!this.enabled) return opts.statePrevious;
-    const handle = await fs.open(journalFile, this.found === null ? 'w' : 'r+');
+    if (this.found === null) await fs.writeFile(journalFile, JOURNAL_HEADER);
+    const handle = await fs.open(journalFile, 'r+');
     this.writer = new JournalWriter(handle, await sizeOrClose(handle));
 
     const kept = new Set(await fs.readdir(join(this.dir, FILES)).catch(() => [] as string[]));
@@ -637,7 +645,8 @@ export class RunProgress {
     const tmp = await fs.open(`${journalFile}.tmp`, 'w');
     const keptFiles = new Set<string>();
     const dropped = new Set<string>();
-    let end = 0;
+    await tmp.write(JOURNAL_HEADER, 0, JOURNAL_HEADER.length, 0);
+    let end = JOURNAL_HEADER.length;
     try {
       await eachRecord(await fs.open(journalFile, 'r'), async (r) => {
         let out: JournalRecord | null = r;

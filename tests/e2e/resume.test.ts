@@ -9,13 +9,14 @@ import { resolveConfig } from '../../src/config/resolve-config.js';
 import { buildDemo } from '../../src/notion-server/demo-workspace.js';
 import type { FaultPlan } from '../../src/notion-server/faults.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
-import { decodeRecords, type JournalRecord, type PageRecord } from '../../src/publish/run-journal.js';
+import { decodeRecords, JOURNAL_HEADER, type JournalRecord, type PageRecord } from '../../src/publish/run-journal.js';
 import { nodeOutputFs } from '../../src/publish/output-fs.js';
 import { progressDir } from '../../src/publish/run-progress.js';
 import { STATE_DIR, STATE_FILE } from '../../src/publish/sync-state.js';
 import { runExport } from '../../src/run-export.js';
 import { verifyBag } from '../../src/verify/verify-bag.js';
 import { readJson, tempDir } from '../support/cli.js';
+import { decodeRecordsOfForm1 } from '../support/journal-form-1.js';
 import { syncInProcess } from '../support/in-process-sync.js';
 import { contentOf } from '../support/snapshot-content.js';
 
@@ -186,6 +187,52 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     expect(warnings.join('\n')).toMatch(/pages an interrupted run left .* are damaged; those are fetched again/);
     const clean = await cleanRun(server, 'torn');
     expect(await contentOf(resumed.snapshotDir)).toEqual(await contentOf(clean.outcome.snapshotDir));
+  });
+
+  it('the journal says its form: an earlier version reads no record of it (and starts afresh), a journal of an earlier form is taken up, one of a later form is set aside', async () => {
+    const server = await serve(revokedAt(120));
+    const out = join(tmp.dir, 'form');
+    await expect(sync(server, out)).rejects.toMatchObject({ code: 'auth' });
+    const journalFile = join(progressDir(out), 'journal');
+    const bytes = await readFile(journalFile);
+    expect(bytes.subarray(0, JOURNAL_HEADER.length).equals(JOURNAL_HEADER)).toBe(true);
+    const records = decodeRecords(bytes).records;
+    const fetched = pagesIn(records).length;
+    expect(fetched).toBeGreaterThan(20);
+    // It holds listings as Notion sent them, which versions before form 2 cannot read: to them it holds no record.
+    expect(records.some((r) => r.t === 'children' && r.r !== undefined)).toBe(true);
+    expect(decodeRecordsOfForm1(bytes)).toMatchObject({ records: [], valid: 0, torn: true });
+    // The same records with no first line: a journal an earlier version left (form 1). Taken up,
+    // and written again in this form before anything is appended to it.
+    const form1 = join(tmp.dir, 'form-1');
+    await cp(out, form1, { recursive: true });
+    await writeFile(join(progressDir(form1), 'journal'), bytes.subarray(JOURNAL_HEADER.length));
+    expect(decodeRecordsOfForm1(await readFile(join(progressDir(form1), 'journal'))).records).toHaveLength(records.length);
+    const stopAgain = server.stats().requests.total;
+    // A later form: set aside, the run fetches everything.
+    await writeFile(journalFile, Buffer.concat([Buffer.from('notion-kb journal 3\n'), bytes.subarray(JOURNAL_HEADER.length)]));
+    const infos: string[] = [];
+    const later = await syncInProcess({ baseUrl: server.baseUrl, token: TOKEN, out, deps: { now: () => new Date(now), log: (level, m) => level === 'info' && infos.push(m) } });
+    expect(later.exitCode).toBe(0);
+    expect(later.resumed ?? 0).toBe(0);
+    expect(infos.join('\n')).toMatch(/the progress of an interrupted run is set aside: a later version of notion-kb wrote it/);
+
+    // Taken up by a run that then fails to publish (latest.json cannot be written): what it
+    // leaves is in this form, which earlier versions do not read.
+    const taken = join(tmp.dir, 'form-1-taken');
+    await cp(form1, taken, { recursive: true });
+    const noLatest = { ...nodeOutputFs, rename: (from: string, to: string) => (to.endsWith('latest.json') ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : nodeOutputFs.rename(from, to)) } as typeof nodeOutputFs;
+    await expect(sync(server, taken, { fs: noLatest })).rejects.toThrow(/the disk holding the output directory/);
+    const left = await readFile(join(progressDir(taken), 'journal'));
+    expect(left.subarray(0, JOURNAL_HEADER.length).equals(JOURNAL_HEADER)).toBe(true);
+    expect(decodeRecordsOfForm1(left).records).toEqual([]);
+    expect(decodeRecords(left).records.length).toBeGreaterThan(records.length);
+    const before = server.stats().requests.total;
+    const resumed = await sync(server, taken);
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.resumed).toBeGreaterThan(fetched);
+    expect(server.stats().requests.total - before).toBeLessThan((before - stopAgain) / 4);
+    expect(await contentOf(resumed.snapshotDir)).toEqual(await contentOf(later.snapshotDir));
   });
 
   it('a page edited again in the minute it was fetched is fetched again (Notion rounds edit times down to the minute)', async () => {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AssetStore } from '../../src/assets/asset-store.js';
 import { nodeOutputFs, type OutputFs } from '../../src/publish/output-fs.js';
 import { PageSpool } from '../../src/publish/page-spool.js';
-import { decodeRecords, encodeRecord, JournalWriter, type JournalRecord } from '../../src/publish/run-journal.js';
+import { decodeRecords, encodeRecord, JOURNAL_FORM, JOURNAL_HEADER, journalForm, JournalWriter, type JournalRecord } from '../../src/publish/run-journal.js';
 import { progressDir, RunProgress, withoutSignedUrls } from '../../src/publish/run-progress.js';
 import type { CrawledPage, NotionReader } from '../../src/source/crawl-types.js';
 import { readBlock } from '../../src/source/read-api-object.js';
@@ -81,6 +81,24 @@ describe('the progress journal: records framed with their length and checksum', 
     expect(decodeRecords(damaged).records).toEqual(records.slice(0, 1));
     // Garbage that is not a record at all: nothing is read.
     expect(decodeRecords(Buffer.from('{"t":"run"}\n')).records).toEqual([]);
+  });
+
+  it('a first line says the form: records after it are read; with no such line, form 1 (earlier versions); a form to come, or a line cut short, yields no record', () => {
+    const body = Buffer.concat(records.map(encodeRecord));
+    expect(JOURNAL_HEADER.toString('latin1')).toBe(`notion-kb journal ${JOURNAL_FORM}\n`);
+    const withLine = Buffer.concat([JOURNAL_HEADER, body]);
+    expect(journalForm(withLine)).toEqual({ form: JOURNAL_FORM, start: JOURNAL_HEADER.length });
+    expect(decodeRecords(withLine)).toEqual({ records, valid: withLine.length, torn: false });
+    expect(journalForm(body)).toEqual({ form: 1, start: 0 });
+    expect(decodeRecords(body).records).toEqual(records);
+    const later = Buffer.concat([Buffer.from('notion-kb journal 3\n'), body]);
+    expect(journalForm(later).form).toBe(3);
+    expect(decodeRecords(later)).toEqual({ records: [], valid: 0, torn: true });
+    for (const cut of [JOURNAL_HEADER.length - 1, JOURNAL_HEADER.length - 2]) {
+      expect(Number.isNaN(journalForm(withLine.subarray(0, cut)).form)).toBe(true);
+      expect(decodeRecords(withLine.subarray(0, cut)).records).toEqual([]);
+    }
+    expect(decodeRecords(Buffer.from('notion-kb journal x\n')).records).toEqual([]);
   });
 });
 
@@ -339,6 +357,8 @@ describe('what the planner sees of a journal (`combined`), and the journal once 
 
     const text = await readFile(join(progressDir(out), 'journal'), 'utf8');
     expect(text).not.toContain('gone');
+    // Rewritten in this version's form.
+    expect(text.startsWith(JOURNAL_HEADER.toString('latin1'))).toBe(true);
     const read = decodeRecords(await readFile(join(progressDir(out), 'journal')));
     expect(read.torn).toBe(false);
     expect(read.records.filter((r) => r.t === 'run').every((r) => r.t === 'run' && r.sc === null)).toBe(true);
