@@ -221,8 +221,11 @@ describe('resume: a sync that stopped part-way is taken up by the next run', () 
     // leaves is in this form, which earlier versions do not read.
     const taken = join(tmp.dir, 'form-1-taken');
     await cp(form1, taken, { recursive: true });
+    const beforeTaken = server.stats().requests.total;
     const noLatest = { ...nodeOutputFs, rename: (from: string, to: string) => (to.endsWith('latest.json') ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : nodeOutputFs.rename(from, to)) } as typeof nodeOutputFs;
     await expect(sync(server, taken, { fs: noLatest })).rejects.toThrow(/the disk holding the output directory/);
+    // Taken up: the pages the form-1 journal holds are not fetched again.
+    expect(server.stats().requests.total - beforeTaken).toBeLessThan(beforeTaken - stopAgain - fetched);
     const left = await readFile(join(progressDir(taken), 'journal'));
     expect(left.subarray(0, JOURNAL_HEADER.length).equals(JOURNAL_HEADER)).toBe(true);
     expect(decodeRecordsOfForm1(left).records).toEqual([]);
