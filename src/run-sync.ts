@@ -30,7 +30,7 @@ import {
   removeTree,
   type FileReuse,
 } from './publish/write-snapshot.js';
-import { configKey, fileIdentity, parentKey, previousCrawl, readSyncState, refsOf, settleSyncState, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type StateToWrite, type SyncState } from './publish/sync-state.js';
+import { configKey, fileIdentity, settingsDigest, type MadeWith, parentKey, previousCrawl, readSyncState, refsOf, settleSyncState, snapshotStateOf, STATE_DIR, SYNC_STATE_VERSION, syncedBlocksOf, writeSyncState, type PageState, type StateToWrite, type SyncState } from './publish/sync-state.js';
 import { indexDigest, sameContent, workspaceFileCount } from './publish/same-content.js';
 import { SelfAudit, type PreviousFetched } from './publish/self-audit.js';
 import { fetchedAgain, listingOfCrawl, planFetch } from './source/plan-fetch.js';
@@ -225,7 +225,13 @@ interface StartingPoint {
   resume: RunProgress;
   /** The previous run's page cache and state for the self-audit of a --full run, when they describe the latest snapshot. */
   auditCache: (PreviousFetched & { crawl: PreviousCrawl }) | null;
+  /**
+   * The latest snapshot was made with other settings (roots, files, privacy rules) or by another
+   * version: the self-audit compares no page's files with it, only what was fetched (page cache).
+   */
+  madeOtherwise: boolean;
   key: string;
+  madeWith: MadeWith;
   runWarnings: Array<{ code: string; message: string }>;
   /** Pages that left the archive before, with the pages that pointed at them: kept by a --full run too. */
   left: SyncState['left'];
@@ -254,7 +260,11 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
   const rulesLeaveOut = new RunPrivacy(config.privacy).leavesOut;
   const privacyKey = rulesLeaveOut ? await readOrCreatePrivacyKey(outDir, fs) : undefined;
   const privacy = new RunPrivacy(config.privacy, privacyKey, config.content.comments);
-  const key = configKey({ roots: config.notion.roots, baseUrl: config.notion.baseUrl, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: privacy.policy.keyPart() });
+  const settings = { roots: config.notion.roots, external: config.assets.external, maxBytes: config.assets.maxBytes, privacy: privacy.policy.keyPart() };
+  const key = configKey({ ...settings, baseUrl: config.notion.baseUrl });
+  const madeWith: MadeWith = { settings: settingsDigest(settings), notionKb: deps.renderVersion ?? (await notionKbVersion()) };
+  /** The latest snapshot was made with other settings or by another version, as far as its sync state says. */
+  let madeOtherwise = false;
   const runWarnings: Array<{ code: string; message: string }> = [];
   // What an interrupted run fetched; a snapshot it published for an unfinished export needs no full crawl again.
   const resume = await RunProgress.open({ outDir, fs, key, latestId: latest?.snapshotId ?? null, now, log, enabled: deps.trackProgress !== false });
@@ -265,6 +275,8 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
   let left: SyncState['left'];
   if (latest) {
     const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key, ...(privacyKey ? { privacyKeyCheck: keyCheck(privacyKey) } : {}) });
+    const before = 'state' in read ? read.state.madeWith : read.madeWith;
+    madeOtherwise = before === 'other' || (before !== undefined && (before.settings !== madeWith.settings || before.notionKb !== madeWith.notionKb));
     // The state a run stopped right after publishing left aside goes into place now: a pending
     // state this run writes must not take the place of the only one that describes latest.json.
     if ('state' in read && read.pending) await settleSyncState(outDir, read.state.cache, fs);
@@ -275,7 +287,7 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
     else {
       const reason = 'reason' in read ? read.reason : `snapshot ${latest.snapshotId} has no readable manifest.json`;
       runWarnings.push({ code: 'full_crawl', message: `a full crawl: ${reason}` });
-      log('warn', `notion-kb: a full crawl, because ${reason}`);
+      log('warn', `a full crawl, because ${reason}`);
     }
   }
   if (!state) deps.tuneRuntime?.('throughput');
@@ -299,7 +311,9 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
     previous,
     resume,
     auditCache,
+    madeOtherwise,
     key,
+    madeWith,
     runWarnings,
     left: state?.left ?? left,
     privacy,
@@ -504,7 +518,7 @@ async function fetchPages(run: Run): Promise<Fetched> {
   if (unchecked > 0) {
     const message = `${unchecked} pages or databases were left out because the privacy rules could not be checked for them (a parent of theirs could not be retrieved); the next run tries again`;
     run.runWarnings.push({ code: 'privacy_unchecked', message });
-    run.log('warn', `notion-kb: ${message}`);
+    run.log('warn', `${message}`);
   }
   if (fetched.summaries.nodes.size === 0) {
     const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
@@ -607,14 +621,21 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
   const plan = planPaths(fetched.summaries.build());
   keepSummaries(run, fetched, plan);
   // A full crawl with a previous snapshot checks what the incremental runs built (report.json `audit`).
+  // Not against a snapshot made with other settings or by another version with no page cache
+  // describing it: its files differ for that alone, and what it was made from is not known.
+  const comparable = !run.madeOtherwise || run.auditCache !== null;
+  if (!state && run.latest && reuse && !comparable) {
+    run.log('info', `no self-audit: snapshot ${run.latest.snapshotId} was made with other settings (roots, files, privacy rules) or by another version of notion-kb, so its pages' files are not comparable with this run's`);
+  }
   const audit =
-    !state && run.latest && run.latestDir && reuse
+    !state && run.latest && run.latestDir && reuse && comparable
       ? await SelfAudit.open({
           snapshotId: run.latest.snapshotId,
           dir: run.latestDir,
           hashes: reuse.hashes,
           fs,
           cache: run.auditCache,
+          byFiles: !run.madeOtherwise,
           failed: crawl.failures.flatMap((f) => (f.pageId ? [f.pageId] : [])),
           // Pages an incremental run would fetch again now (the planner's own answer) are left out.
           ...(run.auditCache
@@ -897,7 +918,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
       return cache;
     })
     .catch((err: Error) => {
-      run.log('warn', `notion-kb: the sync state could not be written (${err.message}); the next sync crawls in full`);
+      run.log('warn', `the sync state could not be written (${err.message}); the next sync crawls in full`);
       return null;
     });
   await run.resume.publishing(snapshotId);
@@ -908,7 +929,7 @@ async function publish(run: Run, fetched: Fetched, rendered: Rendered, written: 
       await settleSyncState(outDir, stateWritten, fs);
       await finishProgress();
     } catch (err) {
-      run.log('warn', `notion-kb: the sync state could not be moved into place (${(err as Error).message}); the next sync reads it where it is`);
+      run.log('warn', `the sync state could not be moved into place (${(err as Error).message}); the next sync reads it where it is`);
     }
   }
   // A file that could not be downloaded is lost for good once Notion's URL expires: partial.
@@ -1019,6 +1040,7 @@ function nextSyncState(run: Run, fetched: Fetched, rendered: Rendered, describes
     snapshotId: describes,
     startedAt: run.startedAt.toISOString(),
     configKey: run.key,
+    madeWith: run.madeWith,
     cache,
     pages: pages(),
     dataSources,
@@ -1082,7 +1104,7 @@ function logAudit(audited: { audit: Audit }, log: NonNullable<SyncDeps['log']>):
   if (a.differed.length === 0) return;
   const named = a.differed.slice(0, 20).map((p) => `${p.path} (${p.id})`);
   if (a.differed.length > 20) named.push(`and ${a.differed.length - 20} more (report.json)`);
-  log('warn', `notion-kb: incremental_drift: ${a.differed.length} of ${a.compared} pages not edited since snapshot ${a.from} differed from it; this snapshot has their current content: ${named.join(', ')}`);
+  log('warn', `incremental_drift: ${a.differed.length} of ${a.compared} pages not edited since snapshot ${a.from} differed from it; this snapshot has their current content: ${named.join(', ')}`);
 }
 
 /** Where the output directory's privacy key lives (the key of the keyed hashes in the sync state). */
@@ -1120,7 +1142,7 @@ async function withGitArchive(outcome: SyncOutcome, config: Config, outDir: stri
     snapshotDir: outcome.snapshotDir,
     message: await commitMessage(outcome.snapshotDir, outcome.snapshotId),
   });
-  if (archive.error) log('warn', `notion-kb: ${archive.error.message}`);
+  if (archive.error) log('warn', `${archive.error.message}`);
   else if (archive.commit) log('info', `git archive: committed ${archive.commit.slice(0, 12)} to ${git.branch}${archive.pushed ? ' and pushed it' : ''}`);
   return { ...outcome, archive, exitCode: archive.error ? 3 : outcome.exitCode };
 }

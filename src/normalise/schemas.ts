@@ -785,7 +785,7 @@ export const ReportSchema = z
       })
       .optional()
       .describe('What the privacy rules (config `privacy`) left out, as counts only; absent when no rule is set.'),
-    audit: AuditSchema.optional().describe('The self-audit of a full run against the previous snapshot; absent on incremental runs and on a first run.'),
+    audit: AuditSchema.optional().describe('The self-audit of a full run against the previous snapshot; absent on incremental runs, on a first run, and when the previous snapshot was made with other settings (roots, files, privacy rules) or by another notion-kb version and no page cache describes it.'),
   })
   .meta({ id: 'Report' });
 export type Report = z.infer<typeof ReportSchema>;

@@ -836,7 +836,7 @@ export class RunProgress {
         const json = buffer.toString('utf8');
         if (bytesRead !== length || sha256Of(json) !== p.c) {
           if (!warned && moved) log('info', 'the interrupted run was stopped while it rewrote its spool: the pages it moved are fetched again');
-          else if (!warned) log('warn', `notion-kb: the pages an interrupted run left in ${join(outDir, STATE_DIR, PROGRESS_DIR)} are damaged; those are fetched again`);
+          else if (!warned) log('warn', `the pages an interrupted run left in ${join(outDir, STATE_DIR, PROGRESS_DIR)} are damaged; those are fetched again`);
           warned = true;
           return null;
         }

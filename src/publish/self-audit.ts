@@ -53,6 +53,8 @@ export class SelfAudit {
     private readonly cache: PreviousFetched | null,
     /** Pages not compared: with failures in either run (incomplete, not stale), or fetched again anyway by an incremental run. */
     private readonly leftOut: ReadonlySet<string>,
+    /** The previous snapshot was made alike (or nothing says otherwise): a page's files may be compared, not only what was fetched. */
+    private readonly byFiles: boolean,
   ) {}
 
   /**
@@ -70,6 +72,11 @@ export class SelfAudit {
     failed?: Iterable<string>;
     /** Pages an incremental run would fetch again now although not edited (the fetch planner's answer): left out. */
     fetchedAgain?: Iterable<string>;
+    /**
+     * False: the previous snapshot was made with other settings or by another version. A page
+     * whose files differ is then compared only through the page cache (what was fetched), or not at all.
+     */
+    byFiles?: boolean;
   }): Promise<SelfAudit | null> {
     let index: { createdAt?: unknown; pages?: unknown };
     try {
@@ -94,7 +101,7 @@ export class SelfAudit {
     } catch {
       // Without its report, every page is compared.
     }
-    return new SelfAudit(opts.snapshotId, opts.dir, pages, editedFrom, opts.hashes, opts.fs, opts.cache ?? null, leftOut);
+    return new SelfAudit(opts.snapshotId, opts.dir, pages, editedFrom, opts.hashes, opts.fs, opts.cache ?? null, leftOut, opts.byFiles !== false);
   }
 
   /** Audits one page just rendered: its record, its files (path → content), and what was fetched (read back only on a mismatch). */
@@ -108,6 +115,11 @@ export class SelfAudit {
       return content !== undefined && this.hashes.get(previous) === createHash('sha256').update(content).digest('hex');
     };
     if (sameFile(record.path, before.path) && sameFile(record.record, before.record)) return;
+    // Made otherwise, a page's files differ for that alone: only what was fetched can tell.
+    if (!this.byFiles && !this.cache?.digestOf(id)) {
+      this.compared--;
+      return;
+    }
     let previous: { record: PageRecord; markdown: string };
     try {
       previous = {
@@ -121,6 +133,10 @@ export class SelfAudit {
     }
     if (previous.record.digest === record.digest) {
       this.contextOnly++;
+      return;
+    }
+    if (!this.byFiles && this.cache?.digestOf(id) !== previous.record.digest) {
+      this.compared--;
       return;
     }
     const where = { id, path: record.path };

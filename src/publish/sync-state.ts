@@ -26,6 +26,8 @@ export interface SyncState {
   startedAt: string;
   /** Settings that change what is fetched (roots, file policy, API origin); another value means a full crawl. */
   configKey: string;
+  /** What made the snapshot's files besides Notion's content (absent in states of earlier versions). */
+  madeWith?: MadeWith;
   /** The page cache: a file name in the state directory. */
   cache: string;
   pages: Record<string, PageState>;
@@ -155,8 +157,29 @@ export function configKey(c: { roots: string[]; baseUrl: string; external: strin
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
-/** `pending`: the state was read from PENDING_STATE_FILE (`settleSyncState` moves it into place). */
-export type StateRead = { state: SyncState; pending?: true } | { reason: string };
+/**
+ * What made a snapshot's files besides Notion's content: the settings but the API origin (a
+ * digest of the roots, the file policy and the privacy rules) and notion-kb's version. The
+ * self-audit compares a page's files with an earlier snapshot's only when both were made alike.
+ */
+export interface MadeWith {
+  settings: string;
+  notionKb: string;
+}
+
+/** The settings part of `MadeWith`: `configKey` but the API origin. */
+export function settingsDigest(c: Omit<Parameters<typeof configKey>[0], 'baseUrl'>): string {
+  return configKey({ ...c, baseUrl: '' });
+}
+
+const isMadeWith = (v: unknown): v is MadeWith => isRecord(v) && typeof v.settings === 'string' && typeof v.notionKb === 'string';
+
+/**
+ * `pending`: the state was read from PENDING_STATE_FILE (`settleSyncState` moves it into place).
+ * With a reason: `madeWith`, what made the latest snapshot when the state says so though it
+ * cannot serve (other settings), or 'other' (a state of another notion-kb's format).
+ */
+export type StateRead = { state: SyncState; pending?: true } | { reason: string; madeWith?: MadeWith | 'other' };
 
 /**
  * Reads the sync state; any problem is a reason for a full crawl, never an error. The state that
@@ -169,7 +192,7 @@ export async function readSyncState(outDir: string, fs: OutputFs, expect: { snap
   // Whatever kept the state in place from serving (it describes the snapshot before, or was written
   // with other settings or by another version), the pending one may describe latest.json.
   const pending = await readStateAt(outDir, PENDING_STATE_FILE, fs, expect);
-  return 'state' in pending ? { state: pending.state, pending: true } : { reason: read.reason };
+  return 'state' in pending ? { state: pending.state, pending: true } : read;
 }
 
 async function readStateAt(
@@ -188,7 +211,7 @@ async function readStateAt(
     return { reason: `the sync state could not be read (${code ?? 'error'})` };
   }
   if (state === null || typeof state !== 'object' || state.format !== FORMAT) return { reason: 'the sync state is not one notion-kb wrote' };
-  if (state.version !== VERSION) return { reason: `the sync state is from another version of notion-kb (format ${String(state.version)}, this one reads ${VERSION})` };
+  if (state.version !== VERSION) return { reason: `the sync state is from another version of notion-kb (format ${String(state.version)}, this one reads ${VERSION})`, madeWith: 'other' };
   const shapeOk =
     typeof state.snapshotId === 'string' &&
     typeof state.startedAt === 'string' &&
@@ -218,7 +241,10 @@ async function readStateAt(
     (state.hiddenRows === undefined || (isRecord(state.hiddenRows) && Object.values(state.hiddenRows).every((rows) => Array.isArray(rows)))) &&
     (state.blockHomes === undefined || (isRecord(state.blockHomes) && Object.values(state.blockHomes).every((h) => typeof h === 'string')));
   if (!shapeOk) return { reason: 'the sync state is damaged' };
-  if (state.configKey !== expect.configKey) return { reason: 'the roots, the file settings or the API origin changed since the last sync' };
+  if (state.configKey !== expect.configKey) {
+    const reason = 'the roots, the file settings, the privacy rules or the API origin changed since the last sync';
+    return isMadeWith(state.madeWith) && state.snapshotId === expect.snapshotId ? { reason, madeWith: state.madeWith } : { reason };
+  }
   if (expect.privacyKeyCheck !== undefined && state.privacyKeyCheck !== expect.privacyKeyCheck) {
     return { reason: 'the privacy key of the sync state (state/privacy-key) is missing or changed' };
   }

@@ -296,3 +296,71 @@ describe('self-audit: a page whose content one of the two runs could not fetch i
     expect(failedBefore.report.audit!.compared).toBeGreaterThan(3);
   }, 120_000);
 });
+
+describe('self-audit: only against a snapshot made alike', () => {
+  const { workspace, ids } = buildDemo();
+  let server: NotionServer;
+  let out: { dir: string; cleanup: () => Promise<void> };
+  let now = Date.parse('2026-05-04T02:15:05.000Z');
+  const logged: string[] = [];
+  const sync = (opts: { full?: boolean; file?: Record<string, unknown>; renderVersion?: string } = {}) => {
+    now += 3600_000;
+    logged.length = 0;
+    return syncInProcess({
+      baseUrl: server.baseUrl,
+      token: TOKEN,
+      out: out.dir,
+      ...(opts.file ? { file: opts.file } : {}),
+      deps: { now: () => new Date(now), full: opts.full ?? false, log: (level, message) => logged.push(`${level}: ${message}`), ...(opts.renderVersion ? { renderVersion: opts.renderVersion } : {}) },
+    });
+  };
+  const drift = (r: Report) => r.warnings.filter((w) => w.code === 'incremental_drift');
+  const noAudit = /no self-audit: snapshot \S+ was made with other settings \(roots, files, privacy rules\) or by another version of notion-kb/;
+
+  beforeAll(async () => {
+    server = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, clock: () => now });
+    out = await tempDir();
+  });
+  afterAll(async () => {
+    await server.close();
+    await out.cleanup();
+  });
+
+  it('privacy rules set, then dropped: each full crawl after the change has no audit (its pages were made under the other rules), the next one has', async () => {
+    expect((await sync()).mode).toBe('full');
+    // The glossary left out: the pages that link to it say so now, without an edit.
+    const rules = { privacy: { excludePages: [ids.pages.glossary] } };
+    const withRules = await sync({ file: rules });
+    expect(withRules.mode).toBe('full');
+    expect(withRules.report.warnings.find((w) => w.code === 'full_crawl')?.message).toMatch(/the privacy rules/);
+    expect(withRules.report.audit).toBeUndefined();
+    expect(drift(withRules.report)).toEqual([]);
+    expect(logged.join('\n')).toMatch(noAudit);
+    // Said once, with no "notion-kb: " of its own (the command puts that before every line).
+    expect(logged).toContain('warn: a full crawl, because the roots, the file settings, the privacy rules or the API origin changed since the last sync');
+    expect(logged.join('\n')).not.toMatch(/notion-kb: /);
+    const next = await sync({ full: true, file: rules });
+    expect(next.report.audit).toMatchObject({ differed: [] });
+    expect(next.report.audit!.compared).toBeGreaterThan(100);
+
+    // The rules dropped, as an export with the default config would: again no audit, then one.
+    const without = await sync({ full: true });
+    expect(without.report.audit).toBeUndefined();
+    expect(drift(without.report)).toEqual([]);
+    expect(logged.join('\n')).toMatch(noAudit);
+    const again = await sync({ full: true });
+    expect(again.report.audit).toMatchObject({ differed: [] });
+    expect(again.report.audit!.compared).toBeGreaterThan(100);
+  }, 300_000);
+
+  it('another version of notion-kb: pages are compared through the page cache only (what was fetched), never by their files', async () => {
+    const bumped = await sync({ full: true, renderVersion: '99.0.0-test' });
+    expect(bumped.report.audit).toMatchObject({ differed: [] });
+    expect(bumped.report.audit!.compared).toBeGreaterThan(100);
+    // With no sync state at all nothing says how the snapshot was made: its files are compared, as before.
+    await rm(join(out.dir, STATE_DIR), { recursive: true, force: true });
+    const unbumped = await sync({ full: true });
+    expect(unbumped.report.audit).toMatchObject({ differed: [] });
+    expect(unbumped.report.audit!.compared).toBeGreaterThan(100);
+  }, 300_000);
+});
