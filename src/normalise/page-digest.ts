@@ -10,15 +10,20 @@ const MIRRORS_ANOTHER_PAGE = new Set(['child_page', 'child_database']);
  * child_database blocks (they are the sub-page's own, bumped by every edit inside it; the
  * sub-page has its own digest). A walk and one plain JSON.stringify cost a third of a stringify with a replacer.
  */
-function dropVolatile(value: unknown, mentions: Array<Record<string, unknown>>): void {
+function dropVolatile(value: unknown, notDigested: Array<[Record<string, unknown>, string]>): void {
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object') dropVolatile(item, mentions);
+    for (const item of value) if (item !== null && typeof item === 'object') dropVolatile(item, notDigested);
     return;
   }
   const o = value as Record<string, unknown>;
   if (o.type === 'mention' && typeof o.plain_text === 'string') {
     const kind = (o.mention as { type?: string } | undefined)?.type;
-    if (kind === 'page' || kind === 'database') mentions.push(o);
+    if (kind === 'page' || kind === 'database') notDigested.push([o, 'plain_text']);
+  }
+  // A custom emoji is its id (its image is kept by it): its URL names where it is served from.
+  if (o.type === 'custom_emoji') {
+    const emoji = o.custom_emoji as Record<string, unknown> | undefined;
+    if (emoji && typeof emoji === 'object' && typeof emoji.url === 'string') notDigested.push([emoji, 'url']);
   }
   // A retrieved object carries the id of the response it came in (search results do not).
   if ('request_id' in o && 'object' in o) delete o.request_id;
@@ -36,7 +41,7 @@ function dropVolatile(value: unknown, mentions: Array<Record<string, unknown>>):
   }
   for (const key in o) {
     const v = o[key];
-    if (v !== null && typeof v === 'object') dropVolatile(v, mentions);
+    if (v !== null && typeof v === 'object') dropVolatile(v, notDigested);
   }
 }
 
@@ -58,7 +63,9 @@ export function pageDigest(page: PageObjectResponse, blocks: BlockNode[], commen
  *
  * `digest` covers the same JSON, except the text of mentions of pages and databases: that is
  * the other page's title, which Notion changes in every mention when the page is renamed without
- * bumping the pages that mention it (the render pass shows current titles from the summaries).
+ * bumping the pages that mention it (the render pass shows current titles from the summaries);
+ * and except the URL of a custom emoji, which names the host serving its image (the local
+ * server's, a new port at each demo), not the emoji.
  * `checksum` is the sha256 of `json` itself, to check the bytes when they are read back.
  */
 export function fetchedForm(
@@ -71,18 +78,18 @@ export function fetchedForm(
 } {
   // The JSON keeps fetched comments, none included (the page cache must know they were fetched).
   const fetched = unit.comments ? { page: unit.page, blocks: unit.blocks, comments: unit.comments } : { page: unit.page, blocks: unit.blocks };
-  const mentions: Array<Record<string, unknown>> = [];
-  dropVolatile(fetched, mentions);
+  const notDigested: Array<[Record<string, unknown>, string]> = [];
+  dropVolatile(fetched, notDigested);
   const json = serialised ? fetchedJson(fetched, serialised) : JSON.stringify(fetched);
   const checksum = sha256Of(json);
   // Comments are content and change the digest; no comments is the same content as comments not
   // asked for, so turning comments on changes the digest of commented pages only.
   const digested = unit.comments?.length === 0 ? { page: fetched.page, blocks: fetched.blocks } : fetched;
-  if (mentions.length === 0) return { json, digest: digested === fetched ? checksum : sha256Of(JSON.stringify(digested)), checksum };
-  const texts = mentions.map((m) => m.plain_text);
-  for (const m of mentions) m.plain_text = '';
+  if (notDigested.length === 0) return { json, digest: digested === fetched ? checksum : sha256Of(JSON.stringify(digested)), checksum };
+  const values = notDigested.map(([o, key]) => o[key]);
+  for (const [o, key] of notDigested) o[key] = '';
   const digest = sha256Of(JSON.stringify(digested));
-  mentions.forEach((m, i) => (m.plain_text = texts[i]));
+  notDigested.forEach(([o, key], i) => (o[key] = values[i]));
   return { json, digest, checksum };
 }
 

@@ -363,4 +363,20 @@ describe('self-audit: only against a snapshot made alike', () => {
     expect(unbumped.report.audit).toMatchObject({ differed: [] });
     expect(unbumped.report.audit!.compared).toBeGreaterThan(100);
   }, 300_000);
+
+  it('the same workspace from a server on another port (each `npm start`): a full crawl that finds nothing changed, the self-audit compares every page', async () => {
+    const second = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, clock: () => now });
+    try {
+      now += 3600_000;
+      const moved = await syncInProcess({ baseUrl: second.baseUrl, token: TOKEN, out: out.dir, deps: { now: () => new Date(now), full: true } });
+      expect(moved.mode).toBe('full');
+      // The custom emojis' URLs name the other port: not a change of the pages that show them.
+      expect(moved.report.changes).toMatchObject({ added: 0, updated: 0, removed: 0 });
+      expect(moved.unchanged).toBe(true);
+      expect(moved.report.audit).toMatchObject({ differed: [] });
+      expect(moved.report.audit!.compared).toBeGreaterThan(100);
+    } finally {
+      await second.close();
+    }
+  }, 300_000);
 });

@@ -2,7 +2,7 @@ import type { PageObjectResponse, UserObjectResponse } from '@notionhq/client';
 import { describe, expect, it } from 'vitest';
 import { assetKeys } from '../../src/assets/asset-keys.js';
 import { normalisePage, type AssetLookup } from '../../src/normalise/normalise-page.js';
-import { pageDigest } from '../../src/normalise/page-digest.js';
+import { fetchedForm, pageDigest } from '../../src/normalise/page-digest.js';
 import type { BlockNode } from '../../src/source/block-tree.js';
 import { loadFixture, pagesOf } from './helpers.js';
 
@@ -60,6 +60,32 @@ describe('normalisePage: a fetched page → its record, without rendering', () =
     expect(b).toBe(a);
     expect(normalise([]).record.digest).not.toBe(a);
     expect(a).toBe(pageDigest(page, [image('https://files.example/a.png?X-Amz-Signature=3')]));
+  });
+
+  it('a custom emoji is its id: served from another host (a demo server on another port), the digest is the same; the fetched JSON keeps the URL', () => {
+    const emojiId = '2c1a6b1e-0b6f-80a5-9f41-000000000001';
+    const callout = (origin: string): BlockNode =>
+      ({
+        object: 'block',
+        id: '11111111-2222-4333-8444-555555555556',
+        type: 'callout',
+        has_children: false,
+        callout: {
+          icon: { type: 'custom_emoji', custom_emoji: { id: emojiId, name: 'magnet', url: `${origin}/emoji/${emojiId}/magnet.png` } },
+          rich_text: [{ type: 'mention', mention: { type: 'custom_emoji', custom_emoji: { id: emojiId, name: 'magnet', url: `${origin}/emoji/${emojiId}/magnet.png` } }, plain_text: ':magnet:', href: null, annotations: {} }],
+          color: 'default',
+        },
+        children: [],
+      }) as unknown as BlockNode;
+    const one = pageDigest(page, [callout('http://127.0.0.1:38325')]);
+    expect(pageDigest(page, [callout('http://127.0.0.1:41207')])).toBe(one);
+    // Another emoji is another digest.
+    const other = callout('http://127.0.0.1:38325');
+    ((other as unknown as { callout: { icon: { custom_emoji: { id: string } } } }).callout.icon.custom_emoji.id = '2c1a6b1e-0b6f-80a5-9f41-000000000002');
+    expect(pageDigest(page, [other])).not.toBe(one);
+    const form = fetchedForm(structuredClone({ page, blocks: [callout('http://127.0.0.1:38325')] }));
+    expect(form.digest).toBe(one);
+    expect(form.json.match(/127\.0\.0\.1:38325\/emoji/g)).toHaveLength(2);
   });
 
   it('is pure: it leaves the fetched page as it was', () => {
