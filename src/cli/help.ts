@@ -86,7 +86,7 @@ const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
     ].join('\n'),
     positionals: [
       ['<snapshot-dir>', 'Snapshot to check (default: the latest snapshot in the output directory).'],
-      ['<bundle>', 'Or a bundle of notion-kb export (.zip, .tar.gz) or any BagIt bag directory: every manifest entry, Payload-Oxum, no unlisted file.'],
+      ['<bundle>', 'Or a bundle of notion-kb export (.zip, .tar.gz) or any BagIt bag directory: every manifest entry, Payload-Oxum, no unlisted file. Prints a bundle file\'s sha256.'],
     ],
     env: [],
     exitCodes: [

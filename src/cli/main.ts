@@ -10,7 +10,7 @@ import { diffSnapshots } from '../history/diff-snapshots.js';
 import type { Audit } from '../normalise/schemas.js';
 import { pruneSnapshots } from '../publish/prune-snapshots.js';
 import { readSnapshotState } from '../publish/snapshot-state.js';
-import { isSnapshotId, listSnapshots, readLatest } from '../publish/write-snapshot.js';
+import { isSnapshotId, listSnapshots, readLatest, sha256File } from '../publish/write-snapshot.js';
 import { describeConfig } from '../config/describe-config.js';
 import { tuneRuntimeForSync } from './runtime-tuning.js';
 import { runSync, type SyncOutcome } from '../run-sync.js';
@@ -475,9 +475,11 @@ async function runVerifyBag(args: ParsedArgs, io: Io): Promise<number> {
   const result = await verifyBag(args.positionals[0]!);
   const exitCode = result.ok ? EXIT_CODES.complete : EXIT_CODES.failed;
   const shown = relative(process.cwd(), result.bag) || result.bag;
+  // A bundle file's own sha256: what its depository records, and what a later copy is compared with.
+  const sha256 = result.format === 'directory' ? undefined : await sha256File(result.bag).then((h) => h.sha256, () => undefined);
   if (options.json) {
     const error = result.ok ? {} : { error: { code: 'verify_failed', message: `Bag ${shown} has ${result.problems.length} problem(s).` } };
-    writeJson(io, { status: result.ok ? 'complete' : 'failed', exitCode, ...error, ...result });
+    writeJson(io, { status: result.ok ? 'complete' : 'failed', exitCode, ...error, ...result, ...(sha256 ? { sha256 } : {}) });
   } else {
     for (const p of result.problems) io.stderr.write(`${p.path ? `${p.path}: ` : ''}${p.message}\n`);
     io.stderr.write(
@@ -485,6 +487,7 @@ async function runVerifyBag(args: ParsedArgs, io: Io): Promise<number> {
         ? `Bag ${shown} is valid: ${result.checked.payloadFiles} payload files, ${result.checked.manifestEntries} manifest entries checked, Payload-Oxum ${result.checked.payloadOxum}.\n`
         : `Bag ${shown} has ${result.problems.length} problem(s).\n`,
     );
+    if (sha256) io.stderr.write(`  sha256 ${sha256}\n`);
   }
   return exitCode;
 }

@@ -195,9 +195,14 @@ describe('notion-kb export of the demo workspace: a BagIt bundle', () => {
     const zip = await cli(['verify', summary.bundle.path]);
     expect(zip.code, zip.stderr).toBe(0);
     expect(zip.stderr).toMatch(/is valid: \d+ payload files/);
+    // The bundle's own sha256, as export printed it: what the close-out checklist has one note.
+    expect(zip.stderr).toContain(`  sha256 ${summary.bundle.sha256}\n`);
+    const zipJson = await cli(['verify', summary.bundle.path, '--json']);
+    expect(JSON.parse(zipJson.stdout)).toMatchObject({ status: 'complete', ok: true, format: 'zip', sha256: summary.bundle.sha256 });
     const dir = await cli(['verify', bag, '--json']);
     expect(dir.code, dir.stderr).toBe(0);
     expect(JSON.parse(dir.stdout)).toMatchObject({ status: 'complete', ok: true, format: 'directory', problems: [] });
+    expect(JSON.parse(dir.stdout).sha256).toBeUndefined();
   });
 
   it('verify fails on a corrupted bag and names each bad file', async () => {
