@@ -31,7 +31,7 @@ const ENV_LINES: Record<string, string> = {
 };
 
 const RUN_EXIT_CODES: readonly [number, string][] = [
-  [EXIT_CODES.complete, 'complete: every page exported and a snapshot published'],
+  [EXIT_CODES.complete, 'complete: every page exported and a snapshot published (or nothing changed: none needed)'],
   [EXIT_CODES.failed, 'failed: nothing published (the previous snapshot is untouched)'],
   [EXIT_CODES.usage, 'usage or configuration error: nothing done'],
   [EXIT_CODES.partial, 'published, but some pages or files failed: the report lists them by page and block id'],
@@ -124,8 +124,8 @@ const COMMANDS: Readonly<Record<CommandName, CommandHelp>> = {
       '--keep-daily days and --keep-monthly months that have one (by snapshot id time, UTC), and',
       'always the one latest.json points at; removes every other snapshots/<id>/ directory and',
       'nothing else. Holds the output lock, so it never runs while a sync writes. Defaults come',
-      'from retention: in the config (7, 30 and 12). Snapshots share no files, so removing one',
-      'never breaks another.',
+      'from retention: in the config (7, 30 and 12). A file unchanged between snapshots is one',
+      'file with a name in each (a hard link), so removing a snapshot never breaks another.',
     ].join('\n'),
     env: [],
     exitCodes: [

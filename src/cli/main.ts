@@ -372,7 +372,7 @@ async function runVerifyAll(args: ParsedArgs, io: Io): Promise<number> {
   }
   const damaged = results.filter((r) => !r.ok).length;
   if (options.json) io.stdout.write(`${JSON.stringify({ ok: damaged === 0, snapshots: results }, null, 2)}\n`);
-  else io.stderr.write(damaged === 0 ? `All ${ids.length} snapshots are intact.\n` : `${damaged} of ${ids.length} snapshots are damaged (run "notion-kb verify <dir>" for every problem).\n`);
+  else io.stderr.write(damaged === 0 ? (ids.length === 1 ? 'The snapshot is intact.\n' : `All ${ids.length} snapshots are intact.\n`) : `${damaged} of ${ids.length} snapshots are damaged (run "notion-kb verify <dir>" for every problem).\n`);
   return damaged === 0 ? EXIT_CODES.complete : EXIT_CODES.failed;
 }
 
@@ -410,7 +410,7 @@ async function runPrune(args: ParsedArgs, io: Io): Promise<number> {
     keepMonthly: options.keepMonthly ?? config.retention.keepMonthly,
   };
   const outcome = await pruneSnapshots({ outDir, policy, dryRun: options.dryRun });
-  if (options.json) io.stdout.write(`${JSON.stringify({ ...outcome, policy }, null, 2)}\n`);
+  if (options.json) io.stdout.write(`${JSON.stringify({ status: 'complete', exitCode: EXIT_CODES.complete, ...outcome, policy }, null, 2)}\n`);
   else {
     const verb = outcome.dryRun ? 'would remove' : 'removed';
     for (const id of outcome.removed) io.stderr.write(`${verb} ${id}\n`);

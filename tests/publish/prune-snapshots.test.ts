@@ -97,6 +97,8 @@ describe('notion-kb prune on an output directory of fake-dated copies of a real 
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout) as { removed: string[]; kept: string[]; dryRun: boolean; latest: string };
     expect(json.dryRun).toBe(false);
+    // As every command's --json: its status and exit code.
+    expect(json).toMatchObject({ status: 'complete', exitCode: 0 });
     expect(json.latest).toBe('20260101T020000Z-444444');
     const kept = ['20260101T020000Z-444444', '20261031T020000Z-ffffff', '20261127T020000Z-dddddd', '20261128T230000Z-bbbbbb', '20261129T020000Z-aaaaaa'];
     expect(json.kept).toEqual(kept);
