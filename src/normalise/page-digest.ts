@@ -160,6 +160,10 @@ export function editableDigest(unit: { page: PageObjectResponse; blocks: BlockNo
  */
 export function databaseDigest(unit: { database: unknown; dataSources: Array<{ dataSource: unknown }> }): string {
   const fetched = structuredClone({ database: unit.database, dataSources: unit.dataSources.map((d) => d.dataSource) });
-  dropVolatile(fetched, []);
+  const notDigested: Array<[Record<string, unknown>, string]> = [];
+  dropVolatile(fetched, notDigested);
+  // A custom emoji's URL, as in a page's digest (a copy: it can simply go). The text of mentions
+  // stays: a database's own inputs hold no titles of the pages it mentions.
+  for (const [o, key] of notDigested) if (key === 'url') o[key] = '';
   return sha256Of(JSON.stringify(fetched));
 }

@@ -135,7 +135,9 @@ export class SelfAudit {
       this.contextOnly++;
       return;
     }
-    if (!this.byFiles && this.cache?.digestOf(id) !== previous.record.digest) {
+    const current = { record, markdown: rendered.files.get(record.path) ?? '' };
+    const same = await this.sameApartFromComputed(id, previous, current, fetched);
+    if (same === null) {
       this.compared--;
       return;
     }
@@ -143,8 +145,7 @@ export class SelfAudit {
     const properties = computedChanges(previous.record, record);
     if (properties.length > 0) this.formulaRollupChanges.push({ ...where, properties });
     if (commentsChanged(previous.record, record)) this.commentChanges.push(where);
-    const current = { record, markdown: rendered.files.get(record.path) ?? '' };
-    if (!(await this.sameApartFromComputed(id, previous, current, fetched))) this.differed.push({ ...where, previousPath: before.path });
+    if (!same) this.differed.push({ ...where, previousPath: before.path });
   }
 
   private async sameApartFromComputed(
@@ -152,13 +153,14 @@ export class SelfAudit {
     previous: { record: PageRecord; markdown: string },
     current: { record: PageRecord; markdown: string },
     fetched: () => Promise<CrawledPage>,
-  ): Promise<boolean> {
+  ): Promise<boolean | null> {
     // The page cache holds what the previous snapshot was rendered from when it has the same digest.
     if (this.cache && this.cache.digestOf(id) === previous.record.digest) {
       const cached = await this.cache.load(id).catch(() => null);
       if (cached) return editableDigest(cached) === editableDigest(await fetched());
     }
-    return sameApartFromComputed(previous, current);
+    // Files made otherwise tell nothing (null: not compared).
+    return this.byFiles ? sameApartFromComputed(previous, current) : null;
   }
 
   /** The report's `audit`, and an `incremental_drift` warning for each page that differed. */

@@ -192,7 +192,11 @@ export async function readSyncState(outDir: string, fs: OutputFs, expect: { snap
   // Whatever kept the state in place from serving (it describes the snapshot before, or was written
   // with other settings or by another version), the pending one may describe latest.json.
   const pending = await readStateAt(outDir, PENDING_STATE_FILE, fs, expect);
-  return 'state' in pending ? { state: pending.state, pending: true } : read;
+  if ('state' in pending) return { state: pending.state, pending: true };
+  // What made the latest snapshot, as whichever of the two describes it says (the pending one
+  // when a run was stopped after publishing, before its state went into place).
+  const madeWith = [pending, read].map((r) => ('madeWith' in r ? r.madeWith : undefined)).find((m) => m !== undefined);
+  return madeWith === undefined ? { reason: read.reason } : { reason: read.reason, madeWith };
 }
 
 async function readStateAt(
@@ -211,7 +215,11 @@ async function readStateAt(
     return { reason: `the sync state could not be read (${code ?? 'error'})` };
   }
   if (state === null || typeof state !== 'object' || state.format !== FORMAT) return { reason: 'the sync state is not one notion-kb wrote' };
-  if (state.version !== VERSION) return { reason: `the sync state is from another version of notion-kb (format ${String(state.version)}, this one reads ${VERSION})`, madeWith: 'other' };
+  if (state.version !== VERSION) {
+    // Another notion-kb made the snapshot it describes (when that is the latest one).
+    const reason = `the sync state is from another version of notion-kb (format ${String(state.version)}, this one reads ${VERSION})`;
+    return state.snapshotId === expect.snapshotId ? { reason, madeWith: 'other' } : { reason };
+  }
   const shapeOk =
     typeof state.snapshotId === 'string' &&
     typeof state.startedAt === 'string' &&
@@ -241,12 +249,11 @@ async function readStateAt(
     (state.hiddenRows === undefined || (isRecord(state.hiddenRows) && Object.values(state.hiddenRows).every((rows) => Array.isArray(rows)))) &&
     (state.blockHomes === undefined || (isRecord(state.blockHomes) && Object.values(state.blockHomes).every((h) => typeof h === 'string')));
   if (!shapeOk) return { reason: 'the sync state is damaged' };
-  if (state.configKey !== expect.configKey) {
-    const reason = 'the roots, the file settings, the privacy rules or the API origin changed since the last sync';
-    return isMadeWith(state.madeWith) && state.snapshotId === expect.snapshotId ? { reason, madeWith: state.madeWith } : { reason };
-  }
+  // What made the latest snapshot, when this state describes it, whether or not it can serve.
+  const about = isMadeWith(state.madeWith) && state.snapshotId === expect.snapshotId ? { madeWith: state.madeWith } : {};
+  if (state.configKey !== expect.configKey) return { reason: 'the roots, the file settings, the privacy rules or the API origin changed since the last sync', ...about };
   if (expect.privacyKeyCheck !== undefined && state.privacyKeyCheck !== expect.privacyKeyCheck) {
-    return { reason: 'the privacy key of the sync state (state/privacy-key) is missing or changed' };
+    return { reason: 'the privacy key of the sync state (state/privacy-key) is missing or changed', ...about };
   }
   if (state.snapshotId !== expect.snapshotId) {
     return { reason: `the sync state describes snapshot ${state.snapshotId}, but latest.json points at ${expect.snapshotId ?? 'nothing'}` };
@@ -254,7 +261,7 @@ async function readStateAt(
   try {
     await fs.stat(join(outDir, STATE_DIR, state.cache));
   } catch {
-    return { reason: 'the page cache of the sync state is missing' };
+    return { reason: 'the page cache of the sync state is missing', ...about };
   }
   shareIds(state);
   return { state };

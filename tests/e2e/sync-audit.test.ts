@@ -5,10 +5,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Index, PageRecord, Report } from '../../src/normalise/schemas.js';
-import { fetchedForm, sha256Of } from '../../src/normalise/page-digest.js';
+import { databaseDigest, fetchedForm, sha256Of } from '../../src/normalise/page-digest.js';
 import { buildDemo } from '../../src/notion-server/demo-workspace.js';
 import { startNotionServer, type NotionServer } from '../../src/notion-server/server.js';
-import { STATE_DIR, syncStatePath, type SyncState } from '../../src/publish/sync-state.js';
+import { PENDING_STATE_FILE, STATE_DIR, syncStatePath, type SyncState } from '../../src/publish/sync-state.js';
 import type { SyncOutcome } from '../../src/run-sync.js';
 import type { BlockNode } from '../../src/source/block-tree.js';
 import type { CrawledPage } from '../../src/source/crawl-types.js';
@@ -363,6 +363,29 @@ describe('self-audit: only against a snapshot made alike', () => {
     expect(unbumped.report.audit).toMatchObject({ differed: [] });
     expect(unbumped.report.audit!.compared).toBeGreaterThan(100);
   }, 300_000);
+
+  it('a run with other rules stopped after publishing, before its state went into place: the pending state says how that snapshot was made', async () => {
+    await rm(join(out.dir, STATE_DIR), { recursive: true, force: true });
+    expect((await sync({ full: true })).mode).toBe('full');
+    const before = await readFile(syncStatePath(out.dir), 'utf8');
+    const rules = { privacy: { excludePages: [ids.pages.glossary] } };
+    expect((await sync({ file: rules })).report.audit).toBeUndefined();
+    // As if stopped there: its state pending, the state in place the one before.
+    await writeFile(join(out.dir, STATE_DIR, PENDING_STATE_FILE), await readFile(syncStatePath(out.dir), 'utf8'));
+    await writeFile(syncStatePath(out.dir), before);
+    const back = await sync({ full: true });
+    expect(drift(back.report)).toEqual([]);
+    expect(back.report.audit).toBeUndefined();
+    expect(logged.join('\n')).toMatch(noAudit);
+  }, 300_000);
+
+  it('a database digest leaves out its custom emoji URL too', () => {
+    const db = (port: number) => ({ database: { object: 'database', id: 'd', icon: { type: 'custom_emoji', custom_emoji: { id: 'e1', name: 'magnet', url: `http://127.0.0.1:${port}/emoji/e1` } } }, dataSources: [] });
+    expect(databaseDigest(db(4001))).toBe(databaseDigest(db(4002)));
+    const other = db(4001);
+    other.database.icon.custom_emoji.id = 'e2';
+    expect(databaseDigest(other)).not.toBe(databaseDigest(db(4001)));
+  });
 
   it('the same workspace from a server on another port (each `npm start`): a full crawl that finds nothing changed, the self-audit compares every page', async () => {
     const second = await startNotionServer({ workspace, token: TOKEN, rateLimit: false, clock: () => now });
