@@ -331,7 +331,7 @@ export type KnownPropertyValue =
   | V<'verification', { state: 'verified' | 'expired' | 'unverified'; verifiedBy: UserRef | null; date: DateValue | null } | null>
   | V<'button', null>
   | V<'place', { lat: number; lon: number; name: string | null; address: string | null; googlePlaceId: string | null; awsPlaceId: string | null } | null>;
-/** Any property value; test `'unknown' in value` before switching on `type`. */
+/** Any property value; test `'unknown' in value` and `'redacted' in value` before switching on `type` (both keep Notion's type name). */
 export type PropertyValue = KnownPropertyValue | UnknownPropertyValue | RedactedPropertyValue;
 /** Result of a formula. */
 export type FormulaValue = z.infer<typeof FormulaValueSchema>;

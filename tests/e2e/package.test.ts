@@ -119,13 +119,21 @@ console.log(JSON.stringify({ snapshotId: snap.snapshotId, pages, databases, rows
     // A TypeScript file of the downstream project type-checks against the package: rows are typed.
     await writeFile(
       join(consumer(), 'site.ts'),
-      `import { openArchive, type DatabaseRow, type PageRecord } from 'notion-kb';
+      `import { openArchive, type Audit, type Comment, type DatabaseRow, type Discussion, type PageRecord, type RedactedPropertyValue, type Report } from 'notion-kb';
 const snap = await (await openArchive('output')).latest();
 const record: PageRecord = await snap.record('x');
 const title: string = record.title;
 const rows: DatabaseRow[] = (await snap.database('y')).dataSources.flatMap((s) => s.rows);
 const country = rows[0]?.properties['Country'];
-if (country && !('unknown' in country) && country.type === 'select') console.log(title, country.value?.name);
+if (country && !('unknown' in country) && !('redacted' in country) && country.type === 'select') console.log(title, country.value?.name);
+const name = rows[0]?.properties['Name'];
+// As the PropertyValue comment says: a redacted value keeps its type name, so it is told apart first.
+if (name && !('unknown' in name) && !('redacted' in name) && name.type === 'title') console.log(name.value.text);
+const redacted: RedactedPropertyValue[] = Object.values(record.properties).filter((v): v is RedactedPropertyValue => 'redacted' in v);
+const discussions: Discussion[] = record.discussions ?? [];
+const first: Comment | undefined = discussions[0]?.comments[0];
+const audit: Audit | undefined = ({} as Report).audit;
+console.log(redacted.length, first, audit?.differed.length);
 // @ts-expect-error: a record has no such field
 console.log(record.notAField);
 `,
