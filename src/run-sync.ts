@@ -231,6 +231,7 @@ interface StartingPoint {
    */
   madeOtherwise: boolean;
   key: string;
+  /** What makes this run's files besides Notion's content (`renderVersion`, else package.json's version, is its notionKb). */
   madeWith: MadeWith;
   runWarnings: Array<{ code: string; message: string }>;
   /** Pages that left the archive before, with the pages that pointed at them: kept by a --full run too. */
@@ -518,7 +519,7 @@ async function fetchPages(run: Run): Promise<Fetched> {
   if (unchecked > 0) {
     const message = `${unchecked} pages or databases were left out because the privacy rules could not be checked for them (a parent of theirs could not be retrieved); the next run tries again`;
     run.runWarnings.push({ code: 'privacy_unchecked', message });
-    run.log('warn', `${message}`);
+    run.log('warn', message);
   }
   if (fetched.summaries.nodes.size === 0) {
     const why = crawl.failures.length > 0 ? crawl.failures.map((f) => f.message).join('; ') : 'nothing is shared with the integration';
@@ -666,7 +667,7 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
     snapshotId: run.snapshotId,
     createdAt: run.startedAt.toISOString(),
     // Another notion-kb version, or other pages left out, renders everything again.
-    renderKey: renderKey(run.deps.renderVersion ?? (await notionKbVersion()), privacy.excluded),
+    renderKey: renderKey(run.madeWith.notionKb, privacy.excluded),
     ...(state ? { previous: previousRenders(state) } : {}),
     lookupAsset: (k) => {
       privacy.usedAssets.add(k);
@@ -1142,7 +1143,7 @@ async function withGitArchive(outcome: SyncOutcome, config: Config, outDir: stri
     snapshotDir: outcome.snapshotDir,
     message: await commitMessage(outcome.snapshotDir, outcome.snapshotId),
   });
-  if (archive.error) log('warn', `${archive.error.message}`);
+  if (archive.error) log('warn', archive.error.message);
   else if (archive.commit) log('info', `git archive: committed ${archive.commit.slice(0, 12)} to ${git.branch}${archive.pushed ? ' and pushed it' : ''}`);
   return { ...outcome, archive, exitCode: archive.error ? 3 : outcome.exitCode };
 }

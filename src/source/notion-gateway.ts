@@ -180,11 +180,14 @@ const PAGE_SIZE = 100;
 
 const CHILDREN_ROUTE = 'GET /v1/blocks/:id/children';
 
-/** `<block id> <start_cursor>` of a block-children request (what `listBlockChildrenWithAnswers` waits for). */
+/** What `listBlockChildrenWithAnswers` waits for: `<block id> <start_cursor>`. */
+const answerKey = (id: string, cursor: string | null | undefined) => `${id} ${cursor ?? ''}`;
+
+/** The `answerKey` of a block-children request, from its URL. */
 function childrenAnswerKey(url: string): string {
   const u = new URL(url, 'http://x');
   const segments = u.pathname.split('/');
-  return `${decodeURIComponent(segments[segments.length - 2] ?? '')} ${u.searchParams.get('start_cursor') ?? ''}`;
+  return answerKey(decodeURIComponent(segments[segments.length - 2] ?? ''), u.searchParams.get('start_cursor'));
 }
 
 /** What a call is about, for messages: `page 1a2b… → GET /v1/pages/:id`. */
@@ -462,7 +465,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
     const blocks: BlockObjectResponse[] = [];
     let answers: Buffer[] | null = [];
     const withAnswer = async (cursor: string | undefined) => {
-      const key = `${id} ${cursor ?? ''}`;
+      const key = answerKey(id, cursor);
       childrenAnswers.set(key, null);
       try {
         const page = await listChildren(id, cursor);
