@@ -666,8 +666,8 @@ async function renderOrReuse(run: Run, fetched: Fetched): Promise<Rendered> {
     assets: run.collector.outcomes,
     snapshotId: run.snapshotId,
     createdAt: run.startedAt.toISOString(),
-    // Another notion-kb version, or other pages left out, renders everything again.
-    renderKey: renderKey(run.madeWith.notionKb, privacy.excluded),
+    // Another notion-kb version, other pages left out, or comments turned on or off, renders everything again.
+    renderKey: renderKey(run.madeWith.notionKb, privacy.excluded, run.config.content.comments),
     ...(state ? { previous: previousRenders(state) } : {}),
     lookupAsset: (k) => {
       privacy.usedAssets.add(k);
@@ -1085,11 +1085,17 @@ function previousRenders(state: SyncState): PreviousRenders {
 }
 
 /**
- * What renders the files besides each page's inputs: notion-kb's version and what the privacy
- * rules leave out (a digest: the state names no left-out page). Another key renders everything again.
+ * What renders the files besides each page's inputs: notion-kb's version, what the privacy
+ * rules leave out (a digest: the state names no left-out page) and whether comments are exported
+ * (a page without comments has `discussions: []` then, and none otherwise, with the same digest).
+ * Another key renders everything again. Comments off adds nothing: the key of a state written
+ * before it counted them stays the same.
  */
-function renderKey(version: string, excluded: ReadonlySet<string>): string {
-  return createHash('sha256').update(JSON.stringify({ version, excluded: [...excluded].sort() })).digest('hex').slice(0, 32);
+function renderKey(version: string, excluded: ReadonlySet<string>, comments: boolean): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ version, excluded: [...excluded].sort(), ...(comments ? { comments } : {}) }))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 let packageVersion: Promise<string> | undefined;

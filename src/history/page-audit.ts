@@ -23,7 +23,9 @@ export function computedChanges(before: PageRecord, after: PageRecord): string[]
 
 /** True when the page's discussions (comments) differ between two records. */
 export function commentsChanged(before: PageRecord, after: PageRecord): boolean {
-  return JSON.stringify(before.discussions ?? []) !== JSON.stringify(after.discussions ?? []);
+  // Exported by one snapshot only (comments turned on or off): the setting changed, not the comments.
+  if (before.discussions === undefined || after.discussions === undefined) return false;
+  return JSON.stringify(before.discussions) !== JSON.stringify(after.discussions);
 }
 
 /**

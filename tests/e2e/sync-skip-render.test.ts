@@ -135,6 +135,30 @@ describe('incremental syncs render only what changed', () => {
     expect(next.report.counts.pagesRendered).toBe(0);
   });
 
+  it('comments turned on or off render every page again, and equal a full sync each time', async () => {
+    // A page without comments has `discussions: []` with comments exported and none without, under
+    // the same digest: only the setting tells its record must change.
+    const index = await readJson<Index>(join(await latestDir(), 'index.json'));
+    const commented = index.pages.find((p) => p.id !== hub && !p.databaseId && p.parentId !== null)!;
+    server.mutate.addComment(commented.id, 'Who keeps this page up to date?', { bump: false });
+    for (const comments of [true, false]) {
+      tick(3600);
+      const before = await latestDir();
+      const file = { content: { comments } };
+      const outcome = await sync(out.dir, { file, renderVersion: '99.0.0-test' });
+      expect(outcome.mode).toBe('incremental');
+      expect(outcome.report.counts.pagesRendered).toBe(outcome.report.counts.pages);
+      await equalsFull(outcome, before, file);
+    }
+    // The weekly --full run that turns them on again: the setting changed, not the comments.
+    tick(3600);
+    const full = await sync(out.dir, { full: true, file: { content: { comments: true } }, renderVersion: '99.0.0-test' });
+    expect(full.report.audit).toMatchObject({ differed: [], commentChanges: [] });
+    expect(full.report.audit!.compared).toBeGreaterThan(0);
+    tick(3600);
+    await sync(out.dir, { renderVersion: '99.0.0-test' });
+  });
+
   it('new privacy rules crawl and render everything, and equal a full sync under them', async () => {
     tick(3600);
     const before = await latestDir();
