@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NotionKbError } from '../errors.js';
 import { nodeOutputFs, type OutputFs } from './output-fs.js';
 
@@ -156,6 +156,18 @@ async function removeDeadDrafts(outDir: string, fs: OutputFs): Promise<void> {
   }
 }
 
+/** Why a folder cannot be made: the error code of making the first of its folders that is missing, alone (undefined if that works). */
+async function whyNotMade(dir: string, fs: OutputFs): Promise<string | undefined> {
+  let missing = dir;
+  for (let parent = dirname(missing); parent !== missing; missing = parent, parent = dirname(missing)) {
+    if (await fs.stat(parent).then(() => true, () => false)) break;
+  }
+  return fs.mkdir(missing).then(
+    () => undefined,
+    (err: NodeJS.ErrnoException) => err.code,
+  );
+}
+
 /**
  * Makes sure only one sync writes into an output directory at a time (a nightly cron and a
  * manual export must not clean up each other's staging). A lock whose process is gone, or whose
@@ -167,9 +179,14 @@ export async function lockOutput(outDir: string, fs: OutputFs = nodeOutputFs): P
   try {
     await fs.mkdir(outDir, { recursive: true });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    let code = (err as NodeJS.ErrnoException).code;
+    // Node 20's recursive mkdir says ENOENT where the file system is read-only: the first missing folder, made alone, says why.
+    if (code === 'ENOENT') code = (await whyNotMade(outDir, fs)) ?? code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new NotionKbError('usage', `--out ${outDir}: not a directory (choose a directory for the snapshots)`);
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new NotionKbError('usage', `--out ${outDir}: cannot create it (${code}); choose a directory you can write to`);
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      const why = code === 'EROFS' ? 'the file system is read-only' : code;
+      throw new NotionKbError('usage', `--out ${outDir}: cannot create it (${why}); choose a directory you can write to`);
+    }
     throw err;
   }
   const own = await ownOwner(new Date());

@@ -383,6 +383,21 @@ describe('lockOutput', () => {
     await expect(readFile(lockFile, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('names a read-only file system where Node 20 says ENOENT (a new --out under a read-only mount)', async () => {
+    // What Node 20 does on a read-only mount: the recursive mkdir fails with ENOENT, a plain one with EROFS.
+    const readOnly = (err: string) => Object.assign(new Error(`${err}: mkdir`), { code: err });
+    const fs = {
+      ...nodeOutputFs,
+      mkdir: (async (_path: string, opts?: { recursive?: boolean }) => {
+        throw readOnly(opts?.recursive ? 'ENOENT' : 'EROFS');
+      }) as typeof nodeOutputFs.mkdir,
+    };
+    await expect(lockOutput(join(tmp.dir, 'new', 'out'), fs)).rejects.toMatchObject({
+      code: 'usage',
+      message: `--out ${join(tmp.dir, 'new', 'out')}: cannot create it (the file system is read-only); choose a directory you can write to`,
+    });
+  });
+
   it('respects a lock naming a live process with its own start time', async () => {
     const started = await processStartTime(process.ppid);
     expect(started).not.toBeNull();
