@@ -344,7 +344,7 @@ export function createNotionGateway(options: NotionGatewayOptions): NotionGatewa
         onRetry: onRetryFor(target),
       });
     } catch (err) {
-      throw mapError(err, target, secrets, clock.now());
+      throw mapError(err, target, secrets, clock.now(), options.baseUrl);
     }
   }
 
@@ -672,15 +672,27 @@ function partialError(target: Target, childId: string | undefined): NotionKbErro
   );
 }
 
+/** A base URL's origin, for messages: no user name, password or path. */
+function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return 'the API origin';
+  }
+}
+
 /** Map anything thrown by the SDK, fetch or retry into one `NotionKbError`, once. */
-function mapError(err: unknown, target: Target, secrets: readonly string[], now: number): NotionKbError {
+function mapError(err: unknown, target: Target, secrets: readonly string[], now: number, baseUrl?: string): NotionKbError {
   const where = { route: target.route, ...(target.id === undefined ? {} : { id: target.id }), ...target.extra };
   if (isNotionKbError(err)) {
     if (err.code === 'gave_up') {
-      // No answer at all (refused, reset, timed out), try after try: say so first.
+      // No answer at all (refused, reset, timed out), try after try: say so first, where, and what to check.
       const last = classifyError(err.cause, now);
       const unreached = last.status === undefined && last.reason !== 'invalid JSON in the response';
-      return new NotionKbError(err.code, unreached ? `could not reach Notion: ${err.message}` : err.message, { ...err.context, ...where }, { cause: err.cause });
+      if (!unreached) return new NotionKbError(err.code, err.message, { ...err.context, ...where }, { cause: err.cause });
+      const origin = baseUrl === undefined ? 'https://api.notion.com' : originOf(baseUrl);
+      const check = baseUrl === undefined ? 'Check the network connection' : 'Check the network connection and the API origin (NOTION_BASE_URL or notion.baseUrl)';
+      return new NotionKbError(err.code, `could not reach Notion at ${origin}: ${err.message}. ${check}.`, { ...err.context, ...where }, { cause: err.cause });
     }
     return err;
   }

@@ -88,7 +88,7 @@ const CASES: Case[] = [
   { name: 'NOTION_BASE_URL with a password (never shown)', args: sync(), env: () => ({ NOTION_TOKEN: TOKEN, NOTION_BASE_URL: 'https://user:hunter22@api.notion.com' }), exit: 2, says: /NOTION_BASE_URL.*user name or password/, hides: () => ['hunter22'] },
   { name: 'NOTION_BASE_URL with a query', args: sync(), env: () => ({ NOTION_TOKEN: TOKEN, NOTION_BASE_URL: 'https://api.notion.com?x=1' }), exit: 2, says: /NOTION_BASE_URL.*query/ },
   // A refused connection may heal: it is retried (twice here, eight times by default) before the run fails.
-  { name: 'NOTION_BASE_URL that does not answer', ...syncWith('requests:\n  maxAttempts: 2\n'), env: () => ({ NOTION_TOKEN: TOKEN, NOTION_BASE_URL: 'http://127.0.0.1:9' }), exit: 1, says: /could not reach Notion: POST \/v1\/search: gave up after 2 tries .*ECONNREFUSED/ },
+  { name: 'NOTION_BASE_URL that does not answer', ...syncWith('requests:\n  maxAttempts: 2\n'), env: () => ({ NOTION_TOKEN: TOKEN, NOTION_BASE_URL: 'http://127.0.0.1:9' }), exit: 1, says: /could not reach Notion at http:\/\/127\.0\.0\.1:9: POST \/v1\/search: gave up after 2 tries .*ECONNREFUSED.*\. Check the network connection and the API origin \(NOTION_BASE_URL or notion\.baseUrl\)\./ },
 
   // The output directory.
   { name: '--out is a file', setup: (d) => writeFile(join(d, 'a-file'), 'x'), args: (c) => ['sync', '--out', join(c.dir, 'a-file')], exit: 2, says: /a-file.*not a directory/ },
