@@ -119,7 +119,12 @@ function fail(err: unknown, io: Io, secrets: Array<string | undefined>, options:
 
 const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
-async function configFor(options: CommandOptions, io: Io, overrides: Partial<Record<string, string>> = {}): Promise<Config> {
+/**
+ * The run's config; its warnings on stderr. `files`: a command that reads and writes the output
+ * directory only (verify, diff, prune) hears only of the settings it uses (`output.*`, `retention.*`), not of the
+ * request rate or the token, which it never uses.
+ */
+async function configFor(options: CommandOptions, io: Io, overrides: Partial<Record<string, string>> = {}, files = false): Promise<Config> {
   const env = io.env;
   const { config, warnings } = await loadConfig({
     file: options.config,
@@ -127,7 +132,7 @@ async function configFor(options: CommandOptions, io: Io, overrides: Partial<Rec
     env: { ...env, ...overrides },
     flags: { out: options.out, rate: options.rate, concurrency: options.concurrency, root: options.root },
   });
-  for (const w of warnings) io.stderr.write(`notion-kb: warning: ${w}\n`);
+  for (const w of warnings) if (!files || w.startsWith('output.') || w.startsWith('retention.')) io.stderr.write(`notion-kb: warning: ${w}\n`);
   if (options.verbose) io.stderr.write(`${describeConfig(config)}\n`);
   return config;
 }
@@ -331,7 +336,7 @@ async function runDemo(given: CommandOptions, io: Io): Promise<number> {
 
 async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
   const options = args.options;
-  const outDir = options.out ?? (await configFor(options, io)).output.dir;
+  const outDir = options.out ?? (await configFor(options, io, {}, true)).output.dir;
   const result = await verifySnapshot({ outDir, snapshotDir: args.positionals[0] });
   const exitCode = result.ok ? EXIT_CODES.complete : EXIT_CODES.failed;
   if (options.json) {
@@ -352,7 +357,7 @@ async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
 /** `verify --all`: every published snapshot of the output directory, one line each. */
 async function runVerifyAll(args: ParsedArgs, io: Io): Promise<number> {
   const options = args.options;
-  const outDir = options.out ?? (await configFor(options, io)).output.dir;
+  const outDir = options.out ?? (await configFor(options, io, {}, true)).output.dir;
   const ids = await listSnapshots(outDir);
   if (ids.length === 0) {
     if (options.json) io.stdout.write(`${JSON.stringify({ ok: false, snapshots: [] }, null, 2)}\n`);
@@ -392,7 +397,7 @@ async function snapshotDirFor(arg: string, outDir: string): Promise<string> {
 /** `notion-kb diff <older> <newer>`: what changed, as text on stdout or as changes.json with --json. */
 async function runDiff(args: ParsedArgs, io: Io): Promise<number> {
   const options = args.options;
-  const outDir = options.out ?? (await configFor(options, io)).output.dir;
+  const outDir = options.out ?? (await configFor(options, io, {}, true)).output.dir;
   const [olderDir, newerDir] = [await snapshotDirFor(args.positionals[0]!, outDir), await snapshotDirFor(args.positionals[1]!, outDir)];
   const changes = diffSnapshots(await readSnapshotState(olderDir), await readSnapshotState(newerDir));
   io.stdout.write(options.json ? `${JSON.stringify(changes, null, 2)}\n` : formatChangesText(changes));
@@ -402,7 +407,7 @@ async function runDiff(args: ParsedArgs, io: Io): Promise<number> {
 /** `notion-kb prune`: removes the snapshots the retention policy does not keep. */
 async function runPrune(args: ParsedArgs, io: Io): Promise<number> {
   const options = args.options;
-  const config = await configFor(options, io);
+  const config = await configFor(options, io, {}, true);
   const outDir = options.out ?? config.output.dir;
   const policy = {
     keepLast: options.keepLast ?? config.retention.keepLast,

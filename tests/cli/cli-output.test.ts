@@ -134,6 +134,25 @@ describe('--json: one JSON object on stdout, whatever the outcome', () => {
   });
 });
 
+describe('warnings: a command hears of the settings it uses', () => {
+  it('verify, diff and prune never call the API: no warning about the roots, the request rate or the token', async () => {
+    const config = join(tmp.dir, 'warned.yaml');
+    const out = freshOut();
+    await writeFile(config, `notion:\n  roots: [${ids.root}, ${ids.root}]\nrequests:\n  rate: 50\noutput:\n  dir: ${out}\n`);
+    // sync (it calls the API) hears of the duplicate root; the local server's origin is not Notion's, so no rate warning.
+    const sync = await runCli(['sync', '--quiet', '--config', config], env({ NOTION_TOKEN: ` ${TOKEN}` }));
+    expect(sync.code).toBe(0);
+    expect(sync.stderr).toContain('warning: notion.roots: 1 duplicate root(s) ignored');
+    expect(sync.stderr).toContain('warning: NOTION_TOKEN: leading or trailing whitespace removed');
+    // Without NOTION_BASE_URL the origin is Notion's: a command that only reads the output directory stays quiet all the same.
+    for (const args of [['verify'], ['diff', 'latest', 'latest'], ['prune', '--dry-run']]) {
+      const res = await runCli([...args, '--config', config], { NOTION_TOKEN: ` ${TOKEN}`, NOTION_BASE_URL: undefined });
+      expect(res.code, `${args.join(' ')}: ${res.stderr}`).toBe(0);
+      expect(res.stderr, args.join(' ')).not.toContain('warning');
+    }
+  });
+});
+
 describe('the self-audit of a --full run: one line of the summary, and `audit` in --json', () => {
   it('compares the pages not edited since the previous snapshot and says none differed', async () => {
     const out = freshOut();
