@@ -10,7 +10,8 @@ export class ConfigError extends Error {
   readonly file?: string;
 
   constructor(issues: readonly string[], file?: string) {
-    const where = file === undefined ? 'configuration' : `config file ${file}`;
+    // The file is named only when a problem is in it, not when all come from the environment or flags.
+    const where = file !== undefined && issues.some(inTheFile) ? `config file ${file}` : 'configuration';
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
     super(`${where}: ${count}\n${issues.map((line) => `  ${line}`).join('\n')}`);
     this.name = 'ConfigError';
@@ -18,6 +19,9 @@ export class ConfigError extends Error {
     if (file !== undefined) this.file = file;
   }
 }
+
+/** A problem line about the file itself, not about a value from the environment or a flag (`path (from SOURCE): …`) or the token. */
+const inTheFile = (line: string): boolean => !/^[^\s:]+ \(from [^)]*\):/.test(line) && !line.startsWith('NOTION_TOKEN:');
 
 /** True for a ConfigError, also across module copies (checks the code, not the prototype). */
 export function isConfigError(error: unknown): error is ConfigError {

@@ -43,6 +43,15 @@ describe('loadConfig: files', () => {
     expect(error.message).toBe(`config file ${file}: 1 problem\n  file not found (given with --config)`);
   });
 
+  it('does not blame the file for a problem in the environment', async () => {
+    const file = await write('fine.yaml', 'requests:\n  rate: 1.5\n');
+    const fromEnv = await loadError({ file, explicit: true, env: { NOTION_BASE_URL: 'http://example.com' } });
+    expect(fromEnv.message).toMatch(/^configuration: 1 problem\n  notion\.baseUrl \(from NOTION_BASE_URL\): must use https/);
+    // With a problem in the file too, the file is named.
+    const both = await write('both.yaml', 'requests:\n  rate: -1\n');
+    expect((await loadError({ file: both, explicit: true, env: { NOTION_BASE_URL: 'http://example.com' } })).message).toMatch(new RegExp(`^config file ${both.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 2 problems`));
+  });
+
   it('fails when the config path is a directory', async () => {
     const sub = join(dir, 'a-directory');
     await mkdir(sub);
