@@ -53,6 +53,18 @@ describe('describeConfig', () => {
     expect(text).not.toMatch(/0123456789abcdef|01234567-89ab|Secret/);
     expect(text).toContain('excludePages: 1 page(s) or database(s), not shown');
   });
+
+  it('names no value an excludeWhere rule compares and no redactTextPatterns expression', () => {
+    const result = resolveConfig({
+      fileValue: { privacy: { excludeWhere: [{ property: 'Organisation', equals: 'Secret Partner Ltd' }], redactTextPatterns: ['email', { regex: 'Aylin Demir|QX-\\d+' }] } },
+      env: {},
+    });
+    if (!result.ok) throw new Error(result.issues.join('\n'));
+    const text = describeConfig(result.config);
+    expect(text).not.toMatch(/Secret Partner|Organisation|Aylin|QX-/);
+    expect(text).toContain('excludeWhere: 1 rule(s), not shown');
+    expect(text).toMatch(/redactTextPatterns:\n\s+- email\n\s+- a regular expression, not shown/);
+  });
 });
 
 describe('redactRemote', () => {
