@@ -278,6 +278,13 @@ async function startingPoint(deps: SyncDeps, { outDir, fs, log, now }: RunInfo):
     const read = await readSyncState(outDir, fs, { snapshotId: latest.snapshotId, configKey: key, ...(privacyKey ? { privacyKeyCheck: keyCheck(privacyKey) } : {}) });
     const before = 'state' in read ? read.state.madeWith : read.madeWith;
     madeOtherwise = before === 'other' || (before !== undefined && (before.settings !== madeWith.settings || before.notionKb !== madeWith.notionKb));
+    // Rules that leave pages out, under settings other than the latest snapshot's (new or changed
+    // rules, as far as the state tells): what was published before may hold what they leave out now.
+    if (rulesLeaveOut && before !== undefined && before !== 'other' && before.settings !== madeWith.settings) {
+      const message = `the settings changed since snapshot ${latest.snapshotId} and the privacy rules leave pages out: snapshots published before this run, and the git archive's history, may still hold what the rules leave out now (prune those snapshots; README, Privacy filters: Never pushed)`;
+      runWarnings.push({ code: 'privacy_history', message });
+      log('warn', message);
+    }
     // The state a run stopped right after publishing left aside goes into place now: a pending
     // state this run writes must not take the place of the only one that describes latest.json.
     if ('state' in read && read.pending) await settleSyncState(outDir, read.state.cache, fs);

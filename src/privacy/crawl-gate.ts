@@ -1,5 +1,6 @@
 import type { DatabaseObjectResponse, PageObjectResponse } from '@notionhq/client';
 import type { CrawlPrivacy, NotionReader } from '../source/crawl-types.js';
+import { parseNotionUrl } from '../config/notion-id.js';
 import { keyedHash } from './keyed-hash.js';
 import type { PrivacyPolicy } from './privacy-policy.js';
 
@@ -219,6 +220,12 @@ export class PrivacyGate implements CrawlPrivacy {
   /** True for a page, database or data source id the rules leave out (as far as is known now); any id is safe to ask. */
   excludes = (id: string): boolean => this.walk(id, 'page').verdict === 'excluded';
 
+  /** True for a Notion URL of a page, database or block the rules leave out (as far as is known now). */
+  excludesUrl = (url: string): boolean => {
+    const parsed = parseNotionUrl(url.startsWith('/') && !url.startsWith('//') ? `https://www.notion.so${url}` : url);
+    return parsed !== null && (this.excludes(parsed.id) || (parsed.blockId !== undefined && this.excludes(parsed.blockId)));
+  };
+
   /** Every noted page, database and data source left out, with its kind. */
   excluded(): Map<string, 'page' | 'database' | 'data_source'> {
     const out = new Map<string, 'page' | 'database' | 'data_source'>();
@@ -407,6 +414,21 @@ export class PrivacyGate implements CrawlPrivacy {
     this.unchecked.add(id);
     this.memo.clear();
     this.version++;
+  }
+
+  /**
+   * Whether the original of a synced block sits where the rules keep it: a reference in a kept page
+   * shows the original's blocks, which may sit in a left-out page. The original block and the blocks
+   * above it are retrieved as needed (objects without content; never the page they sit in when a
+   * listing showed it). Left out too when where it sits cannot be told.
+   */
+  async keepsSyncedOriginal(blockId: string): Promise<boolean> {
+    let w = this.walk(blockId, 'block');
+    for (let round = 0; w.verdict === 'unknown' && round < 64; round++) {
+      if (!this.placeFromHint(w.missing)) await this.retrieveParent(w.missing);
+      w = this.walk(blockId, 'block');
+    }
+    return w.verdict === 'kept';
   }
 
   async admit(

@@ -225,11 +225,13 @@ export function excludedClosure(
 
 /**
  * Removes every trace of left-out pages from a page that stays (in place): child_page,
- * child_database and link_to_page blocks pointing at one are dropped; a bookmark, embed or link
+ * child_database and link_to_page blocks pointing at one, and synced blocks showing an original
+ * that sits in one, are dropped; a bookmark, embed or link
  * preview of one becomes a paragraph reading "(private page)"; a mention of one, or a text linked
  * to one, becomes the plain text "(private page)", in the page's properties, blocks and comments;
  * relations to one lose that item. `isPrivate` answers for page, database and block ids (a block
- * stands for its page). Returns the ids found private (what the page lost).
+ * stands for its page). A `url` property holding its URL reads "(private page)", and a `files`
+ * property loses an external file at its URL. Returns the ids found private (what the page lost).
  */
 export function hideExcluded(unit: CrawledPage, isPrivateId: (id: string) => boolean): Set<string> {
   const hidden = new Set<string>();
@@ -247,10 +249,23 @@ export function hideExcluded(unit: CrawledPage, isPrivateId: (id: string) => boo
     const props = unit.page.properties as Record<string, RawProperty>;
     for (const [name, value] of Object.entries(props)) if (value.type === 'rollup') props[name] = { id: value.id, type: 'rollup', redacted: true } as never;
   }
+  hidePrivateUrls(unit.page.properties, privateUrl);
   unit.blocks = hideInBlocks(unit.blocks, isPrivate, privateUrl);
   walkRichText(unit.blocks, visit);
   walkRichText(unit.comments, visit);
   return hidden;
+}
+
+/**
+ * A `url` property whose value is a left-out page's URL reads "(private page)"; a `files` property
+ * loses an external file whose URL is one (its name is that URL too). In place.
+ */
+function hidePrivateUrls(properties: unknown, privateUrl: (url: unknown) => boolean): void {
+  if (properties === null || typeof properties !== 'object') return;
+  for (const value of Object.values(properties as Record<string, { type?: string; url?: unknown; files?: unknown } | null>)) {
+    if (value?.type === 'url' && privateUrl(value.url)) value.url = PRIVATE_PAGE_TEXT;
+    if (value?.type === 'files' && Array.isArray(value.files)) value.files = value.files.filter((f) => !privateUrl((f as { external?: { url?: unknown } } | null)?.external?.url));
+  }
 }
 
 /** Mentions of and links to left-out pages in any rich text of a value become "(private page)" (in place). */
@@ -289,6 +304,11 @@ function hideInBlocks(blocks: BlockNode[], isPrivate: (id: string) => boolean, p
       const t = block.link_to_page as { type?: string; page_id?: string; database_id?: string };
       const target = t.type === 'page_id' ? t.page_id : t.type === 'database_id' ? t.database_id : undefined;
       if (target && isPrivate(target)) continue;
+    }
+    if (b.type === 'synced_block') {
+      // A reference to an original in a left-out page: its content and the original's id go.
+      const from = (block.synced_block as { synced_from?: { block_id?: string } | null } | undefined)?.synced_from;
+      if (from?.block_id && isPrivate(from.block_id)) continue;
     }
     if ((b.type === 'bookmark' || b.type === 'embed' || b.type === 'link_preview') && privateUrl((block[b.type] as { url?: string }).url)) {
       const paragraph = { ...block, type: 'paragraph', paragraph: { rich_text: [privateText()], color: 'default' }, children: [] } as Record<string, unknown>;

@@ -161,12 +161,16 @@ export interface CrawlPrivacy {
   settle(): Promise<void>;
   /** Known without a request to be left out (a listed id, or decided from a listing). */
   excludes(id: string): boolean;
+  /** A Notion URL naming a page, database or block known to be left out. */
+  excludesUrl(url: string): boolean;
   /**
    * Whether a page or database may be fetched, asked before anything of it is requested: the
    * object when it had to be retrieved to tell (a page no listing showed), which the crawl then
    * uses instead of retrieving it again. A page that is gone (404) is not kept.
    */
   admit(kind: 'page' | 'database', id: string, known?: PageObjectResponse | DatabaseObjectResponse): Promise<{ keep: boolean; object?: PageObjectResponse | DatabaseObjectResponse }>;
+  /** Whether the original of a synced block (shown by a reference in a kept page) sits where the rules keep it; asked before its blocks are fetched. */
+  keepsSyncedOriginal(blockId: string): Promise<boolean>;
   /** A child_page or child_database block in the tree of a page being crawled: false when the page or database it stands for is left out. */
   keepsChild(block: { id: string; type: string; parent?: unknown } & Record<string, unknown>): boolean;
   /**

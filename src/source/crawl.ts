@@ -159,7 +159,9 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
   const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
   const codeOf = (err: unknown) => (err as { code?: string })?.code ?? 'error';
 
-  const emitFiles = (refs: FileRef[]) => refs.forEach((r) => opts.onFile(r));
+  // PRIVACY (6): an external "file" at a left-out page's URL (a files property holding a link to
+  // it) is no file of the archive: the rules drop it from the property (privacy-policy.ts).
+  const emitFiles = (refs: FileRef[]) => refs.forEach((r) => (r.source === 'external' && opts.privacy?.excludesUrl(r.url) ? undefined : opts.onFile(r)));
 
   /** Comments: asked for, and not refused by Notion so far. */
   let commentsOn = opts.comments === true;
@@ -279,6 +281,9 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       // original's id (through a reference when it comes first, which works even when the
       // original itself is not shared with the integration).
       const originalId = block.synced_block.synced_from?.type === 'block_id' ? block.synced_block.synced_from.block_id : block.id;
+      // PRIVACY (5): a reference whose original sits in a left-out page shows none of it (the
+      // rules then drop the reference itself: privacy-policy.ts hideInBlocks).
+      if (opts.privacy && originalId !== block.id && !(await opts.privacy.keepsSyncedOriginal(originalId))) return { ...block, children: [] };
       let shared = syncedChildren.get(originalId);
       if (!shared) {
         shared = fetchChildrenOrReport(block, pageId);

@@ -44,6 +44,9 @@ function noTraceWorkspace() {
     },
   ]);
   w.comment(secret, `${M} comment on the secret page`);
+  // A synced block whose original sits in the secret page, shown by a reference in the kept root.
+  const syncedOriginal = w.id();
+  w.append(secret, [b.syncedOriginal(syncedOriginal, [b.paragraph(`${M} synced original text`)])]);
   const deeperFile = w.file({ name: `${M}-deeper.pdf`, contentType: 'application/pdf', bytes: `%PDF ${M} deeper` });
   const deeper = w.page({ parent: secret, title: `Deeper ${M}`, children: [b.paragraph(`${M} deeper text`), b.pdf({ fileId: deeperFile, name: `${M}-deeper.pdf` })] });
   const inColumn = w.page({ parent: col1!, title: `In a column ${M}`, children: [b.paragraph(`${M} column page text`)] });
@@ -68,6 +71,7 @@ function noTraceWorkspace() {
           Phone: { type: 'phone_number' },
           Notes: { type: 'rich_text' },
           Attachments: { type: 'files' },
+          Website: { type: 'url' },
         },
       },
     ],
@@ -85,7 +89,13 @@ function noTraceWorkspace() {
   w.comment(internalRow, `${M} comment on the internal row`);
   const underInternal = w.page({ parent: internalRow, title: `Under internal ${M}`, children: [b.paragraph(`${M} under internal`)] });
   // Kept, with redacted email and phone values.
-  const alice = w.row(ds, { Name: 'Alice', Visibility: 'Public', Email: `${M.toLowerCase()}.alice@example.org`, Phone: `+49 30 ${M} 1`, Notes: 'Alice is public.' }, { children: [b.paragraph('Alice works in the open.')] });
+  // Her url and files properties hold the secret page's URL (its title and id) as written in Notion.
+  const secretUrl = `https://www.notion.so/Secret-${M}TITLE-${hex(secret)}`;
+  const alice = w.row(
+    ds,
+    { Name: 'Alice', Visibility: 'Public', Email: `${M.toLowerCase()}.alice@example.org`, Phone: `+49 30 ${M} 1`, Notes: 'Alice is public.', Website: secretUrl, Attachments: [{ url: secretUrl }, { url: 'https://example.org/alice.pdf', name: 'alice.pdf' }] },
+    { children: [b.paragraph('Alice works in the open.')] },
+  );
 
   // The kept root page points at all of it.
   w.append(root, [
@@ -94,12 +104,13 @@ function noTraceWorkspace() {
     b.paragraph([link('the plans', `https://www.notion.so/Secret-${hex(secret)}`), ' and ', link('deeper', `/${hex(deeper)}`)]),
     b.linkToPage(secret),
     b.linkToDatabase(ledger.id),
+    b.syncedReference(syncedOriginal),
   ]);
   w.comment(root, ['A comment on ', mention.page(secret), ' and ', text('plain words'), '.']);
   const notes = w.page({ parent: root, title: 'Public notes', children: [b.paragraph('Nothing private here.')] });
 
   const workspace = w.build();
-  const ids = { root, secret, deeper, inColumn, ledger: ledger.id, ledgerDs: ledger.dataSourceIds[0]!, ledgerRow, listedRow, internalRow, underInternal, alice, notes, team: team.id, col1: col1!, col2: col2! };
+  const ids = { root, secret, deeper, inColumn, ledger: ledger.id, ledgerDs: ledger.dataSourceIds[0]!, ledgerRow, listedRow, internalRow, underInternal, alice, notes, team: team.id, col1: col1!, col2: col2!, syncedOriginal };
   const excludedFiles = [secretFile, deeperFile, receipt, listedFile, internalFile];
   return { workspace, ids, excludedFiles };
 }
@@ -255,7 +266,9 @@ describe('what a privacy rule leaves out is never fetched, cached, logged or pus
     const files = await filesUnder(out);
     expect(files.some((f) => f.rel.startsWith('state/pages-') && f.rel.endsWith('.spool'))).toBe(true);
     expect(files.some((f) => f.rel === syncStatePath('.'))).toBe(true);
-    const hits = files.flatMap((f) => hitsIn(f.rel, f.bytes.toString('latin1'), forbidden));
+    // Nor the id of the synced original a kept page's reference showed (the reference is dropped).
+    const originalIds = [ids.syncedOriginal, hex(ids.syncedOriginal)];
+    const hits = files.flatMap((f) => hitsIn(f.rel, f.bytes.toString('latin1'), [...forbidden, ...originalIds]));
     expect(hits).toEqual([]);
     // The page cache still holds what the snapshot shows: the kept pages, with the mentions replaced.
     const cache = files.find((f) => f.rel.startsWith('state/pages-'))!.bytes.toString('utf8');
@@ -292,7 +305,9 @@ describe('what a privacy rule leaves out is never fetched, cached, logged or pus
     // The page in a column of the secret page is listed with that column as its parent: the
     // column and the column list above it are retrieved to learn that they sit in the secret
     // page. Nothing else of the left-out pages is asked for.
-    const allowed = new Set([`GET /v1/blocks/${ids.col1}`, `GET /v1/blocks/${workspace.blocks[ids.col1]!.parentId}`]);
+    // The original of the synced block the root shows is retrieved (an object without content) to
+    // learn that it sits in the secret page; its blocks are never listed.
+    const allowed = new Set([`GET /v1/blocks/${ids.col1}`, `GET /v1/blocks/${workspace.blocks[ids.col1]!.parentId}`, `GET /v1/blocks/${ids.syncedOriginal}`]);
     expect(touching.map((r) => `${r.method} ${r.path}`).filter((r) => !allowed.has(r))).toEqual([]);
     // Once per full crawl (the first sync, the export) and once after the secret page was edited;
     // the incremental run after an edit elsewhere knew from the last run where the column sits.
@@ -324,7 +339,8 @@ describe('a crawl from a root decides before fetching too', () => {
         .requestLog()
         .filter((r) => [...subtree].some((id) => r.path.includes(id) || r.path.includes(hex(id))) || excludedFiles.some((f) => r.path.includes(f)))
         .map((r) => `${r.method} ${r.path}`);
-      expect(touching.filter((r) => r !== `GET /v1/blocks/${ids.col1}` && r !== `GET /v1/blocks/${workspace.blocks[ids.col1]!.parentId}`)).toEqual([]);
+      const placing = [`GET /v1/blocks/${ids.col1}`, `GET /v1/blocks/${workspace.blocks[ids.col1]!.parentId}`, `GET /v1/blocks/${ids.syncedOriginal}`];
+      expect(touching.filter((r) => !placing.includes(r))).toEqual([]);
       const files = await filesUnder(tmp.dir);
       const forbidden = [M.toLowerCase(), ...[ids.secret, ids.deeper, ids.inColumn, ids.ledgerRow, ids.listedRow, ids.internalRow, ids.underInternal].flatMap((id) => [id, hex(id)])];
       expect(files.flatMap((f) => hitsIn(f.rel, f.bytes.toString('latin1'), forbidden))).toEqual([]);

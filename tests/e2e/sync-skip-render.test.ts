@@ -168,11 +168,14 @@ describe('incremental syncs render only what changed', () => {
     const outcome = await sync(out.dir, { file, renderVersion: '99.0.0-test' });
     expect(outcome.mode).toBe('full');
     expect(outcome.report.counts.pagesRendered).toBe(outcome.report.counts.pages);
+    // What was published before the rules may hold what they leave out: the run says so, once.
+    expect(outcome.report.warnings.filter((w) => w.code === 'privacy_history')).toHaveLength(1);
     await equalsFull(outcome, before, file);
     // The night after, under the same rules: nothing to render.
     tick(3600);
     const quiet = await sync(out.dir, { file, renderVersion: '99.0.0-test' });
     expect(quiet).toMatchObject({ mode: 'incremental', unchanged: true });
     expect(quiet.report.counts.pagesRendered).toBe(0);
+    expect(quiet.report.warnings.filter((w) => w.code === 'privacy_history')).toEqual([]);
   });
 });
