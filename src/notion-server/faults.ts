@@ -29,7 +29,14 @@ export type FileFaultKind = 'stall' | 'reset-mid-body' | '500';
 
 export interface FaultScriptEntry {
   /** `route` is the route pattern, e.g. 'POST /v1/search' or 'GET /v1/blocks/:id/children'; `nth` counts matching requests from 1. */
-  match: { method?: string; route?: string; nth?: number; /** Only requests whose path contains this (e.g. one block id). */ pathIncludes?: string };
+  match: {
+    method?: string;
+    route?: string;
+    nth?: number;
+    /** This matching request (counted from 1) and every later one: an outage that begins part-way through a run. */
+    from?: number;
+    /** Only requests whose path contains this (e.g. one block id). */ pathIncludes?: string;
+  };
   fault: FaultKind;
 }
 
@@ -62,7 +69,8 @@ export class FaultInjector {
       if (m.pathIncludes && !path.includes(m.pathIncludes)) return;
       const count = (this.seen.get(i) ?? 0) + 1;
       this.seen.set(i, count);
-      if (scripted === null && (m.nth === undefined || m.nth === count)) scripted = entry.fault;
+      const hits = m.nth !== undefined ? m.nth === count : m.from !== undefined ? count >= m.from : true;
+      if (scripted === null && hits) scripted = entry.fault;
     });
     if (scripted !== null) return scripted;
     const rate = this.plan.rate ?? 0;

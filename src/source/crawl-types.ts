@@ -33,6 +33,8 @@ export interface NotionReader {
   listUsersAll(): Promise<UserObjectResponse[]>;
   /** Unresolved comments on a page (page-level only) or on one block, every page of them. */
   listCommentsAll(blockId: string): Promise<CommentObjectResponse[]>;
+  /** The integration's own user: asks nothing of any page (whether Notion answers at all). */
+  me?(): Promise<unknown>;
 }
 
 export interface CrawledPage {

@@ -158,6 +158,32 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
 
   const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
   const codeOf = (err: unknown) => (err as { code?: string })?.code ?? 'error';
+  /** Errors that stop the run (noted once decided, so that an error passed up is not judged twice). */
+  const stopping = new WeakSet<object>();
+  let probing: Promise<boolean> | undefined;
+  /**
+   * Whether an error stops the whole run rather than failing its page: a rejected token, or Notion
+   * no longer answering at all. A request that gave up after its retries (or could not reach
+   * Notion) may be this page's trouble alone; a request that asks nothing of any page (the
+   * integration's own user) tells which, and gives up too when Notion is down. Otherwise an outage
+   * part-way would publish a snapshot whose pages past it are empty, and its export bundle. The run
+   * then fails (exit 1), keeping what it fetched for the next run to resume from.
+   */
+  const stopsRun = async (err: unknown): Promise<boolean> => {
+    if (err !== null && typeof err === 'object' && stopping.has(err)) return true;
+    const code = codeOf(err);
+    let stops = code === 'auth';
+    if (!stops && (code === 'gave_up' || code === 'network') && reader.me) {
+      const me = reader.me.bind(reader);
+      probing ??= me().then(
+        () => false,
+        () => true,
+      ).finally(() => (probing = undefined));
+      stops = await probing;
+    }
+    if (stops && err !== null && typeof err === 'object') stopping.add(err);
+    return stops;
+  };
 
   // PRIVACY (6): an external "file" at a left-out page's URL (a files property holding a link to
   // it) is no file of the archive: the rules drop it from the property (privacy-policy.ts).
@@ -214,7 +240,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
       return all;
     } catch (err) {
       if (err === commentsRefused) return undefined;
-      if (codeOf(err) === 'auth') throw err;
+      if (await stopsRun(err)) throw err;
       if (lacksCapability(err)) {
         refuseComments();
         return undefined;
@@ -302,7 +328,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
     try {
       return await fetchTree(block.id, pageId);
     } catch (err) {
-      if (codeOf(err) === 'auth') throw err;
+      if (await stopsRun(err)) throw err;
       failures.push({
         code: codeOf(err),
         message: `page ${pageId} → block ${block.id} (${block.type}): its content could not be fetched: ${describe(err)}`,
@@ -437,7 +463,7 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
             blocks = await fetchTree(page.id, page.id);
           } catch (err) {
             // Keep the page (title, properties, files) and report that its content is missing.
-            if (codeOf(err) === 'auth') throw err;
+            if (await stopsRun(err)) throw err;
             failures.push({ code: codeOf(err), message: `page ${id}: its content could not be fetched: ${describe(err)}`, pageId: id });
           }
           const comments = await fetchComments(page.id, blocks);
@@ -446,8 +472,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
           const unit: CrawledPage = comments ? { page, blocks, comments } : { page, blocks };
           if (!fatal) await handOff(() => opts.onPage(unit, { reused: false, requests }));
         } catch (err) {
-          if (codeOf(err) === 'auth') fatal ??= err;
-          else if (isHandOffError(err)) fatal ??= (err as HandOffError).cause;
+          if (isHandOffError(err)) fatal ??= (err as HandOffError).cause;
+          else if (await stopsRun(err)) fatal ??= err;
           else failures.push({ code: codeOf(err), message: `page ${id}: ${describe(err)}`, pageId: id });
         } finally {
           requestsFor.delete(id);
@@ -522,8 +548,8 @@ export async function crawlWorkspace(opts: CrawlOptions): Promise<CrawlResult> {
           );
           if (!fatal) await handOff(() => opts.onDatabase({ database, dataSources: dataSources.filter((d) => d !== null) }));
         } catch (err) {
-          if (codeOf(err) === 'auth') fatal ??= err;
-          else if (isHandOffError(err)) fatal ??= (err as HandOffError).cause;
+          if (isHandOffError(err)) fatal ??= (err as HandOffError).cause;
+          else if (await stopsRun(err)) fatal ??= err;
           else failures.push({ code: codeOf(err), message: `database ${id}: ${describe(err)}`, databaseId: id });
         } finally {
           progress.databasesDone++;

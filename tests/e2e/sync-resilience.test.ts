@@ -236,6 +236,18 @@ describe('sync under rate limits and server faults (simulated time)', () => {
     expect(stormy.elapsedMs).toBeGreaterThanOrEqual(600_000);
   });
 
+  // Notion going down part-way (every request from the 60th on fails) is no page's trouble: the
+  // run fails, keeps what it fetched for the next one, and publishes no snapshot of empty pages.
+  it.each(['503', 'reset'] as const)('an outage part-way (%s from the 60th request on) fails the run: exit 1, nothing published', async (fault) => {
+    const down = await simulatedSync(structuredClone(workspace), { faults: { seed: 'outage', script: [{ match: { from: 60 }, fault }] } }, ['--rate', '500']);
+    expect(down.result.code, down.result.stderr).toBe(1);
+    expect(down.result.stderr).toMatch(/gave up after 5 tries/);
+    expect(down.result.stderr).toMatch(/Nothing was published/);
+    expect(down.content).toBeNull();
+    // It asked Notion for nothing but the integration's own user to tell an outage from one page's trouble.
+    expect(down.api.some((e) => e.path === '/v1/users/me')).toBe(true);
+  });
+
   it('keeps a page whose nested content keeps failing, notes it, lists it in report.json and exits 3', async () => {
     const ws = structuredClone(workspace);
     // A block with children on some page: its children listing always answers 500.

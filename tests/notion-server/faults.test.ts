@@ -47,6 +47,13 @@ describe('scripted faults', () => {
     expect((await api(server, 'GET', `/v1/pages/${ids.kitchen}`)).status).toBe(500);
   });
 
+  it('from: an outage that begins at the n-th matching request and does not end', async () => {
+    ({ server } = await startSample({ faults: { seed: 1, script: [{ match: { from: 3 }, fault: '503' }] } }));
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await api(server, 'GET', '/v1/users/me')).status);
+    expect(statuses).toEqual([200, 200, 503, 503, 503]);
+  });
+
   it('502-html answers Cloudflare HTML the SDK cannot parse', async () => {
     ({ server } = await startSample({ faults: { seed: 1, script: [{ match: { method: 'POST', route: 'POST /v1/search' }, fault: '502-html' }] } }));
     const res = await api(server, 'POST', '/v1/search', {});
