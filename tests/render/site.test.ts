@@ -53,6 +53,23 @@ describe('offline site: one page', () => {
     expect(html).toContain('<a class="external-image" href="https://img.example.org/c.png">[image: Chart &lt;b&gt;]</a>');
   });
 
+  it('shows to-dos as checkboxes, ticked or not, and no bracket text', () => {
+    const md = '# Guide\n\n- [x] Export once a month\n- [ ] Keep two copies, one offline\n- A plain item with [brackets] in it\n';
+    const { html } = renderSitePage(page(), md, SITE_PAGES, ctx());
+    expect(html).toContain('<li class="task"><input type="checkbox" disabled checked> Export once a month</li>');
+    expect(html).toContain('<li class="task"><input type="checkbox" disabled> Keep two copies, one offline</li>');
+    expect(html).toContain('<li>A plain item with [brackets] in it</li>');
+    expect(html).not.toMatch(/\[[ x]\]/);
+  });
+
+  it('shows equations as MathML, read as TeX whole (no Markdown escape takes a backslash), and TeX it cannot read as written', () => {
+    const md = '# Guide\n\n$$ \\text{completion} = \\frac{n_c}{n} \\times 100\\,\\% $$\n\nWhere $n_c$ counts completions, at \\$5 each.\n\n$$ \\frac{1}{ $$\n';
+    const { html } = renderSitePage(page(), md, SITE_PAGES, ctx());
+    expect(html).toMatch(/<div class="math"><math display="block"[^>]*>.*<mfrac>.*<mspace width="0.1667em"><\/mspace><mi>%<\/mi>.*<\/math><\/div>/s);
+    expect(html).toMatch(/Where <math[^>]*>.*<msub><mi>n<\/mi><mi>c<\/mi><\/msub>.*<\/math> counts completions, at \$5 each\./s);
+    expect(html).toContain('<code class="math">$$ \\frac{1}{ $$</code>');
+  });
+
   it('gives headings the GitHub anchors the Markdown links use', () => {
     const { html } = renderSitePage(page(), '# Guide\n\n## Set up\n\n## Set up\n\n## Guide\n', SITE_PAGES, ctx());
     expect(html).toContain('<h1 id="guide">Guide</h1>');

@@ -6,6 +6,7 @@
 // outside).
 import { posix } from 'node:path';
 import MarkdownIt, { type Token } from 'markdown-it';
+import temml from 'temml';
 import type { Cover, DatabaseRecord, Icon, PropertySchema, PropertyValue } from '../../normalise/schemas.js';
 import { propertyValueToCsvCell } from '../csv.js';
 import { slugify, uniqueSlug } from '../markdown/collect-headings.js';
@@ -117,10 +118,85 @@ function markdownRenderer(): ReturnType<typeof MarkdownIt> {
       tokens[i]!.attrSet('id', uniqueSlug(seen, slugify(inlineText(tokens[i + 1]))));
     }
   });
+  mathRules(md);
+  taskLists(md);
   const rules = md.renderer.rules;
   rules.table_open = () => '<div class="table-wrap"><table>\n';
   rules.table_close = () => '</table></div>\n';
   return md;
+}
+
+/**
+ * Equations as the Markdown writes them (`$…$` in text, a `$$ … $$` line for an equation block)
+ * are TeX, read whole: not Markdown, whose backslash escapes would change them (`100\,\%` would
+ * lose its backslashes). They are shown as MathML (temml: no fonts or scripts to ship, and every
+ * browser draws it); TeX that temml cannot read is shown as it is written, as code.
+ */
+function mathRules(md: ReturnType<typeof MarkdownIt>): void {
+  const DOLLAR = 0x24;
+  md.inline.ruler.before('escape', 'math_inline', (state, silent) => {
+    const src = state.src;
+    if (src.charCodeAt(state.pos) !== DOLLAR || src.charCodeAt(state.pos + 1) === DOLLAR) return false;
+    const start = state.pos + 1;
+    let end = src.indexOf('$', start);
+    while (end !== -1 && src.charCodeAt(end - 1) === 0x5c) end = src.indexOf('$', end + 1);
+    if (end === -1 || end === start) return false;
+    if (!silent) state.push('math_inline', 'math', 0).content = src.slice(start, end);
+    state.pos = end + 1;
+    return true;
+  });
+  md.block.ruler.before(
+    'paragraph',
+    'math_block',
+    (state, startLine, endLine, silent) => {
+      const lineText = (n: number) => state.src.slice(state.bMarks[n]! + state.tShift[n]!, state.eMarks[n]);
+      const first = lineText(startLine);
+      if (!first.startsWith('$$')) return false;
+      let body = first.slice(2);
+      let last = startLine;
+      while (!(body.trimEnd().endsWith('$$') && (last > startLine || body.trim().length >= 2))) {
+        if (++last >= endLine) return false;
+        body += `\n${lineText(last)}`;
+      }
+      if (silent) return true;
+      const token = state.push('math_block', 'math', 0);
+      token.content = body.trimEnd().slice(0, -2).trim();
+      token.block = true;
+      token.map = [startLine, last + 1];
+      state.line = last + 1;
+      return true;
+    },
+    { alt: ['paragraph', 'reference', 'blockquote', 'list'] },
+  );
+  const tex = (source: string, displayMode: boolean): string => {
+    try {
+      return temml.renderToString(source, { displayMode, throwOnError: true });
+    } catch {
+      return `<code class="math">${escapeHtml(displayMode ? `$$ ${source} $$` : `$${source}$`)}</code>`;
+    }
+  };
+  md.renderer.rules.math_inline = (tokens, idx) => tex(tokens[idx]!.content, false);
+  md.renderer.rules.math_block = (tokens, idx) => `<div class="math">${tex(tokens[idx]!.content, true)}</div>\n`;
+}
+
+/** To-dos (`- [ ] …`, `- [x] …`) as checkboxes, ticked or not, as the wiki shows them. */
+function taskLists(md: ReturnType<typeof MarkdownIt>): void {
+  md.core.ruler.push('task_lists', (state) => {
+    const tokens = state.tokens;
+    for (let i = 2; i < tokens.length; i++) {
+      const inline = tokens[i]!;
+      if (inline.type !== 'inline' || tokens[i - 1]!.type !== 'paragraph_open' || tokens[i - 2]!.type !== 'list_item_open') continue;
+      const mark = /^\[([ xX])\] /.exec(inline.content);
+      const text = inline.children?.[0];
+      if (!mark || text?.type !== 'text' || !text.content.startsWith(mark[0])) continue;
+      text.content = text.content.slice(mark[0].length);
+      const box = new state.Token('task_checkbox', 'input', 0);
+      box.meta = { checked: mark[1] !== ' ' };
+      inline.children!.unshift(box);
+      tokens[i - 2]!.attrJoin('class', 'task');
+    }
+  });
+  md.renderer.rules.task_checkbox = (tokens, idx) => `<input type="checkbox" disabled${(tokens[idx]!.meta as { checked: boolean }).checked ? ' checked' : ''}> `;
 }
 
 const renderer = markdownRenderer();

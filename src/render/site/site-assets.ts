@@ -74,6 +74,9 @@ h2 { margin-top: 1.6em; }
 .c-blue { background: var(--c-blue); } .c-purple { background: var(--c-purple); } .c-pink { background: var(--c-pink); } .c-red { background: var(--c-red); }
 .check { font-weight: 700; }
 details.more > summary { cursor: pointer; list-style: none; }
+li.task { list-style: none; }
+li.task > input { margin: 0 6px 0 -20px; vertical-align: middle; }
+div.math { overflow-x: auto; margin: 12px 0; }
 details.more > summary::-webkit-details-marker { display: none; }
 .more-count { display: inline-block; font-size: 13px; color: var(--link); white-space: nowrap; }
 details.more[open] .more-count { display: none; }
