@@ -96,6 +96,11 @@ export async function runExport(deps: ExportDeps): Promise<ExportOutcome> {
   if (await stat(file).catch(() => null)) {
     throw new NotionKbError('usage', `${file} already exists: give the new bundle another name with --name <name>, or move the old one away`);
   }
+  // The folder the bundle goes into, made now: not found unusable only after hours of crawling.
+  await mkdir(exportsDir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    const why = err.code === 'EEXIST' || err.code === 'ENOTDIR' ? 'a file is in the way' : err.code === 'EROFS' ? 'the file system is read-only' : err.code;
+    throw new NotionKbError('usage', `${exportsDir}: the bundle's folder cannot be made (${why}); choose another output directory with --out, or make room for it`);
+  });
 
   // Everything the archive can hold: comments too (content.comments, where this version has it;
   // a config without that section ignores the key) and the offline site.

@@ -342,6 +342,8 @@ async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
   if (options.json) {
     const error = result.ok ? {} : { error: { code: 'verify_failed', message: `Snapshot ${result.snapshotDir} has ${result.problems.length} problem(s).` } };
     writeJson(io, { status: result.ok ? 'complete' : 'failed', exitCode, ...error, ...result });
+    // As every command's failure with --json: its one line on stderr too.
+    if (error.error) io.stderr.write(`notion-kb: ${error.error.message}\n`);
   }
   else {
     for (const p of result.problems) io.stderr.write(`${p.path ? `${p.path}: ` : ''}${p.message}\n`);
@@ -485,6 +487,7 @@ async function runVerifyBag(args: ParsedArgs, io: Io): Promise<number> {
   if (options.json) {
     const error = result.ok ? {} : { error: { code: 'verify_failed', message: `Bag ${shown} has ${result.problems.length} problem(s).` } };
     writeJson(io, { status: result.ok ? 'complete' : 'failed', exitCode, ...error, ...result, ...(sha256 ? { sha256 } : {}) });
+    if (error.error) io.stderr.write(`notion-kb: ${error.error.message}\n`);
   } else {
     for (const p of result.problems) io.stderr.write(`${p.path ? `${p.path}: ` : ''}${p.message}\n`);
     io.stderr.write(

@@ -131,6 +131,8 @@ describe('--json: one JSON object on stdout, whatever the outcome', () => {
     const damaged = await runCli(['verify', '--json', '--out', out]);
     expect(damaged.code).toBe(1);
     expect(onlyJson(damaged)).toMatchObject({ status: 'failed', exitCode: 1, ok: false, error: { code: 'verify_failed' } });
+    // As every failure with --json: the message's one line on stderr too.
+    expect(damaged.stderr).toMatch(/^notion-kb: Snapshot .* has 1 problem\(s\)\.\n$/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -263,6 +263,16 @@ describe('notion-kb export of the demo workspace: a BagIt bundle', () => {
     const name = await cli(['export', '--out', join(out.dir, 'archive'), '--name', '../escape'], env);
     expect(name.code).toBe(2);
     expect(name.stderr).toContain('not a usable bundle name');
+    // A file where the bundle's folder goes: said before anything is fetched, not after the crawl.
+    const blocked = join(out.dir, 'blocked');
+    await mkdir(blocked, { recursive: true });
+    await writeFile(join(blocked, 'exports'), 'not a folder');
+    const stats = server.stats().requests.total;
+    const inTheWay = await cli(['export', '--out', blocked, '--json'], env);
+    expect(inTheWay.code).toBe(2);
+    expect(JSON.parse(inTheWay.stdout).error.message).toMatch(/exports: the bundle's folder cannot be made \(a file is in the way\)/);
+    expect(server.stats().requests.total - stats).toBeLessThanOrEqual(1);
+    expect(existsSync(join(blocked, 'latest.json'))).toBe(false);
   });
 
   it('packs the same snapshot as a .tar.gz bundle (the other export format) that is a valid bag too, and verify reads it', async () => {
