@@ -421,13 +421,15 @@ describe('resume: export', () => {
 
   it('an export that published its snapshot but could not write its bundle brings that snapshot up to date instead of fetching everything again', async () => {
     const out = join(tmp.dir, 'unpacked');
-    // The exports directory is a file: the bundle cannot be written after the snapshot is published.
-    await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'exports'), 'in the way');
+    // A half-written bundle the export cannot remove (a folder by that name, with a file in it):
+    // the bundle cannot be written once the snapshot is published. (A file where the exports
+    // folder goes is refused before anything is fetched: export.test.ts.)
+    await mkdir(join(out, 'exports', 'wiki.zip.partial'), { recursive: true });
+    await writeFile(join(out, 'exports', 'wiki.zip.partial', 'in-the-way'), 'in the way');
     await expect(exportTo(out, 'wiki')).rejects.toMatchObject({ code: 'bundle' });
     expect(await exists(join(out, 'latest.json'))).toBe(true);
     expect(await exists(progressDir(out))).toBe(true);
-    await rm(join(out, 'exports'));
+    await rm(join(out, 'exports', 'wiki.zip.partial'), { recursive: true });
     const before = server.stats().requests.total;
     const again = await exportTo(out, 'wiki');
     const requests = server.stats().requests.total - before;
