@@ -1,8 +1,7 @@
 import type { DatabaseObjectResponse, PageObjectResponse } from '@notionhq/client';
 import type { CrawlPrivacy, NotionReader } from '../source/crawl-types.js';
-import { parseNotionUrl } from '../config/notion-id.js';
 import { keyedHash } from './keyed-hash.js';
-import type { PrivacyPolicy } from './privacy-policy.js';
+import { privateUrlTest, type PrivacyPolicy } from './privacy-policy.js';
 
 /** What sits where: the kinds of object a parent chain passes. */
 export type NodeKind = 'page' | 'database' | 'data_source' | 'block';
@@ -221,10 +220,7 @@ export class PrivacyGate implements CrawlPrivacy {
   excludes = (id: string): boolean => this.walk(id, 'page').verdict === 'excluded';
 
   /** True for a Notion URL of a page, database or block the rules leave out (as far as is known now). */
-  excludesUrl = (url: string): boolean => {
-    const parsed = parseNotionUrl(url.startsWith('/') && !url.startsWith('//') ? `https://www.notion.so${url}` : url);
-    return parsed !== null && (this.excludes(parsed.id) || (parsed.blockId !== undefined && this.excludes(parsed.blockId)));
-  };
+  excludesUrl = (url: string): boolean => privateUrlTest(this.excludes)(url);
 
   /** Every noted page, database and data source left out, with its kind. */
   excluded(): Map<string, 'page' | 'database' | 'data_source'> {
@@ -423,12 +419,17 @@ export class PrivacyGate implements CrawlPrivacy {
    * listing showed it). Left out too when where it sits cannot be told.
    */
   async keepsSyncedOriginal(blockId: string): Promise<boolean> {
-    let w = this.walk(blockId, 'block');
+    return (await this.decide(blockId, 'block')).verdict === 'kept';
+  }
+
+  /** The verdict on an object, completing its chain of parents (from hints, else retrieved) until it is known. */
+  private async decide(id: string, kind: NodeKind): Promise<Walk> {
+    let w = this.walk(id, kind);
     for (let round = 0; w.verdict === 'unknown' && round < 64; round++) {
       if (!this.placeFromHint(w.missing)) await this.retrieveParent(w.missing);
-      w = this.walk(blockId, 'block');
+      w = this.walk(id, kind);
     }
-    return w.verdict === 'kept';
+    return w;
   }
 
   async admit(
@@ -438,7 +439,7 @@ export class PrivacyGate implements CrawlPrivacy {
   ): Promise<{ keep: boolean; object?: PageObjectResponse | DatabaseObjectResponse }> {
     if (known) this.note(known);
     let object: PageObjectResponse | DatabaseObjectResponse | undefined;
-    let w = this.walk(id, kind);
+    const w = this.walk(id, kind);
     if (w.verdict === 'unknown' && w.missing.id === id) {
       // Not listed (a page only the tree walk or the last sync knew): its object says where it is.
       try {
@@ -448,13 +449,8 @@ export class PrivacyGate implements CrawlPrivacy {
         throw err;
       }
       this.note(object);
-      w = this.walk(id, kind);
     }
-    for (let round = 0; w.verdict === 'unknown' && round < 64; round++) {
-      if (!this.placeFromHint(w.missing)) await this.retrieveParent(w.missing);
-      w = this.walk(id, kind);
-    }
-    return { keep: w.verdict === 'kept', ...(object ? { object } : {}) };
+    return { keep: (await this.decide(id, kind)).verdict === 'kept', ...(object ? { object } : {}) };
   }
 }
 

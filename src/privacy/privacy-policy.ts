@@ -273,7 +273,8 @@ export function hideInRichText(value: unknown, isPrivate: (id: string) => boolea
   walkRichText(value, privateVisitor(isPrivate, privateUrlTest(isPrivate)));
 }
 
-function privateUrlTest(isPrivate: (id: string) => boolean): (url: unknown) => boolean {
+/** Whether a URL is a Notion URL of a page, database or block that `isPrivate` says is left out (a path alone is taken as notion.so's). */
+export function privateUrlTest(isPrivate: (id: string) => boolean): (url: unknown) => boolean {
   return (url) => {
     if (typeof url !== 'string' || url === '') return false;
     const parsed = parseNotionUrl(url.startsWith('/') && !url.startsWith('//') ? `https://www.notion.so${url}` : url);
